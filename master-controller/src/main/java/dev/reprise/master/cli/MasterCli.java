@@ -1,0 +1,43 @@
+package dev.reprise.master.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code master}: the Reprise master controller. Each subcommand is one class in this package;
+ * exit codes are {@link ExitCodes}. Stack traces are printed only with {@code --stacktrace}.
+ */
+@Command(
+    name = "master",
+    mixinStandardHelpOptions = true,
+    versionProvider = MasterCli.Version.class,
+    description = "Reproducible fault-injection experiments on Docker Swarm.",
+    subcommands = {
+        CommandLine.HelpCommand.class,
+    })
+public final class MasterCli {
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and returns its exit code; used by {@link #main} and by tests. */
+  public static int execute(String... args) {
+    var cli = new CommandLine(new MasterCli());
+    cli.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("(see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+      return ExitCodes.INVALID_INPUT;
+    });
+    return cli.execute(args);
+  }
+
+  /** The version from the jar manifest, or {@code dev} when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = MasterCli.class.getPackage().getImplementationVersion();
+      return new String[] {"reprise master " + (v == null ? "dev" : v)};
+    }
+  }
+}
