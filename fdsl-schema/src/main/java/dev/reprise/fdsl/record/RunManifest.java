@@ -1,0 +1,74 @@
+package dev.reprise.fdsl.record;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code run.json}: what was run, where, and how it ended. Written by the master when the run is
+ * armed (outcome {@code running}) and rewritten when it ends, so an interrupted run still has one.
+ *
+ * @param format the run-folder format version, {@value #FORMAT}
+ * @param name the run's name ({@code --name}, default the scenario file's base name)
+ * @param runId {@code <name>-<timestamp>}, the run folder's name and the stack's name
+ * @param toolVersion the Reprise version that ran it
+ * @param scenario the scenario file: path as given, sha256 and full content
+ * @param compose the compose file: path as given, sha256 and full content
+ * @param seed the root seed the plan was drawn from
+ * @param plan the plan as {@code PlanJson} wrote it
+ * @param hosts every host of the run with its environment and clock offset
+ * @param t0 the start instant every planned offset is relative to
+ * @param start when the master started the run (before deploy)
+ * @param end when the run ended (null while running)
+ * @param outcome {@code running}, {@code ok}, {@code failed} or {@code aborted}
+ * @param reason why it failed or was aborted (null when ok)
+ */
+public record RunManifest(
+    int format,
+    String name,
+    String runId,
+    String toolVersion,
+    SourceFile scenario,
+    SourceFile compose,
+    long seed,
+    JsonNode plan,
+    List<HostInfo> hosts,
+    Instant t0,
+    Instant start,
+    Instant end,
+    String outcome,
+    String reason) {
+
+  public static final int FORMAT = 1;
+  public static final String RUNNING = "running";
+  public static final String OK = "ok";
+  public static final String FAILED = "failed";
+  public static final String ABORTED = "aborted";
+
+  /** An input file of the run, kept whole so the run can be replayed from its folder alone. */
+  public record SourceFile(String path, String sha256, String content) {}
+
+  /**
+   * One host of the run.
+   *
+   * @param name the host's name (the swarm node's hostname in the embedded default)
+   * @param node the swarm node ID
+   * @param dockerVersion the engine's version
+   * @param kernel the kernel release
+   * @param cores online CPUs
+   * @param memBytes total memory
+   * @param ntpServer the server the offset was measured against (null: no clock sync)
+   * @param clockOffsetMillis corrected = local + offset (0 without clock sync)
+   * @param clockUncertaintyMillis half the round-trip delay of the kept sample (null without clock sync)
+   */
+  public record HostInfo(
+      String name,
+      String node,
+      String dockerVersion,
+      String kernel,
+      Integer cores,
+      Long memBytes,
+      String ntpServer,
+      Double clockOffsetMillis,
+      Double clockUncertaintyMillis) {}
+}
