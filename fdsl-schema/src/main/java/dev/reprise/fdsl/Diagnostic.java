@@ -1,0 +1,28 @@
+package dev.reprise.fdsl;
+
+import java.nio.file.Path;
+import java.util.Comparator;
+
+/**
+ * One problem found in an input file, at a 1-based line and column. {@link #toString()} is the
+ * {@code FILE:LINE:COL: message} form that editors and terminals turn into links.
+ *
+ * @param file the file the problem is in, as the user named it
+ * @param line 1-based line
+ * @param column 1-based column
+ * @param message what is wrong and, where possible, what to write instead; names the YAML path
+ */
+public record Diagnostic(Path file, int line, int column, String message) {
+
+  /** File, then position, then message: the order problems are printed in. */
+  public static final Comparator<Diagnostic> ORDER = Comparator
+      .comparing((Diagnostic d) -> String.valueOf(d.file()))
+      .thenComparingInt(Diagnostic::line)
+      .thenComparingInt(Diagnostic::column)
+      .thenComparing(Diagnostic::message);
+
+  @Override
+  public String toString() {
+    return file + ":" + line + ":" + column + ": " + message;
+  }
+}

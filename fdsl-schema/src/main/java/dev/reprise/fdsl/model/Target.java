@@ -1,0 +1,26 @@
+package dev.reprise.fdsl.model;
+
+import dev.reprise.fdsl.source.SourcePos;
+import java.util.List;
+
+/** Which containers an event acts on: exactly one of {@code amount}, {@code percentage}, {@code specific}. */
+public sealed interface Target permits Target.Amount, Target.Percentage, Target.Specific {
+
+  /** Where the value is written (the planner points its errors here). */
+  SourcePos pos();
+
+  /** {@code amount: n}, n &ge; 0: that many (random picks, except for start). */
+  record Amount(int amount, SourcePos pos) implements Target {}
+
+  /** {@code percentage: p}: ceil(p% of the containers expected alive), random picks except for start. */
+  record Percentage(int percent, SourcePos pos) implements Target {}
+
+  /** {@code specific: [ids]}: exactly these FDSL container IDs, each with its position. */
+  record Specific(List<Integer> ids, List<SourcePos> idPositions, SourcePos pos) implements Target {
+    public Specific {
+      ids = List.copyOf(ids);
+      idPositions = List.copyOf(idPositions);
+      if (ids.size() != idPositions.size()) throw new IllegalArgumentException("one position per id");
+    }
+  }
+}

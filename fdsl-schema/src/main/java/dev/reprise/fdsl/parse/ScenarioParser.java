@@ -1,0 +1,404 @@
+package dev.reprise.fdsl.parse;
+
+import dev.reprise.fdsl.model.Environment;
+import dev.reprise.fdsl.model.FaultSpec;
+import dev.reprise.fdsl.model.Moment;
+import dev.reprise.fdsl.model.Scenario;
+import dev.reprise.fdsl.model.ServiceEvent;
+import dev.reprise.fdsl.model.ServiceEvents;
+import dev.reprise.fdsl.model.Target;
+import dev.reprise.fdsl.source.Problem;
+import dev.reprise.fdsl.source.Problems;
+import dev.reprise.fdsl.source.SourcePos;
+import dev.reprise.fdsl.text.Suggestions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * FDSL text → {@link Scenario}, checking structure and ranges (FaultSee's files are accepted
+ * unchanged). Every problem found is returned, each at the position of the value at fault and
+ * naming its YAML path. Checks that need the alive sets (does container 3 exist at 20 s?) are the
+ * planner's. Pure: no I/O beyond what {@link ParseContext} answers. Stateless.
+ */
+public final class ScenarioParser {
+  static final List<String> ROOT_KEYS = List.of("environment", "events");
+  static final List<String> ENVIRONMENT_KEYS = List.of("seed", "ntp_server", "compose");
+  static final List<String> EVENT_KINDS = List.of("beginning", "end", "moment");
+  static final List<String> MOMENT_KEYS = List.of("time", "mark", "services");
+  static final List<String> SERVICE_EVENT_KINDS = List.of("start", "stop", "fault");
+  static final List<String> TARGET_KEYS = List.of("amount", "percentage", "specific");
+
+  /** The outcome of a parse: the scenario when there was no problem, and every problem found. */
+  public record Result(Optional<Scenario> scenario, List<Problem> problems) {}
+
+  private ScenarioParser() {}
+
+  /** {@code environment.compose} as written, and where. */
+  public record ComposeHint(String path, SourcePos pos) {}
+
+  /** Parses only far enough to read {@code environment.compose}; problems are ignored (a full parse reports them). */
+  public static Optional<ComposeHint> composeHint(String text) {
+    var yaml = new YamlReader(new Problems());
+    return yaml.compose(text)
+        .flatMap(root -> yaml.mapping(root, ""))
+        .map(m -> m.get("environment"))
+        .flatMap(env -> yaml.mapping(env.value(), "environment"))
+        .map(m -> m.get("compose"))
+        .flatMap(c -> yaml.string(c.value(), "environment.compose").map(v -> new ComposeHint(v, YamlReader.pos(c.value()))));
+  }
+
+  public static Result parse(String text, ParseContext context) {
+    var problems = new Problems();
+    var yaml = new YamlReader(problems);
+    var scenario = yaml.compose(text).flatMap(root -> new Run(yaml, context).scenario(root));
+    return new Result(problems.isEmpty() ? scenario : Optional.empty(), problems.list());
+  }
+
+  /** One parse's state. */
+  private static final class Run {
+    private final YamlReader yaml;
+    private final ParseContext context;
+
+    Run(YamlReader yaml, ParseContext context) {
+      this.yaml = yaml;
+      this.context = context;
+    }
+
+    Optional<Scenario> scenario(Node root) {
+      var top = yaml.mapping(root, "the scenario");
+      if (top.isEmpty()) return Optional.empty();
+      yaml.rejectUnknownKeys(top.get(), "", ROOT_KEYS);
+      Environment env = environment(top.get().get("environment"));
+      var events = top.get().get("events");
+      if (events == null) {
+        yaml.problem(YamlReader.pos(root), "events: missing (a list with one 'beginning', one 'end' and any number of 'moment')");
+        return Optional.empty();
+      }
+      var items = yaml.sequence(events.value(), "events");
+      if (items.isEmpty()) return Optional.empty();
+
+      Map<String, Integer> beginning = null;
+      Map<String, SourcePos> beginningPositions = Map.of();
+      SourcePos beginningPos = null;
+      Long end = null;
+      SourcePos endPos = null;
+      var moments = new ArrayList<Moment>();
+      boolean complete = true;
+      for (int i = 0; i < items.get().size(); i++) {
+        String path = "events[" + i + "]";
+        Node item = items.get().get(i);
+        var m = yaml.mapping(item, path);
+        if (m.isEmpty()) {
+          complete = false;
+          continue;
+        }
+        var entries = m.get();
+        if (entries.size() != 1) {
+          yaml.problem(YamlReader.pos(item), path + ": each event is exactly one of beginning, end, moment; found "
+              + (entries.isEmpty() ? "none" : String.join(", ", entries.keySet())));
+          complete = false;
+          continue;
+        }
+        var entry = entries.values().iterator().next();
+        String kindPath = path + "." + entry.key();
+        switch (entry.key()) {
+          case "beginning" -> {
+            if (beginningPos != null) {
+              yaml.problem(entry.keyPos(), kindPath + ": a second 'beginning' (the first is at line " + beginningPos.line() + "); there must be exactly one");
+              complete = false;
+            } else {
+              beginningPos = entry.keyPos();
+              var positions = new LinkedHashMap<String, SourcePos>();
+              beginning = beginning(entry.value(), kindPath, positions);
+              beginningPositions = positions;
+              complete &= beginning != null;
+            }
+          }
+          case "end" -> {
+            if (endPos != null) {
+              yaml.problem(entry.keyPos(), kindPath + ": a second 'end' (the first is at line " + endPos.line() + "); there must be exactly one");
+              complete = false;
+            } else {
+              endPos = YamlReader.pos(entry.value());
+              end = yaml.millis(entry.value(), kindPath).orElse(null);
+              complete &= end != null;
+            }
+          }
+          case "moment" -> {
+            var moment = moment(entry.value(), kindPath, moments.size(), entry.keyPos());
+            if (moment.isPresent()) moments.add(moment.get()); else complete = false;
+          }
+          default -> {
+            yaml.problem(entry.keyPos(), path + ": unknown event '" + entry.key() + "'"
+                + Suggestions.closest(entry.key(), EVENT_KINDS).map(s -> " (did you mean '" + s + "'?)")
+                    .orElse(" (expected beginning, end or moment)"));
+            complete = false;
+          }
+        }
+      }
+      if (beginningPos == null) {
+        yaml.problem(events.keyPos(), "events: missing 'beginning' (the containers of each service at the start)");
+        complete = false;
+      }
+      if (endPos == null) {
+        yaml.problem(events.keyPos(), "events: missing 'end' (the second at which the experiment ends)");
+        complete = false;
+      }
+      if (end != null) {
+        for (Moment moment : moments) {
+          if (moment.timeMillis() > end) {
+            yaml.problem(moment.pos(), "events: the moment at " + seconds(moment.timeMillis()) + " is after the end at "
+                + seconds(end) + " (line " + endPos.line() + ")");
+            complete = false;
+          }
+        }
+      }
+      if (context.composeServices() != null && beginning != null) {
+        for (var e : beginningPositions.entrySet()) {
+          checkService(e.getKey(), e.getValue(), "events.beginning");
+        }
+      }
+      if (!complete || env == null) return Optional.empty();
+      return Optional.of(new Scenario(env, beginning, beginningPositions, end, moments));
+    }
+
+    private Environment environment(YamlReader.Entry entry) {
+      if (entry == null || YamlReader.isNull(entry.value())) return new Environment(Environment.DEFAULT_SEED, null, null);
+      var m = yaml.mapping(entry.value(), "environment");
+      if (m.isEmpty()) return null;
+      yaml.rejectUnknownKeys(m.get(), "environment", ENVIRONMENT_KEYS);
+      long seed = Environment.DEFAULT_SEED;
+      boolean ok = true;
+      if (m.get().containsKey("seed")) {
+        var s = yaml.integer(m.get().get("seed").value(), "environment.seed", Long.MIN_VALUE, Long.MAX_VALUE);
+        ok &= s.isPresent();
+        seed = s.orElse(seed);
+      }
+      String ntp = null;
+      if (m.get().containsKey("ntp_server") && !YamlReader.isNull(m.get().get("ntp_server").value())) {
+        Node n = m.get().get("ntp_server").value();
+        ntp = yaml.string(n, "environment.ntp_server").orElse(null);
+        if (ntp != null && (ntp.isBlank() || ntp.contains(" ") || ntp.contains("/"))) {
+          yaml.problem(YamlReader.pos(n), "environment.ntp_server: '" + ntp + "' is not a host name (write e.g. pool.ntp.org or 10.0.0.1)");
+          ntp = null;
+        }
+        ok &= ntp != null;
+      }
+      String compose = null;
+      if (m.get().containsKey("compose")) {
+        compose = yaml.string(m.get().get("compose").value(), "environment.compose").orElse(null);
+        ok &= compose != null;
+      }
+      return ok ? new Environment(seed, ntp, compose) : null;
+    }
+
+    private Map<String, Integer> beginning(Node node, String path, Map<String, SourcePos> positions) {
+      var m = yaml.mapping(node, path);
+      if (m.isEmpty()) return null;
+      var counts = new LinkedHashMap<String, Integer>();
+      boolean ok = true;
+      for (var e : m.get().values()) {
+        var n = yaml.integer(e.value(), path + "." + e.key(), 0, 100_000);
+        if (n.isPresent()) {
+          counts.put(e.key(), n.get().intValue());
+          positions.put(e.key(), e.keyPos());
+        } else {
+          ok = false;
+        }
+      }
+      return ok ? counts : null;
+    }
+
+    private Optional<Moment> moment(Node node, String path, int fileIndex, SourcePos keyPos) {
+      var m = yaml.mapping(node, path);
+      if (m.isEmpty()) return Optional.empty();
+      var e = m.get();
+      yaml.rejectUnknownKeys(e, path, MOMENT_KEYS);
+      boolean ok = true;
+      Long time = null;
+      if (!e.containsKey("time")) {
+        yaml.problem(keyPos, path + ": missing 'time' (the second, after the start, at which the moment happens)");
+        ok = false;
+      } else {
+        time = yaml.millis(e.get("time").value(), path + ".time").orElse(null);
+        ok &= time != null;
+      }
+      String mark = null;
+      if (e.containsKey("mark")) {
+        mark = yaml.string(e.get("mark").value(), path + ".mark").orElse(null);
+        ok &= mark != null;
+      }
+      var services = new ArrayList<ServiceEvents>();
+      if (e.containsKey("services")) {
+        var sm = yaml.mapping(e.get("services").value(), path + ".services");
+        if (sm.isEmpty()) {
+          ok = false;
+        } else if (sm.get().isEmpty()) {
+          yaml.problem(e.get("services").keyPos(), path + ".services: empty; name at least one service with its events");
+          ok = false;
+        } else {
+          for (var se : sm.get().values()) {
+            var events = serviceEvents(se, path + ".services." + se.key());
+            if (events.isPresent()) services.add(events.get()); else ok = false;
+          }
+        }
+      }
+      if (!e.containsKey("mark") && !e.containsKey("services")) {
+        yaml.problem(keyPos, path + ": a moment needs a 'mark', 'services', or both");
+        ok = false;
+      }
+      if (!ok) return Optional.empty();
+      return Optional.of(new Moment(fileIndex, time, mark, services, keyPos));
+    }
+
+    private Optional<ServiceEvents> serviceEvents(YamlReader.Entry service, String path) {
+      boolean ok = checkService(service.key(), service.keyPos(), path);
+      var items = yaml.sequence(service.value(), path);
+      if (items.isEmpty()) return Optional.empty();
+      if (items.get().isEmpty()) {
+        yaml.problem(service.keyPos(), path + ": empty list; give at least one start, stop or fault");
+        return Optional.empty();
+      }
+      var events = new ArrayList<ServiceEvent>();
+      for (int i = 0; i < items.get().size(); i++) {
+        var event = serviceEvent(items.get().get(i), path + "[" + i + "]");
+        if (event.isPresent()) events.add(event.get()); else ok = false;
+      }
+      return ok ? Optional.of(new ServiceEvents(service.key(), events, service.keyPos())) : Optional.empty();
+    }
+
+    private boolean checkService(String service, SourcePos pos, String path) {
+      if (context.composeServices() == null || context.composeServices().contains(service)) return true;
+      yaml.problem(pos, path + ": service '" + service + "' is not in the compose file"
+          + Suggestions.closest(service, context.composeServices()).map(s -> " (did you mean '" + s + "'?)")
+              .orElse(context.composeServices().isEmpty() ? " (it defines no services)"
+                  : " (it defines: " + String.join(", ", context.composeServices()) + ")"));
+      return false;
+    }
+
+    private Optional<ServiceEvent> serviceEvent(Node node, String path) {
+      var m = yaml.mapping(node, path);
+      if (m.isEmpty()) return Optional.empty();
+      var e = m.get();
+      if (e.size() != 1) {
+        yaml.problem(YamlReader.pos(node), path + ": each service event is exactly one of start, stop, fault; found "
+            + (e.isEmpty() ? "none" : String.join(", ", e.keySet())));
+        return Optional.empty();
+      }
+      var entry = e.values().iterator().next();
+      String kindPath = path + "." + entry.key();
+      return switch (entry.key()) {
+        case "start" -> targetBlock(entry, kindPath, List.of("amount", "percentage"), Integer.MAX_VALUE)
+            .map(t -> new ServiceEvent.Start(t, entry.keyPos()));
+        case "stop" -> targetBlock(entry, kindPath, TARGET_KEYS, 100)
+            .map(t -> new ServiceEvent.Stop(t, entry.keyPos()));
+        case "fault" -> fault(entry, kindPath);
+        default -> {
+          yaml.problem(entry.keyPos(), path + ": unknown service event '" + entry.key() + "'"
+              + Suggestions.closest(entry.key(), SERVICE_EVENT_KINDS).map(s -> " (did you mean '" + s + "'?)")
+                  .orElse(" (expected start, stop or fault)"));
+          yield Optional.empty();
+        }
+      };
+    }
+
+    /** A mapping holding exactly one of {@code allowed} target keys. */
+    private Optional<Target> targetBlock(YamlReader.Entry entry, String path, List<String> allowed, int maxPercent) {
+      var m = yaml.mapping(entry.value(), path);
+      if (m.isEmpty()) return Optional.empty();
+      yaml.rejectUnknownKeys(m.get(), path, allowed);
+      var present = m.get().values().stream().filter(e -> allowed.contains(e.key())).toList();
+      if (present.size() != 1) {
+        yaml.problem(entry.keyPos(), path + ": give exactly one of " + String.join(", ", allowed)
+            + (present.isEmpty() ? "" : "; found " + String.join(" and ", present.stream().map(YamlReader.Entry::key).toList())));
+        return Optional.empty();
+      }
+      var t = present.get(0);
+      String tPath = path + "." + t.key();
+      SourcePos pos = YamlReader.pos(t.value());
+      return switch (t.key()) {
+        case "amount" -> yaml.integer(t.value(), tPath, 0, 100_000).map(n -> new Target.Amount(n.intValue(), pos));
+        case "percentage" -> yaml.integer(t.value(), tPath, 0, maxPercent).map(n -> new Target.Percentage(n.intValue(), pos));
+        default -> specific(t.value(), tPath);
+      };
+    }
+
+    private Optional<Target> specific(Node node, String path) {
+      var items = yaml.sequence(node, path);
+      if (items.isEmpty()) return Optional.empty();
+      if (items.get().isEmpty()) {
+        yaml.problem(YamlReader.pos(node), path + ": empty list; name at least one container ID");
+        return Optional.empty();
+      }
+      var ids = new ArrayList<Integer>();
+      var positions = new ArrayList<SourcePos>();
+      boolean ok = true;
+      for (int i = 0; i < items.get().size(); i++) {
+        Node item = items.get().get(i);
+        var id = yaml.integer(item, path + "[" + i + "]", 0, 100_000);
+        if (id.isEmpty()) {
+          ok = false;
+        } else if (ids.contains(id.get().intValue())) {
+          yaml.problem(YamlReader.pos(item), path + "[" + i + "]: container " + id.get() + " is listed twice");
+          ok = false;
+        } else {
+          ids.add(id.get().intValue());
+          positions.add(YamlReader.pos(item));
+        }
+      }
+      return ok ? Optional.of(new Target.Specific(ids, positions, YamlReader.pos(node))) : Optional.empty();
+    }
+
+    private Optional<ServiceEvent> fault(YamlReader.Entry entry, String path) {
+      var m = yaml.mapping(entry.value(), path);
+      if (m.isEmpty()) return Optional.empty();
+      var e = m.get();
+      Optional<Target> target = Optional.empty();
+      boolean ok = true;
+      if (!e.containsKey("target")) {
+        yaml.problem(entry.keyPos(), path + ": missing 'target' (amount, percentage or specific)");
+        ok = false;
+      } else {
+        target = targetBlock(e.get("target"), path + ".target", TARGET_KEYS, 100);
+        ok &= target.isPresent();
+      }
+      var types = e.values().stream().filter(x -> !x.key().equals("target")).toList();
+      Optional<FaultSpec> fault = Optional.empty();
+      if (types.isEmpty()) {
+        yaml.problem(entry.keyPos(), path + ": missing the fault type (one of: " + String.join(", ", FaultParsers.types()) + ")");
+        ok = false;
+      } else {
+        for (var type : types) {
+          if (FaultParsers.forType(type.key()).isEmpty()) {
+            yaml.problem(type.keyPos(), path + ": unknown fault type '" + type.key() + "'"
+                + Suggestions.closest(type.key(), FaultParsers.types()).map(s -> " (did you mean '" + s + "'?)")
+                    .orElse(" (expected one of: " + String.join(", ", FaultParsers.types()) + ")"));
+            ok = false;
+          }
+        }
+        if (types.size() > 1) {
+          yaml.problem(types.get(1).keyPos(), path + ": one fault type per fault; found "
+              + String.join(" and ", types.stream().map(YamlReader.Entry::key).toList()) + " (write two fault events)");
+          ok = false;
+        } else if (ok || FaultParsers.forType(types.get(0).key()).isPresent()) {
+          var type = types.get(0);
+          var parser = FaultParsers.forType(type.key());
+          if (parser.isPresent()) {
+            fault = parser.get().parse(yaml, type.value(), path + "." + type.key(), context);
+            ok &= fault.isPresent();
+          }
+        }
+      }
+      if (!ok) return Optional.empty();
+      return Optional.of(new ServiceEvent.Fault(target.get(), fault.get(), entry.keyPos()));
+    }
+  }
+
+  static String seconds(long millis) {
+    return millis % 1000 == 0 ? (millis / 1000) + "s" : String.format(java.util.Locale.ROOT, "%.3fs", millis / 1000.0);
+  }
+}

@@ -1,0 +1,165 @@
+package dev.reprise.fdsl.plan;
+
+import dev.reprise.fdsl.model.Moment;
+import dev.reprise.fdsl.model.Scenario;
+import dev.reprise.fdsl.model.ServiceEvent;
+import dev.reprise.fdsl.model.ServiceEvents;
+import dev.reprise.fdsl.model.Target;
+import dev.reprise.fdsl.source.Problem;
+import dev.reprise.fdsl.source.Problems;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Scenario + seed → {@link Plan}: simulates the expected alive set of every service through the
+ * timeline, resolves every target to FDSL container IDs, and checks what only the simulation can
+ * tell (an {@code amount} larger than the alive count, a {@code specific} ID not alive then).
+ *
+ * <p>Rules: moments run in time order, ties in file order; inside a moment the mark comes first,
+ * then services in file order, each service's events in list order, each event seeing the alive
+ * set left by the previous one. IDs are 0-based per service in creation order. Percentages are of
+ * the containers expected alive at that point, rounded up. Random picks use
+ * {@link EventSeeds} so they are stable under edits elsewhere. Actions with no targets (e.g. 10% of
+ * 0 containers) stay in the plan, so the record shows they were considered.
+ *
+ * <p>Pure: no I/O, no clock; the same scenario and seed give an equal plan. Stateless.
+ */
+public final class Planner {
+
+  /** The plan when there was no problem, and every problem found. */
+  public record Result(Optional<Plan> plan, List<Problem> problems) {}
+
+  private Planner() {}
+
+  public static Result plan(Scenario scenario, long seed) {
+    var problems = new Problems();
+    var alive = new TreeMap<String, TreeSet<Integer>>();
+    var nextId = new HashMap<String, Integer>();
+    scenario.beginning().forEach((service, n) -> {
+      var ids = new TreeSet<Integer>();
+      for (int i = 0; i < n; i++) ids.add(i);
+      alive.put(service, ids);
+      nextId.put(service, n);
+    });
+    for (Moment m : scenario.moments()) {
+      for (ServiceEvents se : m.services()) {
+        alive.computeIfAbsent(se.service(), s -> new TreeSet<>());
+        nextId.putIfAbsent(se.service(), 0);
+      }
+    }
+
+    var snapshots = new ArrayList<AliveSnapshot>();
+    snapshots.add(snapshot(-1, 0, alive));
+    var actions = new ArrayList<PlannedAction>();
+    var ordered = scenario.moments().stream()
+        .sorted(Comparator.comparingLong(Moment::timeMillis).thenComparingInt(Moment::fileIndex))
+        .toList();
+    var ordinalAtTime = new HashMap<Long, Integer>();
+    for (int k = 0; k < ordered.size(); k++) {
+      Moment m = ordered.get(k);
+      int ordinal = ordinalAtTime.merge(m.timeMillis(), 1, Integer::sum) - 1;
+      long t = m.timeMillis();
+      if (m.mark() != null) actions.add(new MarkAction(actions.size(), k, t, m.mark()));
+      for (ServiceEvents se : m.services()) {
+        String service = se.service();
+        TreeSet<Integer> live = alive.get(service);
+        for (int i = 0; i < se.events().size(); i++) {
+          ServiceEvent event = se.events().get(i);
+          var rng = EventSeeds.stream(seed, EventSeeds.key(t, ordinal, service, i));
+          String when = seconds(t);
+          if (event instanceof ServiceEvent.Start start) {
+            int n = start.target() instanceof Target.Percentage p
+                ? ceilPercent(p.percent(), live.size())
+                : ((Target.Amount) start.target()).amount();
+            int first = nextId.get(service);
+            var ids = new ArrayList<Integer>();
+            for (int id = first; id < first + n; id++) ids.add(id);
+            nextId.put(service, first + n);
+            live.addAll(ids);
+            actions.add(new StartAction(actions.size(), k, t, service, ids));
+          } else if (event instanceof ServiceEvent.Stop stop) {
+            var ids = resolve(stop.target(), live, rng, problems, service, when, "stop");
+            if (ids.isPresent()) {
+              live.removeAll(ids.get());
+              actions.add(new StopAction(actions.size(), k, t, service, ids.get()));
+            }
+          } else if (event instanceof ServiceEvent.Fault fault) {
+            var ids = resolve(fault.target(), live, rng, problems, service, when, fault.fault().type());
+            if (ids.isPresent()) {
+              if (fault.fault().killsContainer()) live.removeAll(ids.get());
+              actions.add(new FaultAction(actions.size(), k, t, service, ids.get(), fault.fault()));
+            }
+          }
+        }
+      }
+      snapshots.add(snapshot(k, t, alive));
+    }
+    if (!problems.isEmpty()) return new Result(Optional.empty(), problems.list());
+    return new Result(Optional.of(new Plan(seed, scenario.endMillis(), new TreeMap<>(scenario.beginning()), actions, snapshots)),
+        List.of());
+  }
+
+  /** The IDs a stop or fault acts on, or empty with a problem at the target's position. */
+  private static Optional<List<Integer>> resolve(Target target, TreeSet<Integer> live, EventSeeds.Stream rng,
+      Problems problems, String service, String when, String what) {
+    if (target instanceof Target.Specific s) {
+      boolean ok = true;
+      for (int i = 0; i < s.ids().size(); i++) {
+        int id = s.ids().get(i);
+        if (!live.contains(id)) {
+          problems.add(s.idPositions().get(i), "specific: container " + id + " of '" + service + "' is not alive at "
+              + when + ": " + aliveText(live));
+          ok = false;
+        }
+      }
+      return ok ? Optional.of(s.ids().stream().sorted().toList()) : Optional.empty();
+    }
+    if (target instanceof Target.Amount a) {
+      if (a.amount() > live.size()) {
+        problems.add(a.pos(), "amount: cannot " + what + " " + a.amount() + " container" + (a.amount() == 1 ? "" : "s")
+            + " of '" + service + "' at " + when + ": " + aliveText(live));
+        return Optional.empty();
+      }
+      return Optional.of(pick(live, a.amount(), rng));
+    }
+    return Optional.of(pick(live, ceilPercent(((Target.Percentage) target).percent(), live.size()), rng));
+  }
+
+  /** {@code n} distinct IDs drawn uniformly from {@code live} (partial Fisher–Yates over the sorted IDs), sorted. */
+  static List<Integer> pick(TreeSet<Integer> live, int n, EventSeeds.Stream rng) {
+    var pool = new ArrayList<>(live);
+    for (int i = 0; i < n; i++) {
+      int j = i + rng.nextInt(pool.size() - i);
+      var tmp = pool.get(i);
+      pool.set(i, pool.get(j));
+      pool.set(j, tmp);
+    }
+    return pool.subList(0, n).stream().sorted().toList();
+  }
+
+  /** ceil(percent% of count), exact in integers: 20% of 11 → 3. */
+  static int ceilPercent(int percent, int count) {
+    return (int) (((long) percent * count + 99) / 100);
+  }
+
+  private static String aliveText(TreeSet<Integer> live) {
+    return live.isEmpty() ? "none is expected alive" : (live.size() == 1 ? "only 1 is" : "only " + live.size() + " are")
+        + " expected alive (IDs " + live + ")";
+  }
+
+  private static AliveSnapshot snapshot(int moment, long t, Map<String, TreeSet<Integer>> alive) {
+    var copy = new TreeMap<String, List<Integer>>();
+    alive.forEach((s, ids) -> copy.put(s, List.copyOf(ids)));
+    return new AliveSnapshot(moment, t, copy);
+  }
+
+  static String seconds(long millis) {
+    return millis % 1000 == 0 ? (millis / 1000) + "s" : String.format(java.util.Locale.ROOT, "%.3fs", millis / 1000.0);
+  }
+}
