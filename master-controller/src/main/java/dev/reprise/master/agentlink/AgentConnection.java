@@ -1,0 +1,38 @@
+package dev.reprise.master.agentlink;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The master's end of one agent conversation. {@link AgentLink} implements it over JSON-line
+ * streams (in-process pipes in the embedded default, an SSH channel later); tests use a fake.
+ * Used from the run coordinator's thread only.
+ */
+public interface AgentConnection extends Closeable {
+
+  /** Sends one message; an {@link IOException} means the agent is gone. */
+  void send(MasterMessage message) throws IOException;
+
+  /**
+   * The next thing the agent said, waiting at most {@code timeout}; null when it said nothing in
+   * that time. After the agent's stream ended, returns {@link Incoming.Closed} (again and again).
+   */
+  Incoming poll(Duration timeout) throws InterruptedException;
+
+  /** Closes the master's side: the agent sees EOF (its dead-man switch heals and stops). Idempotent. */
+  @Override
+  void close();
+
+  /** What {@link #poll} returns. */
+  sealed interface Incoming {
+    /** A well-formed message. */
+    record Message(AgentMessage message) implements Incoming {}
+
+    /** A line that is not a protocol message. */
+    record Garbled(String problem) implements Incoming {}
+
+    /** The agent's stream ended; {@code cause} is null on a clean EOF. */
+    record Closed(String cause) implements Incoming {}
+  }
+}

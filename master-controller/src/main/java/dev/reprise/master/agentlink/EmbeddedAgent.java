@@ -1,0 +1,113 @@
+package dev.reprise.master.agentlink;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Runs an agent in this JVM, talking to the master over in-process pipes with the same JSON-line
+ * protocol remote agents speak over SSH: one code path. ({@code java.nio} pipes, not
+ * {@code PipedInputStream}, which breaks when a writer thread ends.)
+ */
+public final class EmbeddedAgent {
+  /** The agent's entry point: reads master messages from {@code in}, writes its own to {@code out}, returns after {@code ended}. */
+  @FunctionalInterface
+  public interface Main {
+    void run(InputStream in, OutputStream out) throws Exception;
+  }
+
+  private EmbeddedAgent() {}
+
+  /**
+   * Starts {@code main} on a daemon thread and returns the master's end of the conversation.
+   * Closing the connection closes the agent's input (EOF: its dead-man switch heals and stops) and
+   * waits up to {@code joinTimeout} for the agent thread to return, so its records are flushed.
+   */
+  public static AgentConnection start(Main main, String name, Duration joinTimeout) throws IOException {
+    Pipe toAgent = Pipe.open();
+    Pipe fromAgent = Pipe.open();
+    InputStream agentIn = Channels.newInputStream(toAgent.source());
+    OutputStream agentOut = Channels.newOutputStream(fromAgent.sink());
+    var thread = new Thread(() -> {
+      try {
+        main.run(agentIn, agentOut);
+      } catch (Throwable e) {
+        // the master must hear why its agent stopped: say it in the protocol before the EOF
+        var w = new PrintWriter(agentOut, true, StandardCharsets.UTF_8);
+        w.println(Protocol.encodeAgent(new AgentMessage.Error("the embedded agent crashed: " + e)));
+      } finally {
+        try {
+          agentOut.close();
+          agentIn.close();
+        } catch (IOException e) {
+          // already closed by the master
+        }
+      }
+    }, "embedded-agent-" + name);
+    thread.setDaemon(true);
+    var link = new AgentLink(Channels.newInputStream(fromAgent.source()), Channels.newOutputStream(toAgent.sink()), name);
+    thread.start();
+    return new AgentConnection() {
+      @Override
+      public void send(MasterMessage message) throws IOException {
+        link.send(message);
+      }
+
+      @Override
+      public Incoming poll(Duration timeout) throws InterruptedException {
+        return link.poll(timeout);
+      }
+
+      @Override
+      public void close() {
+        link.close();
+        try {
+          thread.join(joinTimeout.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    };
+  }
+
+  /**
+   * The local-controller's agent ({@code dev.reprise.agent.Agent}) as a {@link Main}: a public
+   * static {@code run(InputStream, OutputStream)}, or a public no-argument constructor and an
+   * instance {@code run(InputStream, OutputStream)}. Looked up reflectively so the master builds
+   * while the agent's entry point evolves.
+   *
+   * @throws IllegalStateException when no such entry point exists (the message says what was looked for)
+   */
+  public static Main localAgent() {
+    final String name = "dev.reprise.agent.Agent";
+    Class<?> cls;
+    try {
+      cls = Class.forName(name);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException("the embedded agent " + name + " is not on the classpath (local-controller missing from the build?)");
+    }
+    Method run;
+    try {
+      run = cls.getMethod("run", InputStream.class, OutputStream.class);
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(name + " has no public run(InputStream, OutputStream)");
+    }
+    boolean isStatic = Modifier.isStatic(run.getModifiers());
+    return (in, out) -> {
+      try {
+        Object target = isStatic ? null : cls.getConstructor().newInstance();
+        run.invoke(target, in, out);
+      } catch (InvocationTargetException e) {
+        throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+      }
+    };
+  }
+}

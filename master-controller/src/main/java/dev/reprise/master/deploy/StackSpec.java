@@ -1,0 +1,148 @@
+package dev.reprise.master.deploy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A stack ready to deploy on a swarm, in Reprise's words (no docker-java types): what {@code docker
+ * stack deploy} would create from a compose file, with the run's replica counts and restart policy
+ * {@code none}. Built by {@link ComposeTranslator}; deployed by {@link StackDeployer}. Immutable.
+ *
+ * @param name the stack's name (the run's ID); every object carries {@link #NAMESPACE_LABEL} = name
+ * @param networks the networks, those to create and the external ones services attach to
+ * @param services the services, in compose order
+ */
+public record StackSpec(String name, List<Network> networks, List<Service> services) {
+
+  /** The label {@code docker stack} uses to group a stack's objects; we set and select on it too. */
+  public static final String NAMESPACE_LABEL = "com.docker.stack.namespace";
+
+  public StackSpec {
+    networks = List.copyOf(networks);
+    services = List.copyOf(services);
+  }
+
+  /** The service translated from compose service {@code composeName}. */
+  public Optional<Service> service(String composeName) {
+    return services.stream().filter(s -> s.composeName().equals(composeName)).findFirst();
+  }
+
+  /** compose service name → swarm service name, for the agent's {@code arm} message. */
+  public Map<String, String> serviceNames() {
+    var map = new java.util.TreeMap<String, String>();
+    services.forEach(s -> map.put(s.composeName(), s.name()));
+    return map;
+  }
+
+  /** How clients reach a service's tasks: a virtual IP (needs IP_VS in the kernel) or DNS round robin. */
+  public enum EndpointMode { VIP, DNSRR }
+
+  /**
+   * An overlay network.
+   *
+   * @param name the network's name on the swarm ({@code <stack>_<key>} unless external or {@code name:} given)
+   * @param external created elsewhere: attached to, never created or removed
+   * @param driver the network driver ({@code overlay})
+   * @param subnets IPAM pools, as in FaultSee's examples
+   */
+  public record Network(
+      String key,
+      String name,
+      boolean external,
+      String driver,
+      boolean attachable,
+      boolean internal,
+      Map<String, String> driverOpts,
+      Map<String, String> labels,
+      List<Subnet> subnets) {
+    public Network {
+      driverOpts = Map.copyOf(driverOpts);
+      labels = Map.copyOf(labels);
+      subnets = List.copyOf(subnets);
+    }
+  }
+
+  /** One IPAM pool; gateway and ipRange may be null. */
+  public record Subnet(String subnet, String gateway, String ipRange) {}
+
+  /** A service's attachment to a network (by swarm network name), with its DNS aliases. */
+  public record Attachment(String network, List<String> aliases) {
+    public Attachment {
+      aliases = List.copyOf(aliases);
+    }
+  }
+
+  /** A mount: {@code type} is {@code bind}, {@code volume} or {@code tmpfs}; source is null for tmpfs and anonymous volumes. */
+  public record Mount(String type, String source, String target, boolean readOnly, Map<String, String> volumeLabels) {
+    public Mount {
+      volumeLabels = Map.copyOf(volumeLabels);
+    }
+  }
+
+  /** A published port; {@code published} null lets swarm pick; mode is {@code ingress} or {@code host}. */
+  public record Port(int target, Integer published, String protocol, String mode) {}
+
+  /** CPU in nano-CPUs and memory in bytes; either may be null (no limit/reservation). */
+  public record Resources(Long nanoCpus, Long memoryBytes) {
+    public static final Resources NONE = new Resources(null, null);
+
+    public boolean isEmpty() {
+      return nanoCpus == null && memoryBytes == null;
+    }
+  }
+
+  /**
+   * A replicated swarm service with restart condition {@code none}.
+   *
+   * @param composeName the compose (and FDSL) service name
+   * @param name the swarm service name, {@code <stack>_<composeName>}
+   * @param entrypoint compose {@code entrypoint} (swarm's Command); null keeps the image's
+   * @param command compose {@code command} (swarm's Args); null keeps the image's
+   * @param env {@code KEY=value} entries, in file order
+   * @param containerLabels compose {@code labels} plus the namespace label
+   * @param serviceLabels compose {@code deploy.labels} plus the namespace label
+   * @param stopGracePeriodNanos null keeps swarm's default (10 s)
+   * @param replicas the number of tasks at T0 (from the scenario's {@code beginning})
+   */
+  public record Service(
+      String composeName,
+      String name,
+      String image,
+      List<String> entrypoint,
+      List<String> command,
+      List<String> env,
+      Map<String, String> containerLabels,
+      Map<String, String> serviceLabels,
+      List<Attachment> networks,
+      List<Mount> mounts,
+      List<Port> ports,
+      Resources limits,
+      Resources reservations,
+      List<String> constraints,
+      EndpointMode endpointMode,
+      String hostname,
+      String user,
+      String workingDir,
+      Long stopGracePeriodNanos,
+      String stopSignal,
+      boolean tty,
+      boolean openStdin,
+      boolean readOnly,
+      List<String> extraHosts,
+      int replicas) {
+    public Service {
+      entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
+      command = command == null ? null : List.copyOf(command);
+      env = List.copyOf(env);
+      containerLabels = Map.copyOf(containerLabels);
+      serviceLabels = Map.copyOf(serviceLabels);
+      networks = List.copyOf(networks);
+      mounts = List.copyOf(mounts);
+      ports = List.copyOf(ports);
+      constraints = List.copyOf(constraints);
+      extraHosts = List.copyOf(extraHosts);
+      if (replicas < 0) throw new IllegalArgumentException("replicas must be >= 0");
+    }
+  }
+}

@@ -1,0 +1,355 @@
+package dev.reprise.master.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ContainerSpec;
+import com.github.dockerjava.api.model.EndpointResolutionMode;
+import com.github.dockerjava.api.model.EndpointSpec;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.NetworkAttachmentConfig;
+import com.github.dockerjava.api.model.PortConfig;
+import com.github.dockerjava.api.model.PortConfigProtocol;
+import com.github.dockerjava.api.model.ResourceRequirements;
+import com.github.dockerjava.api.model.ResourceSpecs;
+import com.github.dockerjava.api.model.ServiceModeConfig;
+import com.github.dockerjava.api.model.ServicePlacement;
+import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
+import com.github.dockerjava.api.model.ServiceRestartCondition;
+import com.github.dockerjava.api.model.ServiceRestartPolicy;
+import com.github.dockerjava.api.model.ServiceSpec;
+import com.github.dockerjava.api.model.SwarmSpec;
+import com.github.dockerjava.api.model.TaskSpec;
+import com.github.dockerjava.api.model.VolumeOptions;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.reprise.master.deploy.ClusterException;
+import dev.reprise.master.deploy.EngineUnreachableException;
+import dev.reprise.master.deploy.StackSpec;
+import dev.reprise.master.deploy.SwarmCluster;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * {@link SwarmCluster} over docker-java: the only class of the master that talks to the Docker API.
+ * Thin by design: it maps our records to docker-java's and back, and turns docker-java failures into
+ * {@link ClusterException}s (or {@link EngineUnreachableException} when nothing answers).
+ */
+public final class DockerSwarmCluster implements SwarmCluster, Closeable {
+  private final DockerClient docker;
+  private final String dockerHost;
+
+  private DockerSwarmCluster(DockerClient docker, String dockerHost) {
+    this.docker = docker;
+    this.dockerHost = dockerHost;
+  }
+
+  /** Connects to the engine named by {@code DOCKER_HOST} (default {@code unix:///var/run/docker.sock}). */
+  public static DockerSwarmCluster connect() {
+    var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    var http = new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .sslConfig(config.getSSLConfig())
+        .connectionTimeout(Duration.ofSeconds(5))
+        .responseTimeout(Duration.ofSeconds(120))
+        .build();
+    return new DockerSwarmCluster(DockerClientImpl.getInstance(config, http), config.getDockerHost().toString());
+  }
+
+  @Override
+  public Engine engine() {
+    var info = call("ask the engine for its state", () -> docker.infoCmd().exec());
+    var version = call("ask the engine for its version", () -> docker.versionCmd().exec());
+    var swarm = info.getSwarm();
+    String state = swarm == null || swarm.getLocalNodeState() == null ? "inactive"
+        : swarm.getLocalNodeState().getValue().toLowerCase(Locale.ROOT);
+    return new Engine(version.getVersion(), state, swarm == null ? null : blankToNull(swarm.getNodeID()), info.getName(),
+        swarm != null && Boolean.TRUE.equals(swarm.getControlAvailable()));
+  }
+
+  @Override
+  public void initSwarm(String advertiseAddr) {
+    call("init a swarm", () -> {
+      docker.initializeSwarmCmd(new SwarmSpec()).withAdvertiseAddr(advertiseAddr).withListenAddr("0.0.0.0:2377").exec();
+      return null;
+    });
+  }
+
+  @Override
+  public void createNetwork(StackSpec.Network n) {
+    call("create network " + n.name(), () -> {
+      var cmd = docker.createNetworkCmd()
+          .withName(n.name())
+          .withDriver(n.driver())
+          .withAttachable(n.attachable())
+          .withInternal(n.internal())
+          .withCheckDuplicate(true)
+          .withOptions(n.driverOpts())
+          .withLabels(n.labels());
+      if (!n.subnets().isEmpty()) {
+        var configs = n.subnets().stream()
+            .map(s -> new Network.Ipam.Config().withSubnet(s.subnet()).withGateway(s.gateway()).withIpRange(s.ipRange()))
+            .toList();
+        cmd.withIpam(new Network.Ipam().withConfig(configs));
+      }
+      return cmd.exec();
+    });
+  }
+
+  @Override
+  public void createService(StackSpec.Service s) {
+    var container = new ContainerSpec()
+        .withImage(s.image())
+        .withCommand(s.entrypoint())
+        .withArgs(s.command())
+        .withEnv(s.env())
+        .withLabels(s.containerLabels())
+        .withMounts(s.mounts().stream().map(DockerSwarmCluster::mount).toList())
+        .withHostname(s.hostname())
+        .withUser(s.user())
+        .withDir(s.workingDir())
+        .withStopSignal(s.stopSignal())
+        .withTty(s.tty())
+        .withOpenStdin(s.openStdin())
+        .withReadOnly(s.readOnly());
+    if (s.stopGracePeriodNanos() != null) container.withStopGracePeriod(s.stopGracePeriodNanos());
+    if (!s.extraHosts().isEmpty()) container.withHosts(s.extraHosts());
+    var task = new TaskSpec()
+        .withContainerSpec(container)
+        .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.NONE))
+        .withNetworks(s.networks().stream()
+            .map(a -> new NetworkAttachmentConfig().withTarget(a.network()).withAliases(a.aliases()))
+            .toList());
+    if (!s.limits().isEmpty() || !s.reservations().isEmpty()) {
+      task.withResources(new ResourceRequirements().withLimits(resources(s.limits())).withReservations(resources(s.reservations())));
+    }
+    if (!s.constraints().isEmpty()) task.withPlacement(new ServicePlacement().withConstraints(s.constraints()));
+    var endpoint = new EndpointSpec()
+        .withMode(s.endpointMode() == StackSpec.EndpointMode.DNSRR ? EndpointResolutionMode.DNSRR : EndpointResolutionMode.VIP);
+    if (!s.ports().isEmpty()) {
+      endpoint.withPorts(s.ports().stream().map(p -> {
+        var pc = new PortConfig()
+            .withTargetPort(p.target())
+            .withProtocol("udp".equals(p.protocol()) ? PortConfigProtocol.UDP : PortConfigProtocol.TCP)
+            .withPublishMode("host".equals(p.mode()) ? PortConfig.PublishMode.host : PortConfig.PublishMode.ingress);
+        if (p.published() != null) pc.withPublishedPort(p.published());
+        return pc;
+      }).toList());
+    }
+    var spec = new ServiceSpec()
+        .withName(s.name())
+        .withLabels(s.serviceLabels())
+        .withTaskTemplate(task)
+        .withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(s.replicas())))
+        .withEndpointSpec(endpoint);
+    call("create service " + s.name(), () -> docker.createServiceCmd(spec).exec());
+  }
+
+  private static ResourceSpecs resources(StackSpec.Resources r) {
+    if (r.isEmpty()) return null;
+    var spec = new ResourceSpecs();
+    if (r.nanoCpus() != null) spec.withNanoCPUs(r.nanoCpus());
+    if (r.memoryBytes() != null) spec.withMemoryBytes(r.memoryBytes());
+    return spec;
+  }
+
+  private static Mount mount(StackSpec.Mount m) {
+    var mount = new Mount().withTarget(m.target()).withReadOnly(m.readOnly());
+    switch (m.type()) {
+      case "bind" -> mount.withType(MountType.BIND).withSource(m.source());
+      case "tmpfs" -> mount.withType(MountType.TMPFS);
+      default -> {
+        mount.withType(MountType.VOLUME).withSource(m.source());
+        if (!m.volumeLabels().isEmpty()) mount.withVolumeOptions(new VolumeOptions().withLabels(m.volumeLabels()));
+      }
+    }
+    return mount;
+  }
+
+  @Override
+  public List<Task> tasks(String serviceName) {
+    var tasks = call("list the tasks of " + serviceName,
+        () -> docker.listTasksCmd().withServiceFilter(serviceName).exec());
+    var out = new ArrayList<Task>();
+    for (var t : tasks) {
+      var st = t.getStatus();
+      var cs = st == null ? null : st.getContainerStatus();
+      out.add(new Task(t.getId(), serviceName, t.getSlot() == null ? 0 : t.getSlot(), t.getNodeId(),
+          st == null || st.getState() == null ? "unknown" : st.getState().getValue(),
+          t.getDesiredState() == null ? null : t.getDesiredState().getValue(),
+          st == null ? null : st.getMessage(), st == null ? null : blankToNull(st.getErr()),
+          cs == null ? null : blankToNull(cs.getContainerID()),
+          cs == null || cs.getExitCodeLong() == null ? null : cs.getExitCodeLong().intValue()));
+    }
+    out.sort(java.util.Comparator.comparingInt(Task::slot));
+    return out;
+  }
+
+  @Override
+  public Optional<ContainerState> container(String containerId) {
+    try {
+      var c = docker.inspectContainerCmd(containerId).exec();
+      var st = c.getState();
+      return Optional.of(new ContainerState(c.getId(), st.getStatus(), Boolean.TRUE.equals(st.getOOMKilled()),
+          st.getExitCodeLong() == null ? null : st.getExitCodeLong().intValue(), blankToNull(st.getError())));
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw translate("inspect container " + containerId, e);
+    }
+  }
+
+  @Override
+  public List<String> logTail(String containerId, int lines) {
+    var out = new ArrayList<String>();
+    var partial = new StringBuilder();
+    try {
+      docker.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
+          .exec(new ResultCallback.Adapter<Frame>() {
+            @Override
+            public void onNext(Frame frame) {
+              synchronized (out) {
+                partial.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+                int nl;
+                while ((nl = partial.indexOf("\n")) >= 0) {
+                  out.add(partial.substring(0, nl));
+                  partial.delete(0, nl + 1);
+                }
+              }
+            }
+          }).awaitCompletion(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      return List.of();
+    }
+    synchronized (out) {
+      if (partial.length() > 0) out.add(partial.toString());
+      return List.copyOf(out);
+    }
+  }
+
+  @Override
+  public boolean hasImage(String image) {
+    try {
+      docker.inspectImageCmd(image).exec();
+      return true;
+    } catch (NotFoundException e) {
+      return false;
+    } catch (RuntimeException e) {
+      throw translate("inspect image " + image, e);
+    }
+  }
+
+  @Override
+  public String nodeName(String nodeId) {
+    try {
+      var nodes = docker.listSwarmNodesCmd().withIdFilter(List.of(nodeId)).exec();
+      if (!nodes.isEmpty() && nodes.get(0).getDescription() != null && nodes.get(0).getDescription().getHostname() != null) {
+        return nodes.get(0).getDescription().getHostname();
+      }
+    } catch (RuntimeException e) {
+      // fall through: the ID is still a useful name
+    }
+    return nodeId;
+  }
+
+  @Override
+  public List<String> stackServices(String stack) {
+    return call("list the services of stack " + stack,
+        () -> docker.listServicesCmd().withLabelFilter(Map.of(StackSpec.NAMESPACE_LABEL, stack)).exec())
+        .stream().map(s -> s.getSpec().getName()).toList();
+  }
+
+  @Override
+  public List<String> stackNetworks(String stack) {
+    return call("list the networks of stack " + stack,
+        () -> docker.listNetworksCmd().withFilter("label", List.of(StackSpec.NAMESPACE_LABEL + "=" + stack)).exec())
+        .stream().map(Network::getName).toList();
+  }
+
+  @Override
+  public int stackContainers(String stack) {
+    return call("list the containers of stack " + stack,
+        () -> docker.listContainersCmd().withShowAll(true)
+            .withLabelFilter(Map.of(StackSpec.NAMESPACE_LABEL, stack)).exec()).size();
+  }
+
+  @Override
+  public void removeService(String name) {
+    try {
+      docker.removeServiceCmd(name).exec();
+    } catch (NotFoundException e) {
+      // already gone
+    } catch (RuntimeException e) {
+      throw translate("remove service " + name, e);
+    }
+  }
+
+  @Override
+  public void removeNetwork(String name) {
+    try {
+      docker.removeNetworkCmd(name).exec();
+    } catch (NotFoundException e) {
+      // already gone
+    } catch (RuntimeException e) {
+      throw translate("remove network " + name, e);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    docker.close();
+  }
+
+  private <T> T call(String what, Supplier<T> request) {
+    try {
+      return request.get();
+    } catch (RuntimeException e) {
+      throw translate(what, e);
+    }
+  }
+
+  private ClusterException translate(String what, RuntimeException e) {
+    if (e instanceof DockerException de) {
+      return new ClusterException("cannot " + what + ": " + engineMessage(de), e);
+    }
+    // docker-java wraps transport failures (no socket, refused, timeout) in plain RuntimeExceptions
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    if (root instanceof IOException || e.getCause() instanceof IOException) {
+      return new EngineUnreachableException("no Docker engine answers at " + dockerHost + " (" + root.getMessage()
+          + "); start one with scripts/setup-docker.sh, or start dockerd", e);
+    }
+    return new ClusterException("cannot " + what + ": " + e.getMessage(), e);
+  }
+
+  /** docker-java puts the engine's JSON body in the message: keep just the engine's words. */
+  private static String engineMessage(DockerException e) {
+    String m = e.getMessage() == null ? "" : e.getMessage();
+    int i = m.indexOf("\"message\":\"");
+    if (i >= 0) {
+      int end = m.indexOf('"', i + 11);
+      if (end > i) return m.substring(i + 11, end);
+    }
+    return m.strip();
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}
