@@ -9,14 +9,17 @@ public sealed interface Target permits Target.Amount, Target.Percentage, Target.
   /** Where the value is written (the planner points its errors here). */
   SourcePos pos();
 
+  /** The YAML path of the value, e.g. {@code events[3].moment.services.web[0].stop.amount}, for messages. */
+  String path();
+
   /** {@code amount: n}, n &ge; 0: that many (random picks, except for start). */
-  record Amount(int amount, SourcePos pos) implements Target {}
+  record Amount(int amount, SourcePos pos, String path) implements Target {}
 
   /** {@code percentage: p}: ceil(p% of the containers expected alive), random picks except for start. */
-  record Percentage(int percent, SourcePos pos) implements Target {}
+  record Percentage(int percent, SourcePos pos, String path) implements Target {}
 
   /** {@code specific: [ids]}: exactly these FDSL container IDs, each with its position. */
-  record Specific(List<Integer> ids, List<SourcePos> idPositions, SourcePos pos) implements Target {
+  record Specific(List<Integer> ids, List<SourcePos> idPositions, SourcePos pos, String path) implements Target {
     public Specific {
       ids = List.copyOf(ids);
       idPositions = List.copyOf(idPositions);

@@ -56,8 +56,9 @@ public final class FaultParsers {
       if (name.isPresent()) {
         signal = Signals.canonical(name.get());
         if (signal.isEmpty()) {
-          yaml.problem(YamlReader.pos(e.get("signal").value()), path + ".signal: " + Signals.whyRejected(name.get())
-              + Suggestions.didYouMean(name.get().toUpperCase(java.util.Locale.ROOT), Signals.names()));
+          String why = Signals.whyRejected(name.get());
+          yaml.problem(YamlReader.pos(e.get("signal").value()), path + ".signal: " + why
+              + (why.startsWith("'") ? Suggestions.didYouMean(name.get().toUpperCase(java.util.Locale.ROOT), Signals.names()) : ""));
         }
       }
     }

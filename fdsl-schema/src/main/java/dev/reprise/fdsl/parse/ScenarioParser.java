@@ -321,8 +321,8 @@ public final class ScenarioParser {
       String tPath = path + "." + t.key();
       SourcePos pos = YamlReader.pos(t.value());
       return switch (t.key()) {
-        case "amount" -> yaml.integer(t.value(), tPath, 0, 100_000).map(n -> new Target.Amount(n.intValue(), pos));
-        case "percentage" -> yaml.integer(t.value(), tPath, 0, maxPercent).map(n -> new Target.Percentage(n.intValue(), pos));
+        case "amount" -> yaml.integer(t.value(), tPath, 0, 100_000).map(n -> new Target.Amount(n.intValue(), pos, tPath));
+        case "percentage" -> yaml.integer(t.value(), tPath, 0, maxPercent).map(n -> new Target.Percentage(n.intValue(), pos, tPath));
         default -> specific(t.value(), tPath);
       };
     }
@@ -350,7 +350,7 @@ public final class ScenarioParser {
           positions.add(YamlReader.pos(item));
         }
       }
-      return ok ? Optional.of(new Target.Specific(ids, positions, YamlReader.pos(node))) : Optional.empty();
+      return ok ? Optional.of(new Target.Specific(ids, positions, YamlReader.pos(node), path)) : Optional.empty();
     }
 
     private Optional<ServiceEvent> fault(YamlReader.Entry entry, String path) {

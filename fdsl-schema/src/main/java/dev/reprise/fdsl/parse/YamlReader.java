@@ -56,7 +56,10 @@ public final class YamlReader {
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
-      String context = e.getContext() != null ? " (" + e.getContext() + ")" : "";
+      Mark contextMark = e.getContextMark();
+      String context = e.getContext() == null ? ""
+          : " (" + e.getContext() + (contextMark != null && contextMark != mark
+              ? " that starts at line " + (contextMark.getLine() + 1) + ", column " + (contextMark.getColumn() + 1) : "") + ")";
       problems.add(mark == null ? SourcePos.NONE : new SourcePos(mark.getLine() + 1, mark.getColumn() + 1),
           "YAML syntax error: " + what + context);
       return Optional.empty();

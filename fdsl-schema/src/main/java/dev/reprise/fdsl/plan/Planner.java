@@ -113,7 +113,7 @@ public final class Planner {
       for (int i = 0; i < s.ids().size(); i++) {
         int id = s.ids().get(i);
         if (!live.contains(id)) {
-          problems.add(s.idPositions().get(i), "specific: container " + id + " of '" + service + "' is not alive at "
+          problems.add(s.idPositions().get(i), s.path() + "[" + i + "]: container " + id + " of '" + service + "' is not alive at "
               + when + ": " + aliveText(live));
           ok = false;
         }
@@ -122,7 +122,7 @@ public final class Planner {
     }
     if (target instanceof Target.Amount a) {
       if (a.amount() > live.size()) {
-        problems.add(a.pos(), "amount: cannot " + what + " " + a.amount() + " container" + (a.amount() == 1 ? "" : "s")
+        problems.add(a.pos(), a.path() + ": cannot " + what + " " + a.amount() + " container" + (a.amount() == 1 ? "" : "s")
             + " of '" + service + "' at " + when + ": " + aliveText(live));
         return Optional.empty();
       }

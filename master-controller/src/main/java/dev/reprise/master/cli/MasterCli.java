@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
     versionProvider = MasterCli.Version.class,
     description = "Reproducible fault-injection experiments on Docker Swarm.",
     subcommands = {
+        ValidateCommand.class,
+        PlanCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class MasterCli {

@@ -1,0 +1,43 @@
+package dev.reprise.master.cli;
+
+import dev.reprise.fdsl.ScenarioException;
+import dev.reprise.fdsl.plan.PlanJson;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code master plan SCENARIO [--compose FILE] [--seed N] [--json]}: prints the resolved timeline.
+ * The same files and seed always print the same bytes.
+ */
+@Command(name = "plan", description = "Print the resolved timeline: every action, its targets, the alive sets.")
+public final class PlanCommand implements Callable<Integer> {
+  @Mixin ScenarioArgs args;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Override environment.seed.")
+  Long seed;
+
+  @Option(names = "--json", description = "Print the plan as JSON (the form agents receive).")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    var err = spec.commandLine().getErr();
+    var loaded = args.loadOrReport(err);
+    if (loaded == null) return ExitCodes.INVALID_INPUT;
+    try {
+      var plan = loaded.plan(seed);
+      var out = spec.commandLine().getOut();
+      out.print(json ? PlanJson.write(plan) + "\n" : PlanText.render(plan, loaded.scenarioFile().toString()));
+      out.flush();
+      return ExitCodes.OK;
+    } catch (ScenarioException e) {
+      ScenarioArgs.report(e, err);
+      return ExitCodes.INVALID_INPUT;
+    }
+  }
+}

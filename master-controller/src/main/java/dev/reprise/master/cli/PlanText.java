@@ -1,0 +1,62 @@
+package dev.reprise.master.cli;
+
+import dev.reprise.fdsl.model.Durations;
+import dev.reprise.fdsl.plan.AliveSnapshot;
+import dev.reprise.fdsl.plan.FaultAction;
+import dev.reprise.fdsl.plan.MarkAction;
+import dev.reprise.fdsl.plan.Plan;
+import dev.reprise.fdsl.plan.PlannedAction;
+import dev.reprise.fdsl.plan.StartAction;
+import dev.reprise.fdsl.plan.StopAction;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The human form of a plan, as {@code master plan} prints it. Deterministic: same plan, same text. */
+final class PlanText {
+  private PlanText() {}
+
+  static String render(Plan plan, String scenarioName) {
+    var sb = new StringBuilder();
+    sb.append("plan of ").append(scenarioName).append(" with seed ").append(plan.seed())
+        .append(", ending at ").append(time(plan.endMillis())).append('\n');
+    sb.append(String.format(Locale.ROOT, "%10s  %-4s %-7s %-22s %s%n", "time", "seq", "action", "service", "containers"));
+    List<AliveSnapshot> snapshots = plan.alive();
+    sb.append(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", time(0), "", "begin", alive(snapshots.get(0))));
+    int moment = -1;
+    for (PlannedAction a : plan.actions()) {
+      if (a.moment() != moment) {
+        if (moment >= 0) appendAlive(sb, snapshots, moment);
+        moment = a.moment();
+      }
+      sb.append(String.format(Locale.ROOT, "%10s  %-4d %-7s %s%n", time(a.offsetMillis()), a.seq(), a.action(), describe(a)));
+    }
+    if (moment >= 0) appendAlive(sb, snapshots, moment);
+    sb.append(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", time(plan.endMillis()), "", "end", alive(snapshots.get(snapshots.size() - 1))));
+    return sb.toString();
+  }
+
+  private static void appendAlive(StringBuilder sb, List<AliveSnapshot> snapshots, int moment) {
+    snapshots.stream().filter(s -> s.moment() == moment).findFirst()
+        .ifPresent(s -> sb.append(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", "", "", "alive", alive(s))));
+  }
+
+  private static String describe(PlannedAction a) {
+    if (a instanceof MarkAction m) return "\"" + m.text() + "\"";
+    if (a instanceof StartAction s) return String.format(Locale.ROOT, "%-22s %s", s.service(), s.ids());
+    if (a instanceof StopAction s) return String.format(Locale.ROOT, "%-22s %s", s.service(), s.ids());
+    FaultAction f = (FaultAction) a;
+    return String.format(Locale.ROOT, "%-22s %s  %s", f.service(), f.ids(), f.fault().label());
+  }
+
+  private static String alive(AliveSnapshot s) {
+    if (s.alive().isEmpty()) return "(no services)";
+    return s.alive().entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue().size() + " " + e.getValue())
+        .collect(Collectors.joining("  "));
+  }
+
+  private static String time(long millis) {
+    return Durations.format(millis);
+  }
+}
