@@ -4,6 +4,7 @@
   var REPORT = JSON.parse(document.getElementById('report-data').textContent);
   var PALETTE = REPORT.palette;
   var FAULT = 'rgba(214,39,40,0.14)';
+  var GRID = { left: 80, right: 40, top: 50, bottom: 100 };
 
   function hexToRgb(h) { var v = parseInt(h.slice(1), 16); return [(v >> 16) & 255, (v >> 8) & 255, v & 255]; }
 
@@ -13,10 +14,11 @@
     c.windows.forEach(function (w) { xs.push(w.from); xs.push(w.to); });
     c.marks.forEach(function (m) { xs.push(m.x); });
     var xmin = xs.length ? Math.min.apply(null, xs) : 0, xmax = xs.length ? Math.max.apply(null, xs) : 1;
+    if (xmin > 0 && xmin < (xmax - xmin) * 0.1) xmin = 0;
     var series = c.series.map(function (s, i) {
       return {
         name: s.name, type: c.points ? 'scatter' : 'line', step: c.step ? 'end' : false, showSymbol: false,
-        symbolSize: 7, data: s.data, connectNulls: false, color: PALETTE[(s.color >= 0 ? s.color : i) % PALETTE.length],
+        symbolSize: 9, data: s.data, connectNulls: false, color: PALETTE[(s.color >= 0 ? s.color : i) % PALETTE.length],
         lineStyle: { type: s.dashed ? 'dashed' : 'solid', width: 1.8 }, emphasis: { focus: 'series' }
       };
     });
@@ -40,12 +42,12 @@
       title: { text: c.title, left: 'center', textStyle: { fontSize: 15 } },
       tooltip: { trigger: c.points ? 'item' : 'axis', confine: true },
       legend: { type: 'scroll', bottom: 0 },
-      grid: { left: 80, right: 40, top: 50, bottom: 100 },
+      grid: GRID,
       toolbox: { right: 20, feature: { dataZoom: { yAxisIndex: 'none' }, restore: {}, saveAsImage: {} } },
       dataZoom: [{ type: 'inside' }, { type: 'slider', bottom: 30, height: 18 }],
       xAxis: { type: 'value', name: c.xLabel, nameLocation: 'middle', nameGap: 28, min: xmin, max: xmax,
         axisLabel: { hideOverlap: true } },
-      yAxis: { type: 'value', name: c.yLabel, nameLocation: 'middle', nameGap: 55, scale: false },
+      yAxis: { type: 'value', name: c.yLabel, nameLocation: 'middle', nameGap: 55, minInterval: c.step ? 1 : 0 },
       series: series
     };
   }
@@ -55,7 +57,12 @@
     var canvas = el.querySelector('canvas');
     if (!canvas) return 0;
     var ctx = canvas.getContext('2d');
-    var img = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    // only the plot area (the grid below), so legend icons do not count
+    var r = canvas.width / el.clientWidth;
+    var x0 = Math.round(GRID.left * r), y0 = Math.round(GRID.top * r);
+    var w = Math.max(1, canvas.width - Math.round((GRID.left + GRID.right) * r));
+    var h = Math.max(1, canvas.height - Math.round((GRID.top + GRID.bottom) * r));
+    var img = ctx.getImageData(x0, y0, w, h).data;
     var colours = PALETTE.slice(0, Math.max(1, Math.min(n, PALETTE.length))).map(hexToRgb);
     var count = 0;
     for (var i = 0; i < img.length; i += 4) {
