@@ -1,0 +1,485 @@
+package dev.reprise.agent;
+
+import dev.reprise.agent.collect.Collectors;
+import dev.reprise.agent.collect.ContainerDirectory;
+import dev.reprise.agent.collect.ProcHostProbe;
+import dev.reprise.agent.collect.RecordFiles;
+import dev.reprise.agent.inject.FaultJournal;
+import dev.reprise.agent.inject.InjectionContext;
+import dev.reprise.agent.protocol.AgentMessage;
+import dev.reprise.agent.protocol.MasterMessage;
+import dev.reprise.agent.protocol.ProtocolCodec;
+import dev.reprise.agent.runtime.ContainerRuntime;
+import dev.reprise.agent.runtime.EngineInfo;
+import dev.reprise.agent.runtime.HostOps;
+import dev.reprise.agent.time.Clock;
+import dev.reprise.agent.time.ClockOffset;
+import dev.reprise.agent.time.ClockSync;
+import dev.reprise.agent.time.Scheduler;
+import dev.reprise.fdsl.plan.FaultAction;
+import dev.reprise.fdsl.plan.MarkAction;
+import dev.reprise.fdsl.plan.Plan;
+import dev.reprise.fdsl.plan.PlannedAction;
+import dev.reprise.fdsl.plan.StartAction;
+import dev.reprise.fdsl.plan.StopAction;
+import dev.reprise.fdsl.record.RunManifest;
+import dev.reprise.fdsl.record.TimelineRecord;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * The agent's protocol endpoint and run coordinator: one conversation (hello → arm → fire → ended)
+ * over JSON lines (see README). {@link #run} blocks on one coordinator thread that owns the state
+ * ({@link State}) and handles, in order, every incoming message, every due deadline and every
+ * finished action — all posted to one inbox. The scheduler only posts; injectors run on a small
+ * pool and post their reports back.
+ *
+ * <p>Every fault with a lasting effect is in the {@link FaultJournal} and is healed on normal end
+ * (T0 + plan end), on {@code abort}, on EOF of the input, after 5 s without a heartbeat (dead-man
+ * switch, once armed), and when the agent itself fails.
+ */
+public final class Agent {
+  public static final Duration DEAD_MAN = Duration.ofSeconds(5);
+
+  /** The coordinator's states. */
+  public enum State { IDLE, ARMED, RUNNING, STOPPING, ENDED }
+
+  /**
+   * What the agent is built from (real adapters in {@link AgentMain}, fakes in tests).
+   *
+   * @param clockSync ntp_server (or null) → its clock sync
+   * @param clocks measured offset → the corrected clock
+   * @param schedulers clock → a scheduler on it (a fresh one per clock)
+   * @param hostProbe null: no host stats
+   * @param poolThreads injector pool size
+   */
+  public record Dependencies(ContainerRuntime runtime, HostOps host, ProcHostProbe hostProbe,
+      Function<String, ClockSync> clockSync, Function<ClockOffset, Clock> clocks, Function<Clock, Scheduler> schedulers,
+      int poolThreads) {}
+
+  private final Dependencies deps;
+  private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
+  private volatile State state = State.IDLE;
+
+  // Owned by the coordinator thread.
+  private Writer out;
+  private Clock clock;
+  private Scheduler scheduler;
+  private long lastHeartbeatNanos;
+  private boolean helloDone;
+  private String runId;
+  private EngineInfo engine;
+  private MasterMessage.Arm arm;
+  private Plan plan;
+  private RecordFiles records;
+  private ContainerDirectory directory;
+  private FaultJournal journal;
+  private Collectors collectors;
+  private ExecutorService pool;
+  private ActionRunner runner;
+  private InjectionContext ctx;
+  private String endedOutcome;
+  private final AtomicInteger healedAtStop = new AtomicInteger();
+  private final List<Scheduler.Cancellable> timers = new ArrayList<>();
+
+  public Agent(Dependencies deps) {
+    this.deps = deps;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /**
+   * Asks a running conversation to abort (e.g. from a SIGINT hook): heal, flush, {@code ended aborted}.
+   * Callable from any thread.
+   */
+  public void abort(String reason) {
+    inbox.add(() -> stop(RunManifest.ABORTED, reason));
+  }
+
+  /**
+   * Runs one conversation until the agent has sent {@code ended} (or the input ended before arm).
+   * Blocks the calling thread, which becomes the coordinator thread.
+   *
+   * @return the outcome sent in {@code ended}: {@code ok}, {@code failed} or {@code aborted}
+   */
+  public String run(InputStream in, OutputStream output) {
+    out = new OutputStreamWriter(output, StandardCharsets.UTF_8);
+    clock = deps.clocks().apply(ClockOffset.NONE);
+    scheduler = deps.schedulers().apply(clock);
+    lastHeartbeatNanos = clock.nanoTime();
+    var reader = new Thread(() -> readLoop(in), "agent-input");
+    reader.setDaemon(true);
+    reader.start();
+    scheduleTick(clock.now().plusSeconds(1));
+    try {
+      while (state != State.ENDED) {
+        var task = inbox.take();
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          send(new AgentMessage.Log("error", "agent error: " + e));
+          if (state == State.ARMED || state == State.RUNNING) stop(RunManifest.FAILED, "agent error: " + e);
+          else if (state == State.IDLE) end(RunManifest.FAILED, "agent error: " + e, 0);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop(RunManifest.ABORTED, "agent interrupted");
+    } finally {
+      scheduler.close();
+      if (pool != null) pool.shutdownNow();
+    }
+    return endedOutcome;
+  }
+
+  private void readLoop(InputStream in) {
+    try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        var l = line;
+        if (!l.isBlank()) inbox.add(() -> onLine(l));
+      }
+    } catch (IOException e) {
+      // a broken pipe is an EOF for us
+    }
+    inbox.add(this::onEof);
+  }
+
+  private void post(Runnable r) {
+    inbox.add(r);
+  }
+
+  private synchronized void send(AgentMessage m) {
+    try {
+      out.write(ProtocolCodec.encode(m));
+      out.write('\n');
+      out.flush();
+    } catch (IOException e) {
+      // the master is gone; the dead-man switch (EOF) takes it from here
+    }
+  }
+
+  private void onLine(String line) {
+    lastHeartbeatNanos = clock.nanoTime();
+    MasterMessage m;
+    try {
+      m = ProtocolCodec.decodeMaster(line);
+    } catch (ProtocolCodec.ProtocolException e) {
+      send(new AgentMessage.Error(e.getMessage()));
+      return;
+    }
+    if (m instanceof MasterMessage.Hello h) onHello(h);
+    else if (m instanceof MasterMessage.Arm a) onArm(a);
+    else if (m instanceof MasterMessage.Abort a) stop(RunManifest.ABORTED, a.reason() == null ? "aborted by the master" : a.reason());
+    // heartbeats only refresh lastHeartbeatNanos
+  }
+
+  private void onHello(MasterMessage.Hello h) {
+    if (helloDone) {
+      send(new AgentMessage.Error("hello received twice"));
+      return;
+    }
+    if (h.protocol() != AgentMessage.PROTOCOL) {
+      send(new AgentMessage.Error("protocol " + h.protocol() + " is not supported; this agent speaks " + AgentMessage.PROTOCOL));
+      return;
+    }
+    try {
+      engine = deps.runtime().info();
+    } catch (RuntimeException e) {
+      send(new AgentMessage.Error("no Docker engine reachable: " + e.getMessage()
+          + " (start dockerd, e.g. scripts/setup-docker.sh, or set DOCKER_HOST)"));
+      return;
+    }
+    helloDone = true;
+    runId = h.runId();
+    send(new AgentMessage.Hello(AgentMessage.PROTOCOL, version(), engine.host(), engine.nodeId(), engine.dockerVersion(),
+        engine.kernel(), engine.cores(), engine.memBytes()));
+  }
+
+  static String version() {
+    var v = Agent.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  private void onArm(MasterMessage.Arm a) {
+    if (!helloDone) {
+      send(new AgentMessage.Error("arm before hello"));
+      return;
+    }
+    if (state != State.IDLE) {
+      send(new AgentMessage.Error("already armed"));
+      return;
+    }
+    var problem = checkArm(a);
+    Plan p = null;
+    if (problem == null) {
+      try {
+        p = ProtocolCodec.plan(a);
+        problem = checkPlan(p, a);
+      } catch (ProtocolCodec.ProtocolException e) {
+        problem = e.getMessage();
+      }
+    }
+    if (problem != null) {
+      send(new AgentMessage.Error("cannot arm: " + problem));
+      return;
+    }
+    ClockOffset offset;
+    try {
+      offset = deps.clockSync().apply(a.ntpServer()).measure();
+    } catch (IOException | RuntimeException e) {
+      send(new AgentMessage.Error("cannot arm: clock sync failed: " + e.getMessage()));
+      return;
+    }
+    try {
+      records = new RecordFiles(Path.of(a.recordsDir()));
+    } catch (IOException e) {
+      send(new AgentMessage.Error("cannot arm: cannot create records folder " + a.recordsDir() + ": " + e.getMessage()));
+      return;
+    }
+    arm = a;
+    plan = p;
+    if (offset.offsetMillis() != 0) {
+      scheduler.close();
+      clock = deps.clocks().apply(offset);
+      scheduler = deps.schedulers().apply(clock);
+      lastHeartbeatNanos = clock.nanoTime();
+      scheduleTick(clock.now().plusSeconds(1));
+    }
+    directory = new ContainerDirectory(a.services());
+    journal = new FaultJournal(clock, scheduler, this::post, this::onHealed);
+    var runEnd = a.t0().plusMillis(p.endMillis());
+    ctx = new InjectionContext(deps.runtime(), deps.host(), journal, a.runId(),
+        a.faultsDir() == null ? null : Path.of(a.faultsDir()), Duration.ofMillis(stopGraceMs()), runEnd);
+    killLeftoverBurners("before the run");
+    pool = Executors.newFixedThreadPool(deps.poolThreads(), r -> {
+      var t = new Thread(r, "agent-injector");
+      t.setDaemon(true);
+      return t;
+    });
+    runner = new ActionRunner(ctx, directory, a.services(), a.manager(), engine.nodeId(), clock);
+    collectors = new Collectors(deps.runtime(), directory, records, clock, offset.offsetMillis(), engine.host(),
+        a.services().values(), Duration.ofMillis(statsIntervalMs()), deps.hostProbe(),
+        msg -> send(new AgentMessage.Log("warn", msg)));
+    try {
+      collectors.start();
+    } catch (RuntimeException e) {
+      send(new AgentMessage.Error("cannot arm: cannot follow the engine's events and containers: " + e.getMessage()));
+      collectors.close();
+      records.close();
+      pool.shutdownNow();
+      return;
+    }
+    for (var action : p.actions()) {
+      var planned = a.t0().plusMillis(action.offsetMillis());
+      timers.add(scheduler.at(planned, () -> post(() -> fire(action, planned))));
+    }
+    timers.add(scheduler.at(runEnd, () -> post(() -> stop(RunManifest.OK, null))));
+    scheduleStats(clock.now().plusMillis(statsIntervalMs()));
+    state = State.ARMED;
+    send(new AgentMessage.Armed(offset.offsetMillis(), offset.uncertaintyMillis()));
+  }
+
+  private long statsIntervalMs() {
+    return arm.statsIntervalMs() == null || arm.statsIntervalMs() <= 0 ? 1000 : arm.statsIntervalMs();
+  }
+
+  private long stopGraceMs() {
+    return arm.stopGraceMs() == null || arm.stopGraceMs() < 0 ? 10_000 : arm.stopGraceMs();
+  }
+
+  private String checkArm(MasterMessage.Arm a) {
+    if (a.runId() == null || a.runId().isBlank()) return "run_id is missing";
+    if (runId != null && !runId.equals(a.runId())) return "run_id " + a.runId() + " differs from hello's " + runId;
+    if (a.t0() == null) return "t0 is missing";
+    if (a.recordsDir() == null || a.recordsDir().isBlank()) return "records_dir is missing";
+    if (a.services() == null) return "services is missing";
+    return null;
+  }
+
+  private static String checkPlan(Plan p, MasterMessage.Arm a) {
+    var missing = new HashSet<String>();
+    for (var action : p.actions()) {
+      String service = null;
+      if (action instanceof StartAction s) service = s.service();
+      else if (action instanceof StopAction s) service = s.service();
+      else if (action instanceof FaultAction f) service = f.service();
+      if (service != null && !a.services().containsKey(service)) missing.add(service);
+    }
+    return missing.isEmpty() ? null : "services has no swarm service for " + String.join(", ", new java.util.TreeSet<>(missing));
+  }
+
+  private void scheduleTick(Instant at) {
+    scheduler.at(at, () -> post(() -> onTick(at)));
+  }
+
+  private void onTick(Instant at) {
+    if (state == State.STOPPING || state == State.ENDED) return;
+    send(new AgentMessage.Heartbeat(clock.now()));
+    if (records != null) records.flush();
+    if ((state == State.ARMED || state == State.RUNNING) && clock.nanoTime() - lastHeartbeatNanos > DEAD_MAN.toNanos()) {
+      send(new AgentMessage.Log("error", "no heartbeat from the master for " + DEAD_MAN.toSeconds() + " s: healing and stopping"));
+      stop(RunManifest.ABORTED, "dead-man switch: no heartbeat from the master for " + DEAD_MAN.toSeconds() + " s");
+      return;
+    }
+    // Absolute deadlines: the next tick is one second after this one's deadline, not after now.
+    var next = at.plusSeconds(1);
+    scheduleTick(next.isBefore(clock.now()) ? clock.now().plusMillis(1) : next);
+  }
+
+  private void scheduleStats(Instant at) {
+    timers.add(scheduler.at(at, () -> post(() -> {
+      if (state != State.ARMED && state != State.RUNNING) return;
+      collectors.sampleHost();
+      scheduleStats(at.plusMillis(statsIntervalMs()));
+    })));
+  }
+
+  private void fire(PlannedAction action, Instant planned) {
+    if (state != State.ARMED && state != State.RUNNING) return;
+    state = State.RUNNING;
+    if (action instanceof MarkAction m) {
+      if (!arm.manager()) return; // one agent records marks: the manager's
+      var actual = clock.now();
+      records.timeline(new TimelineRecord(TimelineRecord.KIND_MARK, m.seq(), null, null, null, null, null, null, planned,
+          actual, engine.host(), TimelineRecord.OK, null, m.text(), null, null));
+      progress(new ActionRunner.Report(m, null, planned, actual, null, null, dev.reprise.agent.inject.Outcome.OK, null, null));
+      return;
+    }
+    pool.execute(() -> {
+      ActionRunner.Report report;
+      try {
+        report = runner.run(action, planned);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        report = new ActionRunner.Report(action, serviceOf(action), planned, clock.now(), idsOf(action), null,
+            dev.reprise.agent.inject.Outcome.unknown("agent error while firing: " + e), null, null);
+      }
+      if (report != null) {
+        var r = report;
+        post(() -> onDone(r));
+      }
+    });
+  }
+
+  private static String serviceOf(PlannedAction a) {
+    if (a instanceof StartAction s) return s.service();
+    if (a instanceof StopAction s) return s.service();
+    if (a instanceof FaultAction f) return f.service();
+    return null;
+  }
+
+  private static List<Integer> idsOf(PlannedAction a) {
+    if (a instanceof StartAction s) return s.ids();
+    if (a instanceof StopAction s) return s.ids();
+    if (a instanceof FaultAction f) return f.ids();
+    return null;
+  }
+
+  private void onDone(ActionRunner.Report r) {
+    var a = r.action();
+    String fault = a instanceof FaultAction f ? f.fault().type() : null;
+    String label = a instanceof FaultAction f ? f.fault().label() : null;
+    records.timeline(new TimelineRecord(TimelineRecord.KIND_ACTION, a.seq(), a.action(), fault, label, r.service(), r.ids(),
+        r.containers(), r.planned(), r.actual(), engine.host(), r.outcome().status(), r.outcome().error(), null, r.exitCode(),
+        r.output()));
+    progress(r);
+  }
+
+  private void progress(ActionRunner.Report r) {
+    double errorMs = Duration.between(r.planned(), r.actual()).toNanos() / 1e6;
+    send(new AgentMessage.Progress(clock.now(), r.action().seq(), r.action().action(), r.service(), r.ids(),
+        r.outcome().status(), errorMs, directory.aliveCounts()));
+  }
+
+  private void onHealed(FaultJournal.Healed h) {
+    if (state == State.STOPPING) healedAtStop.incrementAndGet();
+    records.timeline(new TimelineRecord(TimelineRecord.KIND_HEAL, h.seq(), FaultAction.ACTION, h.fault(), h.label(),
+        h.service(), h.id() == null ? null : List.of(h.id()), h.container() == null ? null : List.of(h.container()),
+        null, h.time(), engine.host(), h.outcome().status(), h.outcome().error(), null, null, null));
+  }
+
+  private void killLeftoverBurners(String when) {
+    try {
+      var left = deps.host().findMarked(ctx.burnerMarker());
+      if (!left.isEmpty()) {
+        left.forEach(deps.host()::kill);
+        send(new AgentMessage.Log("warn", "killed " + left.size() + " leftover CPU burner(s) of run " + arm.runId() + " " + when));
+      }
+    } catch (RuntimeException e) {
+      send(new AgentMessage.Log("warn", "cannot look for leftover CPU burners: " + e.getMessage()));
+    }
+  }
+
+  private void onEof() {
+    if (state == State.STOPPING || state == State.ENDED) return;
+    if (state == State.IDLE) {
+      end(RunManifest.ABORTED, "the master closed the connection before arm", 0);
+      return;
+    }
+    stop(RunManifest.ABORTED, "dead-man switch: the master's connection closed (EOF on input)");
+  }
+
+  /** Heals everything, waits for in-flight actions, flushes, sends {@code ended}. Coordinator thread only. */
+  private void stop(String outcome, String reason) {
+    if (state == State.STOPPING || state == State.ENDED) return;
+    if (state == State.IDLE) {
+      end(outcome, reason, 0);
+      return;
+    }
+    state = State.STOPPING;
+    timers.forEach(Scheduler.Cancellable::cancel);
+    journal.healAll();
+    pool.shutdown();
+    try {
+      // In-flight actions end quickly once healed (a killed script); a stop may take its grace period.
+      if (!pool.awaitTermination(stopGraceMs() + 15_000, TimeUnit.MILLISECONDS)) {
+        send(new AgentMessage.Log("warn", "some actions were still running at stop; their outcome is not recorded"));
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // Reports of actions that finished meanwhile (their records still belong to the run).
+    Runnable pending;
+    while ((pending = inbox.poll()) != null) {
+      try {
+        pending.run();
+      } catch (RuntimeException e) {
+        send(new AgentMessage.Log("warn", "while stopping: " + e));
+      }
+    }
+    killLeftoverBurners("at the end (not in the journal)");
+    collectors.close();
+    records.close();
+    end(outcome, reason, healedAtStop.get());
+  }
+
+  private void end(String outcome, String reason, int healed) {
+    endedOutcome = outcome;
+    state = State.ENDED;
+    send(new AgentMessage.Ended(outcome, reason, healed));
+  }
+}

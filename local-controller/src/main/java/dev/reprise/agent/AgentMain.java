@@ -1,0 +1,50 @@
+package dev.reprise.agent;
+
+import dev.reprise.agent.collect.ProcHostProbe;
+import dev.reprise.agent.runtime.DockerContainerRuntime;
+import dev.reprise.agent.runtime.LinuxHostOps;
+import dev.reprise.agent.time.ClockSync;
+import dev.reprise.agent.time.PreciseScheduler;
+import dev.reprise.agent.time.SystemClock;
+import java.nio.file.Path;
+
+/**
+ * The agent as a process ({@code java -jar agent-all.jar}): speaks the protocol on stdin/stdout
+ * (the master runs it over an SSH exec channel); diagnostics go to stderr. SIGINT/SIGTERM abort the
+ * run (heal, flush, {@code ended aborted}) before the JVM exits. Exit code 0 when the run ended
+ * {@code ok}, 1 otherwise.
+ */
+public final class AgentMain {
+  private AgentMain() {}
+
+  /** The production dependencies: Docker on DOCKER_HOST or the local socket, /proc, NTP, the precise scheduler. */
+  public static Agent.Dependencies realDependencies() {
+    return new Agent.Dependencies(DockerContainerRuntime.connect(), new LinuxHostOps(), new ProcHostProbe(Path.of("/proc")),
+        ClockSync::forServer, offset -> new SystemClock(offset.offsetMillis()),
+        clock -> new PreciseScheduler(clock, "agent-scheduler", t -> System.err.println("agent: scheduled task failed: " + t)),
+        4);
+  }
+
+  public static void main(String[] args) {
+    var deps = realDependencies();
+    var agent = new Agent(deps);
+    var done = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (agent.state() == Agent.State.ENDED) return;
+      agent.abort("the agent process was interrupted (SIGINT/SIGTERM)");
+      try {
+        done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "agent-shutdown"));
+    String outcome;
+    try {
+      outcome = agent.run(System.in, System.out);
+    } finally {
+      done.countDown();
+      deps.runtime().close();
+    }
+    System.exit("ok".equals(outcome) ? 0 : 1);
+  }
+}

@@ -1,0 +1,182 @@
+package dev.reprise.agent.collect;
+
+import dev.reprise.agent.runtime.ContainerRuntime;
+import dev.reprise.agent.runtime.LogLine;
+import dev.reprise.agent.runtime.RunContainer;
+import dev.reprise.agent.runtime.RuntimeEvent;
+import dev.reprise.agent.runtime.StatsSample;
+import dev.reprise.agent.time.Clock;
+import dev.reprise.fdsl.record.ContainerEventRecord;
+import dev.reprise.fdsl.record.ContainerRecord;
+import dev.reprise.fdsl.record.HostStatsRecord;
+import dev.reprise.fdsl.record.LogRecord;
+import dev.reprise.fdsl.record.StatsRecord;
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Everything the agent records besides the timeline: engine events ({@code container-events.jsonl}),
+ * the containers it sees ({@code containers.jsonl}), every container's complete log
+ * ({@code logs/}), container stats ({@code stats.jsonl}, at most one per container per
+ * {@code statsInterval}) and host stats ({@code host-stats.jsonl}, one per {@link #sampleHost()}).
+ * Engine timestamps (host clock) are shifted by the clock offset so every record is on the
+ * corrected clock. Subscribes to events before listing containers, so a container created in
+ * between is not missed. Thread-safe; engine callbacks arrive on the runtime's threads.
+ */
+public final class Collectors implements AutoCloseable {
+  private final ContainerRuntime runtime;
+  private final ContainerDirectory directory;
+  private final RecordFiles records;
+  private final Clock clock;
+  private final long offsetNanos;
+  private final String host;
+  private final Collection<String> swarmServices;
+  private final Duration statsInterval;
+  private final ProcHostProbe hostProbe;
+  private final Consumer<String> warn;
+
+  private final Map<String, Closeable> logStreams = new HashMap<>();
+  private final Map<String, Closeable> statsStreams = new HashMap<>();
+  private final Map<String, Instant> lastStats = new HashMap<>();
+  private Closeable events;
+  private ProcHostProbe.Counters lastHost;
+  private boolean closed;
+
+  /**
+   * @param offsetMillis the clock correction (corrected = local + offset)
+   * @param hostProbe null to skip host stats
+   * @param warn told of problems a user should see (e.g. a log that could not be followed)
+   */
+  public Collectors(ContainerRuntime runtime, ContainerDirectory directory, RecordFiles records, Clock clock,
+      double offsetMillis, String host, Collection<String> swarmServices, Duration statsInterval,
+      ProcHostProbe hostProbe, Consumer<String> warn) {
+    this.runtime = runtime;
+    this.directory = directory;
+    this.records = records;
+    this.clock = clock;
+    this.offsetNanos = Math.round(offsetMillis * 1_000_000d);
+    this.host = host;
+    this.swarmServices = List.copyOf(swarmServices);
+    this.statsInterval = statsInterval;
+    this.hostProbe = hostProbe;
+    this.warn = warn;
+  }
+
+  /** Subscribes to events, then records and follows every container that already exists. */
+  public void start() {
+    events = runtime.events(swarmServices, this::onEvent);
+    for (var c : runtime.containers(swarmServices)) seen(c);
+    sampleHost();
+  }
+
+  private Instant corrected(Instant local) {
+    return local == null ? clock.now() : local.plusNanos(offsetNanos);
+  }
+
+  void onEvent(RuntimeEvent e) {
+    var fdsl = directory.fdslService(e.swarmService());
+    if (fdsl == null) return;
+    Integer id = e.slot() >= 1 ? ContainerDirectory.idOfSlot(e.slot()) : null;
+    records.event(new ContainerEventRecord(corrected(e.time()), e.action(), e.containerId(), fdsl, id, host, e.exitCode(), e.signal()));
+    switch (e.action()) {
+      case "create", "start" -> {
+        try {
+          var c = runtime.container(e.containerId());
+          if (c != null) seen(c);
+        } catch (RuntimeException ex) {
+          warn.accept("cannot inspect container " + e.containerId() + " after its " + e.action() + " event: " + ex.getMessage());
+        }
+      }
+      case "die" -> directory.ended(e.containerId(), e.exitCode());
+      default -> { }
+    }
+  }
+
+  /** Records a container the first time it is seen and follows its log and stats once it has started. */
+  void seen(RunContainer c) {
+    var s = directory.update(c);
+    if (s == null) return;
+    var entry = s.entry();
+    if (s.isNew()) {
+      records.container(new ContainerRecord(c.id(), entry.fdslService(), entry.id(), c.slot(), c.nodeId(), host, c.image(),
+          c.created() == null ? null : corrected(c.created())));
+    }
+    boolean started = c.running() || c.exitCode() != null;
+    if (!started) return;
+    synchronized (this) {
+      if (closed) return;
+      if (!logStreams.containsKey(c.id())) {
+        try {
+          logStreams.put(c.id(), runtime.logs(c.id(), line -> onLog(entry, line), () -> { }));
+        } catch (RuntimeException ex) {
+          warn.accept("cannot follow the log of " + entry.fdslService() + "." + entry.id() + ": " + ex.getMessage());
+        }
+      }
+      if (c.running() && !statsStreams.containsKey(c.id())) {
+        try {
+          statsStreams.put(c.id(), runtime.stats(c.id(), sample -> onStats(entry, sample)));
+        } catch (RuntimeException ex) {
+          warn.accept("cannot follow the stats of " + entry.fdslService() + "." + entry.id() + ": " + ex.getMessage());
+        }
+      }
+    }
+  }
+
+  private void onLog(ContainerDirectory.Entry entry, LogLine line) {
+    records.log(new LogRecord(corrected(line.time()), entry.fdslService(), entry.id(), entry.container().id(), line.stream(), line.text()));
+  }
+
+  private void onStats(ContainerDirectory.Entry entry, StatsSample s) {
+    var id = entry.container().id();
+    synchronized (lastStats) {
+      var last = lastStats.get(id);
+      // Engine samples come about once a second; keep one per interval (10% slack for jitter).
+      if (last != null && Duration.between(last, s.read()).toMillis() < statsInterval.toMillis() * 9 / 10) return;
+      lastStats.put(id, s.read());
+    }
+    records.stats(new StatsRecord(corrected(s.read()), entry.fdslService(), entry.id(), id, host, s.cpuPercent(),
+        s.memBytes(), s.memLimitBytes(), s.netRxBytes(), s.netTxBytes(), s.blkReadBytes(), s.blkWriteBytes()));
+  }
+
+  /** Writes one host-stats record (CPU over the interval since the previous call). */
+  public void sampleHost() {
+    if (hostProbe == null) return;
+    try {
+      var now = hostProbe.read();
+      var previous = lastHost;
+      lastHost = now;
+      if (previous == null) return;
+      records.hostStats(new HostStatsRecord(clock.now(), host, ProcHostProbe.cpuPercent(previous, now), now.cores(),
+          now.memTotal(), now.memAvailable(), now.netRx(), now.netTx(), now.diskRead(), now.diskWrite(), now.load1()));
+    } catch (IOException | RuntimeException e) {
+      warn.accept("cannot read host stats: " + e.getMessage());
+    }
+  }
+
+  /** Stops following everything (records already written stay). */
+  @Override
+  public void close() {
+    List<Closeable> all = new ArrayList<>();
+    synchronized (this) {
+      closed = true;
+      if (events != null) all.add(events);
+      all.addAll(logStreams.values());
+      all.addAll(statsStreams.values());
+    }
+    for (var c : all) {
+      try {
+        c.close();
+      } catch (IOException | RuntimeException ignored) {
+        // the stream is gone either way
+      }
+    }
+  }
+}

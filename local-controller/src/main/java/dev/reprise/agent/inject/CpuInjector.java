@@ -1,0 +1,55 @@
+package dev.reprise.agent.inject;
+
+import dev.reprise.agent.runtime.RuntimeFailure;
+import dev.reprise.fdsl.model.CpuFault;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code cpu}: starts {@code cores} busy-loop processes on the host, each moved into the target
+ * container's cgroups (so the container's stats show the CPU and its limits apply), and kills them
+ * after {@code duration} (journal TTL, from the action's planned instant) or at heal. Burners carry
+ * {@code reprise-burner-<run>-<seq>-<container>} in their command line; heal kills the PIDs it
+ * started and then any process still carrying that marker.
+ */
+public final class CpuInjector implements Injector<CpuFault> {
+  @Override
+  public TargetResult apply(InjectionContext ctx, int seq, Instant planned, Target target, CpuFault fault) {
+    var c = target.container();
+    if (!c.running() || c.pid() <= 0) throw new RuntimeFailure(c.describe() + " is not running");
+    var marker = ctx.burnerMarker() + "-" + seq + "-" + c.id().substring(0, Math.min(12, c.id().length()));
+    var pids = new ArrayList<Long>();
+    var host = ctx.host();
+    ActiveFault burners = new ActiveFault() {
+      private volatile boolean healed;
+
+      @Override
+      public void heal() {
+        if (healed) return;
+        healed = true;
+        List<Long> left;
+        synchronized (pids) {
+          pids.forEach(host::kill);
+        }
+        left = host.findMarked(marker);
+        left.forEach(host::kill);
+      }
+    };
+    var end = planned.plusMillis(fault.durationMillis());
+    if (end.isAfter(ctx.runEnd())) end = ctx.runEnd();
+    ctx.journal().register(new FaultJournal.Key(seq, fault.type(), fault.label(), target.service(), target.id(), c.id()), burners, end);
+    try {
+      for (int i = 0; i < fault.cores(); i++) {
+        long pid = host.startBurner(c.pid(), marker);
+        synchronized (pids) {
+          pids.add(pid);
+        }
+      }
+    } catch (RuntimeException e) {
+      burners.heal();
+      throw e;
+    }
+    return TargetResult.OK;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.reprise.agent.runtime;
+
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The container engine as the agent sees it, in our words. Implementations are thread-safe: the
+ * injector pool and the collectors call them concurrently. Every blocking call either returns,
+ * throws {@link RuntimeFailure} (the engine said no: the action did not happen), or throws
+ * {@link RuntimeTimeout} (no answer in time: the action may or may not have happened — recorded as
+ * {@code unknown}).
+ */
+public interface ContainerRuntime extends AutoCloseable {
+
+  /** The engine and host this runtime talks to. */
+  EngineInfo info();
+
+  /**
+   * The task containers of the given swarm services on this host, running or not (recognised by
+   * their label {@code com.docker.swarm.service.name}).
+   */
+  List<RunContainer> containers(Collection<String> swarmServices);
+
+  /** One container, or null when it does not exist (any more). */
+  RunContainer container(String containerId);
+
+  /** The swarm tasks of a service, on every node (managers only). */
+  List<TaskInfo> tasks(String swarmService);
+
+  /** Sends {@code signal} (e.g. {@code SIGKILL}, {@code SIGUSR1}) to the container's main process. */
+  void kill(String containerId, String signal);
+
+  /** Docker's stop: SIGTERM (or the image's stop signal), then SIGKILL after {@code grace}. Blocks until stopped. */
+  void stop(String containerId, Duration grace);
+
+  /** Sets the swarm service's replica count. */
+  void scale(String swarmService, int replicas);
+
+  /** The replica count currently in the service's spec. */
+  int replicas(String swarmService);
+
+  /**
+   * Copies the host file {@code file} into the container as {@code folder/name}, creating
+   * {@code folder} (with parents) and making the file executable. Uses the engine's archive API:
+   * needs no tool in the image.
+   */
+  void copyFile(String containerId, Path file, String folder, String name);
+
+  /** Starts {@code command} inside the container (no tty, stdout and stderr captured). */
+  RunningExec exec(String containerId, List<String> command);
+
+  /**
+   * Follows the engine's container events of the given swarm services' containers from now on,
+   * until closed. {@code sink} is called on one engine thread, in event order.
+   */
+  Closeable events(Collection<String> swarmServices, Consumer<RuntimeEvent> sink);
+
+  /**
+   * Follows a container's complete log (from its first line, with the engine's timestamps) until
+   * the container ends or the handle is closed; {@code onEnd} runs once when the stream ends.
+   */
+  Closeable logs(String containerId, Consumer<LogLine> sink, Runnable onEnd);
+
+  /** Streams the container's resource samples (about one per second) until it ends or is closed. */
+  Closeable stats(String containerId, Consumer<StatsSample> sink);
+
+  @Override
+  void close();
+}

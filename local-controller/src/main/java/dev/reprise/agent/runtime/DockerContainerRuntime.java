@@ -1,0 +1,452 @@
+package dev.reprise.agent.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Event;
+import com.github.dockerjava.api.model.EventType;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.Statistics;
+import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * {@link ContainerRuntime} over the Docker Engine API with docker-java (httpclient5 transport), on
+ * {@code DOCKER_HOST} or {@code unix:///var/run/docker.sock}. The only class importing docker-java.
+ * Two HTTP clients: one with a response timeout for commands (a hung engine becomes
+ * {@link RuntimeTimeout}), one without for followed streams (events, logs, stats) and for stop,
+ * whose answer legitimately takes the grace period.
+ */
+public final class DockerContainerRuntime implements ContainerRuntime {
+  static final String SERVICE_LABEL = "com.docker.swarm.service.name";
+  static final String TASK_NAME_LABEL = "com.docker.swarm.task.name";
+  static final String TASK_ID_LABEL = "com.docker.swarm.task.id";
+  static final String NODE_LABEL = "com.docker.swarm.node.id";
+
+  private final DockerClient commands;
+  private final DockerClient streams;
+
+  public DockerContainerRuntime(Duration commandTimeout) {
+    var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    this.commands = client(config, commandTimeout);
+    this.streams = client(config, null);
+  }
+
+  /** A runtime with a 30 s command timeout. */
+  public static DockerContainerRuntime connect() {
+    return new DockerContainerRuntime(Duration.ofSeconds(30));
+  }
+
+  private static DockerClient client(DefaultDockerClientConfig config, Duration responseTimeout) {
+    var http = new ApacheDockerHttpClient.Builder()
+        .dockerHost(config.getDockerHost())
+        .sslConfig(config.getSSLConfig())
+        .maxConnections(256)
+        .connectionTimeout(Duration.ofSeconds(5));
+    if (responseTimeout != null) http.responseTimeout(responseTimeout);
+    return DockerClientImpl.getInstance(config, http.build());
+  }
+
+  /** Runs one engine call, translating failures into {@link RuntimeFailure} / {@link RuntimeTimeout}. */
+  private static <T> T call(String what, Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (NotFoundException e) {
+      throw new RuntimeFailure(what + ": not found (" + firstLine(e.getMessage()) + ")", e);
+    } catch (DockerException e) {
+      throw new RuntimeFailure(what + ": " + firstLine(e.getMessage()), e);
+    } catch (RuntimeException e) {
+      if (hasCause(e, SocketTimeoutException.class) || hasCause(e, java.util.concurrent.TimeoutException.class)
+          || String.valueOf(e.getMessage()).contains("Read timed out")) {
+        throw new RuntimeTimeout(what + ": the Docker engine did not answer in time", e);
+      }
+      if (hasCause(e, IOException.class)) {
+        throw new RuntimeFailure(what + ": cannot reach the Docker engine: " + firstLine(e.getMessage()), e);
+      }
+      throw e;
+    }
+  }
+
+  private static void run(String what, Runnable body) {
+    call(what, () -> {
+      body.run();
+      return null;
+    });
+  }
+
+  private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+    for (var c = t; c != null; c = c.getCause()) if (type.isInstance(c)) return true;
+    return false;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "";
+    var t = s.strip();
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl);
+  }
+
+  @Override
+  public EngineInfo info() {
+    return call("docker info", () -> {
+      var info = commands.infoCmd().exec();
+      var swarm = info.getSwarm();
+      String node = swarm == null || swarm.getNodeID() == null || swarm.getNodeID().isEmpty() ? null : swarm.getNodeID();
+      boolean manager = swarm != null && Boolean.TRUE.equals(swarm.getControlAvailable());
+      return new EngineInfo(info.getName(), node, manager, info.getServerVersion(), info.getKernelVersion(),
+          info.getNCPU() == null ? 0 : info.getNCPU(), info.getMemTotal() == null ? 0 : info.getMemTotal());
+    });
+  }
+
+  @Override
+  public List<RunContainer> containers(Collection<String> swarmServices) {
+    var wanted = new HashSet<>(swarmServices);
+    return call("list containers", () -> {
+      var result = new ArrayList<RunContainer>();
+      for (Container c : commands.listContainersCmd().withShowAll(true).withLabelFilter(List.of(SERVICE_LABEL)).exec()) {
+        var labels = c.getLabels() == null ? Map.<String, String>of() : c.getLabels();
+        if (!wanted.contains(labels.get(SERVICE_LABEL))) continue;
+        var rc = container(c.getId());
+        if (rc != null) result.add(rc);
+      }
+      return result;
+    });
+  }
+
+  @Override
+  public RunContainer container(String containerId) {
+    return call("inspect container " + containerId, () -> {
+      InspectContainerResponse r;
+      try {
+        r = commands.inspectContainerCmd(containerId).exec();
+      } catch (NotFoundException e) {
+        return null;
+      }
+      var labels = r.getConfig() == null || r.getConfig().getLabels() == null ? Map.<String, String>of() : r.getConfig().getLabels();
+      var service = labels.get(SERVICE_LABEL);
+      var state = r.getState();
+      boolean running = state != null && Boolean.TRUE.equals(state.getRunning());
+      Long pid = state == null ? null : state.getPidLong();
+      Long exit = state == null ? null : state.getExitCodeLong();
+      return new RunContainer(r.getId(), service, RunContainer.slotOf(labels.get(TASK_NAME_LABEL), service),
+          labels.get(TASK_ID_LABEL), labels.get(NODE_LABEL),
+          r.getConfig() == null ? null : r.getConfig().getImage(), running, running && pid != null ? pid : 0,
+          running || exit == null ? null : exit.intValue(), state != null && Boolean.TRUE.equals(state.getOOMKilled()),
+          r.getCreated() == null ? null : Instant.parse(r.getCreated()));
+    });
+  }
+
+  @Override
+  public List<TaskInfo> tasks(String swarmService) {
+    return call("list tasks of " + swarmService, () -> {
+      var result = new ArrayList<TaskInfo>();
+      for (var t : commands.listTasksCmd().withServiceFilter(swarmService).exec()) {
+        var status = t.getStatus();
+        var cs = status == null ? null : status.getContainerStatus();
+        result.add(new TaskInfo(t.getId(), t.getSlot() == null ? -1 : t.getSlot(), t.getNodeId(),
+            cs == null ? null : cs.getContainerID(),
+            status == null || status.getState() == null ? null : status.getState().getValue(),
+            t.getDesiredState() == null ? null : t.getDesiredState().getValue(),
+            status == null ? null : status.getErr()));
+      }
+      return result;
+    });
+  }
+
+  @Override
+  public void kill(String containerId, String signal) {
+    run("send " + signal + " to " + containerId, () -> commands.killContainerCmd(containerId).withSignal(signal).exec());
+  }
+
+  @Override
+  public void stop(String containerId, Duration grace) {
+    int seconds = (int) Math.max(0, (grace.toMillis() + 999) / 1000);
+    run("stop " + containerId, () -> streams.stopContainerCmd(containerId).withTimeout(seconds).exec());
+  }
+
+  @Override
+  public void scale(String swarmService, int replicas) {
+    run("scale " + swarmService + " to " + replicas, () -> {
+      var service = commands.inspectServiceCmd(swarmService).exec();
+      var spec = service.getSpec();
+      if (spec.getMode() == null || spec.getMode().getReplicated() == null) {
+        throw new RuntimeFailure("service " + swarmService + " is not in replicated mode");
+      }
+      spec.getMode().getReplicated().withReplicas(replicas);
+      commands.updateServiceCmd(service.getId(), spec).withVersion(service.getVersion().getIndex()).exec();
+    });
+  }
+
+  @Override
+  public int replicas(String swarmService) {
+    return call("inspect service " + swarmService, () -> {
+      var spec = commands.inspectServiceCmd(swarmService).exec().getSpec();
+      if (spec.getMode() == null || spec.getMode().getReplicated() == null) return 0;
+      return (int) spec.getMode().getReplicated().getReplicas();
+    });
+  }
+
+  @Override
+  public void copyFile(String containerId, Path file, String folder, String name) {
+    byte[] content;
+    try {
+      content = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new RuntimeFailure("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    var tar = new ByteArrayOutputStream();
+    try (var out = new TarArchiveOutputStream(tar)) {
+      out.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      var path = new StringBuilder();
+      for (var part : folder.split("/")) {
+        if (part.isEmpty()) continue;
+        path.append(part).append('/');
+        var dir = new TarArchiveEntry(path.toString());
+        dir.setMode(040755);
+        out.putArchiveEntry(dir);
+        out.closeArchiveEntry();
+      }
+      var entry = new TarArchiveEntry(path + name);
+      entry.setMode(0100755);
+      entry.setSize(content.length);
+      out.putArchiveEntry(entry);
+      out.write(content);
+      out.closeArchiveEntry();
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory tar failed", e);
+    }
+    run("copy " + file.getFileName() + " into " + containerId + ":" + folder, () ->
+        commands.copyArchiveToContainerCmd(containerId).withRemotePath("/")
+            .withTarInputStream(new ByteArrayInputStream(tar.toByteArray())).exec());
+  }
+
+  @Override
+  public RunningExec exec(String containerId, List<String> command) {
+    var execId = call("exec in " + containerId, () -> commands.execCreateCmd(containerId)
+        .withCmd(command.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true).exec().getId());
+    var output = new StringBuffer();
+    var callback = new ResultCallback.Adapter<Frame>() {
+      @Override
+      public void onNext(Frame frame) {
+        if (output.length() < 1_000_000) output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+      }
+    };
+    run("start exec in " + containerId, () -> streams.execStartCmd(execId).exec(callback));
+    return new RunningExec() {
+      @Override public String id() { return execId; }
+
+      @Override
+      public long hostPid() {
+        try {
+          var r = commands.inspectExecCmd(execId).exec();
+          return Boolean.TRUE.equals(r.isRunning()) && r.getPidLong() != null ? r.getPidLong() : 0;
+        } catch (RuntimeException e) {
+          return 0;
+        }
+      }
+
+      @Override
+      public ExecResult await(Duration timeout) throws InterruptedException {
+        if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new RuntimeTimeout("command still running after " + timeout.toMillis() + " ms", null);
+        }
+        var exit = call("inspect exec", () -> commands.inspectExecCmd(execId).exec().getExitCodeLong());
+        return new ExecResult(exit == null ? null : exit.intValue(), output.toString());
+      }
+    };
+  }
+
+  @Override
+  public Closeable events(Collection<String> swarmServices, Consumer<RuntimeEvent> sink) {
+    var wanted = new HashSet<>(swarmServices);
+    var callback = new ResultCallback.Adapter<Event>() {
+      @Override
+      public void onNext(Event e) {
+        var attrs = e.getActor() == null || e.getActor().getAttributes() == null ? Map.<String, String>of() : e.getActor().getAttributes();
+        var service = attrs.get(SERVICE_LABEL);
+        if (!wanted.contains(service)) return;
+        var action = e.getAction() == null ? e.getStatus() : e.getAction();
+        if (action == null) return;
+        // exec_create/exec_start carry ": <command>" after the action name; keep the name only.
+        int colon = action.indexOf(':');
+        if (colon > 0) action = action.substring(0, colon).strip();
+        Instant time = e.getTimeNano() != null ? Instant.ofEpochSecond(0, e.getTimeNano())
+            : Instant.ofEpochSecond(e.getTime() == null ? 0 : e.getTime());
+        Integer exit = null;
+        if (attrs.get("exitCode") != null) {
+          try {
+            exit = Integer.parseInt(attrs.get("exitCode"));
+          } catch (NumberFormatException ignored) {
+            // not a number: leave it out
+          }
+        }
+        var signal = attrs.get("signal");
+        sink.accept(new RuntimeEvent(time, action, e.getId() != null ? e.getId() : e.getActor().getId(), service,
+            RunContainer.slotOf(attrs.get(TASK_NAME_LABEL), service), exit, signal == null ? null : signalName(signal)));
+      }
+    };
+    return call("follow events", () -> streams.eventsCmd().withEventTypeFilter(EventType.CONTAINER)
+        .withLabelFilter(SERVICE_LABEL).exec(callback));
+  }
+
+  /** Docker reports a kill's signal as a number; records use the name. */
+  static String signalName(String signal) {
+    try {
+      int n = Integer.parseInt(signal);
+      return switch (n) {
+        case 1 -> "SIGHUP"; case 2 -> "SIGINT"; case 3 -> "SIGQUIT"; case 6 -> "SIGABRT"; case 9 -> "SIGKILL";
+        case 10 -> "SIGUSR1"; case 12 -> "SIGUSR2"; case 14 -> "SIGALRM"; case 15 -> "SIGTERM";
+        case 17 -> "SIGCHLD"; case 18 -> "SIGCONT"; case 19 -> "SIGSTOP"; case 20 -> "SIGTSTP";
+        default -> "SIG" + n;
+      };
+    } catch (NumberFormatException e) {
+      return signal;
+    }
+  }
+
+  @Override
+  public Closeable logs(String containerId, Consumer<LogLine> sink, Runnable onEnd) {
+    var callback = new ResultCallback.Adapter<Frame>() {
+      private final StringBuilder out = new StringBuilder();
+      private final StringBuilder err = new StringBuilder();
+
+      @Override
+      public void onNext(Frame frame) {
+        boolean isErr = frame.getStreamType() == StreamType.STDERR;
+        var buf = isErr ? err : out;
+        buf.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+        int nl;
+        while ((nl = buf.indexOf("\n")) >= 0) {
+          emit(buf.substring(0, nl), isErr);
+          buf.delete(0, nl + 1);
+        }
+      }
+
+      private void emit(String raw, boolean isErr) {
+        int sp = raw.indexOf(' ');
+        Instant time = null;
+        String text = raw;
+        if (sp > 0) {
+          try {
+            time = Instant.parse(raw.substring(0, sp));
+            text = raw.substring(sp + 1);
+          } catch (RuntimeException e) {
+            // no timestamp prefix: keep the whole line
+          }
+        }
+        sink.accept(new LogLine(time, isErr ? "stderr" : "stdout", text));
+      }
+
+      private void flushPartial() {
+        if (out.length() > 0) emit(out.toString(), false);
+        if (err.length() > 0) emit(err.toString(), true);
+        out.setLength(0);
+        err.setLength(0);
+      }
+
+      @Override
+      public void onComplete() {
+        flushPartial();
+        super.onComplete();
+        onEnd.run();
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        flushPartial();
+        super.onError(t);
+        onEnd.run();
+      }
+    };
+    return call("follow logs of " + containerId, () -> streams.logContainerCmd(containerId).withStdOut(true)
+        .withStdErr(true).withTimestamps(true).withFollowStream(true).exec(callback));
+  }
+
+  @Override
+  public Closeable stats(String containerId, Consumer<StatsSample> sink) {
+    var callback = new ResultCallback.Adapter<Statistics>() {
+      @Override
+      public void onNext(Statistics s) {
+        var sample = toSample(s);
+        if (sample != null) sink.accept(sample);
+      }
+    };
+    return call("follow stats of " + containerId, () -> streams.statsCmd(containerId).exec(callback));
+  }
+
+  private static StatsSample toSample(Statistics s) {
+    if (s.getRead() == null || s.getRead().startsWith("0001-")) return null;
+    var cpu = s.getCpuStats();
+    var pre = s.getPreCpuStats();
+    long cpuTotal = cpu == null || cpu.getCpuUsage() == null ? 0 : nz(cpu.getCpuUsage().getTotalUsage());
+    long preTotal = pre == null || pre.getCpuUsage() == null ? 0 : nz(pre.getCpuUsage().getTotalUsage());
+    int online = cpu == null || cpu.getOnlineCpus() == null ? 0 : cpu.getOnlineCpus().intValue();
+    if (online == 0 && cpu != null && cpu.getCpuUsage() != null && cpu.getCpuUsage().getPercpuUsage() != null) {
+      online = cpu.getCpuUsage().getPercpuUsage().size();
+    }
+    var mem = s.getMemoryStats();
+    long usage = mem == null ? 0 : nz(mem.getUsage());
+    long cache = 0;
+    if (mem != null && mem.getStats() != null) {
+      var ms = mem.getStats();
+      // As docker CLI: v1 subtracts total_inactive_file, v2 inactive_file.
+      cache = ms.getTotalInactiveFile() != null ? ms.getTotalInactiveFile() : nz(ms.getInactiveFile());
+    }
+    long rx = 0, tx = 0;
+    if (s.getNetworks() != null) {
+      for (var n : s.getNetworks().values()) {
+        rx += nz(n.getRxBytes());
+        tx += nz(n.getTxBytes());
+      }
+    }
+    long read = 0, write = 0;
+    if (s.getBlkioStats() != null && s.getBlkioStats().getIoServiceBytesRecursive() != null) {
+      for (var e : s.getBlkioStats().getIoServiceBytesRecursive()) {
+        if ("read".equalsIgnoreCase(e.getOp())) read += nz(e.getValue());
+        else if ("write".equalsIgnoreCase(e.getOp())) write += nz(e.getValue());
+      }
+    }
+    return new StatsSample(Instant.parse(s.getRead()), cpuTotal, preTotal,
+        cpu == null ? 0 : nz(cpu.getSystemCpuUsage()), pre == null ? 0 : nz(pre.getSystemCpuUsage()), online,
+        Math.max(0, usage - cache), mem == null ? 0 : nz(mem.getLimit()), rx, tx, read, write);
+  }
+
+  private static long nz(Long v) {
+    return v == null ? 0 : v;
+  }
+
+  @Override
+  public void close() {
+    try {
+      commands.close();
+      streams.close();
+    } catch (IOException e) {
+      // closing connections: nothing left to do
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.reprise.agent.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link HostOps} on Linux through {@code /proc} and the cgroup file system; needs root (writing
+ * into another cgroup's {@code cgroup.procs}). The burner is {@code /bin/sh -c 'while :; do :; done'
+ * <marker>}: a shell busy loop with no tool of ours, whose {@code $0} is the marker.
+ */
+public final class LinuxHostOps implements HostOps {
+  private final Path proc;
+  private final Path cgroupRoot;
+
+  public LinuxHostOps() {
+    this(Path.of("/proc"), Path.of("/sys/fs/cgroup"));
+  }
+
+  public LinuxHostOps(Path proc, Path cgroupRoot) {
+    this.proc = proc;
+    this.cgroupRoot = cgroupRoot;
+  }
+
+  @Override
+  public long startBurner(long containerPid, String marker) {
+    List<Path> targets;
+    try {
+      targets = CgroupPaths.procsFiles(Files.readString(proc.resolve(containerPid + "/cgroup")), cgroupRoot);
+    } catch (IOException e) {
+      throw new RuntimeFailure("cannot read the cgroups of process " + containerPid + " (has the container ended?): " + e.getMessage(), e);
+    }
+    if (targets.isEmpty()) {
+      throw new RuntimeFailure("no cgroup.procs found for process " + containerPid + " under " + cgroupRoot);
+    }
+    Process burner;
+    try {
+      burner = new ProcessBuilder("/bin/sh", "-c", "while :; do :; done", marker)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      throw new RuntimeFailure("cannot start a CPU burner: " + e.getMessage(), e);
+    }
+    long pid = burner.pid();
+    for (var procs : targets) {
+      try {
+        Files.writeString(procs, Long.toString(pid), StandardCharsets.US_ASCII);
+      } catch (IOException e) {
+        burner.destroyForcibly();
+        throw new RuntimeFailure("cannot move burner " + pid + " into " + procs + ": " + e.getMessage()
+            + " (the agent must run as root on the host)", e);
+      }
+    }
+    return pid;
+  }
+
+  @Override
+  public List<Long> findMarked(String marker) {
+    var found = new ArrayList<Long>();
+    try (var dirs = Files.list(proc)) {
+      for (var dir : (Iterable<Path>) dirs::iterator) {
+        var name = dir.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) continue;
+        try {
+          var cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+          if (cmdline.contains(marker)) found.add(Long.parseLong(name));
+        } catch (IOException e) {
+          // the process ended while we looked
+        }
+      }
+    } catch (IOException e) {
+      throw new RuntimeFailure("cannot list " + proc + ": " + e.getMessage(), e);
+    }
+    return found;
+  }
+
+  @Override
+  public boolean kill(long pid) {
+    var handle = ProcessHandle.of(pid);
+    if (handle.isEmpty() || !handle.get().isAlive()) return false;
+    // Children first, so a killed script's own children do not linger.
+    handle.get().descendants().forEach(ProcessHandle::destroyForcibly);
+    return handle.get().destroyForcibly();
+  }
+
+  @Override
+  public boolean alive(long pid) {
+    try {
+      var stat = Files.readString(proc.resolve(pid + "/stat"));
+      int close = stat.lastIndexOf(')');
+      char state = stat.charAt(close + 2);
+      return state != 'Z' && state != 'X';
+    } catch (IOException | IndexOutOfBoundsException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,277 @@
+package dev.reprise.agent.testing;
+
+import dev.reprise.agent.runtime.ContainerRuntime;
+import dev.reprise.agent.runtime.EngineInfo;
+import dev.reprise.agent.runtime.ExecResult;
+import dev.reprise.agent.runtime.LogLine;
+import dev.reprise.agent.runtime.RunContainer;
+import dev.reprise.agent.runtime.RunningExec;
+import dev.reprise.agent.runtime.RuntimeEvent;
+import dev.reprise.agent.runtime.RuntimeFailure;
+import dev.reprise.agent.runtime.RuntimeTimeout;
+import dev.reprise.agent.runtime.StatsSample;
+import dev.reprise.agent.runtime.TaskInfo;
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A hand-written {@link ContainerRuntime} for tests: containers live in a map, every call is
+ * recorded as a readable string ({@code kill web.1 SIGKILL}, {@code scale web 3}, {@code exec web.1 /bin/sh /x.sh},
+ * {@code copy web.1 /usr/lib/faultsee/x.sh}...) in {@link #calls()}. Kill/stop end the container and
+ * emit a {@code die} event; scale creates containers in the next slots. {@link #failNext(String)} /
+ * {@link #timeoutNext(String)} make the next call starting with a prefix throw. Execs end when the
+ * test calls {@link #finishExec} (or when their host PID is killed through {@link FakeHostOps}).
+ */
+public final class FakeContainerRuntime implements ContainerRuntime {
+  private final List<String> calls = new CopyOnWriteArrayList<>();
+  private final Map<String, RunContainer> containers = new LinkedHashMap<>();
+  private final Map<String, Integer> replicas = new LinkedHashMap<>();
+  private final List<Consumer<RuntimeEvent>> eventSinks = new CopyOnWriteArrayList<>();
+  private final Map<String, String> failures = new LinkedHashMap<>();
+  private final Map<String, FakeExec> execs = new LinkedHashMap<>();
+  private final Map<String, List<LogLine>> logs = new LinkedHashMap<>();
+  private long nextPid = 1000;
+  private int nextExec = 1;
+  private Instant now = Instant.parse("2030-01-01T00:00:00Z");
+  private final String node = "node-1";
+
+  public List<String> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** Calls recorded so far that start with {@code prefix}. */
+  public List<String> calls(String prefix) {
+    return calls.stream().filter(c -> c.startsWith(prefix)).toList();
+  }
+
+  /** Creates {@code n} running containers of {@code swarmService} in the next slots. */
+  public synchronized void deploy(String swarmService, int n) {
+    int current = replicas.getOrDefault(swarmService, 0);
+    replicas.put(swarmService, current + n);
+    for (int slot = current + 1; slot <= current + n; slot++) create(swarmService, slot);
+  }
+
+  private void create(String service, int slot) {
+    var id = cid(service, slot);
+    containers.put(id, new RunContainer(id, service, slot, "task" + slot, node, "reprise/hello:latest", true, nextPid++, null, false, now));
+    emit(new RuntimeEvent(now, "create", id, service, slot, null, null));
+    emit(new RuntimeEvent(now, "start", id, service, slot, null, null));
+  }
+
+  /** The fake container ID of a slot: {@code <service>.<slot>} padded to look like an ID. */
+  public static String cid(String service, int slot) {
+    return service + "." + slot;
+  }
+
+  public synchronized RunContainer get(String service, int slot) {
+    return containers.get(cid(service, slot));
+  }
+
+  /** The next call whose description starts with {@code prefix} fails with {@code RuntimeFailure}. */
+  public synchronized void failNext(String prefix) {
+    failures.put(prefix, "fail");
+  }
+
+  /** The next call whose description starts with {@code prefix} throws {@code RuntimeTimeout}. */
+  public synchronized void timeoutNext(String prefix) {
+    failures.put(prefix, "timeout");
+  }
+
+  /** Log lines {@link #logs} will replay for a container. */
+  public synchronized void setLog(String containerId, List<LogLine> lines) {
+    logs.put(containerId, List.copyOf(lines));
+  }
+
+  private synchronized void record(String call) {
+    calls.add(call);
+    for (var it = failures.entrySet().iterator(); it.hasNext(); ) {
+      var f = it.next();
+      if (call.startsWith(f.getKey())) {
+        it.remove();
+        if (f.getValue().equals("timeout")) throw new RuntimeTimeout(call + ": the engine did not answer in time (fake)", null);
+        throw new RuntimeFailure(call + ": refused (fake)");
+      }
+    }
+  }
+
+  private void emit(RuntimeEvent e) {
+    eventSinks.forEach(s -> s.accept(e));
+  }
+
+  @Override
+  public EngineInfo info() {
+    record("info");
+    return new EngineInfo("fakehost", node, true, "20.10.24", "6.1.0", 2, 24L << 30);
+  }
+
+  @Override
+  public synchronized List<RunContainer> containers(Collection<String> swarmServices) {
+    record("containers " + String.join(",", swarmServices));
+    return containers.values().stream().filter(c -> swarmServices.contains(c.swarmService())).toList();
+  }
+
+  @Override
+  public synchronized RunContainer container(String containerId) {
+    return containers.get(containerId);
+  }
+
+  @Override
+  public synchronized List<TaskInfo> tasks(String swarmService) {
+    record("tasks " + swarmService);
+    var list = new ArrayList<TaskInfo>();
+    for (var c : containers.values()) {
+      if (c.swarmService().equals(swarmService)) {
+        list.add(new TaskInfo(c.taskId(), c.slot(), c.nodeId(), c.id(), c.running() ? "running" : "failed",
+            c.running() ? "running" : "shutdown", null));
+      }
+    }
+    return list;
+  }
+
+  @Override
+  public void kill(String containerId, String signal) {
+    record("kill " + containerId + " " + signal);
+    synchronized (this) {
+      var c = containers.get(containerId);
+      if (c == null || !c.running()) throw new RuntimeFailure("container " + containerId + " is not running");
+      if (signal.equals("SIGKILL")) end(c, 137);
+    }
+  }
+
+  @Override
+  public void stop(String containerId, Duration grace) {
+    record("stop " + containerId + " " + grace.toMillis() + "ms");
+    synchronized (this) {
+      var c = containers.get(containerId);
+      if (c != null && c.running()) end(c, 0);
+    }
+  }
+
+  private void end(RunContainer c, int exit) {
+    containers.put(c.id(), new RunContainer(c.id(), c.swarmService(), c.slot(), c.taskId(), c.nodeId(), c.image(), false, 0,
+        exit, false, c.created()));
+    emit(new RuntimeEvent(now, "die", c.id(), c.swarmService(), c.slot(), exit, null));
+  }
+
+  @Override
+  public void scale(String swarmService, int n) {
+    record("scale " + swarmService + " " + n);
+    synchronized (this) {
+      int current = replicas.getOrDefault(swarmService, 0);
+      if (n > current) deploy(swarmService, n - current);
+      else replicas.put(swarmService, n);
+    }
+  }
+
+  @Override
+  public synchronized int replicas(String swarmService) {
+    record("replicas " + swarmService);
+    return replicas.getOrDefault(swarmService, 0);
+  }
+
+  @Override
+  public void copyFile(String containerId, Path file, String folder, String name) {
+    record("copy " + containerId + " " + (folder.endsWith("/") ? folder : folder + "/") + name);
+  }
+
+  @Override
+  public RunningExec exec(String containerId, List<String> command) {
+    record("exec " + containerId + " " + String.join(" ", command));
+    synchronized (this) {
+      var exec = new FakeExec("exec" + nextExec++, nextPid++);
+      execs.put(exec.id, exec);
+      return exec;
+    }
+  }
+
+  /** Ends a running exec (by exec ID, e.g. {@code exec1}) with an exit code and output. */
+  public synchronized void finishExec(String execId, int exitCode, String output) {
+    execs.get(execId).result.complete(new ExecResult(exitCode, output));
+  }
+
+  /** The host PID of an exec (killing it through {@link FakeHostOps} ends the exec with 137). */
+  public synchronized long execPid(String execId) {
+    return execs.get(execId).pid;
+  }
+
+  synchronized boolean killExecByPid(long pid) {
+    for (var e : execs.values()) {
+      if (e.pid == pid && !e.result.isDone()) {
+        e.result.complete(new ExecResult(137, "killed"));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Closeable events(Collection<String> swarmServices, Consumer<RuntimeEvent> sink) {
+    record("events " + String.join(",", swarmServices));
+    Consumer<RuntimeEvent> filtered = e -> {
+      if (swarmServices.contains(e.swarmService())) sink.accept(e);
+    };
+    eventSinks.add(filtered);
+    return () -> eventSinks.remove(filtered);
+  }
+
+  @Override
+  public Closeable logs(String containerId, Consumer<LogLine> sink, Runnable onEnd) {
+    record("logs " + containerId);
+    List<LogLine> lines;
+    synchronized (this) {
+      lines = logs.getOrDefault(containerId, List.of());
+    }
+    lines.forEach(sink);
+    return () -> { };
+  }
+
+  @Override
+  public Closeable stats(String containerId, Consumer<StatsSample> sink) {
+    record("stats " + containerId);
+    return () -> { };
+  }
+
+  @Override
+  public void close() {
+    record("close");
+  }
+
+  private final class FakeExec implements RunningExec {
+    final String id;
+    final long pid;
+    final CompletableFuture<ExecResult> result = new CompletableFuture<>();
+
+    FakeExec(String id, long pid) {
+      this.id = id;
+      this.pid = pid;
+    }
+
+    @Override public String id() { return id; }
+
+    @Override public long hostPid() { return result.isDone() ? 0 : pid; }
+
+    @Override
+    public ExecResult await(Duration timeout) throws InterruptedException {
+      try {
+        return result.get(Math.min(timeout.toMillis(), 60_000), TimeUnit.MILLISECONDS);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e);
+      } catch (TimeoutException e) {
+        throw new RuntimeTimeout("exec " + id + " still running", e);
+      }
+    }
+  }
+}

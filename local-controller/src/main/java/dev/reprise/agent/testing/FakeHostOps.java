@@ -1,0 +1,64 @@
+package dev.reprise.agent.testing;
+
+import dev.reprise.agent.runtime.HostOps;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A hand-written {@link HostOps} for tests: burners are entries in a table, calls are recorded as
+ * strings ({@code burn 1000 reprise-burner-run-3-web.1 -> 5000}, {@code kill 5000}). Killing the host
+ * PID of a {@link FakeContainerRuntime} exec ends that exec.
+ */
+public final class FakeHostOps implements HostOps {
+  private final List<String> calls = new CopyOnWriteArrayList<>();
+  private final Map<Long, String> processes = new LinkedHashMap<>();
+  private final FakeContainerRuntime runtime;
+  private long nextPid = 5000;
+
+  public FakeHostOps(FakeContainerRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  public List<String> calls() {
+    return List.copyOf(calls);
+  }
+
+  /** Live burner PIDs. */
+  public synchronized List<Long> liveBurners() {
+    return new ArrayList<>(processes.keySet());
+  }
+
+  @Override
+  public synchronized long startBurner(long containerPid, String marker) {
+    long pid = nextPid++;
+    processes.put(pid, marker);
+    calls.add("burn " + containerPid + " " + marker + " -> " + pid);
+    return pid;
+  }
+
+  @Override
+  public synchronized List<Long> findMarked(String marker) {
+    var found = new ArrayList<Long>();
+    processes.forEach((pid, m) -> {
+      if (m.contains(marker)) found.add(pid);
+    });
+    return found;
+  }
+
+  @Override
+  public boolean kill(long pid) {
+    calls.add("kill " + pid);
+    synchronized (this) {
+      if (processes.remove(pid) != null) return true;
+    }
+    return runtime.killExecByPid(pid);
+  }
+
+  @Override
+  public synchronized boolean alive(long pid) {
+    return processes.containsKey(pid);
+  }
+}
