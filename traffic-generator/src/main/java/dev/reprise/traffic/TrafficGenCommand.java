@@ -1,0 +1,215 @@
+package dev.reprise.traffic;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code traffic-gen}: the command line (DISFI's options plus Reprise's). Exit codes: 0 the run
+ * ended (duration, SIGINT or SIGTERM) and its log was written; 1 the log could not be written;
+ * 2 invalid arguments, with a one-line reason on stderr.
+ */
+@Command(name = "traffic-gen", mixinStandardHelpOptions = true, version = "traffic-gen 0.1.0",
+    sortOptions = false,
+    description = {"Open-loop load and stress for Cassandra. Prints one JSON line per second on stdout;",
+        "writes a final JSON log at the end (duration, SIGINT, SIGTERM). Log messages go to stderr."})
+public final class TrafficGenCommand implements Callable<Integer> {
+
+  @Option(names = "--hosts", required = true, split = ",", paramLabel = "HOST[:PORT]",
+      description = "Cassandra contact points, comma-separated (port 9042 by default).")
+  List<String> hosts;
+
+  @Option(names = "--mode", required = true, paramLabel = "read|write|mixed",
+      description = "Operations to issue.")
+  Mode mode;
+
+  @Option(names = "--threads", required = true, description = "Sender threads; each paces its share of --rate.")
+  int threads;
+
+  @Option(names = "--rate", required = true, description = "Operations per second, total.")
+  long rate;
+
+  @Option(names = "--duration-minutes", paramLabel = "MIN",
+      description = "Run this long (fractions allowed); absent: until SIGINT/SIGTERM.")
+  Double durationMinutes;
+
+  @Option(names = "--storm", description = "Connection storm: open and close sessions rapidly alongside the load.")
+  boolean storm;
+
+  @Option(names = "--cpu-spike", description = "Burn CPU on every core of the client host in bursts (2 s on, 3 s off).")
+  boolean cpuSpike;
+
+  @Option(names = "--cluster-timeout", paramLabel = "MS", defaultValue = "5000",
+      description = "Connection and request timeout in ms (default ${DEFAULT-VALUE}).")
+  long clusterTimeoutMillis;
+
+  @Option(names = "--log", paramLabel = "FILE", description = "Write the final JSON log here (default: stderr).")
+  Path log;
+
+  @Option(names = "--leak", description = "Open CQL connections and never close them (file descriptors, server slots).")
+  boolean leak;
+
+  @Option(names = "--leak-rate", defaultValue = "50", paramLabel = "N",
+      description = "Connections per second opened by --leak (default ${DEFAULT-VALUE}).")
+  int leakRate;
+
+  @Option(names = "--amplification",
+      description = "Read/write amplification: wide partitions, large unlogged batches, large values.")
+  boolean amplification;
+
+  @Option(names = "--read-ratio", defaultValue = "0.5", description = "Share of reads in mixed mode, 0..1 (default ${DEFAULT-VALUE}).")
+  double readRatio;
+
+  @Option(names = "--keyspace", defaultValue = "reprise_traffic", description = "Keyspace (default ${DEFAULT-VALUE}).")
+  String keyspace;
+
+  @Option(names = "--replication", defaultValue = "1", paramLabel = "N|DC:N,...",
+      description = "Replication factor (SimpleStrategy) or dc:factor list (NetworkTopologyStrategy); default ${DEFAULT-VALUE}.")
+  String replication;
+
+  @Option(names = "--consistency", defaultValue = "ONE", description = "Consistency level (default ${DEFAULT-VALUE}).")
+  String consistency;
+
+  @Option(names = "--value-size", defaultValue = "1024", paramLabel = "BYTES",
+      description = "Bytes per written value (default ${DEFAULT-VALUE}).")
+  int valueSize;
+
+  @Option(names = "--key-count", defaultValue = "100000", description = "Keys are drawn from 0..N-1 (default ${DEFAULT-VALUE}).")
+  long keyCount;
+
+  @Option(names = "--datacenter", defaultValue = "datacenter1", description = "The driver's local datacenter (default ${DEFAULT-VALUE}).")
+  String datacenter;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the key sequence (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--max-in-flight", defaultValue = "1024", paramLabel = "N",
+      description = "Cap on requests in flight (default ${DEFAULT-VALUE}).")
+  int maxInFlight;
+
+  private final Function<TrafficOptions, Integer> runner;
+  private TrafficOptions parsed;
+
+  private TrafficGenCommand(Function<TrafficOptions, Integer> runner) {
+    this.runner = runner;
+  }
+
+  /** Builds the validated options; an inconsistent value becomes a picocli parameter error (exit 2). */
+  TrafficOptions options(CommandLine cmd) {
+    try {
+      List<HostAndPort> contactPoints = hosts.stream().filter(h -> !h.isBlank()).map(h -> {
+        try {
+          return HostAndPort.parse(h);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--hosts: " + e.getMessage());
+        }
+      }).toList();
+      Replication repl;
+      try {
+        repl = Replication.parse(replication);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--replication: " + e.getMessage());
+      }
+      Optional<Duration> duration = Optional.ofNullable(durationMinutes).map(m -> {
+        if (!(m > 0) || m.isInfinite()) {
+          throw new IllegalArgumentException("--duration-minutes must be positive, got " + m);
+        }
+        return Duration.ofMillis(Math.round(m * 60_000));
+      });
+      return new TrafficOptions(contactPoints, mode, threads, rate, duration, storm, cpuSpike,
+          Duration.ofMillis(clusterTimeoutMillis), Optional.ofNullable(log), leak, leakRate, amplification,
+          readRatio, keyspace, repl, consistency, valueSize, keyCount, datacenter, seed, maxInFlight);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cmd, e.getMessage(), e, null, null);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    return runner.apply(parsed);
+  }
+
+  /**
+   * Parses {@code args} and hands the valid options to {@code runner}; usage errors print one line
+   * plus a hint on {@code err} and return 2. Used by {@link #main} and by the tests.
+   */
+  public static int execute(String[] args, PrintStream out, PrintStream err, Function<TrafficOptions, Integer> runner) {
+    TrafficGenCommand command = new TrafficGenCommand(runner);
+    CommandLine cmd = new CommandLine(command);
+    cmd.setCaseInsensitiveEnumValuesAllowed(true);
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    cmd.setParameterExceptionHandler((ex, a) -> {
+      err.println("traffic-gen: " + ex.getMessage());
+      err.println("Run 'traffic-gen --help' for the options.");
+      err.flush();
+      return CommandLine.ExitCode.USAGE;
+    });
+    cmd.setExecutionStrategy(r -> {
+      if (CommandLine.printHelpIfRequested(r)) {
+        return CommandLine.ExitCode.OK;
+      }
+      try {
+        command.parsed = command.options(cmd);
+      } catch (CommandLine.ParameterException ex) {
+        // Raised after parsing, so route it to the same handler as parse errors (exit 2).
+        return cmd.getParameterExceptionHandler().handleParseException(ex, args);
+      }
+      return new CommandLine.RunLast().execute(r);
+    });
+    return cmd.execute(args);
+  }
+
+  /** Runs the generator until the duration ends or the JVM receives SIGINT/SIGTERM. */
+  public static void main(String[] args) {
+    int code = execute(args, System.out, System.err, TrafficGenCommand::runForReal);
+    System.exit(code);
+  }
+
+  private static int runForReal(TrafficOptions options) {
+    Clock clock = SystemClock.INSTANCE;
+    CassandraTarget target = new CassandraTarget(options, clock);
+    TrafficGenerator generator = new TrafficGenerator(options, target, target, clock, System.out,
+        new FinalLogWriter(options.log(), System.err));
+    Thread hook = new Thread(() -> {
+      generator.stop("signal");
+      try {
+        // The main thread writes the log; keep the JVM alive until it has (docker stop waits 10 s).
+        if (!generator.awaitFinished(Duration.ofSeconds(9))) {
+          System.err.println("traffic-gen: final log not written within 9 s of the signal");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "traffic-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    System.err.printf("traffic-gen: %s load at %d ops/s on %s with %d thread(s)%s%n",
+        options.mode().name().toLowerCase(java.util.Locale.ROOT), options.rate(), options.hosts(), options.threads(),
+        options.duration().map(d -> " for " + d.toSeconds() + " s").orElse(" until stopped"));
+    String reason;
+    try {
+      generator.start();
+      reason = generator.awaitEnd();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      reason = "interrupted";
+    }
+    try {
+      generator.finish(reason);
+    } catch (RuntimeException e) {
+      System.err.println("traffic-gen: " + e.getMessage());
+      return 1;
+    }
+    System.err.println("traffic-gen: stopped (" + reason + "), final log written"
+        + options.log().map(p -> " to " + p).orElse(" to stderr"));
+    return 0;
+  }
+}

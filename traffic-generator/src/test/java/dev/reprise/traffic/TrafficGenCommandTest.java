@@ -1,0 +1,99 @@
+package dev.reprise.traffic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TrafficGenCommandTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final List<TrafficOptions> runs = new ArrayList<>();
+
+  private int run(String... args) {
+    return TrafficGenCommand.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), o -> {
+          runs.add(o);
+          return 0;
+        });
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void validArgumentsReachTheRunnerWithDefaults() {
+    int code = run("--hosts", "tasks.cassandra,10.0.0.5:9043", "--mode", "MIXED", "--threads", "4", "--rate", "1000",
+        "--duration-minutes", "0.5", "--log", "/tmp/x.json", "--storm", "--read-ratio", "0.9");
+    assertThat(code).isZero();
+    assertThat(err()).isEmpty();
+    TrafficOptions o = runs.get(0);
+    assertThat(o.hosts()).containsExactly(new HostAndPort("tasks.cassandra", 9042), new HostAndPort("10.0.0.5", 9043));
+    assertThat(o.mode()).isEqualTo(Mode.MIXED);
+    assertThat(o.duration()).contains(Duration.ofSeconds(30));
+    assertThat(o.storm()).isTrue();
+    assertThat(o.leak()).isFalse();
+    assertThat(o.readRatio()).isEqualTo(0.9);
+    assertThat(o.consistency()).isEqualTo("ONE");
+    assertThat(o.clusterTimeout()).isEqualTo(Duration.ofMillis(5000));
+    assertThat(o.replication().cql()).isEqualTo("{'class': 'SimpleStrategy', 'replication_factor': 1}");
+    assertThat(o.log()).contains(java.nio.file.Path.of("/tmp/x.json"));
+  }
+
+  @Test
+  void withoutDurationItRunsUntilStopped() {
+    assertThat(run("--hosts", "h", "--mode", "read", "--threads", "1", "--rate", "1")).isZero();
+    assertThat(runs.get(0).duration()).isEqualTo(Optional.empty());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "missing hosts      | --mode read --threads 1 --rate 10                          | Missing required option: '--hosts",
+      "missing mode       | --hosts h --threads 1 --rate 10                            | Missing required option: '--mode",
+      "unknown mode       | --hosts h --mode scan --threads 1 --rate 10                | --mode",
+      "zero rate          | --hosts h --mode read --threads 1 --rate 0                 | --rate must be at least 1",
+      "rate below threads | --hosts h --mode read --threads 8 --rate 4                 | must be at least --threads",
+      "text rate          | --hosts h --mode read --threads 1 --rate fast              | --rate",
+      "bad port           | --hosts h:99999 --mode read --threads 1 --rate 10          | --hosts: port 99999 of h is not in 1..65535",
+      "port not a number  | --hosts h:x --mode read --threads 1 --rate 10              | port 'x' is not a number",
+      "read ratio         | --hosts h --mode mixed --threads 1 --rate 10 --read-ratio 2 | --read-ratio must be in 0..1",
+      "consistency        | --hosts h --mode read --threads 1 --rate 10 --consistency SOME | --consistency 'SOME' is not one of",
+      "replication        | --hosts h --mode read --threads 1 --rate 10 --replication dc1=3 | --replication: 'dc1=3' is neither",
+      "duration           | --hosts h --mode read --threads 1 --rate 10 --duration-minutes -1 | --duration-minutes must be positive",
+      "keyspace           | --hosts h --mode read --threads 1 --rate 10 --keyspace 1bad | --keyspace '1bad' is not a valid keyspace name",
+      "timeout            | --hosts h --mode read --threads 1 --rate 10 --cluster-timeout 0 | --cluster-timeout must be at least 10 ms",
+      "unknown option     | --hosts h --mode read --threads 1 --rate 10 --turbo        | Unknown option: '--turbo'",
+  })
+  void badArgumentsExitWithTwoAndSayWhy(String name, String args, String message) {
+    int code = run(args.trim().split("\\s+"));
+    assertThat(code).as(name).isEqualTo(2);
+    assertThat(runs).as("the generator must not start").isEmpty();
+    assertThat(err()).startsWith("traffic-gen: ").contains(message.trim()).contains("--help");
+    assertThat(out.toString(StandardCharsets.UTF_8)).as("stdout carries only JSON lines").isEmpty();
+  }
+
+  @Test
+  void replicationAcceptsDatacenterFactors() {
+    assertThat(run("--hosts", "h", "--mode", "read", "--threads", "1", "--rate", "1", "--replication", "dc2:2,dc1:3"))
+        .isZero();
+    assertThat(runs.get(0).replication().cql())
+        .isEqualTo("{'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc2': 2}");
+  }
+
+  @Test
+  void helpExitsZero() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--hosts").contains("--amplification");
+    assertThat(runs).isEmpty();
+  }
+}
