@@ -1,0 +1,101 @@
+package dev.reprise.master.run;
+
+import dev.reprise.fdsl.plan.FaultAction;
+import dev.reprise.fdsl.plan.MarkAction;
+import dev.reprise.fdsl.plan.Plan;
+import dev.reprise.fdsl.plan.PlannedAction;
+import dev.reprise.fdsl.plan.StartAction;
+import dev.reprise.fdsl.plan.StopAction;
+import dev.reprise.master.agentlink.AgentMessage;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The live progress line on stderr: elapsed / end, the next moment, alive containers per service,
+ * the last action and its firing error. On a terminal it is redrawn in place every tick; otherwise
+ * a line is printed only when something other than the elapsed time changed. Coordinator thread only.
+ */
+public final class ProgressView {
+  private final PrintStream err;
+  private final boolean tty;
+  private final Plan plan;
+  private final Map<String, Integer> alive = new TreeMap<>();
+  private AgentMessage.Progress last;
+  private String lastPrinted = "";
+  private boolean lineOpen;
+
+  public ProgressView(PrintStream err, boolean tty, Plan plan) {
+    this.err = err;
+    this.tty = tty;
+    this.plan = plan;
+    alive.putAll(plan.beginning());
+  }
+
+  /** Records one fired action (alive counts come from the agent). */
+  public void progress(AgentMessage.Progress p, long elapsedMillis) {
+    last = p;
+    if (p.alive() != null) alive.putAll(p.alive());
+    tick(elapsedMillis);
+  }
+
+  /** Redraws (terminal) or prints when changed (otherwise). */
+  public void tick(long elapsedMillis) {
+    String body = body(elapsedMillis);
+    String line = "[" + seconds(Math.max(0, elapsedMillis)) + " / " + seconds(plan.endMillis()) + "] " + body;
+    if (tty) {
+      err.print("\r\033[K" + line);
+      err.flush();
+      lineOpen = true;
+    } else if (!body.equals(lastPrinted)) {
+      err.println(line);
+      lastPrinted = body;
+    }
+  }
+
+  /** Prints a message above the progress line. */
+  public void message(String text) {
+    if (tty && lineOpen) err.print("\r\033[K");
+    err.println(text);
+    if (tty && lineOpen) {
+      lineOpen = false;
+    }
+  }
+
+  /** Ends the progress line (terminal: moves to a fresh line). */
+  public void close() {
+    if (tty && lineOpen) err.println();
+    lineOpen = false;
+  }
+
+  /** The line without its elapsed-time prefix; package-private for tests. */
+  String body(long elapsedMillis) {
+    var sb = new StringBuilder();
+    PlannedAction next = plan.actions().stream()
+        .filter(a -> a.offsetMillis() > elapsedMillis && (last == null || last.seq() == null || a.seq() > last.seq()))
+        .findFirst().orElse(null);
+    sb.append(next == null ? "next: end at " + seconds(plan.endMillis()) : "next: " + seconds(next.offsetMillis()) + " " + describe(next));
+    sb.append(" | alive ").append(alive.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+    if (last != null) {
+      sb.append(" | last: #").append(last.seq()).append(' ').append(last.action());
+      if (last.service() != null) sb.append(' ').append(last.service()).append(last.ids() == null ? "" : last.ids().toString());
+      sb.append(' ').append(last.outcome());
+      if (last.firingErrorMs() != null) sb.append(String.format(Locale.ROOT, " (%+.0f ms)", last.firingErrorMs()));
+    }
+    return sb.toString();
+  }
+
+  private static String describe(PlannedAction a) {
+    if (a instanceof MarkAction m) return "mark \"" + m.text() + "\"";
+    if (a instanceof StartAction s) return "start " + s.service() + s.ids();
+    if (a instanceof StopAction s) return "stop " + s.service() + s.ids();
+    var f = (FaultAction) a;
+    return f.fault().type() + " " + f.service() + f.ids();
+  }
+
+  private static String seconds(long millis) {
+    return millis % 1000 == 0 ? (millis / 1000) + "s" : String.format(Locale.ROOT, "%.1fs", millis / 1000.0);
+  }
+}

@@ -1,0 +1,34 @@
+package dev.reprise.master.run;
+
+import java.time.Duration;
+
+/**
+ * The run coordinator's timings. Immutable; {@link #DEFAULTS} for real runs, shorter ones in tests.
+ *
+ * @param armLead how far ahead of arming T0 is set
+ * @param containersTimeout how long the initial containers may take to run
+ * @param helloTimeout how long the agent may take to answer {@code hello} and {@code arm}
+ * @param endGrace how long after T0 + end the agent may take to send {@code ended}
+ * @param abortWait how long the agent may take to answer {@code abort} with {@code ended}
+ * @param agentSilence how long the agent may stay silent (no heartbeat) before the run fails
+ * @param removeTimeout how long removing the stack may take
+ * @param heartbeat how often the master sends a heartbeat (and redraws the progress line)
+ * @param statsIntervalMs the agent's stats sampling interval
+ * @param stopGraceMs SIGTERM→SIGKILL grace for {@code stop}
+ */
+public record RunSettings(
+    Duration armLead,
+    Duration containersTimeout,
+    Duration helloTimeout,
+    Duration endGrace,
+    Duration abortWait,
+    Duration agentSilence,
+    Duration removeTimeout,
+    Duration heartbeat,
+    long statsIntervalMs,
+    long stopGraceMs) {
+
+  public static final RunSettings DEFAULTS = new RunSettings(Duration.ofSeconds(3), Duration.ofSeconds(90),
+      Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(10),
+      Duration.ofSeconds(60), Duration.ofSeconds(1), 1000, 10_000);
+}

@@ -1,0 +1,128 @@
+package dev.reprise.master.deploy;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.HashSet;
+
+/**
+ * A swarm in memory: services get their replica count of running tasks at once unless their image
+ * is missing (tasks rejected, like a node without the image and no registry) or they are told to
+ * fail. Records every call as a readable string in {@link #calls}.
+ */
+public final class FakeSwarmCluster implements SwarmCluster {
+  public final List<String> calls = new ArrayList<>();
+  public String swarmState = "active";
+  public boolean unreachable;
+  public final Set<String> images = new HashSet<>(Set.of("reprise/hello:latest"));
+  /** service name → exit code of its first task (it ends right after starting), with this log tail. */
+  public final Map<String, Integer> exitAtStart = new HashMap<>();
+  public List<String> logTail = List.of("line 1", "boom");
+  public boolean oomKilled;
+  /** how many removeNetwork calls fail with "in use" before succeeding. */
+  public int networkBusy;
+  public final Map<String, StackSpec.Service> services = new LinkedHashMap<>();
+  public final Map<String, StackSpec.Network> networks = new LinkedHashMap<>();
+
+  @Override
+  public Engine engine() {
+    calls.add("engine");
+    if (unreachable) throw new EngineUnreachableException("no Docker engine answers at unix:///var/run/docker.sock; start one with scripts/setup-docker.sh, or start dockerd", null);
+    return new Engine("20.10.24", swarmState, "active".equals(swarmState) ? "node1" : null, "box", "active".equals(swarmState));
+  }
+
+  @Override
+  public void initSwarm(String advertiseAddr) {
+    calls.add("initSwarm " + advertiseAddr);
+    swarmState = "active";
+  }
+
+  @Override
+  public void createNetwork(StackSpec.Network network) {
+    calls.add("createNetwork " + network.name());
+    networks.put(network.name(), network);
+  }
+
+  @Override
+  public void createService(StackSpec.Service service) {
+    calls.add("createService " + service.name() + " replicas=" + service.replicas());
+    services.put(service.name(), service);
+  }
+
+  @Override
+  public List<Task> tasks(String serviceName) {
+    var s = services.get(serviceName);
+    if (s == null) return List.of();
+    var out = new ArrayList<Task>();
+    for (int slot = 1; slot <= s.replicas(); slot++) {
+      if (!images.contains(s.image())) {
+        out.add(new Task("t" + slot, serviceName, slot, "node1", "rejected", "shutdown", "preparing",
+            "No such image: " + s.image(), null, null));
+      } else if (slot == 1 && exitAtStart.containsKey(serviceName)) {
+        out.add(new Task("t" + slot, serviceName, slot, "node1", "failed", "shutdown", "started",
+            "task: non-zero exit (" + exitAtStart.get(serviceName) + ")", "c" + slot + "000000000000", exitAtStart.get(serviceName)));
+      } else {
+        out.add(new Task("t" + slot, serviceName, slot, "node1", "running", "running", "started", null, "c" + slot, null));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<ContainerState> container(String containerId) {
+    calls.add("container " + containerId);
+    return Optional.of(new ContainerState(containerId, "exited", oomKilled, 137, null));
+  }
+
+  @Override
+  public List<String> logTail(String containerId, int lines) {
+    return logTail;
+  }
+
+  @Override
+  public boolean hasImage(String image) {
+    return images.contains(image);
+  }
+
+  @Override
+  public String nodeName(String nodeId) {
+    return "box";
+  }
+
+  @Override
+  public List<String> stackServices(String stack) {
+    return services.values().stream().filter(s -> stack.equals(s.serviceLabels().get(StackSpec.NAMESPACE_LABEL)))
+        .map(StackSpec.Service::name).toList();
+  }
+
+  @Override
+  public List<String> stackNetworks(String stack) {
+    return networks.values().stream().filter(n -> stack.equals(n.labels().get(StackSpec.NAMESPACE_LABEL)))
+        .map(StackSpec.Network::name).toList();
+  }
+
+  @Override
+  public int stackContainers(String stack) {
+    return stackServices(stack).stream().mapToInt(n -> services.get(n).replicas()).sum();
+  }
+
+  @Override
+  public void removeService(String name) {
+    calls.add("removeService " + name);
+    services.remove(name);
+  }
+
+  @Override
+  public void removeNetwork(String name) {
+    calls.add("removeNetwork " + name);
+    if (networkBusy > 0) {
+      networkBusy--;
+      throw new ClusterException("cannot remove network " + name + ": network has active endpoints");
+    }
+    networks.remove(name);
+  }
+}

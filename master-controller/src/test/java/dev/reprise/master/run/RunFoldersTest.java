@@ -1,0 +1,41 @@
+package dev.reprise.master.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunFoldersTest {
+  private static final Instant NOW = Instant.parse("2026-11-23T09:05:07.900Z");
+
+  @Test
+  void folderIsNameDashUtcTimestampUnderOut(@TempDir Path tmp) throws Exception {
+    Path dir = RunFolders.create(tmp.resolve("runs"), "hello", NOW);
+    assertThat(dir).isEqualTo(tmp.resolve("runs/hello-20261123-090507"));
+    assertThat(Files.isDirectory(dir)).isTrue();
+  }
+
+  @Test
+  void existingFolderGetsASuffix(@TempDir Path tmp) throws Exception {
+    RunFolders.create(tmp, "hello", NOW);
+    assertThat(RunFolders.create(tmp, "hello", NOW).getFileName()).hasToString("hello-20261123-090507-2");
+    assertThat(RunFolders.create(tmp, "hello", NOW).getFileName()).hasToString("hello-20261123-090507-3");
+  }
+
+  @Test
+  void defaultNameIsTheScenarioFilesBaseName() {
+    assertThat(RunFolders.defaultName(Path.of("examples/hello/scenario.yaml"))).isEqualTo("scenario");
+    assertThat(RunFolders.defaultName(Path.of("cassandra-kill.yml"))).isEqualTo("cassandra-kill");
+  }
+
+  @Test
+  void namesAreReducedToWhatSwarmAccepts() {
+    assertThat(RunFolders.sanitize("my run/ünï")).isEqualTo("my-run-n-");
+    assertThat(RunFolders.sanitize("--x")).isEqualTo("x");
+    assertThat(RunFolders.sanitize("!!!")).isEqualTo("run");
+    assertThat(RunFolders.sanitize("a".repeat(80))).hasSizeLessThanOrEqualTo(RunFolders.MAX_ID - 19);
+  }
+}
