@@ -128,7 +128,7 @@ public final class TrafficGenCommand implements Callable<Integer> {
           Duration.ofMillis(clusterTimeoutMillis), Optional.ofNullable(log), leak, leakRate, amplification,
           readRatio, keyspace, repl, consistency, valueSize, keyCount, datacenter, seed, maxInFlight);
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(cmd, e.getMessage(), e, null, null);
+      throw new CommandLine.ParameterException(cmd, e.getMessage(), e);
     }
   }
 
@@ -147,12 +147,7 @@ public final class TrafficGenCommand implements Callable<Integer> {
     cmd.setCaseInsensitiveEnumValuesAllowed(true);
     cmd.setOut(new PrintWriter(out, true));
     cmd.setErr(new PrintWriter(err, true));
-    cmd.setParameterExceptionHandler((ex, a) -> {
-      err.println("traffic-gen: " + ex.getMessage());
-      err.println("Run 'traffic-gen --help' for the options.");
-      err.flush();
-      return CommandLine.ExitCode.USAGE;
-    });
+    cmd.setParameterExceptionHandler((ex, a) -> usageError(err, ex));
     cmd.setExecutionStrategy(r -> {
       if (CommandLine.printHelpIfRequested(r)) {
         return CommandLine.ExitCode.OK;
@@ -160,12 +155,19 @@ public final class TrafficGenCommand implements Callable<Integer> {
       try {
         command.parsed = command.options(cmd);
       } catch (CommandLine.ParameterException ex) {
-        // Raised after parsing, so route it to the same handler as parse errors (exit 2).
-        return cmd.getParameterExceptionHandler().handleParseException(ex, args);
+        // Raised after parsing: report it exactly like a parse error.
+        return usageError(err, ex);
       }
       return new CommandLine.RunLast().execute(r);
     });
     return cmd.execute(args);
+  }
+
+  private static int usageError(PrintStream err, CommandLine.ParameterException ex) {
+    err.println("traffic-gen: " + ex.getMessage());
+    err.println("Run 'traffic-gen --help' for the options.");
+    err.flush();
+    return CommandLine.ExitCode.USAGE;
   }
 
   /** Runs the generator until the duration ends or the JVM receives SIGINT/SIGTERM. */
