@@ -86,15 +86,20 @@ class ScenarioCommandsTest {
     String a = run("plan", "--json", s.toString()).out();
     String b = run("plan", "--json", "--seed", "6", s.toString()).out();
     assertThat(a).isNotEqualTo(b);
-    assertThat(a.replaceAll("\"ids\":\\[[0-9,]*\\]", "").replace("\"seed\":5", ""))
-        .isEqualTo(b.replaceAll("\"ids\":\\[[0-9,]*\\]", "").replace("\"seed\":6", ""));
+    // Everything but the picks (and the alive sets that follow from them) is the same.
+    assertThat(actionsWithoutIds(a)).isEqualTo(actionsWithoutIds(b));
+  }
+
+  static String actionsWithoutIds(String planJson) {
+    return planJson.substring(planJson.indexOf("\"actions\""), planJson.indexOf("\"alive\""))
+        .replaceAll("\"ids\":\\[[0-9,]*\\]", "");
   }
 
   @Test void planReportsAliveSetProblemsOfTheChosenSeed() throws IOException {
     Path s = scenario(VALID.replace("stop: {specific: [0]}", "stop: {amount: 2}"));
     var o = run("plan", s.toString());
     assertThat(o.code()).isEqualTo(ExitCodes.INVALID_INPUT);
-    assertThat(o.err()).contains(s + ":11:45: events[2].moment.services.db[0].stop.amount: cannot stop 2 containers of 'db' at 8s");
+    assertThat(o.err()).contains(s + ":11:55: events[2].moment.services.db[0].stop.amount: cannot stop 2 containers of 'db' at 8s");
   }
 
   @Test void badArgumentsExitTwo() {
