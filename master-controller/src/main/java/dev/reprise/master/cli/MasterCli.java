@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ValidateCommand.class,
         PlanCommand.class,
+        RunCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class MasterCli {
@@ -30,6 +31,14 @@ public final class MasterCli {
       ex.getCommandLine().getErr().println("error: " + ex.getMessage());
       ex.getCommandLine().getErr().println("(see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
       return ExitCodes.INVALID_INPUT;
+    });
+    boolean stacktrace = java.util.Arrays.asList(args).contains("--stacktrace");
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      var err = commandLine.getErr();
+      err.println("error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
+      if (stacktrace) ex.printStackTrace(err); else err.println("(run again with --stacktrace for the details)");
+      err.flush();
+      return ExitCodes.RUN_FAILED;
     });
     return cli.execute(args);
   }
