@@ -1,0 +1,96 @@
+package dev.reprise.master.run;
+
+import dev.reprise.fdsl.plan.PlanJson;
+import dev.reprise.fdsl.plan.PlannedAction;
+import dev.reprise.master.agentlink.AgentConnection;
+import dev.reprise.master.agentlink.AgentMessage;
+import dev.reprise.master.agentlink.MasterMessage;
+import dev.reprise.master.run.time.ManualTime;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+
+/**
+ * An agent that answers by the protocol on a manual clock: hello → hello, arm → armed, then one
+ * progress per planned action at T0 + offset and {@code ended ok} at T0 + end, heartbeats every
+ * second; abort → {@code ended aborted}. Switches make it misbehave. Records what the master sent
+ * as readable strings in {@link #received}.
+ */
+final class FakeAgent implements AgentConnection {
+  private record Due(Instant at, long order, Incoming what) {}
+
+  final List<String> received = new ArrayList<>();
+  private final ManualTime time;
+  private final PriorityQueue<Due> outbox = new PriorityQueue<>((a, b) -> a.at.equals(b.at)
+      ? Long.compare(a.order, b.order) : a.at.compareTo(b.at));
+  private long order;
+  boolean closed;
+  /** Reply to arm with this error instead of armed. */
+  String refuseArm;
+  /** After armed, say nothing more until abort (a wedged agent). */
+  boolean silentAfterArm;
+  /** Fall silent on abort instead of answering (a hung agent). */
+  boolean ignoreAbort;
+  /** Called with every message the master sends, after the fake handled it. */
+  Consumer<MasterMessage> onSend = m -> {};
+
+  FakeAgent(ManualTime time) {
+    this.time = time;
+  }
+
+  private void at(Instant when, AgentMessage m) {
+    outbox.add(new Due(when, order++, new Incoming.Message(m)));
+  }
+
+  @Override
+  public void send(MasterMessage m) throws IOException {
+    if (closed) throw new IOException("closed");
+    if (m instanceof MasterMessage.Hello h) {
+      received.add("hello " + h.runId());
+      at(time.now(), new AgentMessage.Hello(1, "test", "box", "node1", "20.10.24", "6.1.0", 2, 24L << 30));
+    } else if (m instanceof MasterMessage.Arm a) {
+      received.add("arm stack=" + a.stack() + " services=" + a.services() + " t0=" + a.t0());
+      if (refuseArm != null) {
+        at(time.now(), new AgentMessage.Error(refuseArm));
+        return;
+      }
+      at(time.now(), new AgentMessage.Armed(1.5, null));
+      if (silentAfterArm) return;
+      var plan = PlanJson.read(a.plan().toString());
+      for (PlannedAction act : plan.actions()) {
+        at(a.t0().plusMillis(act.offsetMillis()), new AgentMessage.Progress(a.t0().plusMillis(act.offsetMillis()), act.seq(),
+            act.action(), null, List.of(), "ok", 2.0, Map.of("web", 2)));
+      }
+      for (long s = 1000; s < plan.endMillis(); s += 1000) at(a.t0().plusMillis(s), new AgentMessage.Heartbeat(a.t0().plusMillis(s)));
+      at(a.t0().plusMillis(plan.endMillis()), new AgentMessage.Ended("ok", null, 0));
+    } else if (m instanceof MasterMessage.Heartbeat) {
+      if (received.isEmpty() || !received.get(received.size() - 1).equals("heartbeat")) received.add("heartbeat");
+    } else if (m instanceof MasterMessage.Abort ab) {
+      received.add("abort " + ab.reason());
+      outbox.clear();
+      if (!ignoreAbort) {
+        at(time.now(), new AgentMessage.Ended("aborted", ab.reason(), 1));
+      }
+    }
+    onSend.accept(m);
+  }
+
+  @Override
+  public Incoming poll(Duration timeout) {
+    var next = outbox.peek();
+    if (next != null && !next.at.isAfter(time.now())) return outbox.poll().what;
+    time.advance(timeout);
+    return null;
+  }
+
+  @Override
+  public void close() {
+    received.add("close");
+    closed = true;
+  }
+}

@@ -1,0 +1,244 @@
+package dev.reprise.master.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reprise.fdsl.model.KillFault;
+import dev.reprise.fdsl.plan.AliveSnapshot;
+import dev.reprise.fdsl.plan.FaultAction;
+import dev.reprise.fdsl.plan.MarkAction;
+import dev.reprise.fdsl.plan.Plan;
+import dev.reprise.fdsl.record.RecordJson;
+import dev.reprise.fdsl.record.RunManifest;
+import dev.reprise.master.deploy.FakeSwarmCluster;
+import dev.reprise.master.deploy.IpvsProbe;
+import dev.reprise.master.run.RunCoordinator.State;
+import dev.reprise.master.run.time.ManualTime;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCoordinatorTest {
+  private static final String COMPOSE = """
+      services:
+        web:
+          image: reprise/hello:latest
+          deploy: {endpoint_mode: dnsrr}
+      """;
+  private static final Plan PLAN = new Plan(7, 10_000, new TreeMap<>(Map.of("web", 2)),
+      List.of(new MarkAction(0, 0, 2000, "warm"), new FaultAction(1, 1, 5000, "web", List.of(1), new KillFault())),
+      List.of(new AliveSnapshot(-1, 0, new TreeMap<>(Map.of("web", List.of(0, 1))))));
+
+  @TempDir Path tmp;
+  private final ManualTime time = new ManualTime(Instant.parse("2026-11-23T09:00:00Z"));
+  private final FakeSwarmCluster swarm = new FakeSwarmCluster();
+  private final FakeAgent agent = new FakeAgent(time);
+  private final AbortSignal abort = new AbortSignal();
+  private final List<Path> exported = new ArrayList<>();
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private int agentsStarted;
+
+  private RunCoordinator coordinator() {
+    return new RunCoordinator(swarm, runId -> {
+      agentsStarted++;
+      return agent;
+    }, exported::add, time, new IpvsProbe(tmp.resolve("noroot")), Map.of(),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false,
+        RunSettings.DEFAULTS, abort);
+  }
+
+  private RunRequest request(String compose) {
+    return new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n", Path.of("docker-compose.yml"),
+        compose, 7, PLAN, tmp.resolve("faults"), null, true);
+  }
+
+  private static RunManifest manifest(Path runDir) throws Exception {
+    return RecordJson.mapper().readValue(Files.readString(runDir.resolve("run.json")), RunManifest.class);
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void okRunDeploysArmsHeartbeatsRemovesExportsAndPrintsTheFolderLast() throws Exception {
+    var c = coordinator();
+    var result = c.run(request(COMPOSE));
+
+    assertThat(result.outcome()).isEqualTo("ok");
+    assertThat(result.exitCode()).isZero();
+    Path dir = result.runDir();
+    assertThat(dir.getFileName().toString()).isEqualTo("hello-20261123-090000");
+    assertThat(stdout().strip().lines().reduce((a, b) -> b)).contains(dir.toString());
+    assertThat(c.history()).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.DEPLOYING,
+        State.WAITING_FOR_CONTAINERS, State.CONNECTING_AGENT, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
+        State.REMOVING_STACK, State.EXPORTING, State.DONE);
+    String stack = dir.getFileName().toString();
+    assertThat(swarm.calls).containsSubsequence("engine", "createNetwork " + stack + "_default",
+        "createService " + stack + "_web replicas=2", "removeService " + stack + "_web", "removeNetwork " + stack + "_default");
+    assertThat(swarm.services).isEmpty();
+    assertThat(agent.received).first().isEqualTo("hello " + stack);
+    assertThat(agent.received).filteredOn(r -> r.startsWith("arm")).singleElement().asString().startsWith("arm stack=" + stack + " services={web=" + stack + "_web} t0=2026-11-23T09:00:03");
+    assertThat(agent.received).contains("heartbeat").last().isEqualTo("close");
+    assertThat(exported).containsExactly(dir);
+
+    var m = manifest(dir);
+    assertThat(m.outcome()).isEqualTo("ok");
+    assertThat(m.reason()).isNull();
+    assertThat(m.runId()).isEqualTo(stack);
+    assertThat(m.seed()).isEqualTo(7);
+    assertThat(m.t0()).isEqualTo(Instant.parse("2026-11-23T09:00:03Z"));
+    assertThat(m.end()).isAfterOrEqualTo(Instant.parse("2026-11-23T09:00:13Z"));
+    assertThat(m.compose().content()).isEqualTo(COMPOSE);
+    assertThat(m.compose().sha256()).hasSize(64);
+    assertThat(m.plan().path("endMillis").asLong()).isEqualTo(10_000);
+    assertThat(m.hosts()).singleElement().satisfies(h -> {
+      assertThat(h.name()).isEqualTo("box");
+      assertThat(h.dockerVersion()).isEqualTo("20.10.24");
+      assertThat(h.clockOffsetMillis()).isEqualTo(1.5);
+    });
+    assertThat(stderr()).contains("[5s / 10s] next: end at 10s | alive web=2 | last: #1 fault ok (+2 ms)");
+  }
+
+  @Test
+  void inactiveSwarmIsInitialisedAndSaidInOneLine() {
+    swarm.swarmState = "inactive";
+    coordinator().run(request(COMPOSE));
+    assertThat(swarm.calls).contains("initSwarm 127.0.0.1");
+    assertThat(stderr()).contains("swarm mode was inactive: initialised a single-node swarm");
+  }
+
+  @Test
+  void abortMidRunSendsAbortWaitsForEndedRemovesTheStackAndWritesAborted() throws Exception {
+    agent.onSend = m -> {
+      if (m instanceof dev.reprise.master.agentlink.MasterMessage.Heartbeat
+          && time.now().isAfter(Instant.parse("2026-11-23T09:00:07Z"))) {
+        abort.abort("interrupted by a signal");
+      }
+    };
+    var result = coordinator().run(request(COMPOSE));
+    assertThat(result.outcome()).isEqualTo("aborted");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(agent.received).contains("abort interrupted by a signal");
+    assertThat(agent.received.indexOf("abort interrupted by a signal")).isLessThan(agent.received.indexOf("close"));
+    assertThat(swarm.services).isEmpty();
+    assertThat(swarm.networks).isEmpty();
+    var m = manifest(result.runDir());
+    assertThat(m.outcome()).isEqualTo("aborted");
+    assertThat(m.reason()).isEqualTo("interrupted by a signal");
+    assertThat(exported).as("no export of an aborted run").isEmpty();
+    assertThat(abort.isFinished()).isTrue();
+    assertThat(stdout().strip()).endsWith(result.runDir().toString());
+  }
+
+  @Test
+  void abortWhileWaitingForContainersRemovesTheStackWithoutStartingAnAgent() throws Exception {
+    abort.abort("interrupted by a signal");
+    var result = coordinator().run(request(COMPOSE));
+    assertThat(result.outcome()).isEqualTo("aborted");
+    assertThat(agentsStarted).isZero();
+  }
+
+  @Test
+  void hungAgentOnAbortIsGivenUpAfterTheBoundAndTheStackIsStillRemoved() throws Exception {
+    agent.ignoreAbort = true;
+    agent.onSend = m -> {
+      if (time.now().isAfter(Instant.parse("2026-11-23T09:00:05Z"))) abort.abort("interrupted by a signal");
+    };
+    var result = coordinator().run(request(COMPOSE));
+    assertThat(result.outcome()).isEqualTo("aborted");
+    assertThat(result.reason()).contains("did not confirm the abort within 20 s");
+    assertThat(swarm.services).isEmpty();
+  }
+
+  @Test
+  void agentRefusingTheArmFailsTheRunAndStillCleansUp() throws Exception {
+    agent.refuseArm = "cannot read the plan";
+    var result = coordinator().run(request(COMPOSE));
+    assertThat(result.outcome()).isEqualTo("failed");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.reason()).isEqualTo("the agent refused the plan: cannot read the plan");
+    assertThat(manifest(result.runDir()).outcome()).isEqualTo("failed");
+    assertThat(swarm.services).isEmpty();
+    assertThat(agent.received).last().isEqualTo("close");
+    assertThat(stderr()).contains("error: the agent refused the plan: cannot read the plan");
+  }
+
+  @Test
+  void deployFailureIsDiagnosedTheStackRemovedAndNoAgentStarted() throws Exception {
+    var result = coordinator().run(request(COMPOSE.replace("reprise/hello:latest", "reprise/nosuch:latest")));
+    assertThat(result.outcome()).isEqualTo("failed");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(stderr()).contains("image reprise/nosuch:latest is not present on node box; build it (scripts/build-images.sh)");
+    assertThat(agentsStarted).isZero();
+    assertThat(swarm.services).isEmpty();
+    assertThat(swarm.networks).isEmpty();
+    var m = manifest(result.runDir());
+    assertThat(m.outcome()).isEqualTo("failed");
+    assertThat(m.reason()).contains("No such image: reprise/nosuch:latest");
+    assertThat(exported).isEmpty();
+  }
+
+  @Test
+  void invalidComposeExitsTwoWithPositionsAndTouchesNothing() {
+    var result = coordinator().run(request("services:\n  web:\n    build: .\n"));
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.runDir()).isNull();
+    assertThat(stderr()).contains("docker-compose.yml:3:5: services.web.build");
+    assertThat(swarm.calls).isEmpty();
+    assertThat(stdout()).isEmpty();
+  }
+
+  @Test
+  void noEngineExitsThreeWithWhatToDo() {
+    swarm.unreachable = true;
+    var result = coordinator().run(request(COMPOSE));
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.runDir()).isNull();
+    assertThat(stderr()).contains("scripts/setup-docker.sh");
+  }
+
+  @Test
+  void exportFailureIsAWarningNotAFailedRun() {
+    var c = new RunCoordinator(swarm, runId -> agent, dir -> {
+      throw new UnsupportedOperationException("export is being built");
+    }, time, new IpvsProbe(tmp), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false, RunSettings.DEFAULTS, abort);
+    var result = c.run(request(COMPOSE));
+    assertThat(result.exitCode()).isZero();
+    assertThat(stderr()).contains("warning: export failed");
+  }
+
+  @Test
+  void vipServiceWithoutIpVsIsWarned() {
+    coordinator().run(request(COMPOSE.replace("dnsrr", "vip")));
+    assertThat(stderr()).contains("no IP_VS").contains("use endpoint_mode: dnsrr and reach services as tasks.<service>");
+  }
+
+  @Test
+  void silentAgentFailsTheRun() throws Exception {
+    var silent = new FakeAgent(time);
+    silent.silentAfterArm = true;
+    var c = new RunCoordinator(swarm, runId -> silent, exported::add, time, new IpvsProbe(tmp), Map.of(),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false,
+        RunSettings.DEFAULTS, abort);
+    var result = c.run(request(COMPOSE));
+    assertThat(result.outcome()).isEqualTo("failed");
+    assertThat(result.reason()).isEqualTo("the agent was silent for 10 s");
+    assertThat(silent.received).anySatisfy(r -> assertThat(r).startsWith("abort the agent was silent"));
+  }
+}
