@@ -51,4 +51,16 @@ class ReportChromiumIT {
     // the log viewer ran: it counted the lines and the markup in a log line stayed text
     assertThat(dom).contains("matching line(s)").contains("&lt;script&gt;alert('x')&lt;/script&gt;");
   }
+
+  @Test
+  void everyChartOfTheComparisonPageRendersInHeadlessChromium(@TempDir Path tmp) throws Exception {
+    RunComparison.Result r = new RunComparison().compare(Fixtures.source("baseline-run"), Fixtures.source("fault-run"),
+        Thresholds.DEFAULTS, tmp.resolve("cmp"));
+    String dom = Chromium.dumpDom(r.html(), tmp);
+    Map<String, String> charts = chartDivs(dom);
+    assertThat(charts).containsOnlyKeys("compare-throughput", "compare-errors", "compare-latency",
+        "compare-anomalies", "compare-alive");
+    charts.forEach((id, tag) -> assertThat(attr(tag, "data-series-pixels"))
+        .as("pixels drawn in series colours in %s: %s", id, tag).isGreaterThan(100));
+  }
 }
