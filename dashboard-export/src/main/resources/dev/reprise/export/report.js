@@ -53,7 +53,7 @@
   }
 
   /* Counts pixels of the series' own colours on the chart's canvas: proof that the lines were drawn. */
-  function seriesPixels(el, n) {
+  function seriesPixels(el, used) {
     var canvas = el.querySelector('canvas');
     if (!canvas) return 0;
     var ctx = canvas.getContext('2d');
@@ -63,7 +63,7 @@
     var w = Math.max(1, canvas.width - Math.round((GRID.left + GRID.right) * r));
     var h = Math.max(1, canvas.height - Math.round((GRID.top + GRID.bottom) * r));
     var img = ctx.getImageData(x0, y0, w, h).data;
-    var colours = PALETTE.slice(0, Math.max(1, Math.min(n, PALETTE.length))).map(hexToRgb);
+    var colours = used.map(function (k) { return hexToRgb(PALETTE[k % PALETTE.length]); });
     var count = 0;
     for (var i = 0; i < img.length; i += 4) {
       for (var j = 0; j < colours.length; j++) {
@@ -74,20 +74,24 @@
     return count;
   }
 
+  function usedColours(c) {
+    return c.series.map(function (s, i) { return s.color >= 0 ? s.color : i; });
+  }
+
   var rendered = 0;
   REPORT.charts.forEach(function (c) {
     var el = document.getElementById('chart-' + c.id);
     if (!el || typeof echarts === 'undefined') return;
     var chart = echarts.init(el, null, { renderer: 'canvas' });
     chart.on('finished', function () {
-      el.setAttribute('data-series-pixels', String(seriesPixels(el, c.series.length)));
+      el.setAttribute('data-series-pixels', String(seriesPixels(el, usedColours(c))));
     });
     chart.setOption(option(c));
     var points = 0;
     c.series.forEach(function (s) { s.data.forEach(function (p) { if (p[1] !== null) points++; }); });
     el.setAttribute('data-series', String(c.series.length));
     el.setAttribute('data-points', String(points));
-    el.setAttribute('data-series-pixels', String(seriesPixels(el, c.series.length)));
+    el.setAttribute('data-series-pixels', String(seriesPixels(el, usedColours(c))));
     rendered++;
     window.addEventListener('resize', function () { chart.resize(); });
   });
