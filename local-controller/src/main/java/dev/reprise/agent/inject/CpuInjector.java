@@ -4,7 +4,6 @@ import dev.reprise.agent.runtime.RuntimeFailure;
 import dev.reprise.fdsl.model.CpuFault;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
 
 /**
  * {@code cpu}: starts {@code cores} busy-loop processes on the host, each moved into the target
@@ -21,20 +20,16 @@ public final class CpuInjector implements Injector<CpuFault> {
     var marker = ctx.burnerMarker() + "-" + seq + "-" + c.id().substring(0, Math.min(12, c.id().length()));
     var pids = new ArrayList<Long>();
     var host = ctx.host();
-    ActiveFault burners = new ActiveFault() {
-      private volatile boolean healed;
-
-      @Override
-      public void heal() {
-        if (healed) return;
-        healed = true;
-        List<Long> left;
-        synchronized (pids) {
-          pids.forEach(host::kill);
-        }
-        left = host.findMarked(marker);
-        left.forEach(host::kill);
+    var healed = new boolean[1];
+    // Registered before the first burner starts; a heal that comes while burners are still being
+    // started kills those already started and every later one at once.
+    ActiveFault burners = () -> {
+      synchronized (pids) {
+        if (healed[0]) return;
+        healed[0] = true;
+        pids.forEach(host::kill);
       }
+      host.findMarked(marker).forEach(host::kill);
     };
     var end = planned.plusMillis(fault.durationMillis());
     if (end.isAfter(ctx.runEnd())) end = ctx.runEnd();
@@ -44,6 +39,7 @@ public final class CpuInjector implements Injector<CpuFault> {
         long pid = host.startBurner(c.pid(), marker);
         synchronized (pids) {
           pids.add(pid);
+          if (healed[0]) host.kill(pid);
         }
       }
     } catch (RuntimeException e) {
