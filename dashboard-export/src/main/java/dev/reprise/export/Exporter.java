@@ -106,6 +106,14 @@ public final class Exporter {
     }
     if ("plan".equals(alive.source())) {
       warnings.add("no container events recorded; alive containers are the plan's expected counts");
+    } else if ("none".equals(alive.source())) {
+      warnings.add(RunFolder.CONTAINER_EVENTS + " is missing or empty and run.json has no plan; the alive plot is empty");
+    }
+    if (run.stats().isEmpty()) {
+      warnings.add(RunFolder.STATS + " is missing or empty; the per-container CPU, memory and network plots are empty");
+    }
+    if (run.hostStats().isEmpty()) {
+      warnings.add(RunFolder.HOST_STATS + " is missing or empty; the per-host plots are empty");
     }
     Path report = outDir.resolve(REPORT);
     Files.writeString(add(files, outDir, report), HtmlReport.render(run, timeline, charts, logSample, warnings),
