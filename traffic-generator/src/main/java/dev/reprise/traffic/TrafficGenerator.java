@@ -81,16 +81,25 @@ public final class TrafficGenerator {
     this.permits = new Semaphore(options.maxInFlight());
   }
 
-  /** Starts connecting, sending, reporting and the requested stress. Call once. */
-  public synchronized void start() {
+  /**
+   * Starts connecting, then sending, reporting and the requested stress. Call once. Waits up to
+   * twice {@code --cluster-timeout} for the first connection before the schedule starts, so a run
+   * against a live cluster does not begin with errors that only measure the driver's start-up; a
+   * cluster still unreachable after that gets the load anyway, counted as {@code no_host}.
+   */
+  public synchronized void start() throws InterruptedException {
     running = true;
+    target.start();
+    long connectDeadline = clock.nanoTime() + 2 * options.clusterTimeout().toNanos();
+    while (!target.connected() && clock.nanoTime() < connectDeadline && stopReason.get() == null) {
+      clock.sleepUntil(Math.min(connectDeadline, clock.nanoTime() + 20_000_000L));
+    }
     startNanos = clock.nanoTime();
     startWall = clock.wallTime();
     Instant nextSecond = startWall.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     firstBoundaryWall = nextSecond;
     firstBoundaryNanos = startNanos + Duration.between(startWall, nextSecond).toNanos();
     lastReportNanos = startNanos;
-    target.start();
     Pacer pacer = new Pacer(startNanos, options.rate());
     Workload workload = new Workload(options.mode(), options.readRatio(), options.keyCount(), options.seed());
     for (int t = 0; t < options.threads(); t++) {
