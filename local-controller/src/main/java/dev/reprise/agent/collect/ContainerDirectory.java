@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * The run's containers on this host as last seen (from the initial listing and the engine's
  * events), with their FDSL service and ID: FDSL ID = swarm slot − 1 (swarm never reuses a slot of a
  * dead task while {@code restart_policy} is {@code none}, and gives a scale-up the next slots; pinned
- * by {@code SlotNumberingIT}). Thread-safe.
+ * by {@code AgentIT}). Thread-safe.
  */
 public final class ContainerDirectory {
   /**

@@ -1,0 +1,221 @@
+package dev.reprise.agent.bench;
+
+import dev.reprise.agent.Agent;
+import dev.reprise.agent.AgentMain;
+import dev.reprise.agent.protocol.AgentMessage;
+import dev.reprise.agent.protocol.MasterMessage;
+import dev.reprise.agent.protocol.ProtocolCodec;
+import dev.reprise.agent.runtime.DockerContainerRuntime;
+import dev.reprise.agent.runtime.RunContainer;
+import dev.reprise.agent.time.Clock;
+import dev.reprise.agent.time.PreciseScheduler;
+import dev.reprise.agent.time.SystemClock;
+import dev.reprise.fdsl.model.KillFault;
+import dev.reprise.fdsl.plan.AliveSnapshot;
+import dev.reprise.fdsl.plan.FaultAction;
+import dev.reprise.fdsl.plan.Plan;
+import dev.reprise.fdsl.plan.PlannedAction;
+import dev.reprise.fdsl.record.ContainerEventRecord;
+import dev.reprise.fdsl.record.RecordJson;
+import dev.reprise.fdsl.record.TimelineRecord;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Firing-accuracy benchmark (not a test; run by {@code scripts/bench-firing.sh}): fires N kills at
+ * planned instants {@code gap} apart through the real agent, and the same instants with a shell loop
+ * doing {@code sleep GAP; docker kill}, each against its own fresh N-replica service of
+ * {@code reprise/hello:latest}. Reports |actual − planned| and planned → {@code die} event, p50 / p99 / max.
+ * Usage: {@code FiringBench [N=100] [gapMillis=300]}.
+ */
+public final class FiringBench {
+  private FiringBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+    long gap = args.length > 1 ? Long.parseLong(args[1]) : 300;
+    var prefix = "lc-bench-" + Long.toHexString(System.nanoTime() & 0xffffffL);
+    var clock = SystemClock.uncorrected();
+    try (var rt = DockerContainerRuntime.connect()) {
+      var agentService = prefix + "_agent";
+      var shellService = prefix + "_shell";
+      try {
+        create(agentService, n);
+        create(shellService, n);
+        waitRunning(rt, agentService, n);
+        waitRunning(rt, shellService, n);
+        var agent = runAgent(prefix, agentService, n, gap);
+        var shell = runShell(rt, clock, shellService, n, gap);
+        System.out.printf("%nfiring %d kills, %d ms apart, on %s%n", n, gap, rt.info().host());
+        System.out.println("                         |actual-planned| ms (p50 / p99 / max)   planned->die ms (p50 / p99 / max)");
+        print("reprise agent", agent);
+        print("shell sleep+docker kill", shell);
+      } finally {
+        sh("docker", "service", "rm", agentService);
+        sh("docker", "service", "rm", shellService);
+      }
+    }
+  }
+
+  record Result(double[] firing, double[] die) {}
+
+  static void print(String name, Result r) {
+    System.out.printf("%-24s %8.2f / %8.2f / %8.2f          %8.2f / %8.2f / %8.2f%n", name,
+        pct(r.firing, 50), pct(r.firing, 99), pct(r.firing, 100), pct(r.die, 50), pct(r.die, 99), pct(r.die, 100));
+  }
+
+  static double pct(double[] values, double p) {
+    if (values.length == 0) return Double.NaN;
+    var v = values.clone();
+    Arrays.sort(v);
+    int i = (int) Math.ceil(p / 100 * v.length) - 1;
+    return v[Math.max(0, Math.min(v.length - 1, i))];
+  }
+
+  static void create(String name, int n) throws Exception {
+    sh("docker", "service", "create", "-d", "--name", name, "--restart-condition", "none", "--endpoint-mode", "dnsrr",
+        "--replicas", Integer.toString(n), "--env", "HELLO_INTERVAL=30", "reprise/hello:latest");
+  }
+
+  static void waitRunning(DockerContainerRuntime rt, String service, int n) throws Exception {
+    for (int i = 0; i < 600; i++) {
+      if (rt.containers(List.of(service)).stream().filter(RunContainer::running).count() == n) return;
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException(service + " did not reach " + n + " running containers");
+  }
+
+  static void sh(String... cmd) throws Exception {
+    var p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    p.waitFor();
+  }
+
+  static Result runAgent(String prefix, String service, int n, long gap) throws Exception {
+    var actions = new ArrayList<PlannedAction>();
+    for (int i = 0; i < n; i++) actions.add(new FaultAction(i, i, 1000 + i * gap, "k", List.of(i), new KillFault()));
+    long end = 1000 + n * gap + 3000;
+    var plan = new Plan(1, end, new TreeMap<>(Map.of("k", n)), actions, List.of(new AliveSnapshot(-1, 0, new TreeMap<>())));
+    var records = Files.createTempDirectory(prefix);
+    var toAgent = new PipedOutputStream();
+    var agentIn = new PipedInputStream(toAgent, 1 << 20);
+    var fromAgent = new PipedInputStream(1 << 20);
+    var agentOut = new PipedOutputStream(fromAgent);
+    var agent = new Agent(AgentMain.realDependencies());
+    var ended = new CountDownLatch(1);
+    var reader = new Thread(() -> {
+      try (var r = new BufferedReader(new InputStreamReader(fromAgent, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          var m = ProtocolCodec.decodeAgent(line);
+          if (m instanceof AgentMessage.Ended || m instanceof AgentMessage.Error) {
+            System.err.println("agent: " + line);
+            if (m instanceof AgentMessage.Ended) ended.countDown();
+          }
+        }
+      } catch (Exception e) {
+        ended.countDown();
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    var runner = new Thread(() -> agent.run(agentIn, agentOut), "bench-agent");
+    runner.start();
+    var send = (java.util.function.Consumer<MasterMessage>) m -> {
+      synchronized (toAgent) {
+        try {
+          toAgent.write((ProtocolCodec.encode(m) + "\n").getBytes(StandardCharsets.UTF_8));
+          toAgent.flush();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    };
+    send.accept(new MasterMessage.Hello(1, prefix, "bench"));
+    send.accept(ProtocolCodec.arm(prefix, plan, Instant.now().plusSeconds(2), prefix, Map.of("k", service), true,
+        records.toString(), null, null, 1000, 10_000));
+    while (!ended.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) send.accept(new MasterMessage.Heartbeat(Instant.now()));
+    runner.join();
+    var firing = new ArrayList<Double>();
+    var planned = new java.util.HashMap<Integer, Instant>();
+    for (var l : Files.readAllLines(records.resolve("timeline.jsonl"))) {
+      var r = RecordJson.parse(l, TimelineRecord.class);
+      if (!"action".equals(r.kind())) continue;
+      firing.add(Math.abs(Duration.between(r.planned(), r.actual()).toNanos() / 1e6));
+      planned.put(r.ids().get(0), r.planned());
+    }
+    var die = new ArrayList<Double>();
+    for (var l : Files.readAllLines(records.resolve("container-events.jsonl"))) {
+      var e = RecordJson.parse(l, ContainerEventRecord.class);
+      if ("die".equals(e.event()) && planned.containsKey(e.id())) die.add(Duration.between(planned.get(e.id()), e.time()).toNanos() / 1e6);
+    }
+    return new Result(toArray(firing), toArray(die));
+  }
+
+  static Result runShell(DockerContainerRuntime rt, Clock clock, String service, int n, long gap) throws Exception {
+    var bySlot = new TreeMap<Integer, String>();
+    for (var c : rt.containers(List.of(service))) bySlot.put(c.slot(), c.id());
+    var script = new StringBuilder("set -u\n");
+    long previous = 0;
+    for (int i = 0; i < n; i++) {
+      long offset = 1000 + i * gap;
+      script.append(String.format("sleep %.3f; echo \"$(date +%%s%%N) %d\"; docker kill %s >/dev/null%n",
+          (offset - previous) / 1000.0, i, bySlot.get(i + 1)));
+      previous = offset;
+    }
+    var dies = new ConcurrentHashMap<Integer, Instant>();
+    try (var events = rt.events(List.of(service), e -> {
+      if ("die".equals(e.action())) dies.put(e.slot() - 1, e.time());
+    })) {
+      // T0 is when the loop starts; the loop's first sleep is the first offset.
+      var scheduler = new PreciseScheduler(clock, "bench", Throwable::printStackTrace);
+      var t0 = clock.now().plusSeconds(1);
+      var started = new CountDownLatch(1);
+      var process = new Process[1];
+      scheduler.at(t0, () -> {
+        try {
+          process[0] = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true).start();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        started.countDown();
+      });
+      started.await();
+      scheduler.close();
+      var out = new String(process[0].getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      process[0].waitFor();
+      Thread.sleep(2000);
+      var firing = new ArrayList<Double>();
+      var die = new ArrayList<Double>();
+      for (var line : out.split("\n")) {
+        var f = line.trim().split(" ");
+        if (f.length != 2) continue;
+        int i = Integer.parseInt(f[1]);
+        var planned = t0.plusMillis(1000 + i * gap);
+        long nanos = Long.parseLong(f[0]);
+        var actual = Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L);
+        firing.add(Math.abs(Duration.between(planned, actual).toNanos() / 1e6));
+        if (dies.containsKey(i)) die.add(Duration.between(planned, dies.get(i)).toNanos() / 1e6);
+      }
+      return new Result(toArray(firing), toArray(die));
+    }
+  }
+
+  static double[] toArray(List<Double> list) {
+    return list.stream().sorted(Comparator.naturalOrder()).mapToDouble(Double::doubleValue).toArray();
+  }
+}
