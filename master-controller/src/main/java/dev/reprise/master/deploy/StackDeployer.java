@@ -83,7 +83,7 @@ public final class StackDeployer {
         if (running < s.replicas()) allRunning = false;
         if (ended) failing.add(s.name());
       }
-      if (!failing.isEmpty()) throw new DeployException(diagnose(stack, "a container of the stack stopped before the run began"));
+      if (!failing.isEmpty()) throw new DeployException(diagnose(stack, "the stack's initial containers did not all start"));
       if (allRunning) return;
       if (time.nanoTime() >= deadline) {
         throw new DeployException(diagnose(stack, "the initial containers were not all running after " + timeout.toSeconds() + " s"));

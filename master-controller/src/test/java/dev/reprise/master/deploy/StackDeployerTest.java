@@ -53,7 +53,7 @@ class StackDeployerTest {
     deployer.deploy(stack);
     assertThatThrownBy(() -> deployer.awaitRunning(stack, Duration.ofSeconds(5), () -> false))
         .isInstanceOf(DeployException.class)
-        .hasMessageContaining("a container of the stack stopped before the run began")
+        .hasMessageContaining("the stack's initial containers did not all start")
         .hasMessageContaining("exit code 137")
         .hasMessageContaining("OOMKilled")
         .hasMessageContaining("| boom");
