@@ -1,6 +1,7 @@
 package dev.reprise.export;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.plan.PlanJson;
@@ -173,6 +174,7 @@ public final class RunFolder {
 
   private static <T> List<T> readAll(Path file, Class<T> type, List<String> warnings) throws IOException {
     List<T> out = new ArrayList<>();
+    ObjectReader reader = RecordJson.mapper().readerFor(type);
     if (!Files.isRegularFile(file)) {
       return out;
     }
@@ -187,8 +189,8 @@ public final class RunFolder {
           continue;
         }
         try {
-          out.add(RecordJson.parse(line, type));
-        } catch (IllegalArgumentException | DateTimeParseException e) {
+          out.add(reader.readValue(line));
+        } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
           if (bad++ == 0) {
             firstError = "line " + lineNo + ": " + firstLine(e.getMessage());
           }
@@ -266,6 +268,8 @@ public final class RunFolder {
     }
   }
 
+  private static final ObjectReader LOG_READER = RecordJson.mapper().readerFor(LogRecord.class);
+
   private static final class LogCursor {
     final Path file;
     final BufferedReader in;
@@ -284,13 +288,13 @@ public final class RunFolder {
           continue;
         }
         try {
-          LogRecord r = RecordJson.parse(line, LogRecord.class);
+          LogRecord r = LOG_READER.readValue(line);
           if (r.time() != null) {
             head = r;
             return true;
           }
           bad++;
-        } catch (IllegalArgumentException | DateTimeParseException e) {
+        } catch (IOException | IllegalArgumentException | DateTimeParseException e) {
           bad++;
         }
       }
