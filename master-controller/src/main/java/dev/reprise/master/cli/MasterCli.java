@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         ValidateCommand.class,
         PlanCommand.class,
         RunCommand.class,
+        ExportCommand.class,
+        CompareCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class MasterCli {
