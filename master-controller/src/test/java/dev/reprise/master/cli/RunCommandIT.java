@@ -141,18 +141,6 @@ class RunCommandIT {
   }
 
   @Test
-  void invalidScenarioExitsTwoAndDeploysNothing() throws Exception {
-    Path scenario = tmp.resolve("bad.yaml");
-    Files.writeString(scenario, "environment:\n  seed: 1\nevents:\n  - beginning:\n      nosuch: 1\n  - end: 5\n");
-    Files.writeString(tmp.resolve("docker-compose.yml"), "services:\n  hello:\n    image: reprise/hello:latest\n");
-    var r = run(scenario.toString(), "--out", tmp.resolve("runs").toString());
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.stderr()).contains(scenario + ":5:");
-    assertThat(r.stdout()).isEmpty();
-    assertThat(tmp.resolve("runs")).doesNotExist();
-  }
-
-  @Test
   void sigintToTheMasterProcessHealsAbortsAndRemovesTheStack() throws Exception {
     String name = unique("sigint");
     String java = ProcessHandle.current().info().command().orElse("java");
