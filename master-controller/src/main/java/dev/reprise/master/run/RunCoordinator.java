@@ -411,7 +411,9 @@ public final class RunCoordinator {
               o = RunManifest.FAILED;
               r = failure;
             }
-            if (e.healed() != null && e.healed() > 0) view.message("run " + runId + ": the agent healed " + e.healed() + " active fault(s)");
+            view.message(String.format(java.util.Locale.ROOT, "run %s: the agent ended the run (%s) at %.1f s%s; cleaning up",
+                runId, e.outcome(), elapsedMillis() / 1000.0,
+                e.healed() != null && e.healed() > 0 ? " and healed " + e.healed() + " active fault(s)" : ""));
             finish(o, r);
             return;
           } else if (m instanceof AgentMessage.Error e) {
