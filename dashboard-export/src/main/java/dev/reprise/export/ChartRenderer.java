@@ -87,12 +87,22 @@ public final class ChartRenderer {
     c.text((left + right) / 2, bottom + 40, chart.xLabel(), 13, AXIS, Anchor.MIDDLE, false, false);
     c.text(20, (top + bottom) / 2, chart.yLabel(), 13, AXIS, Anchor.MIDDLE, false, true);
 
-    for (Chart.Mark m : chart.marks()) {
+    // labels of close marks go on up to three staggered rows; a label that fits on none is left out
+    double[] rowEnd = {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    List<Chart.Mark> marks = new java.util.ArrayList<>(chart.marks());
+    marks.sort(java.util.Comparator.comparingDouble(Chart.Mark::x));
+    for (Chart.Mark m : marks) {
       double x = l.px(m.x());
       String color = m.fault() ? FAULT_COLOR : MARK_COLOR;
       c.line(x, top, x, bottom, color, 1.4, true);
       if (m.label() != null && !m.label().isEmpty()) {
-        c.text(x + 3, top + 12, m.label(), 11, color, Anchor.START, false, false);
+        for (int row = 0; row < rowEnd.length; row++) {
+          if (x + 3 > rowEnd[row] + 4) {
+            c.text(x + 3, top + 12 + 13 * row, m.label(), 11, color, Anchor.START, false, false);
+            rowEnd[row] = x + 3 + Canvas.textWidth(m.label(), 11);
+            break;
+          }
+        }
       }
     }
 
