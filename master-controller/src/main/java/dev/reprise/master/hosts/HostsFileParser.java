@@ -168,14 +168,15 @@ public final class HostsFileParser {
             + " (expected one of " + String.join(", ", HOST_KEYS) + ")");
       }
     }
-    if (address == null && problems.list.size() == before) problems.add(map, at + ".address: missing");
-    if (user == null && problems.list.size() == before) problems.add(map, at + ".user: missing");
+    boolean clean = problems.list.size() == before; // a misspelt key is reported once, not again as missing
+    if (address == null && clean) problems.add(map, at + ".address: missing");
+    if (user == null && clean) problems.add(map, at + ".user: missing");
     Path key = null;
     if (keyText != null) {
       key = path(dir, keyText);
       if (!Files.isReadable(key)) problems.add(keyNode, at + ".private_key: cannot read " + key);
       if (password != null) problems.add(keyNode, at + ": give private_key or password, not both");
-    } else if (password == null && problems.list.size() == before) {
+    } else if (password == null && clean) {
       problems.add(map, at + ": give private_key (or password, discouraged)");
     }
     if (problems.list.size() != before) return null;
