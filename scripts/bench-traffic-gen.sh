@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the traffic generator against one local reprise/cassandra:4.1.7 node: runs the
 # generator at increasing target rates (a fresh process per step) until the client or the server
-# saturates (achieved < 90 % of the target, or more than 1 % errors), and prints per step:
+# saturates (achieved < 90 % of the target, more than 1 % errors, or the senders more than 1 s
+# behind schedule at the end of the window), and prints per step:
 # achieved ops/s, errors, p50/p99 latency, client CPU seconds (user+sys of the generator process)
 # and server CPU seconds (the container's cgroup). Writes the table and every final log under
 # $OUT (default target/bench-traffic-gen/<time>). CPU and throughput are measured over a
@@ -92,9 +93,12 @@ cpu = int(ticks) / int(hz)
 server = int(server_ms) / 1000
 p50 = sorted(l["latency_ms"]["p50"] or 0 for l in win)[len(win) // 2]
 p99 = max((l["latency_ms"]["p99"] or 0) for l in win)
-sat = achieved < 0.9 * rate or failed > 0.01 * max(1, ok + failed)
+# Saturated: short of the target, errors, or still behind the schedule at the end of the window
+# (throughput can look fine while the senders work off a backlog).
+behind = win[-1].get("behind_ms", 0) if win else 0
+sat = achieved < 0.9 * rate or failed > 0.01 * max(1, ok + failed) or behind > 1000
 print(f"{rate:<8} {achieved:<9.0f} {failed:<7} {p50:<8.2f} {p99:<8.2f} {cpu:<9.2f} {1000 * cpu / max(1, ok):<12.2f} "
-      f"{server:<11.2f} {1000 * server / max(1, ok):<12.2f} {load:<6} {'SATURATED' if sat else ''}")
+      f"{server:<11.2f} {1000 * server / max(1, ok):<12.2f} {load:<6} {'SATURATED' if sat else ''}{f' (behind {behind} ms)' if behind > 1000 else ''}")
 PY
 )"
   echo "$line" | tee -a "$out/table.txt"
