@@ -54,8 +54,11 @@ public interface ContainerRuntime extends AutoCloseable {
   RunningExec exec(String containerId, List<String> command);
 
   /**
-   * Follows the engine's container events of the given swarm services' containers from now on,
-   * until closed. {@code sink} is called on one engine thread, in event order.
+   * Follows the engine's container events of the given swarm services' containers until closed,
+   * starting with those the engine still holds from before the call (it keeps its most recent
+   * events), so the creation and start of containers deployed before the agent was armed are
+   * recorded too. Swarm service names are unique per run, so nothing of another run is replayed.
+   * {@code sink} is called on one engine thread, in event order.
    */
   Closeable events(Collection<String> swarmServices, Consumer<RuntimeEvent> sink);
 

@@ -310,8 +310,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
             RunContainer.slotOf(attrs.get(TASK_NAME_LABEL), service), exit, signal == null ? null : signalName(signal)));
       }
     };
+    // since=1 (epoch second 1): replay every event the engine still holds (a bounded recent buffer),
+    // because the deploy happened before the agent was armed.
+    String since = "1";
     return call("follow events", () -> streams.eventsCmd().withEventTypeFilter(EventType.CONTAINER)
-        .withLabelFilter(SERVICE_LABEL).exec(callback));
+        .withLabelFilter(SERVICE_LABEL).withSince(since).exec(callback));
   }
 
   /** Docker reports a kill's signal as a number; records use the name. */

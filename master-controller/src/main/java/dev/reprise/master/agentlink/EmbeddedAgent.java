@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
@@ -79,64 +76,17 @@ public final class EmbeddedAgent {
   }
 
   /**
-   * The local-controller's agent as a {@link Main}: {@code new Agent(AgentMain.realDependencies()).run(in, out)},
-   * then the agent's container runtime is closed. Looked up reflectively (local-controller is a
-   * runtime dependency the master must build without while the agent's entry point settles); a
-   * public static {@code Agent.run(InputStream, OutputStream)} or a no-argument constructor work too.
-   *
-   * @throws IllegalStateException when no such entry point exists (the message says what was looked for)
+   * The local-controller's agent as a {@link Main}: {@code new Agent(AgentMain.realDependencies()).run(in, out)}
+   * with the real Docker runtime, which is closed when the agent returns.
    */
   public static Main localAgent() {
-    final String agentName = "dev.reprise.agent.Agent";
-    final String mainName = "dev.reprise.agent.AgentMain";
-    Class<?> cls;
-    try {
-      cls = Class.forName(agentName);
-    } catch (ClassNotFoundException e) {
-      throw new IllegalStateException("the embedded agent " + agentName + " is not on the classpath (local-controller missing from the build?)");
-    }
-    Method run;
-    try {
-      run = cls.getMethod("run", InputStream.class, OutputStream.class);
-    } catch (NoSuchMethodException e) {
-      throw new IllegalStateException(agentName + " has no public run(InputStream, OutputStream)");
-    }
-    boolean isStatic = Modifier.isStatic(run.getModifiers());
     return (in, out) -> {
-      Object deps = null;
+      var deps = dev.reprise.agent.AgentMain.realDependencies();
       try {
-        Object target = null;
-        if (!isStatic) {
-          Method realDeps = null;
-          try {
-            realDeps = Class.forName(mainName).getMethod("realDependencies");
-          } catch (ClassNotFoundException | NoSuchMethodException e) {
-            // fall back to a no-argument constructor below
-          }
-          if (realDeps != null) {
-            deps = realDeps.invoke(null);
-            target = cls.getConstructor(realDeps.getReturnType()).newInstance(deps);
-          } else {
-            target = cls.getConstructor().newInstance();
-          }
-        }
-        run.invoke(target, in, out);
-      } catch (InvocationTargetException e) {
-        throw e.getCause() instanceof Exception ex ? ex : new RuntimeException(e.getCause());
+        new dev.reprise.agent.Agent(deps).run(in, out);
       } finally {
-        closeRuntime(deps);
+        deps.runtime().close();
       }
     };
-  }
-
-  /** Closes {@code deps.runtime()} when there is one (the agent's Docker client). */
-  private static void closeRuntime(Object deps) {
-    if (deps == null) return;
-    try {
-      Object runtime = deps.getClass().getMethod("runtime").invoke(deps);
-      if (runtime instanceof AutoCloseable c) c.close();
-    } catch (Exception e) {
-      // best effort: the JVM ends soon after a run anyway
-    }
   }
 }

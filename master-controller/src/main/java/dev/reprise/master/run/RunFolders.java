@@ -20,11 +20,20 @@ public final class RunFolders {
 
   private RunFolders() {}
 
-  /** The default run name for a scenario file: its base name without extension ({@code hello.yaml} → {@code hello}). */
+  /**
+   * The default run name for a scenario file: its base name without extension ({@code hello.yaml} →
+   * {@code hello}), or its folder's name when the file is the conventional {@code scenario.yaml}
+   * ({@code examples/hello/scenario.yaml} → {@code hello}).
+   */
   public static String defaultName(Path scenarioFile) {
-    String base = scenarioFile.getFileName().toString();
+    Path abs = scenarioFile.toAbsolutePath().normalize();
+    String base = abs.getFileName().toString();
     int dot = base.lastIndexOf('.');
-    return dot > 0 ? base.substring(0, dot) : base;
+    String stem = dot > 0 ? base.substring(0, dot) : base;
+    if (stem.equals("scenario") && abs.getParent() != null && abs.getParent().getFileName() != null) {
+      return abs.getParent().getFileName().toString();
+    }
+    return stem;
   }
 
   /** {@code name} reduced to {@code [A-Za-z0-9_.-]}, starting with a letter or digit, never empty. */

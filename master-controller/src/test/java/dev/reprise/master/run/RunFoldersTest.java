@@ -26,8 +26,8 @@ class RunFoldersTest {
   }
 
   @Test
-  void defaultNameIsTheScenarioFilesBaseName() {
-    assertThat(RunFolders.defaultName(Path.of("examples/hello/scenario.yaml"))).isEqualTo("scenario");
+  void defaultNameIsTheScenarioFilesBaseNameOrItsFolderForScenarioYaml() {
+    assertThat(RunFolders.defaultName(Path.of("examples/hello/scenario.yaml"))).isEqualTo("hello");
     assertThat(RunFolders.defaultName(Path.of("cassandra-kill.yml"))).isEqualTo("cassandra-kill");
   }
 
