@@ -39,7 +39,7 @@ final class ActionRunner {
 
   /** What happened, for the timeline record and the progress message. */
   record Report(PlannedAction action, String service, Instant planned, Instant actual, List<Integer> ids,
-      List<String> containers, Outcome outcome, Integer exitCode, String output) {}
+      List<String> containers, List<String> nodes, Outcome outcome, Integer exitCode, String output) {}
 
   private final InjectionContext ctx;
   private final ContainerDirectory directory;
@@ -84,7 +84,7 @@ final class ActionRunner {
     } catch (RuntimeTimeout e) {
       outcome = Outcome.unknown(e.getMessage());
     }
-    return new Report(s, s.service(), planned, actual, s.ids(), null, outcome, null, null);
+    return new Report(s, s.service(), planned, actual, s.ids(), null, null, outcome, null, null);
   }
 
   private Report onTargets(PlannedAction action, String service, List<Integer> ids, Instant planned, FaultAction fault)
@@ -92,6 +92,7 @@ final class ActionRunner {
     var targets = new ArrayList<Target>();
     var handledIds = new ArrayList<Integer>();
     var containers = new ArrayList<String>();
+    var nodes = new ArrayList<String>();
     var outcomes = new ArrayList<Outcome>();
     for (int id : ids) {
       Resolution r;
@@ -104,11 +105,13 @@ final class ActionRunner {
       handledIds.add(id);
       if (r.container == null || !r.container.running()) {
         containers.add(r.container == null ? null : r.container.id());
+        nodes.add(r.container == null ? null : r.container.nodeId());
         outcomes.add(Outcome.failed(r.problem != null ? r.problem
             : service + " ID " + id + ": " + r.container.describe() + " is not running"));
         continue;
       }
       containers.add(r.container.id());
+      nodes.add(r.container.nodeId());
       targets.add(new Target(service, id, r.container));
     }
     if (handledIds.isEmpty()) return null;
@@ -132,7 +135,7 @@ final class ActionRunner {
         outcomes.add(Outcome.unknown(t.service() + " ID " + t.id() + ": " + e.getMessage()));
       }
     }
-    return new Report(action, service, planned, actual, handledIds, containers, Outcome.combine(outcomes), exitCode, output);
+    return new Report(action, service, planned, actual, handledIds, containers, nodes, Outcome.combine(outcomes), exitCode, output);
   }
 
   private Injector.TargetResult apply(FaultAction action, Instant planned, Target t) throws InterruptedException {

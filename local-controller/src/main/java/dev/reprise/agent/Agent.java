@@ -361,9 +361,9 @@ public final class Agent {
     if (action instanceof MarkAction m) {
       if (!arm.manager()) return; // one agent records marks: the manager's
       var actual = clock.now();
-      records.timeline(new TimelineRecord(TimelineRecord.KIND_MARK, m.seq(), null, null, null, null, null, null, planned,
+      records.timeline(new TimelineRecord(TimelineRecord.KIND_MARK, m.seq(), null, null, null, null, null, null, null, planned,
           actual, engine.host(), TimelineRecord.OK, null, m.text(), null, null));
-      progress(new ActionRunner.Report(m, null, planned, actual, null, null, dev.reprise.agent.inject.Outcome.OK, null, null));
+      progress(new ActionRunner.Report(m, null, planned, actual, null, null, null, dev.reprise.agent.inject.Outcome.OK, null, null));
       return;
     }
     pool.execute(() -> {
@@ -374,7 +374,7 @@ public final class Agent {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
-        report = new ActionRunner.Report(action, serviceOf(action), planned, clock.now(), idsOf(action), null,
+        report = new ActionRunner.Report(action, serviceOf(action), planned, clock.now(), idsOf(action), null, null,
             dev.reprise.agent.inject.Outcome.unknown("agent error while firing: " + e), null, null);
       }
       if (report != null) {
@@ -403,7 +403,7 @@ public final class Agent {
     String fault = a instanceof FaultAction f ? f.fault().type() : null;
     String label = a instanceof FaultAction f ? f.fault().label() : null;
     records.timeline(new TimelineRecord(TimelineRecord.KIND_ACTION, a.seq(), a.action(), fault, label, r.service(), r.ids(),
-        r.containers(), r.planned(), r.actual(), engine.host(), r.outcome().status(), r.outcome().error(), null, r.exitCode(),
+        r.containers(), r.nodes(), r.planned(), r.actual(), engine.host(), r.outcome().status(), r.outcome().error(), null, r.exitCode(),
         r.output()));
     progress(r);
   }
@@ -418,7 +418,7 @@ public final class Agent {
     if (state == State.STOPPING) healedAtStop.incrementAndGet();
     records.timeline(new TimelineRecord(TimelineRecord.KIND_HEAL, h.seq(), FaultAction.ACTION, h.fault(), h.label(),
         h.service(), h.id() == null ? null : List.of(h.id()), h.container() == null ? null : List.of(h.container()),
-        null, h.time(), engine.host(), h.outcome().status(), h.outcome().error(), null, null, null));
+        null, null, h.time(), engine.host(), h.outcome().status(), h.outcome().error(), null, null, null));
   }
 
   private void killLeftoverBurners(String when) {

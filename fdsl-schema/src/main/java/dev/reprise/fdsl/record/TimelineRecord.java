@@ -16,6 +16,7 @@ import java.util.List;
  * @param service the target service (null for marks)
  * @param ids the FDSL container IDs targeted
  * @param containers the Docker container IDs those resolved to at fire time, same order as ids
+ * @param nodes the swarm node each of those containers ran on, same order as ids
  * @param planned T0 + offset: when the action should have fired
  * @param actual when it did fire (for a heal: when the fault ended)
  * @param host the host whose agent fired it
@@ -34,6 +35,7 @@ public record TimelineRecord(
     String service,
     List<Integer> ids,
     List<String> containers,
+    List<String> nodes,
     Instant planned,
     Instant actual,
     String host,

@@ -15,14 +15,14 @@ class RecordJsonTest {
     String line = RecordJson.line(rec);
     assertThat(line).contains("\"time\":\"2026-11-22T10:15:30.000000Z\"", "\"cpu_percent\":12.5",
         "\"mem_bytes\":100", "\"net_rx_bytes\":1", "\"blk_write_bytes\":4");
-    var mark = new TimelineRecord("mark", 0, null, null, null, null, null, null,
+    var mark = new TimelineRecord("mark", 0, null, null, null, null, null, null, null,
         Instant.EPOCH, Instant.EPOCH, "h1", "ok", null, "hello", null, null);
     assertThat(RecordJson.line(mark)).doesNotContain("null").contains("\"text\":\"hello\"");
   }
 
   @Test
   void roundTripsAndIgnoresUnknownFields() {
-    var rec = new TimelineRecord("action", 3, "fault", "kill", "kill", "web", List.of(1), List.of("c1"),
+    var rec = new TimelineRecord("action", 3, "fault", "kill", "kill", "web", List.of(1), List.of("c1"), List.of("n1"),
         Instant.parse("2026-11-22T10:15:30.000001Z"), Instant.parse("2026-11-22T10:15:30.002Z"),
         "h1", "ok", null, null, null, null);
     assertThat(RecordJson.parse(RecordJson.line(rec), TimelineRecord.class)).isEqualTo(rec);

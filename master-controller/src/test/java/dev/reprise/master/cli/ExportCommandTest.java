@@ -45,7 +45,7 @@ class ExportCommandTest {
     List<String> timeline = new ArrayList<>();
     if (killAt >= 0) {
       timeline.add(RecordJson.line(new TimelineRecord("action", 1, "fault", "kill", "kill", "db", List.of(0),
-          List.of("c0ffee".repeat(10) + "0000"), T0.plusSeconds(killAt), T0.plusSeconds(killAt).plusMillis(4), "node-1",
+          List.of("c0ffee".repeat(10) + "0000"), List.of("node-1"), T0.plusSeconds(killAt), T0.plusSeconds(killAt).plusMillis(4), "node-1",
           "ok", null, null, null, null)));
     }
     Files.write(run.resolve("timeline.jsonl"), timeline);
