@@ -1,0 +1,260 @@
+package dev.reprise.master.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.reprise.fdsl.ScenarioLoader;
+import dev.reprise.fdsl.plan.Plan;
+import dev.reprise.fdsl.plan.PlanJson;
+import dev.reprise.fdsl.plan.Planner;
+import dev.reprise.master.agentlink.AgentConnection;
+import dev.reprise.master.agentlink.AgentMessage;
+import dev.reprise.master.agentlink.MasterMessage;
+import dev.reprise.master.cli.ClusterCommand;
+import dev.reprise.master.hosts.HostsFile;
+import dev.reprise.master.hosts.HostsFileParser;
+import dev.reprise.master.merge.RunCollector;
+import dev.reprise.master.run.time.SystemTime;
+import dev.reprise.master.ssh.JschConnector;
+import dev.reprise.master.ssh.RemoteHost;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Multi-host runs on a 3-host testbed, driven through {@link AgentFleet} (agents over SSH exec
+ * channels, one per host, one container of the service per host): kills fire on the host of their
+ * target and the merged timeline holds every host in order; when the master's connections die
+ * during a CPU fault, every host's burners are gone within 5 s and the stack can be removed.
+ */
+class RemoteRunIT {
+  static final String STACK = "rprit";
+  static Path hostsPath;
+  static HostsFile hosts;
+  static final Map<String, RemoteHost> connected = new LinkedHashMap<>();
+  static final SystemTime TIME = SystemTime.INSTANCE;
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void up() throws Exception {
+    hostsPath = Testbed.up(3);
+    hosts = new HostsFileParser().parse(hostsPath);
+    Path jar = Testbed.REPO.resolve("local-controller/target/agent-all.jar");
+    assertThat(jar).as("the agent jar is built before master-controller's ITs").isRegularFile();
+    var err = new StringWriter();
+    var cl = new CommandLine(new ClusterCommand());
+    cl.setErr(new PrintWriter(err, true));
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    assertThat(cl.execute("up", "--hosts", hostsPath.toString(), "--agent-jar", jar.toString())).as(err.toString()).isZero();
+    var ssh = new JschConnector(hosts.knownHosts(), false);
+    for (var spec : hosts.hosts()) connected.put(spec.name(), ssh.connect(spec));
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    connected.values().forEach(RemoteHost::close);
+    Testbed.run("testbed/down");
+    assertThat(Testbed.leftovers()).isEmpty();
+  }
+
+  @AfterEach
+  void removeStack() throws Exception {
+    var manager = manager();
+    manager.exec("docker stack rm " + STACK, Duration.ofSeconds(60));
+    // wait until the stack's containers are gone on every host, so the next test deploys afresh
+    for (int i = 0; i < 60; i++) {
+      boolean left = false;
+      for (var h : freshHosts()) {
+        left |= !h.exec("docker ps -aq --filter label=com.docker.stack.namespace=" + STACK, Duration.ofSeconds(10)).stdout().isBlank();
+      }
+      if (!left) return;
+      TIME.sleep(Duration.ofMillis(500));
+    }
+    throw new AssertionError("the stack's containers were not removed within 30 s");
+  }
+
+  static RemoteHost manager() {
+    return connected.get(hosts.manager().name());
+  }
+
+  static List<RemoteHost> freshHosts() {
+    return new ArrayList<>(connected.values());
+  }
+
+  static final String COMPOSE = """
+      version: "3.8"
+      services:
+        hello:
+          image: reprise/hello:latest
+          environment:
+            HELLO_INTERVAL: "0.5"
+          deploy:
+            replicas: 3
+            endpoint_mode: dnsrr
+            placement:
+              max_replicas_per_node: 1
+            restart_policy:
+              condition: none
+      """;
+
+  /** Plans {@code events} on the hello service, deploys the stack with one container per host, waits for the 3 containers. */
+  static Plan deployAndPlan(String name, String events) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    Files.writeString(dir.resolve("docker-compose.yml"), COMPOSE);
+    Files.writeString(dir.resolve("scenario.yaml"), "environment:\n  seed: 7\nevents:\n  - beginning:\n      hello: 3\n" + events);
+    var loaded = ScenarioLoader.load(dir.resolve("scenario.yaml"), null);
+    var plan = Planner.plan(loaded.scenario(), 7).plan().orElseThrow();
+    var m = manager();
+    String remoteCompose = m.spec().workDir() + "/" + name + "-compose.yml";
+    var put = m.exec("cat > " + remoteCompose, new ByteArrayInputStream(COMPOSE.getBytes(StandardCharsets.UTF_8)), Duration.ofSeconds(10));
+    assertThat(put.exitCode()).as(put.stderr()).isZero();
+    var deploy = m.exec("docker stack deploy -c " + remoteCompose + " " + STACK, Duration.ofSeconds(60));
+    assertThat(deploy.exitCode()).as(deploy.stderr()).isZero();
+    for (int i = 0; i < 120; i++) {
+      var ps = m.exec("docker service ps " + STACK + "_hello --filter desired-state=running --format '{{.Node}} {{.CurrentState}}'",
+          Duration.ofSeconds(10));
+      if (ps.stdout().lines().filter(l -> l.contains("Running")).map(l -> l.split(" ")[0]).distinct().count() == 3) return plan;
+      TIME.sleep(Duration.ofMillis(500));
+    }
+    throw new AssertionError("3 containers of " + STACK + "_hello did not run on 3 hosts within 60 s");
+  }
+
+  static MasterMessage.Arm arm(String runId, Plan plan, java.time.Instant t0, String host, boolean manager) {
+    JsonNode planJson;
+    try {
+      planJson = PlanJson.mapper().readTree(PlanJson.write(plan));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    var spec = hosts.hosts().stream().filter(h -> h.name().equals(host)).findFirst().orElseThrow();
+    return new MasterMessage.Arm(runId, planJson, t0, STACK, Map.of("hello", STACK + "_hello"), manager,
+        RemoteAgents.recordsDir(spec, runId), null, hosts.ntpServer(), 1000, 2000);
+  }
+
+  @Test
+  void killsFireOnTheHostOfTheirTargetAndTheMergedTimelineHoldsEveryHost() throws Exception {
+    var plan = deployAndPlan("kills", """
+          - moment:
+              time: 1
+              services:
+                hello:
+                  - fault: {target: {specific: [0]}, kill: }
+          - moment:
+              time: 2
+              services:
+                hello:
+                  - fault: {target: {specific: [1]}, kill: }
+          - moment:
+              time: 3
+              mark: "last kill next"
+              services:
+                hello:
+                  - fault: {target: {specific: [2]}, kill: }
+          - end: 5
+        """);
+    String runId = "rprit-kills-" + TIME.now().getEpochSecond();
+    var events = new CopyOnWriteArrayList<AgentFleet.Event>();
+    try (var fleet = AgentFleet.start(freshHosts(), Duration.ofSeconds(20), TIME)) {
+      var hellos = fleet.hello(runId, Duration.ofSeconds(60), events::add);
+      assertThat(hellos.keySet()).containsExactlyInAnyOrder("rpr-n1", "rpr-n2", "rpr-n3");
+      var t0 = TIME.now().plusSeconds(5);
+      var armed = fleet.arm((h, mgr) -> arm(runId, plan, t0, h, mgr), Duration.ofSeconds(30), events::add);
+      assertThat(armed).hasSize(3);
+      assertThat(armed.values()).allSatisfy(a -> assertThat(a.clockOffsetMs()).as("NTP offset measured against the testbed's chronyd").isNotNull());
+      long until = TIME.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (fleet.pump(Duration.ofSeconds(1), events::add) && TIME.nanoTime() < until) {
+        // heartbeats every second until every agent ended
+      }
+      assertThat(fleet.lost()).isEmpty();
+      assertThat(fleet.ended()).hasSize(3).allSatisfy((h, e) -> assertThat(e.outcome()).as(h + ": " + e.reason()).isEqualTo("ok"));
+    }
+    var progress = events.stream().filter(e -> e.incoming() instanceof AgentConnection.Incoming.Message m
+        && m.message() instanceof AgentMessage.Progress p && "fault".equals(p.action())).toList();
+    assertThat(progress).as("each kill reported by exactly one host").hasSize(3);
+    assertThat(progress.stream().map(AgentFleet.Event::host).distinct()).as("kills fired on three different hosts").hasSize(3);
+
+    Path run = tmp.resolve("runs").resolve(runId);
+    var report = RunCollector.collect(run, runId, connected, Map.of());
+    assertThat(report.failed()).isEmpty();
+    var timeline = Files.readAllLines(run.resolve("timeline.jsonl"));
+    var kills = timeline.stream().filter(l -> l.contains("\"fault\":\"kill\"") && l.contains("\"kind\":\"action\"")).toList();
+    assertThat(kills).hasSize(3).allMatch(l -> l.contains("\"outcome\":\"ok\""));
+    for (String kill : kills) {
+      // the killed container is on the host that recorded the kill
+      String host = kill.replaceAll(".*\"host\":\"([^\"]+)\".*", "$1");
+      String container = kill.replaceAll(".*\"containers\":\\[\"([0-9a-f]+)\".*", "$1");
+      var inspect = connected.get(host).exec("docker inspect --format '{{.State.Status}}' " + container, Duration.ofSeconds(10));
+      assertThat(inspect.exitCode()).as("container " + container + " is on " + host).isZero();
+      assertThat(inspect.stdout().strip()).isIn("exited", "dead");
+    }
+    var times = timeline.stream().map(l -> l.replaceAll(".*\"(actual|planned)\":\"([^\"]+)\".*", "$2")).toList();
+    assertThat(times).isSorted();
+    assertThat(timeline).anyMatch(l -> l.contains("\"host\":\"rpr-n1\"")).anyMatch(l -> l.contains("\"host\":\"rpr-n2\""))
+        .anyMatch(l -> l.contains("\"host\":\"rpr-n3\""));
+  }
+
+  @Test
+  void whenTheMastersConnectionsDieDuringACpuFaultEveryBurnerIsGoneWithin5s() throws Exception {
+    var plan = deployAndPlan("cpu", """
+          - moment:
+              time: 1
+              services:
+                hello:
+                  - fault: {target: {specific: [0, 1, 2]}, cpu: {duration: 60, cores: 1}}
+          - end: 70
+        """);
+    String runId = "rprit-cpu-" + TIME.now().getEpochSecond();
+    var ssh = new JschConnector(hosts.knownHosts(), false);
+    // the run gets its own sessions, so dropping them is what the agents see when the master is SIGKILLed
+    var runHosts = new ArrayList<RemoteHost>();
+    for (var spec : hosts.hosts()) runHosts.add(ssh.connect(spec));
+    var events = new CopyOnWriteArrayList<AgentFleet.Event>();
+    var fleet = AgentFleet.start(runHosts, Duration.ZERO, TIME);
+    fleet.hello(runId, Duration.ofSeconds(60), events::add);
+    var t0 = TIME.now().plusSeconds(5);
+    fleet.arm((h, mgr) -> arm(runId, plan, t0, h, mgr), Duration.ofSeconds(30), events::add);
+    long until = TIME.nanoTime() + Duration.ofSeconds(40).toNanos();
+    while (countBurningHosts() < 3 && TIME.nanoTime() < until) fleet.pump(Duration.ofSeconds(1), events::add);
+    assertThat(countBurningHosts()).as("burners run on every host; agents said: " + events).isEqualTo(3);
+
+    runHosts.forEach(RemoteHost::close); // the TCP connections drop: sshd closes every agent's stdin
+    long dropped = TIME.nanoTime();
+    while (countBurningHosts() > 0 && TIME.nanoTime() - dropped < Duration.ofSeconds(5).toNanos()) TIME.sleep(Duration.ofMillis(200));
+    assertThat(countBurningHosts()).as("burners left 5 s after the master's connections died").isZero();
+    // the agents kept their records for `master collect`
+    var report = RunCollector.collect(tmp.resolve("runs").resolve(runId), runId, connected, Map.of());
+    assertThat(report.failed()).isEmpty();
+    assertThat(Files.readString(tmp.resolve("runs").resolve(runId).resolve("timeline.jsonl")))
+        .contains("\"kind\":\"heal\"").contains("\"fault\":\"cpu\"");
+  }
+
+  /**
+   * Hosts with a burner for one of their own stack containers (burners carry
+   * {@code reprise-burner-...-<container id prefix>} in their command line; the testbed's hosts share
+   * one process table, so the container ID tells the hosts apart).
+   */
+  static int countBurningHosts() throws Exception {
+    int n = 0;
+    for (var h : connected.values()) {
+      var r = h.exec("ps -eo args > /tmp/rprit-ps.$$; for c in $(docker ps -q --filter label=com.docker.stack.namespace=" + STACK + "); do "
+          + "grep -F reprise-burner /tmp/rprit-ps.$$ | grep -F -- \"-$c\"; done | grep -c . ; rm -f /tmp/rprit-ps.$$", Duration.ofSeconds(20));
+      if (Integer.parseInt(r.stdout().strip().isEmpty() ? "0" : r.stdout().strip()) > 0) n++;
+    }
+    return n;
+  }
+}

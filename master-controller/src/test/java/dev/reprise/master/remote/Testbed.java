@@ -1,0 +1,87 @@
+package dev.reprise.master.remote;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Drives testbed/up and testbed/down for ITs (one testbed per IT class). */
+final class Testbed {
+  static final Path REPO = findRepo();
+  static final Path STATE = Path.of("/var/lib/rpr-testbed");
+
+  private Testbed() {}
+
+  private static Path findRepo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (p != null && !Files.isExecutable(p.resolve("testbed/up"))) p = p.getParent();
+    if (p == null) throw new IllegalStateException("testbed/up not found above " + Path.of("").toAbsolutePath());
+    return p;
+  }
+
+  /** Output of a finished script; throws with its output when it failed. */
+  static List<String> run(String... command) throws IOException, InterruptedException {
+    var cmd = new ArrayList<String>();
+    cmd.add(REPO.resolve(command[0]).toString());
+    cmd.addAll(List.of(command).subList(1, command.length));
+    var p = new ProcessBuilder(cmd).directory(REPO.toFile()).redirectErrorStream(false).start();
+    var err = new StringBuilder();
+    var errReader = new Thread(() -> {
+      try {
+        err.append(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException ignored) {
+        // the process is gone
+      }
+    });
+    errReader.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IOException(String.join(" ", command) + " took more than 5 minutes");
+    }
+    errReader.join();
+    if (p.exitValue() != 0) throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "):\n" + err + out);
+    return out.lines().toList();
+  }
+
+  /** Brings up n hosts (taking down a leftover testbed first) and returns the hosts file. */
+  static Path up(int n) throws Exception {
+    if (Files.exists(STATE.resolve("created"))) run("testbed/down");
+    var out = run("testbed/up", String.valueOf(n));
+    return Path.of(out.get(out.size() - 1));
+  }
+
+  /** What of the testbed is still there (empty when down removed everything). */
+  static List<String> leftovers() throws Exception {
+    var left = new ArrayList<String>();
+    if (Files.exists(STATE)) left.add("state dir " + STATE);
+    if (Files.exists(Path.of("/run/rpr-tb"))) left.add("/run/rpr-tb");
+    if (Files.exists(Path.of("/sys/class/net/rprbr0"))) left.add("bridge rprbr0");
+    if (Files.isDirectory(Path.of("/var/run/netns"))) {
+      try (var s = Files.list(Path.of("/var/run/netns"))) {
+        s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("rpr-")).forEach(n -> left.add("netns " + n));
+      }
+    }
+    var ipt = new ProcessBuilder("iptables", "-S", "DOCKER-USER").start();
+    String rules = new String(ipt.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    ipt.waitFor();
+    if (rules.contains("rprbr0")) left.add("iptables rule for rprbr0");
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      if (line.contains("/rpr-tb") || line.contains("/rpr-testbed")) left.add("mount " + line);
+    }
+    try (var procs = Files.list(Path.of("/proc"))) {
+      procs.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(p -> {
+        try {
+          String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+          if (cmd.contains("/rpr-tb/") || cmd.contains("/rpr-testbed/")) left.add("process " + p.getFileName() + ": " + cmd);
+        } catch (IOException ignored) {
+          // ended meanwhile
+        }
+      });
+    }
+    return left;
+  }
+}
