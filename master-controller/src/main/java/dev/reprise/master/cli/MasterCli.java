@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         RunCommand.class,
         ExportCommand.class,
         CompareCommand.class,
+        ClusterCommand.class,
+        CollectCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class MasterCli {
