@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import org.apache.commons.net.ntp.NTPUDPClient;
 import org.apache.commons.net.ntp.TimeInfo;
+import org.apache.commons.net.ntp.TimeStamp;
 
 /**
  * {@link ClockSync} over NTP (Apache Commons Net): sends {@code samples} requests, rejects bad
@@ -54,13 +55,33 @@ public final class NtpClockSync implements ClockSync {
     return NtpSampleFilter.best(server, replies, failures);
   }
 
-  private static NtpSample toSample(TimeInfo info) {
-    info.computeDetails();
+  /**
+   * Offset and delay from the four timestamps, keeping the server's sub-millisecond fractions
+   * (commons-net's {@code computeDetails} rounds every timestamp to whole milliseconds, which made
+   * offsets and uncertainties on a LAN read as 0 or 1 ms). The client's own two timestamps are
+   * whole milliseconds (commons-net takes them from the wall clock), so the resolution is 0.5 ms.
+   */
+  static NtpSample toSample(TimeInfo info) {
     var msg = info.getMessage();
     boolean zeroTransmit = msg.getTransmitTimeStamp() == null || msg.getTransmitTimeStamp().ntpValue() == 0;
-    Long offset = info.getOffset();
-    Long delay = info.getDelay();
-    return new NtpSample(msg.getStratum(), msg.getLeapIndicator(), zeroTransmit,
-        offset == null ? Double.NaN : offset, delay == null ? Double.NaN : delay);
+    double offset = Double.NaN;
+    double delay = Double.NaN;
+    if (!zeroTransmit && msg.getOriginateTimeStamp() != null && msg.getReceiveTimeStamp() != null
+        && msg.getOriginateTimeStamp().ntpValue() != 0 && msg.getReceiveTimeStamp().ntpValue() != 0) {
+      double t1 = millis(msg.getOriginateTimeStamp());
+      double t2 = millis(msg.getReceiveTimeStamp());
+      double t3 = millis(msg.getTransmitTimeStamp());
+      double t4 = info.getReturnTime();
+      offset = ((t2 - t1) + (t3 - t4)) / 2;
+      delay = (t4 - t1) - (t3 - t2);
+    }
+    return new NtpSample(msg.getStratum(), msg.getLeapIndicator(), zeroTransmit, offset, delay);
+  }
+
+  /** An NTP timestamp as Java epoch milliseconds, with its fraction. */
+  static double millis(TimeStamp ts) {
+    long v = ts.ntpValue();
+    long wholeSeconds = new TimeStamp(v & 0xFFFFFFFF00000000L).getTime();
+    return wholeSeconds + (v & 0xFFFFFFFFL) * 1000.0 / 4294967296.0;
   }
 }
