@@ -20,7 +20,7 @@ if [[ -z "$base_id" ]]; then
   "$root/images/debian-base/build.sh"
   base_id="$(docker image inspect -f '{{.Id}}' "$base")"
 fi
-inputs="$( (cd "$here" && cat build.sh Dockerfile pom.xml entrypoint.sh conf/*; echo "$base_id") | sha256sum | cut -c1-16)"
+inputs="$( (cd "$here" && cat build.sh Dockerfile pom.xml entrypoint.sh nodetool conf/*; echo "$base_id") | sha256sum | cut -c1-16)"
 current="$(docker image inspect -f '{{index .Config.Labels "dev.reprise.inputs"}}' "$image" 2>/dev/null || true)"
 if [[ -z "$force" && "$current" == "$inputs" ]]; then
   log "$image is up to date ($inputs)"

@@ -49,6 +49,7 @@ opts=(-Xms"$heap" -Xmx"$heap" "${jvm_opts[@]}"
   -Dcassandra.logdir=/var/log/cassandra
   -Dlogback.configurationFile=$conf/logback.xml
   -Dcassandra.skip_wait_for_gossip_to_settle=0
+  -Dcassandra.jmx.local.port=7199
   -Dcassandra.consistent.rangemovement="${CASSANDRA_CONSISTENT_RANGEMOVEMENT:-false}")
 if [[ "$seeds" == "$address" ]]; then ring_delay=1000; else ring_delay=10000; fi
 opts+=(-Dcassandra.ring_delay_ms="${CASSANDRA_RING_DELAY_MS:-$ring_delay}")

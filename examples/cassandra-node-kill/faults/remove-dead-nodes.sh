@@ -1,7 +1,8 @@
 #!/bin/sh
 # Removes every node the ring reports as Down/Normal ("DN"), as FaultSee's
 # remove_dead_node_from_cluster did. Runs inside a live Cassandra container; uses `nodetool` when
-# installed, else Cassandra's NodeTool class from the image's jars (JMX on localhost:7199).
+# installed (reprise/cassandra ships one), else Cassandra's NodeTool class from the image's jars
+# (JMX on localhost:7199).
 set -u
 if command -v nodetool >/dev/null 2>&1; then
   nt() { nodetool "$@"; }
@@ -10,7 +11,8 @@ else
 fi
 status="$(nt status)" || { echo "remove-dead-nodes: nodetool status failed" >&2; exit 1; }
 echo "$status"
-dead="$(echo "$status" | awk '$1 == "DN" { print $7 }')"
+# The host ID is the field shaped like a UUID (the load column may be "?" or "1.2 MiB").
+dead="$(echo "$status" | awk '$1 == "DN" { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) print $i }')"
 if [ -z "$dead" ]; then
   echo "remove-dead-nodes: no dead node in the ring"
   exit 0
