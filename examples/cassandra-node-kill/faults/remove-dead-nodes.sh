@@ -12,7 +12,7 @@ fi
 status="$(nt status)" || { echo "remove-dead-nodes: nodetool status failed" >&2; exit 1; }
 echo "$status"
 # The host ID is the field shaped like a UUID (the load column may be "?" or "1.2 MiB").
-dead="$(echo "$status" | awk '$1 == "DN" { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) print $i }')"
+dead="$(echo "$status" | awk '$1 == "DN" { for (i = 2; i <= NF; i++) if (length($i) == 36 && $i ~ /^[0-9a-f-]+$/) print $i }')"
 if [ -z "$dead" ]; then
   echo "remove-dead-nodes: no dead node in the ring"
   exit 0
