@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds reprise/nginx:latest offline: FROM local/debian:bookworm (images/debian-base) with Debian's
-# nginx-light, serving a small page, logging to stdout/stderr, in the foreground. Skips the build
+# nginx-light (and wget, for the example's clients), serving a small page, logging to stdout/stderr, in the foreground. Skips the build
 # when the image exists with the same inputs (label dev.reprise.inputs); --force rebuilds.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,7 +18,7 @@ ctx="$(mktemp -d)"
 trap 'rm -rf "$ctx"' EXIT
 cat > "$ctx/Dockerfile" <<DOCKERFILE
 FROM $base
-RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light \
+RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light wget \
  && rm -rf /var/lib/apt/lists/* \
  && ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log \
  && echo 'hello from reprise/nginx' > /var/www/html/index.html
