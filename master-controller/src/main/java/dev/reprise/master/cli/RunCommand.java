@@ -6,6 +6,17 @@ import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.master.agentlink.EmbeddedAgent;
+import dev.reprise.master.cluster.ClusterException;
+import dev.reprise.master.cluster.DockerCliImages;
+import dev.reprise.master.deploy.ComposeException;
+import dev.reprise.master.deploy.ComposeTranslator;
+import dev.reprise.master.deploy.StackSpec;
+import dev.reprise.master.hosts.HostsFile;
+import dev.reprise.master.hosts.HostsFileException;
+import dev.reprise.master.hosts.HostsFileParser;
+import dev.reprise.master.remote.FleetAgents;
+import dev.reprise.master.remote.MultiHostSetup;
+import dev.reprise.master.ssh.JschConnector;
 import dev.reprise.master.deploy.IpvsProbe;
 import dev.reprise.master.docker.DockerSwarmCluster;
 import dev.reprise.master.run.AbortSignal;
@@ -16,7 +27,9 @@ import dev.reprise.master.run.RunSettings;
 import dev.reprise.master.run.time.SystemTime;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +39,13 @@ import picocli.CommandLine.Parameters;
  * {@code master run SCENARIO}: runs a scenario on the local Docker engine (a single-node swarm,
  * initialised when swarm mode is inactive) with the agent embedded in this JVM, and prints the run
  * folder's path as the last line of stdout. Exit codes: 0 ok, 1 the run failed or was aborted, 2
- * invalid scenario or compose file (nothing deployed), 3 no Docker engine.
+ * invalid scenario, compose or hosts file (nothing deployed), 3 no Docker engine, or a host
+ * unreachable, without Docker or with a refused host key.
+ *
+ * <p>With {@code --hosts FILE}: the run spans the hosts of that file ({@link MultiHostSetup}: swarm,
+ * agent jar, fault scripts and images brought up over SSH; the stack deployed through the first
+ * host's engine), with one agent per host over SSH ({@link FleetAgents}); at the end every host's
+ * records are pulled and merged into the run folder.
  *
  * <p>Ctrl-C (SIGINT) or SIGTERM: a shutdown hook asks the run to abort, waits until the agent has
  * healed every active fault, the stack is removed and run.json says {@code aborted}, then exits 1.
@@ -62,6 +81,17 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--stacktrace", description = "Print stack traces of unexpected errors.")
   boolean stacktrace;
+
+  @Option(names = "--hosts", paramLabel = "FILE",
+      description = "Run on the hosts of this file over SSH (see testbed/README.md); the first host is the swarm manager.")
+  Path hostsFile;
+
+  @Option(names = "--accept-new-host-keys", description = "With --hosts: add unknown host keys to known_hosts (changed keys are always refused).")
+  boolean acceptNewHostKeys;
+
+  @Option(names = "--agent-jar", paramLabel = "JAR",
+      description = "With --hosts: the agent jar to ship (default: agent-all.jar next to the master jar, or local-controller/target/agent-all.jar).")
+  Path agentJar;
 
   private final PrintStream stdout;
   private final PrintStream stderr;
@@ -103,6 +133,7 @@ public final class RunCommand implements Callable<Integer> {
         loaded.scenarioText(), loaded.composeFile(), loaded.composeText(), loaded.effectiveSeed(seed), plan,
         loaded.faultsDir(), loaded.ntpServer().orElse(null), !noExport);
 
+    if (hostsFile != null) return runOnHosts(request, loaded.ntpServer().isPresent());
     var settings = RunSettings.DEFAULTS;
     var abort = new AbortSignal();
     try (var cluster = DockerSwarmCluster.connect()) {
@@ -111,24 +142,82 @@ public final class RunCommand implements Callable<Integer> {
           dir -> new Exporter().export(dir),
           SystemTime.INSTANCE, IpvsProbe.local(), System.getenv(), stdout, stderr, System.console() != null,
           settings, abort);
-      Thread hook = new Thread(() -> onSignal(abort, settings), "master-run-abort");
-      Runtime.getRuntime().addShutdownHook(hook);
-      RunCoordinator.Result result;
-      try {
-        result = coordinator.run(request);
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is shutting down (Ctrl-C): the hook is running and sets the exit code
-        }
-      }
-      return result.exitCode();
+      return coordinate(coordinator, request, settings, abort);
     } catch (java.io.IOException e) {
       stderr.println("warning: closing the Docker client: " + e.getMessage());
       return ExitCodes.RUN_FAILED;
     }
   }
+
+  /** The multi-host path: hosts file, cluster up over SSH, the manager's engine through a forward, one agent per host. */
+  private int runOnHosts(RunRequest request, boolean scenarioHasNtp) {
+    HostsFile hosts;
+    try {
+      hosts = new HostsFileParser().parse(hostsFile);
+    } catch (HostsFileException e) {
+      e.problems().forEach(stderr::println);
+      stderr.println(e.problems().size() + " problem(s) in " + hostsFile + "; nothing was deployed");
+      return ExitCodes.INVALID_INPUT;
+    }
+    List<String> images;
+    try {
+      var stack = new ComposeTranslator(System.getenv()).translate(request.composeFile(), request.composeText(),
+          RunFolders.sanitize(request.name()), request.plan().beginning()).stack();
+      images = stack.services().stream().map(StackSpec.Service::image).distinct().toList();
+    } catch (ComposeException e) {
+      e.problems().forEach(stderr::println);
+      stderr.println(e.problems().size() + " problem(s) in " + request.composeFile() + "; nothing was deployed");
+      return ExitCodes.INVALID_INPUT;
+    }
+    Path jar = agentJar != null ? agentJar : ClusterCommand.defaultAgentJar();
+    if (jar == null || !Files.isRegularFile(jar)) {
+      stderr.println("error: no agent jar " + (jar == null ? "found" : "at " + jar)
+          + "; build local-controller (./mvnw -pl local-controller package) or pass --agent-jar");
+      return ExitCodes.INVALID_INPUT;
+    }
+    // the scenario's ntp_server wins; else the hosts file's, so every host measures against the same clock
+    if (!scenarioHasNtp && hosts.ntpServer() != null) {
+      request = new RunRequest(request.name(), request.outDir(), request.scenarioFile(), request.scenarioText(),
+          request.composeFile(), request.composeText(), request.seed(), request.plan(), request.faultsDir(),
+          hosts.ntpServer(), request.export());
+    }
+    MultiHostSetup setup;
+    try {
+      setup = MultiHostSetup.prepare(hosts, new JschConnector(hosts.knownHosts(), acceptNewHostKeys), new DockerCliImages(),
+          jar, request.faultsDir(), images, stderr);
+    } catch (ClusterException e) {
+      e.problems().forEach(p -> stderr.println("error: " + p));
+      return e.environment() || e.problems().stream().anyMatch(p -> p.contains("host key")) ? ExitCodes.ENVIRONMENT
+          : ExitCodes.RUN_FAILED;
+    } catch (java.io.IOException e) {
+      stderr.println("error: " + e.getMessage());
+      return ExitCodes.ENVIRONMENT;
+    }
+    var settings = RunSettings.MULTI_HOST_DEFAULTS;
+    var abort = new AbortSignal();
+    try (setup) {
+      var coordinator = new RunCoordinator(setup.manager(), new FleetAgents(setup.hosts(), Duration.ofSeconds(20)),
+          dir -> new Exporter().export(dir), SystemTime.INSTANCE, setup.ipvs(), System.getenv(), stdout, stderr,
+          System.console() != null, settings, abort);
+      return coordinate(coordinator, request, settings, abort);
+    }
+  }
+
+  /** Runs the coordinator with the Ctrl-C hook installed. */
+  private int coordinate(RunCoordinator coordinator, RunRequest request, RunSettings settings, AbortSignal abort) {
+    Thread hook = new Thread(() -> onSignal(abort, settings), "master-run-abort");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return coordinator.run(request).exitCode();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down (Ctrl-C): the hook is running and sets the exit code
+      }
+    }
+  }
+
 
   /** Shutdown hook: abort the run in progress, wait until it is cleaned up, exit 1. */
   private void onSignal(AbortSignal abort, RunSettings settings) {

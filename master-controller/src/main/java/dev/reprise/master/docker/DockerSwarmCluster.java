@@ -60,7 +60,18 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
 
   /** Connects to the engine named by {@code DOCKER_HOST} (default {@code unix:///var/run/docker.sock}). */
   public static DockerSwarmCluster connect() {
-    var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+    return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().build());
+  }
+
+  /**
+   * Connects to the engine at {@code dockerHost} (e.g. {@code tcp://127.0.0.1:PORT}, an SSH forward
+   * to a remote manager's socket), ignoring {@code DOCKER_HOST} and TLS settings of this machine.
+   */
+  public static DockerSwarmCluster connect(String dockerHost) {
+    return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).withDockerTlsVerify(false).build());
+  }
+
+  private static DockerSwarmCluster connect(DefaultDockerClientConfig config) {
     var http = new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
         .sslConfig(config.getSSLConfig())

@@ -30,16 +30,23 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Runs one scenario on the local swarm with the embedded agent: translate the compose file, make
- * sure a swarm exists, create the run folder and {@code run.json}, deploy, wait for the initial
- * containers, hello → arm → heartbeats and progress → {@code ended}, rewrite {@code run.json},
- * remove the stack, export, print the run folder as the last line of stdout.
+ * Runs one scenario on a swarm with the run's agents ({@link RunAgents}: the embedded one on the
+ * local engine, or one per host over SSH with {@code cluster} reaching the manager's engine):
+ * translate the compose file, make sure a swarm exists, create the run folder and {@code run.json},
+ * deploy, wait for the initial containers, hello → arm (one T0 for all) → heartbeats and progress →
+ * {@code ended} from every agent, collect the hosts' records (multi-host only), rewrite
+ * {@code run.json}, remove the stack, export, print the run folder as the last line of stdout.
  *
  * <p>A single-threaded state machine ({@link State}): {@link #run} is called once, on one thread.
  * The only other thread that takes part is the shutdown hook, through the {@link AbortSignal}: it
@@ -48,10 +55,13 @@ import java.util.function.Predicate;
  */
 public final class RunCoordinator {
 
-  /** Where the run is. Transitions only go forward; {@link #DONE} is reached on every path. */
+  /**
+   * Where the run is. Transitions only go forward; {@link #DONE} is reached on every path.
+   * {@link #COLLECTING_RECORDS} only in a multi-host run ({@link RunAgents#remote()}).
+   */
   public enum State {
     NEW, CHECKING_ENGINE, CREATING_FOLDER, DEPLOYING, WAITING_FOR_CONTAINERS, CONNECTING_AGENT, ARMING, RUNNING,
-    STOPPING_AGENT, REMOVING_STACK, EXPORTING, DONE
+    STOPPING_AGENT, COLLECTING_RECORDS, REMOVING_STACK, EXPORTING, DONE
   }
 
   /** Starts an agent for a run; the embedded default runs it in-process. */
@@ -76,7 +86,7 @@ public final class RunCoordinator {
   public record Result(String outcome, String reason, Path runDir, int exitCode) {}
 
   private final SwarmCluster cluster;
-  private final AgentLauncher agents;
+  private final RunAgents agents;
   private final RunExporter exporter;
   private final Time time;
   private final IpvsProbe ipvs;
@@ -89,7 +99,18 @@ public final class RunCoordinator {
   private final List<State> history = new ArrayList<>();
   private State state = State.NEW;
 
+  /** The embedded default: one agent, started by {@code agents}, writing into the run folder. */
   public RunCoordinator(SwarmCluster cluster, AgentLauncher agents, RunExporter exporter, Time time, IpvsProbe ipvs,
+      Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
+      AbortSignal abort) {
+    this(cluster, RunAgents.embedded(agents), exporter, time, ipvs, environment, out, err, tty, settings, abort);
+  }
+
+  /**
+   * Any agents: {@code cluster} is the swarm manager's engine (possibly reached through an SSH
+   * forward), {@code agents} the run's agents (a fleet over SSH in a multi-host run).
+   */
+  public RunCoordinator(SwarmCluster cluster, RunAgents agents, RunExporter exporter, Time time, IpvsProbe ipvs,
       Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
       AbortSignal abort) {
     this.cluster = cluster;
@@ -191,6 +212,7 @@ public final class RunCoordinator {
     Instant t0 = null;
     List<RunManifest.HostInfo> hosts = List.of();
     boolean armed = false;
+    AgentSession session = null;
     try {
       enter(State.DEPLOYING);
       deployer.deploy(stack);
@@ -199,7 +221,7 @@ public final class RunCoordinator {
       if (abort.aborted()) throw new InterruptedException(abort.reason());
 
       enter(State.CONNECTING_AGENT);
-      var session = new AgentSession(req, runId, runDir, stack, engine);
+      session = new AgentSession(req, runId, runDir, stack, engine);
       try {
         session.converse(manifest);
       } finally {
@@ -223,14 +245,35 @@ public final class RunCoordinator {
       outcome = RunManifest.FAILED;
       reason = e.getMessage();
     } catch (IOException e) {
-      err.println("error: cannot start the embedded agent: " + e.getMessage());
+      String what = agents.remote() ? "cannot start the agents: " : "cannot start the embedded agent: ";
+      err.println("error: " + what + e.getMessage());
       outcome = RunManifest.FAILED;
-      reason = "cannot start the embedded agent: " + e.getMessage();
+      reason = what + e.getMessage();
     } catch (RuntimeException e) {
       // a bug of ours: still heal (the agent link is closed), remove the stack and write the folder
       err.println("error: " + e);
       outcome = RunManifest.FAILED;
       reason = "internal error: " + e;
+    }
+
+    if (agents.remote() && session != null && session.started) {
+      enter(State.COLLECTING_RECORDS);
+      try {
+        var missing = agents.collect(runDir, runId);
+        if (!missing.isEmpty()) {
+          missing.forEach(m -> err.println("warning: " + m));
+          String why = "the records of some hosts are missing (" + String.join("; ", missing) + "); retry with `master collect "
+              + runDir + " --hosts FILE`";
+          if (RunManifest.OK.equals(outcome)) outcome = RunManifest.FAILED;
+          reason = reason == null ? why : reason + "; " + why;
+        } else {
+          err.println("run " + runId + ": collected and merged the records of " + hosts.size() + " host(s)");
+        }
+      } catch (IOException | RuntimeException e) {
+        err.println("error: cannot collect the records: " + e.getMessage());
+        if (RunManifest.OK.equals(outcome)) outcome = RunManifest.FAILED;
+        reason = (reason == null ? "" : reason + "; ") + "cannot collect the records: " + e.getMessage();
+      }
     }
 
     try {
@@ -286,7 +329,12 @@ public final class RunCoordinator {
     return engine;
   }
 
-  /** The conversation with the agent, from hello to ended. */
+  /**
+   * The conversation with the run's agents, from hello to ended: one agent in the embedded default,
+   * one per host in a multi-host run. All of them are polled from this (the coordinator's) thread.
+   * A host whose agent's stream closes mid-run is lost: the others go on, the run fails, and the
+   * reason names the lost hosts. A refusal, an error, silence or the end deadline abort all of them.
+   */
   private final class AgentSession {
     final RunRequest req;
     final String runId;
@@ -294,15 +342,18 @@ public final class RunCoordinator {
     final StackSpec stack;
     final SwarmCluster.Engine engine;
     final ProgressView view;
-    AgentConnection link;
+    final Map<String, AgentConnection> links = new LinkedHashMap<>();
+    final Map<String, Long> lastHeard = new HashMap<>();
+    final Set<String> sendFailed = new HashSet<>();
+    final Map<String, AgentMessage.Ended> ended = new LinkedHashMap<>();
+    final Map<String, String> lost = new LinkedHashMap<>();
     Instant t0;
     List<RunManifest.HostInfo> hosts = List.of();
+    boolean started;
     boolean armed;
     String outcome = RunManifest.FAILED;
     String reason;
     long nextHeartbeat;
-    long lastHeard;
-    boolean linkDead;
 
     AgentSession(RunRequest req, String runId, Path runDir, StackSpec stack, SwarmCluster.Engine engine) {
       this.req = req;
@@ -313,36 +364,82 @@ public final class RunCoordinator {
       this.view = new ProgressView(err, tty, req.plan());
     }
 
+    private boolean single() {
+      return links.size() == 1;
+    }
+
+    /** "the agent" alone, "the agent on HOST" in a multi-host run: the single-host wording stays as it was. */
+    private String who(String host) {
+      return single() ? "the agent" : "the agent on " + host;
+    }
+
+    private String whoAll(Collection<String> hosts) {
+      return single() ? "the agent" : "the agents on " + String.join(", ", hosts);
+    }
+
+    private List<String> live() {
+      var l = new ArrayList<String>();
+      for (String h : links.keySet()) if (!ended.containsKey(h) && !lost.containsKey(h)) l.add(h);
+      return l;
+    }
+
     void converse(Manifest manifest) throws IOException, InterruptedException {
-      link = agents.start(runId);
-      lastHeard = time.nanoTime();
-      nextHeartbeat = time.nanoTime();
-      send(new MasterMessage.Hello(Protocol.VERSION, runId, engine.hostname()));
-      var hello = (AgentMessage.Hello) await(m -> m instanceof AgentMessage.Hello, settings.helloTimeout(), "hello");
-      if (hello == null) return;
-      if (hello.protocol() != null && hello.protocol() != Protocol.VERSION) {
-        fail("the agent speaks protocol " + hello.protocol() + ", this master " + Protocol.VERSION);
-        return;
+      links.putAll(agents.start(runId, engine));
+      started = true;
+      long now = time.nanoTime();
+      links.keySet().forEach(h -> lastHeard.put(h, now));
+      nextHeartbeat = now;
+      for (String h : links.keySet()) send(h, new MasterMessage.Hello(Protocol.VERSION, runId, h));
+      var hellos = new LinkedHashMap<String, AgentMessage.Hello>();
+      long helloDeadline = time.nanoTime() + settings.helloTimeout().toNanos();
+      for (String h : links.keySet()) {
+        var hello = (AgentMessage.Hello) await(h, m -> m instanceof AgentMessage.Hello, helloDeadline, "hello");
+        if (hello == null) return;
+        if (hello.protocol() != null && hello.protocol() != Protocol.VERSION) {
+          fail(who(h) + " speaks protocol " + hello.protocol() + ", this master " + Protocol.VERSION);
+          return;
+        }
+        hellos.put(h, hello);
       }
 
       enter(State.ARMING);
       t0 = time.now().plus(settings.armLead());
       JsonNode planJson = PlanJson.mapper().readTree(PlanJson.write(req.plan()));
-      Path faults = req.faultsDir() == null ? null : req.faultsDir().toAbsolutePath();
-      send(new MasterMessage.Arm(runId, planJson, t0, stack.name(), stack.serviceNames(), true, runDir.toString(),
-          faults != null && Files.isDirectory(faults) ? faults.toString() : null, req.ntpServer(),
-          settings.statsIntervalMs(), settings.stopGraceMs()));
-      var ack = (AgentMessage.Armed) await(m -> m instanceof AgentMessage.Armed, settings.helloTimeout(), "armed");
-      if (ack == null) return;
+      boolean manager = true;
+      for (String h : links.keySet()) {
+        send(h, new MasterMessage.Arm(runId, planJson, t0, stack.name(), stack.serviceNames(), manager,
+            agents.recordsDir(h, runId, runDir), agents.faultsDir(h, req.faultsDir()), req.ntpServer(),
+            settings.statsIntervalMs(), settings.stopGraceMs()));
+        manager = false;
+      }
+      var acks = new LinkedHashMap<String, AgentMessage.Armed>();
+      long armDeadline = time.nanoTime() + settings.helloTimeout().toNanos();
+      for (String h : links.keySet()) {
+        var ack = (AgentMessage.Armed) await(h, m -> m instanceof AgentMessage.Armed, armDeadline, "armed");
+        if (ack == null) {
+          // the others may have armed already: they must not fire (closing would stop them too, this says why)
+          if (!single()) for (String other : links.keySet()) if (!other.equals(h)) send(other, new MasterMessage.Abort(reason));
+          return;
+        }
+        acks.put(h, ack);
+      }
       armed = true;
-      hosts = List.of(new RunManifest.HostInfo(hello.host() != null ? hello.host() : engine.hostname(),
-          hello.nodeId() != null ? hello.nodeId() : engine.nodeId(),
-          hello.dockerVersion() != null ? hello.dockerVersion() : engine.version(), hello.kernel(), hello.cores(),
-          hello.memBytes(), req.ntpServer(), ack.clockOffsetMs() == null ? 0.0 : ack.clockOffsetMs(),
-          ack.clockUncertaintyMs()));
+      var infos = new ArrayList<RunManifest.HostInfo>();
+      for (String h : links.keySet()) {
+        var hello = hellos.get(h);
+        var ack = acks.get(h);
+        boolean local = !agents.remote();
+        String name = local && hello.host() != null ? hello.host() : h;
+        infos.add(new RunManifest.HostInfo(name,
+            hello.nodeId() != null ? hello.nodeId() : local ? engine.nodeId() : null,
+            hello.dockerVersion() != null ? hello.dockerVersion() : local ? engine.version() : null, hello.kernel(),
+            hello.cores(), hello.memBytes(), req.ntpServer(), ack.clockOffsetMs() == null ? 0.0 : ack.clockOffsetMs(),
+            ack.clockUncertaintyMs()));
+      }
+      hosts = List.copyOf(infos);
       manifest.write(runDir, t0, hosts, RunManifest.RUNNING, null, null);
-      err.println("run " + runId + ": armed, T0 = " + RecordJson.format(t0) + ", end after "
-          + req.plan().endMillis() / 1000.0 + " s");
+      err.println("run " + runId + ": armed" + (single() ? "" : " " + links.size() + " agents") + ", T0 = "
+          + RecordJson.format(t0) + ", end after " + req.plan().endMillis() / 1000.0 + " s");
 
       enter(State.RUNNING);
       runUntilEnded();
@@ -359,77 +456,120 @@ public final class RunCoordinator {
           long now = time.nanoTime();
           if (abortDeadline == null && abort.aborted()) {
             userAbort = true;
-            view.message("run " + runId + ": aborting (" + abort.reason() + "): the agent heals every active fault");
-            send(new MasterMessage.Abort(abort.reason()));
+            view.message("run " + runId + ": aborting (" + abort.reason() + "): " + whoAll(live()) + " heal"
+                + (single() ? "s" : "") + " every active fault");
+            abortAll(abort.reason());
             abortDeadline = now + settings.abortWait().toNanos();
           }
-          if (abortDeadline == null && (now >= endDeadline || now - lastHeard >= settings.agentSilence().toNanos())) {
-            failure = now >= endDeadline
-                ? "the agent did not end within " + settings.endGrace().toSeconds() + " s of the planned end"
-                : "the agent was silent for " + settings.agentSilence().toSeconds() + " s";
-            view.message("error: " + failure + "; aborting");
-            send(new MasterMessage.Abort(failure));
-            abortDeadline = now + settings.abortWait().toNanos();
+          if (abortDeadline == null) {
+            var silent = new ArrayList<String>();
+            for (String h : live()) if (now - lastHeard.get(h) >= settings.agentSilence().toNanos()) silent.add(h);
+            if (now >= endDeadline || !silent.isEmpty()) {
+              failure = now >= endDeadline
+                  ? whoAll(live()) + " did not end within " + settings.endGrace().toSeconds() + " s of the planned end"
+                  : whoAll(silent) + (silent.size() > 1 ? " were" : " was") + " silent for " + settings.agentSilence().toSeconds() + " s";
+              view.message("error: " + failure + "; aborting");
+              abortAll(failure);
+              abortDeadline = now + settings.abortWait().toNanos();
+            }
           }
           if (abortDeadline != null && now >= abortDeadline) {
             finish(userAbort ? RunManifest.ABORTED : RunManifest.FAILED,
-                (failure != null ? failure : abort.reason()) + "; the agent did not confirm the abort within "
+                (failure != null ? failure : abort.reason()) + "; " + whoAll(live()) + " did not confirm the abort within "
                     + settings.abortWait().toSeconds() + " s");
             return;
           }
           if (now >= nextHeartbeat) {
-            send(new MasterMessage.Heartbeat(time.now()));
+            for (String h : live()) send(h, new MasterMessage.Heartbeat(time.now()));
             nextHeartbeat = now + settings.heartbeat().toNanos();
             view.tick(elapsedMillis());
           }
-          if (linkDead) {
-            finish(userAbort ? RunManifest.ABORTED : RunManifest.FAILED, "the agent's stream closed before it ended the run");
+          for (String h : live()) {
+            if (sendFailed.contains(h)) loseHost(h, "the agent's stream closed before it ended the run");
+          }
+          var polling = live();
+          if (polling.isEmpty()) {
+            finishAll(userAbort, failure);
             return;
           }
-          Incoming in = link.poll(Duration.ofNanos(Math.max(1, Math.min(nextHeartbeat - time.nanoTime(), 200_000_000L))));
-          if (in == null) continue;
-          if (in instanceof Incoming.Closed c) {
-            finish(userAbort ? RunManifest.ABORTED : RunManifest.FAILED, "the agent's stream closed before it ended the run"
-                + (c.cause() == null ? "" : ": " + c.cause()));
-            return;
-          }
-          if (in instanceof Incoming.Garbled g) {
-            view.message("warning: from the agent: " + g.problem());
-            continue;
-          }
-          var m = ((Incoming.Message) in).message();
-          lastHeard = time.nanoTime();
-          if (m instanceof AgentMessage.Progress p) {
-            view.progress(p, elapsedMillis());
-          } else if (m instanceof AgentMessage.Ended e) {
-            String o = e.outcome() == null ? RunManifest.FAILED : e.outcome();
-            String r = e.reason();
-            if (userAbort) {
-              o = RunManifest.ABORTED;
-              r = abort.reason();
-            } else if (failure != null) {
-              o = RunManifest.FAILED;
-              r = failure;
+          long slice = Math.max(1, Math.min(nextHeartbeat - time.nanoTime(), 200_000_000L)) / polling.size();
+          for (String h : polling) {
+            Incoming in = links.get(h).poll(Duration.ofNanos(Math.max(1, slice)));
+            if (in == null) continue;
+            if (in instanceof Incoming.Closed c) {
+              loseHost(h, "the agent's stream closed before it ended the run" + (c.cause() == null ? "" : ": " + c.cause()));
+              continue;
             }
-            view.message(String.format(java.util.Locale.ROOT, "run %s: the agent ended the run (%s) at %.1f s%s; cleaning up",
-                runId, e.outcome(), elapsedMillis() / 1000.0,
-                e.healed() != null && e.healed() > 0 ? " and healed " + e.healed() + " active fault(s)" : ""));
-            finish(o, r);
-            return;
-          } else if (m instanceof AgentMessage.Error e) {
-            failure = "the agent reported an error: " + e.message();
-            view.message("error: " + failure);
-            if (abortDeadline == null) {
-              send(new MasterMessage.Abort(failure));
-              abortDeadline = time.nanoTime() + settings.abortWait().toNanos();
+            if (in instanceof Incoming.Garbled g) {
+              view.message("warning: from " + who(h) + ": " + g.problem());
+              continue;
             }
-          } else {
-            other(m);
+            var m = ((Incoming.Message) in).message();
+            lastHeard.put(h, time.nanoTime());
+            if (m instanceof AgentMessage.Progress p) {
+              view.progress(p, elapsedMillis());
+            } else if (m instanceof AgentMessage.Ended e) {
+              ended.put(h, e);
+              view.message(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId, who(h),
+                  e.outcome(), elapsedMillis() / 1000.0,
+                  e.healed() != null && e.healed() > 0 ? " and healed " + e.healed() + " active fault(s)" : "",
+                  live().isEmpty() ? "; cleaning up" : ""));
+            } else if (m instanceof AgentMessage.Error e) {
+              failure = who(h) + " reported an error: " + e.message();
+              view.message("error: " + failure);
+              if (abortDeadline == null) {
+                abortAll(failure);
+                abortDeadline = time.nanoTime() + settings.abortWait().toNanos();
+              }
+            } else {
+              other(h, m);
+            }
           }
         }
       } finally {
         view.close();
       }
+    }
+
+    /** A host whose agent is gone mid-run: recorded, said, and the others go on. */
+    private void loseHost(String host, String why) {
+      lost.put(host, why);
+      if (!single()) {
+        view.message(String.format(java.util.Locale.ROOT, "error: lost host %s at %.1f s: %s; the other hosts go on", host,
+            elapsedMillis() / 1000.0, why));
+      }
+    }
+
+    /** Every agent ended or was lost: the outcome of the whole run. */
+    private void finishAll(boolean userAbort, String failure) {
+      if (single() && !lost.isEmpty()) {
+        finish(userAbort ? RunManifest.ABORTED : RunManifest.FAILED, lost.values().iterator().next());
+        return;
+      }
+      String o = RunManifest.OK;
+      String r = null;
+      for (var e : ended.entrySet()) {
+        var end = e.getValue();
+        if (!RunManifest.OK.equals(end.outcome())) {
+          o = end.outcome() == null ? RunManifest.FAILED : end.outcome();
+          r = (single() ? "" : e.getKey() + ": ") + (end.reason() == null ? "the agent ended " + o : end.reason());
+          break;
+        }
+      }
+      if (userAbort) {
+        o = RunManifest.ABORTED;
+        r = abort.reason();
+      } else if (failure != null) {
+        o = RunManifest.FAILED;
+        r = failure;
+      }
+      if (!lost.isEmpty()) {
+        if (!userAbort) o = RunManifest.FAILED;
+        var lines = new ArrayList<String>();
+        lost.forEach((h, why) -> lines.add("lost host " + h + ": " + why));
+        r = (r == null ? "" : r + "; ") + String.join("; ", lines);
+      }
+      finish(o, r);
     }
 
     private void finish(String o, String r) {
@@ -446,70 +586,79 @@ public final class RunCoordinator {
       return Duration.between(t0, time.now()).toMillis();
     }
 
-    /** Waits for the message {@code wanted} accepts, heartbeating meanwhile; null (and a failed outcome) when it does not come. */
-    private AgentMessage await(Predicate<AgentMessage> wanted, Duration timeout, String what) throws InterruptedException {
-      long deadline = time.nanoTime() + timeout.toNanos();
+    private void abortAll(String why) {
+      for (String h : live()) send(h, new MasterMessage.Abort(why));
+    }
+
+    /**
+     * Waits until {@code host}'s agent sends the message {@code wanted} accepts, heartbeating every
+     * agent meanwhile; null (and a failed outcome) when it does not come before {@code deadline}.
+     * The other agents' messages wait in their links.
+     */
+    private AgentMessage await(String host, Predicate<AgentMessage> wanted, long deadline, String what) throws InterruptedException {
+      var link = links.get(host);
       while (true) {
         if (abort.aborted()) throw new InterruptedException(abort.reason());
         long now = time.nanoTime();
         if (now >= deadline) {
-          fail("the agent did not send " + what + " within " + timeout.toSeconds() + " s");
+          fail(who(host) + " did not send " + what + " within " + settings.helloTimeout().toSeconds() + " s");
           return null;
         }
         if (now >= nextHeartbeat) {
-          send(new MasterMessage.Heartbeat(time.now()));
+          for (String h : links.keySet()) send(h, new MasterMessage.Heartbeat(time.now()));
           nextHeartbeat = now + settings.heartbeat().toNanos();
         }
-        if (linkDead) {
-          fail("the agent's stream closed before it sent " + what);
+        if (sendFailed.contains(host)) {
+          fail(who(host) + "'s stream closed before it sent " + what);
           return null;
         }
         Incoming in = link.poll(Duration.ofNanos(Math.max(1, Math.min(nextHeartbeat - time.nanoTime(), 200_000_000L))));
         if (in == null) continue;
         if (in instanceof Incoming.Closed c) {
-          fail("the agent's stream closed before it sent " + what + (c.cause() == null ? "" : ": " + c.cause()));
+          fail(who(host) + "'s stream closed before it sent " + what + (c.cause() == null ? "" : ": " + c.cause()));
           return null;
         }
         if (in instanceof Incoming.Garbled g) {
-          view.message("warning: from the agent: " + g.problem());
+          view.message("warning: from " + who(host) + ": " + g.problem());
           continue;
         }
         var m = ((Incoming.Message) in).message();
-        lastHeard = time.nanoTime();
+        lastHeard.put(host, time.nanoTime());
         if (wanted.test(m)) return m;
         if (m instanceof AgentMessage.Error e) {
-          fail("the agent refused " + (what.equals("armed") ? "the plan" : "the hello") + ": " + e.message());
+          fail(who(host) + " refused " + (what.equals("armed") ? "the plan" : "the hello") + ": " + e.message());
           return null;
         }
         if (m instanceof AgentMessage.Ended e) {
-          fail("the agent ended before the run began: " + e.outcome() + (e.reason() == null ? "" : " (" + e.reason() + ")"));
+          fail(who(host) + " ended before the run began: " + e.outcome() + (e.reason() == null ? "" : " (" + e.reason() + ")"));
           return null;
         }
-        other(m);
+        other(host, m);
       }
     }
 
-    private void other(AgentMessage m) {
+    private void other(String host, AgentMessage m) {
+      String prefix = single() ? "agent: " : "agent " + host + ": ";
       if (m instanceof AgentMessage.Log l) {
         String level = l.level() == null ? "info" : l.level();
-        view.message((level.equals("info") ? "agent: " : level + ": agent: ") + l.message());
+        view.message((level.equals("info") ? prefix : level + ": " + prefix) + l.message());
       } else if (m instanceof AgentMessage.Unknown u) {
-        view.message("warning: the agent sent a message of unknown type '" + u.type() + "'; ignored");
+        view.message("warning: " + who(host) + " sent a message of unknown type '" + u.type() + "'; ignored");
       }
       // heartbeats (and progress outside the run) only prove the agent is alive
     }
 
-    private void send(MasterMessage m) {
-      if (linkDead) return;
+    private void send(String host, MasterMessage m) {
+      if (sendFailed.contains(host)) return;
       try {
-        link.send(m);
+        links.get(host).send(m);
       } catch (IOException e) {
-        linkDead = true;
+        sendFailed.add(host);
       }
     }
 
     void close() {
-      if (link != null) link.close();
+      links.values().forEach(AgentConnection::close);
     }
   }
 

@@ -31,4 +31,12 @@ public record RunSettings(
   public static final RunSettings DEFAULTS = new RunSettings(Duration.ofSeconds(3), Duration.ofSeconds(90),
       Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(10),
       Duration.ofSeconds(60), Duration.ofSeconds(1), 1000, 10_000);
+
+  /**
+   * For runs over SSH: agents start a JVM and measure their clock before {@code armed}, so T0 is
+   * further ahead and hello/arm may take longer.
+   */
+  public static final RunSettings MULTI_HOST_DEFAULTS = new RunSettings(Duration.ofSeconds(8), Duration.ofSeconds(120),
+      Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(10),
+      Duration.ofSeconds(60), Duration.ofSeconds(1), 1000, 10_000);
 }

@@ -357,6 +357,15 @@ public final class JschConnector implements SshConnector {
     }
 
     @Override
+    public int forwardUnixSocket(String remoteSocketPath) throws IOException {
+      try {
+        return session.setSocketForwardingL("127.0.0.1", 0, remoteSocketPath, null, 10_000);
+      } catch (JSchException e) {
+        throw new IOException(spec.name() + ": cannot forward a local port to " + remoteSocketPath + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
     public void close() {
       session.disconnect();
     }

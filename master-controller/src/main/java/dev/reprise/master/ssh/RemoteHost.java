@@ -42,6 +42,16 @@ public interface RemoteHost extends Closeable {
    */
   List<String> listFiles(String remoteDir) throws IOException;
 
+  /**
+   * Forwards a TCP port on this machine's loopback to the unix socket {@code remoteSocketPath} on the
+   * host (SSH {@code direct-streamlocal}), for as long as this connection is open, and returns the
+   * local port. Anyone on this machine who can reach 127.0.0.1 reaches the socket while it lasts.
+   * An {@link IOException} means the host's sshd refused (e.g. {@code AllowStreamLocalForwarding no}).
+   */
+  default int forwardUnixSocket(String remoteSocketPath) throws IOException {
+    throw new IOException(spec().name() + ": this connection cannot forward sockets");
+  }
+
   /** Disconnects; running processes see their channels close. Idempotent. */
   @Override
   void close();

@@ -35,6 +35,19 @@ class RunCommandTest {
   }
 
   @Test
+  void invalidHostsFileIsReportedWithPositionsAndExitsTwoBeforeAnyConnection() throws Exception {
+    Path scenario = tmp.resolve("s.yaml");
+    Files.writeString(scenario, "environment:\n  seed: 1\nevents:\n  - beginning:\n      hello: 1\n  - end: 5\n");
+    Files.writeString(tmp.resolve("docker-compose.yml"), "services:\n  hello:\n    image: reprise/hello:latest\n");
+    Path hosts = tmp.resolve("hosts.yaml");
+    Files.writeString(hosts, "hosts:\n  - name: a\n    adress: 10.0.0.1\n    user: root\n");
+    assertThat(run(scenario.toString(), "--hosts", hosts.toString(), "--out", tmp.resolve("runs").toString()))
+        .isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(hosts + ":3:").contains("nothing was deployed");
+    assertThat(tmp.resolve("runs")).doesNotExist();
+  }
+
+  @Test
   void missingScenarioFileIsInvalidInput() {
     assertThat(run(tmp.resolve("nope.yaml").toString())).isEqualTo(ExitCodes.INVALID_INPUT);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("nope.yaml");

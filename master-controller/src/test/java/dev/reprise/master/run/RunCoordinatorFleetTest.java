@@ -1,0 +1,193 @@
+package dev.reprise.master.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reprise.fdsl.model.KillFault;
+import dev.reprise.fdsl.plan.AliveSnapshot;
+import dev.reprise.fdsl.plan.FaultAction;
+import dev.reprise.fdsl.plan.MarkAction;
+import dev.reprise.fdsl.plan.Plan;
+import dev.reprise.fdsl.record.RecordJson;
+import dev.reprise.fdsl.record.RunManifest;
+import dev.reprise.master.agentlink.AgentConnection;
+import dev.reprise.master.agentlink.MasterMessage;
+import dev.reprise.master.deploy.FakeSwarmCluster;
+import dev.reprise.master.deploy.IpvsProbe;
+import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.run.RunCoordinator.State;
+import dev.reprise.master.run.time.ManualTime;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The coordinator with a fleet of three fake agents (the multi-host path): ok, a host lost mid-run, an arm refused. */
+class RunCoordinatorFleetTest {
+  private static final String COMPOSE = """
+      services:
+        web:
+          image: reprise/hello:latest
+          deploy: {endpoint_mode: dnsrr}
+      """;
+  private static final Plan PLAN = new Plan(7, 10_000, new TreeMap<>(Map.of("web", 2)),
+      List.of(new MarkAction(0, 0, 2000, "warm"), new FaultAction(1, 1, 5000, "web", List.of(1), new KillFault())),
+      List.of(new AliveSnapshot(-1, 0, new TreeMap<>(Map.of("web", List.of(0, 1))))));
+
+  @TempDir Path tmp;
+  private final ManualTime time = new ManualTime(Instant.parse("2026-11-23T09:00:00Z"));
+  private final FakeSwarmCluster swarm = new FakeSwarmCluster();
+  private final Map<String, FakeAgent> fakes = new LinkedHashMap<>();
+  private final Map<String, AgentConnection> connections = new LinkedHashMap<>();
+  private final List<String> fleetCalls = new ArrayList<>();
+  private final List<String> armsSent = new ArrayList<>();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  RunCoordinatorFleetTest() {
+    for (String h : List.of("h1", "h2", "h3")) {
+      var f = new FakeAgent(time);
+      f.onSend = m -> {
+        if (m instanceof MasterMessage.Arm a) armsSent.add(h + " manager=" + a.manager() + " records=" + a.recordsDir());
+      };
+      fakes.put(h, f);
+      connections.put(h, f);
+    }
+  }
+
+  /** Records what the coordinator asked of "the agents of this run" as strings. */
+  private final class FakeFleet implements RunAgents {
+    @Override
+    public Map<String, AgentConnection> start(String runId, SwarmCluster.Engine manager) {
+      fleetCalls.add("start " + runId);
+      return connections;
+    }
+
+    @Override
+    public String recordsDir(String host, String runId, Path runDir) {
+      return "/work/" + host + "/runs/" + runId;
+    }
+
+    @Override
+    public String faultsDir(String host, Path localFaults) {
+      return null;
+    }
+
+    @Override
+    public boolean remote() {
+      return true;
+    }
+
+    @Override
+    public List<String> collect(Path runDir, String runId) {
+      fleetCalls.add("collect " + runDir.getFileName());
+      return List.of();
+    }
+  }
+
+  private RunCoordinator.Result run() {
+    var c = new RunCoordinator(swarm, new FakeFleet(), dir -> fleetCalls.add("export"), time, new IpvsProbe(tmp.resolve("noroot")),
+        Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), false, RunSettings.DEFAULTS, new AbortSignal());
+    var result = c.run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
+        Path.of("docker-compose.yml"), COMPOSE, 7, PLAN, tmp.resolve("faults"), "10.0.0.1", true));
+    history = c.history();
+    return result;
+  }
+
+  private List<State> history;
+
+  private static RunManifest manifest(Path runDir) throws Exception {
+    return RecordJson.mapper().readValue(Files.readString(runDir.resolve("run.json")), RunManifest.class);
+  }
+
+  @Test
+  void everyHostIsArmedWithOneT0TheFirstIsTheManagerAndTheRecordsAreCollected() throws Exception {
+    var result = run();
+    assertThat(result.outcome()).as(err.toString(StandardCharsets.UTF_8)).isEqualTo("ok");
+    String id = result.runDir().getFileName().toString();
+    assertThat(history).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.DEPLOYING,
+        State.WAITING_FOR_CONTAINERS, State.CONNECTING_AGENT, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
+        State.COLLECTING_RECORDS, State.REMOVING_STACK, State.EXPORTING, State.DONE);
+    assertThat(armsSent).containsExactly("h1 manager=true records=/work/h1/runs/" + id, "h2 manager=false records=/work/h2/runs/" + id,
+        "h3 manager=false records=/work/h3/runs/" + id);
+    var t0s = fakes.values().stream().map(f -> f.received.stream().filter(r -> r.startsWith("arm")).findFirst().orElseThrow()
+        .replaceAll(".* t0=", "")).distinct().toList();
+    assertThat(t0s).as("one T0 for every host").hasSize(1);
+    assertThat(fakes.values()).allSatisfy(f -> assertThat(f.received).contains("heartbeat").last().isEqualTo("close"));
+    assertThat(fleetCalls).containsExactly("start " + id, "collect " + id, "export");
+    var m = manifest(result.runDir());
+    assertThat(m.outcome()).isEqualTo("ok");
+    assertThat(m.hosts()).extracting(RunManifest.HostInfo::name).containsExactly("h1", "h2", "h3");
+    assertThat(m.hosts()).allSatisfy(h -> {
+      assertThat(h.dockerVersion()).isEqualTo("20.10.24");
+      assertThat(h.ntpServer()).isEqualTo("10.0.0.1");
+      assertThat(h.clockOffsetMillis()).isEqualTo(1.5);
+    });
+    assertThat(swarm.services).isEmpty();
+  }
+
+  @Test
+  void aHostLostMidRunFailsTheRunNamesTheHostAndTheOthersGoOnToTheEnd() throws Exception {
+    var h2 = fakes.get("h2");
+    Instant dies = Instant.parse("2026-11-23T09:00:06Z");
+    connections.put("h2", new AgentConnection() {
+      @Override
+      public void send(MasterMessage message) throws IOException {
+        if (!time.now().isBefore(dies)) throw new IOException("Broken pipe");
+        h2.send(message);
+      }
+
+      @Override
+      public Incoming poll(Duration timeout) {
+        if (!time.now().isBefore(dies)) return new Incoming.Closed("connection reset");
+        return h2.poll(timeout);
+      }
+
+      @Override
+      public void close() {
+        h2.close();
+      }
+    });
+    var result = run();
+    assertThat(result.outcome()).isEqualTo("failed");
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.reason()).startsWith("lost host h2: the agent's stream closed before it ended the run");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: lost host h2 at").contains("the other hosts go on")
+        .contains("the agent on h1 ended the run (ok)").contains("the agent on h3 ended the run (ok)");
+    assertThat(fakes.get("h1").received).noneMatch(r -> r.startsWith("abort"));
+    var m = manifest(result.runDir());
+    assertThat(m.outcome()).isEqualTo("failed");
+    assertThat(m.reason()).contains("lost host h2");
+    assertThat(m.hosts()).hasSize(3);
+    assertThat(fleetCalls).as("the records of the others (and what h2 kept) are still collected").anyMatch(c -> c.startsWith("collect"));
+    assertThat(swarm.services).isEmpty();
+  }
+
+  @Test
+  void anArmRefusedByOneHostAbortsTheOthersCleanlyBeforeT0() throws Exception {
+    fakes.get("h3").refuseArm = "no such service web";
+    var result = run();
+    assertThat(result.outcome()).isEqualTo("failed");
+    assertThat(result.reason()).isEqualTo("the agent on h3 refused the plan: no such service web");
+    assertThat(history).doesNotContain(State.RUNNING);
+    for (String h : List.of("h1", "h2")) {
+      assertThat(fakes.get(h).received).as(h).contains("abort the agent on h3 refused the plan: no such service web")
+          .last().isEqualTo("close");
+    }
+    assertThat(fakes.get("h3").received).last().isEqualTo("close");
+    assertThat(manifest(result.runDir()).outcome()).isEqualTo("failed");
+    assertThat(swarm.services).isEmpty();
+    assertThat(swarm.networks).isEmpty();
+    assertThat(fleetCalls).doesNotContain("export");
+  }
+}
