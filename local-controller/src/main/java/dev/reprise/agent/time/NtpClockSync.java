@@ -61,6 +61,9 @@ public final class NtpClockSync implements ClockSync {
    * offsets and uncertainties on a LAN read as 0 or 1 ms). The client's own two timestamps are
    * whole milliseconds (commons-net takes them from the wall clock), so the resolution is 0.5 ms.
    */
+  /** The resolution of commons-net's client-side timestamps (wall-clock milliseconds). */
+  static final double CLIENT_RESOLUTION_MS = 1.0;
+
   static NtpSample toSample(TimeInfo info) {
     var msg = info.getMessage();
     boolean zeroTransmit = msg.getTransmitTimeStamp() == null || msg.getTransmitTimeStamp().ntpValue() == 0;
@@ -74,6 +77,9 @@ public final class NtpClockSync implements ClockSync {
       double t4 = info.getReturnTime();
       offset = ((t2 - t1) + (t3 - t4)) / 2;
       delay = (t4 - t1) - (t3 - t2);
+      // t1 and t4 are whole milliseconds: on a sub-millisecond path the computed delay can come out
+      // just below zero. Within that resolution it is a zero delay, not a bad reply.
+      if (delay < 0 && delay > -CLIENT_RESOLUTION_MS) delay = 0;
     }
     return new NtpSample(msg.getStratum(), msg.getLeapIndicator(), zeroTransmit, offset, delay);
   }

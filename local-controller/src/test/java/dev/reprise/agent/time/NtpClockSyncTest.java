@@ -31,6 +31,17 @@ class NtpClockSyncTest {
     assertThat(sample.rejection()).isNull();
   }
 
+  @Test void aDelayJustBelowZeroFromMillisecondClientStampsIsZero() {
+    var packet = new NtpV3Impl();
+    packet.setStratum(2);
+    packet.setOriginateTimeStamp(at(EPOCH_MS));          // the client's stamps are whole ms
+    packet.setReceiveTimeStamp(at(EPOCH_MS + 0.1));
+    packet.setTransmitTime(at(EPOCH_MS + 0.7));      // server held it 0.6 ms
+    var sample = NtpClockSync.toSample(new TimeInfo(packet, EPOCH_MS)); // "returned" in the same ms
+    assertThat(sample.delayMillis()).isZero();
+    assertThat(sample.rejection()).isNull();
+  }
+
   @Test void timestampsConvertWithTheirFraction() {
     assertThat(NtpClockSync.millis(at(EPOCH_MS + 123.456))).isCloseTo(EPOCH_MS + 123.456, within(0.001));
   }
