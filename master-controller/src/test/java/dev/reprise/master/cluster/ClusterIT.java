@@ -1,5 +1,7 @@
 package dev.reprise.master.cluster;
 
+import dev.reprise.master.testbed.Testbed;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reprise.master.agentlink.AgentConnection;

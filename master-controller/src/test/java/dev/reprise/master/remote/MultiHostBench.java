@@ -1,5 +1,7 @@
 package dev.reprise.master.remote;
 
+import dev.reprise.master.testbed.Testbed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reprise.master.cli.ClusterCommand;

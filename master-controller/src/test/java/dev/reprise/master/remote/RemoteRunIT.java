@@ -1,5 +1,7 @@
 package dev.reprise.master.remote;
 
+import dev.reprise.master.testbed.Testbed;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

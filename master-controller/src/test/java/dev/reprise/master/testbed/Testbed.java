@@ -1,4 +1,4 @@
-package dev.reprise.master.cluster;
+package dev.reprise.master.testbed;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Drives testbed/up and testbed/down for ITs (one testbed per IT class). */
-final class Testbed {
-  static final Path REPO = findRepo();
-  static final Path STATE = Path.of("/var/lib/rpr-testbed");
+public final class Testbed {
+  public static final Path REPO = findRepo();
+  public static final Path STATE = Path.of("/var/lib/rpr-testbed");
 
   private Testbed() {}
 
@@ -23,7 +23,7 @@ final class Testbed {
   }
 
   /** Output of a finished script; throws with its output when it failed. */
-  static List<String> run(String... command) throws IOException, InterruptedException {
+  public static List<String> run(String... command) throws IOException, InterruptedException {
     var cmd = new ArrayList<String>();
     cmd.add(REPO.resolve(command[0]).toString());
     cmd.addAll(List.of(command).subList(1, command.length));
@@ -48,14 +48,14 @@ final class Testbed {
   }
 
   /** Brings up n hosts (taking down a leftover testbed first) and returns the hosts file. */
-  static Path up(int n) throws Exception {
+  public static Path up(int n) throws Exception {
     if (Files.exists(STATE.resolve("created"))) run("testbed/down");
     var out = run("testbed/up", String.valueOf(n));
     return Path.of(out.get(out.size() - 1));
   }
 
   /** What of the testbed is still there (empty when down removed everything). */
-  static List<String> leftovers() throws Exception {
+  public static List<String> leftovers() throws Exception {
     var left = new ArrayList<String>();
     if (Files.exists(STATE)) left.add("state dir " + STATE);
     if (Files.exists(Path.of("/run/rpr-tb"))) left.add("/run/rpr-tb");
