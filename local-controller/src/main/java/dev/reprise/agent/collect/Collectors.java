@@ -46,6 +46,11 @@ public final class Collectors implements AutoCloseable {
   private final Map<String, Closeable> logStreams = new HashMap<>();
   private final Map<String, Closeable> statsStreams = new HashMap<>();
   private final Map<String, Instant> lastStats = new HashMap<>();
+  /** Per container: its directory entry and the engine time of the last log line recorded (guarded by this). */
+  private final Map<String, ContainerDirectory.Entry> logEntries = new HashMap<>();
+  private final Map<String, Instant> lastLogTime = new HashMap<>();
+  /** Containers with a line the engine gave no time: the drain could not tell what is new, so skips them. */
+  private final java.util.Set<String> untimedLogs = new java.util.HashSet<>();
   private Closeable events;
   private ProcHostProbe.Counters lastHost;
   private boolean closed;
@@ -112,6 +117,7 @@ public final class Collectors implements AutoCloseable {
     boolean started = c.running() || c.exitCode() != null;
     if (!started) return;
     synchronized (this) {
+      logEntries.putIfAbsent(c.id(), entry);
       if (closed) return;
       if (!logStreams.containsKey(c.id())) {
         try {
@@ -130,8 +136,64 @@ public final class Collectors implements AutoCloseable {
     }
   }
 
+  /** A followed line; once closing, the final drain takes over (it re-reads what comes after the last line kept). */
   private void onLog(ContainerDirectory.Entry entry, LogLine line) {
+    synchronized (this) {
+      if (closed) return;
+      keep(entry, line);
+    }
+  }
+
+  private void keep(ContainerDirectory.Entry entry, LogLine line) {
     records.log(new LogRecord(corrected(line.time()), entry.fdslService(), entry.id(), entry.container().id(), line.stream(), line.text()));
+    if (line.time() != null) lastLogTime.put(entry.container().id(), line.time()); else untimedLogs.add(entry.container().id());
+  }
+
+  /**
+   * After the follow streams are closed, reads every run container's log up to now and keeps the
+   * lines after the last one recorded, so logs are complete even for a container that started just
+   * before the end or whose last lines were still in flight.
+   */
+  private void drainLogs() {
+    try {
+      for (var c : runtime.containers(swarmServices)) {
+        var s = directory.update(c);
+        if (s == null) continue;
+        if (s.isNew()) {
+          records.container(new ContainerRecord(c.id(), s.entry().fdslService(), s.entry().id(), c.slot(), c.nodeId(), host,
+              c.image(), c.created() == null ? null : corrected(c.created())));
+        }
+        if (c.running() || c.exitCode() != null) {
+          synchronized (this) {
+            logEntries.putIfAbsent(c.id(), s.entry());
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      warn.accept("cannot list the run's containers for the final log read: " + e.getMessage());
+    }
+    Map<String, ContainerDirectory.Entry> entries;
+    synchronized (this) {
+      entries = new HashMap<>(logEntries);
+    }
+    for (var e : entries.entrySet()) {
+      Instant last;
+      synchronized (this) {
+        if (untimedLogs.contains(e.getKey())) continue;
+        last = lastLogTime.get(e.getKey());
+      }
+      try {
+        runtime.logsSince(e.getKey(), last, line -> {
+          if (last == null || (line.time() != null && line.time().isAfter(last))) {
+            synchronized (this) {
+              keep(e.getValue(), line);
+            }
+          }
+        });
+      } catch (RuntimeException ex) {
+        warn.accept("cannot read the end of the log of " + e.getValue().fdslService() + "." + e.getValue().id() + ": " + ex.getMessage());
+      }
+    }
   }
 
   private void onStats(ContainerDirectory.Entry entry, StatsSample s) {
@@ -161,7 +223,7 @@ public final class Collectors implements AutoCloseable {
     }
   }
 
-  /** Stops following everything (records already written stay). */
+  /** Stops following everything, then reads every log to its end (records already written stay). */
   @Override
   public void close() {
     List<Closeable> all = new ArrayList<>();
@@ -178,5 +240,6 @@ public final class Collectors implements AutoCloseable {
         // the stream is gone either way
       }
     }
+    drainLogs();
   }
 }

@@ -68,6 +68,13 @@ public interface ContainerRuntime extends AutoCloseable {
    */
   Closeable logs(String containerId, Consumer<LogLine> sink, Runnable onEnd);
 
+  /**
+   * Reads, without following, the container's log lines from {@code since} (whole seconds; null:
+   * from the start) up to now, and returns when they are all delivered to {@code sink}. Used at the
+   * end of a run to catch what a follow stream had not delivered yet.
+   */
+  void logsSince(String containerId, java.time.Instant since, Consumer<LogLine> sink);
+
   /** Streams the container's resource samples (about one per second) until it ends or is closed. */
   Closeable stats(String containerId, Consumer<StatsSample> sink);
 

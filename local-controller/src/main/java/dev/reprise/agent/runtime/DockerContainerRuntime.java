@@ -334,7 +334,36 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public Closeable logs(String containerId, Consumer<LogLine> sink, Runnable onEnd) {
-    var callback = new ResultCallback.Adapter<Frame>() {
+    var callback = logCallback(sink, onEnd);
+    return call("follow logs of " + containerId, () -> streams.logContainerCmd(containerId).withStdOut(true)
+        .withStdErr(true).withTimestamps(true).withFollowStream(true).exec(callback));
+  }
+
+  @Override
+  public void logsSince(String containerId, Instant since, Consumer<LogLine> sink) {
+    var callback = logCallback(sink, () -> { });
+    var cmd = streams.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTimestamps(true)
+        .withFollowStream(false);
+    if (since != null) cmd = cmd.withSince((int) since.getEpochSecond());
+    var running = cmd.exec(callback);
+    try {
+      if (!running.awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        throw new RuntimeTimeout("reading the log of " + containerId + " took over 30 s", null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      try {
+        running.close();
+      } catch (java.io.IOException ignored) {
+        // done either way
+      }
+    }
+  }
+
+  /** Splits the engine's multiplexed frames into timestamped lines, per stream. */
+  private static ResultCallback.Adapter<Frame> logCallback(Consumer<LogLine> sink, Runnable onEnd) {
+    return new ResultCallback.Adapter<Frame>() {
       private final StringBuilder out = new StringBuilder();
       private final StringBuilder err = new StringBuilder();
 
@@ -386,9 +415,8 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         onEnd.run();
       }
     };
-    return call("follow logs of " + containerId, () -> streams.logContainerCmd(containerId).withStdOut(true)
-        .withStdErr(true).withTimestamps(true).withFollowStream(true).exec(callback));
   }
+
 
   @Override
   public Closeable stats(String containerId, Consumer<StatsSample> sink) {

@@ -239,6 +239,17 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public void logsSince(String containerId, java.time.Instant since, Consumer<LogLine> sink) {
+    record("logs-since " + containerId);
+    List<LogLine> lines;
+    synchronized (this) {
+      lines = logs.getOrDefault(containerId, List.of());
+    }
+    lines.stream().filter(l -> since == null || l.time() == null || !l.time().isBefore(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+        .forEach(sink);
+  }
+
+  @Override
   public Closeable stats(String containerId, Consumer<StatsSample> sink) {
     record("stats " + containerId);
     return () -> { };
