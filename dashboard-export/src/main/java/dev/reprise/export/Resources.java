@@ -34,29 +34,11 @@ final class Resources {
     }
     Map<String, ContainerSeries> cs = new TreeMap<>();
     byContainer.forEach((key, list) -> {
-      int n = list.size();
-      double[] sec = new double[n];
-      double[] rx = new double[n];
-      double[] tx = new double[n];
-      double[] rd = new double[n];
-      double[] wr = new double[n];
-      for (int i = 0; i < n; i++) {
-        StatsRecord s = list.get(i);
-        sec[i] = run.seconds(s.time());
-        if (i == 0) {
-          rx[i] = tx[i] = rd[i] = wr[i] = Double.NaN;
-          continue;
-        }
-        StatsRecord p = list.get(i - 1);
-        double dt = sec[i] - sec[i - 1];
-        rx[i] = rate(p.netRxBytes(), s.netRxBytes(), dt);
-        tx[i] = rate(p.netTxBytes(), s.netTxBytes(), dt);
-        rd[i] = rate(p.blkReadBytes(), s.blkReadBytes(), dt);
-        wr[i] = rate(p.blkWriteBytes(), s.blkWriteBytes(), dt);
-      }
+      Rates r = rates(run, list, StatsRecord::time, StatsRecord::netRxBytes, StatsRecord::netTxBytes,
+          StatsRecord::blkReadBytes, StatsRecord::blkWriteBytes);
       StatsRecord first = list.get(0);
       cs.put(key, new ContainerSeries(key, first.service(), first.id(), first.container(), first.host(),
-          List.copyOf(list), sec, rx, tx, rd, wr));
+          List.copyOf(list), r.sec, r.rx, r.tx, r.rd, r.wr));
     });
     containers = Collections.unmodifiableMap(cs);
     Map<String, List<HostStatsRecord>> byHost = new LinkedHashMap<>();
@@ -65,27 +47,9 @@ final class Resources {
     }
     Map<String, HostSeries> hs = new TreeMap<>();
     byHost.forEach((host, list) -> {
-      int n = list.size();
-      double[] sec = new double[n];
-      double[] rx = new double[n];
-      double[] tx = new double[n];
-      double[] rd = new double[n];
-      double[] wr = new double[n];
-      for (int i = 0; i < n; i++) {
-        HostStatsRecord s = list.get(i);
-        sec[i] = run.seconds(s.time());
-        if (i == 0) {
-          rx[i] = tx[i] = rd[i] = wr[i] = Double.NaN;
-          continue;
-        }
-        HostStatsRecord p = list.get(i - 1);
-        double dt = sec[i] - sec[i - 1];
-        rx[i] = rate(p.netRxBytes(), s.netRxBytes(), dt);
-        tx[i] = rate(p.netTxBytes(), s.netTxBytes(), dt);
-        rd[i] = rate(p.diskReadBytes(), s.diskReadBytes(), dt);
-        wr[i] = rate(p.diskWriteBytes(), s.diskWriteBytes(), dt);
-      }
-      hs.put(host, new HostSeries(host, List.copyOf(list), sec, rx, tx, rd, wr));
+      Rates r = rates(run, list, HostStatsRecord::time, HostStatsRecord::netRxBytes, HostStatsRecord::netTxBytes,
+          HostStatsRecord::diskReadBytes, HostStatsRecord::diskWriteBytes);
+      hs.put(host, new HostSeries(host, List.copyOf(list), r.sec, r.rx, r.tx, r.rd, r.wr));
     });
     hosts = Collections.unmodifiableMap(hs);
   }
@@ -105,5 +69,30 @@ final class Resources {
       return Double.NaN;
     }
     return (after - before) / dt;
+  }
+
+  /** Seconds since T0 and per-second rates of four cumulative byte counters (NaN at the first sample). */
+  private record Rates(double[] sec, double[] rx, double[] tx, double[] rd, double[] wr) {}
+
+  private static <T> Rates rates(RunFolder run, List<T> list, java.util.function.Function<T, java.time.Instant> time,
+      java.util.function.ToLongFunction<T> rxBytes, java.util.function.ToLongFunction<T> txBytes,
+      java.util.function.ToLongFunction<T> readBytes, java.util.function.ToLongFunction<T> writeBytes) {
+    int n = list.size();
+    var r = new Rates(new double[n], new double[n], new double[n], new double[n], new double[n]);
+    for (int i = 0; i < n; i++) {
+      T s = list.get(i);
+      r.sec[i] = run.seconds(time.apply(s));
+      if (i == 0) {
+        r.rx[i] = r.tx[i] = r.rd[i] = r.wr[i] = Double.NaN;
+        continue;
+      }
+      T p = list.get(i - 1);
+      double dt = r.sec[i] - r.sec[i - 1];
+      r.rx[i] = rate(rxBytes.applyAsLong(p), rxBytes.applyAsLong(s), dt);
+      r.tx[i] = rate(txBytes.applyAsLong(p), txBytes.applyAsLong(s), dt);
+      r.rd[i] = rate(readBytes.applyAsLong(p), readBytes.applyAsLong(s), dt);
+      r.wr[i] = rate(writeBytes.applyAsLong(p), writeBytes.applyAsLong(s), dt);
+    }
+    return r;
   }
 }
