@@ -15,6 +15,7 @@ import dev.reprise.agent.runtime.HostOps;
 import dev.reprise.agent.time.Clock;
 import dev.reprise.agent.time.ClockOffset;
 import dev.reprise.agent.time.ClockSync;
+import dev.reprise.agent.time.DisciplinedClock;
 import dev.reprise.agent.time.Scheduler;
 import dev.reprise.fdsl.plan.FaultAction;
 import dev.reprise.fdsl.plan.MarkAction;
@@ -22,6 +23,7 @@ import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.plan.PlannedAction;
 import dev.reprise.fdsl.plan.StartAction;
 import dev.reprise.fdsl.plan.StopAction;
+import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.fdsl.record.TimelineRecord;
 import java.io.BufferedReader;
@@ -44,6 +46,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The agent's protocol endpoint and run coordinator: one conversation (hello → arm → fire → ended)
@@ -55,6 +58,13 @@ import java.util.function.Function;
  * <p>Every fault with a lasting effect is in the {@link FaultJournal} and is healed on normal end
  * (T0 + plan end), on {@code abort}, on EOF of the input, after 5 s without a heartbeat (dead-man
  * switch, once armed), and when the agent itself fails.
+ *
+ * <p>Clock: with an {@code ntp_server}, the agent measures its clock at arm and steps it (nothing of
+ * the run is scheduled yet), then re-measures every {@link Dependencies#clockResync()} on its own
+ * thread and slews the clock by the measured error ({@link DisciplinedClock#slew}), so deadlines
+ * keep their order and the clock never jumps while actions are due. A re-measurement whose round
+ * trip is far longer than the best seen ({@link #resyncRejection}) is recorded and not applied.
+ * Every measurement is a line of {@code clock.jsonl}.
  */
 public final class Agent {
   public static final Duration DEAD_MAN = Duration.ofSeconds(5);
@@ -66,14 +76,20 @@ public final class Agent {
    * What the agent is built from (real adapters in {@link AgentMain}, fakes in tests).
    *
    * @param clockSync ntp_server (or null) → its clock sync
-   * @param clocks measured offset → the corrected clock
-   * @param schedulers clock → a scheduler on it (a fresh one per clock)
+   * @param clocks a fresh clock for one conversation ({@link #run}), uncorrected until arm
+   * @param schedulers clock → a scheduler on it
+   * @param clockResync how often to re-measure the clock during a run, when the arm names no interval
    * @param hostProbe null: no host stats
    * @param poolThreads injector pool size
    */
   public record Dependencies(ContainerRuntime runtime, HostOps host, ProcHostProbe hostProbe,
-      Function<String, ClockSync> clockSync, Function<ClockOffset, Clock> clocks, Function<Clock, Scheduler> schedulers,
-      int poolThreads) {}
+      Function<String, ClockSync> clockSync, Supplier<DisciplinedClock> clocks, Function<Clock, Scheduler> schedulers,
+      Duration clockResync, int poolThreads) {}
+
+  /** A re-measurement is not applied when its uncertainty exceeds this factor times the best seen... */
+  static final double RESYNC_REJECT_FACTOR = 3;
+  /** ...plus this margin (milliseconds), so sub-millisecond LAN jitter never rejects a sample. */
+  static final double RESYNC_REJECT_MARGIN_MS = 1;
 
   private final Dependencies deps;
   private final LinkedBlockingQueue<Runnable> inbox = new LinkedBlockingQueue<>();
@@ -81,7 +97,7 @@ public final class Agent {
 
   // Owned by the coordinator thread.
   private Writer out;
-  private Clock clock;
+  private DisciplinedClock clock;
   private Scheduler scheduler;
   private long lastHeartbeatNanos;
   private boolean helloDone;
@@ -99,6 +115,9 @@ public final class Agent {
   private String endedOutcome;
   private final AtomicInteger healedAtStop = new AtomicInteger();
   private final List<Scheduler.Cancellable> timers = new ArrayList<>();
+  private ClockSync clockSync;
+  private ExecutorService clockSyncThread;
+  private double bestUncertaintyMillis = Double.NaN;
 
   public Agent(Dependencies deps) {
     this.deps = deps;
@@ -124,7 +143,7 @@ public final class Agent {
    */
   public String run(InputStream in, OutputStream output) {
     out = new OutputStreamWriter(output, StandardCharsets.UTF_8);
-    clock = deps.clocks().apply(ClockOffset.NONE);
+    clock = deps.clocks().get();
     scheduler = deps.schedulers().apply(clock);
     lastHeartbeatNanos = clock.nanoTime();
     var reader = new Thread(() -> readLoop(in), "agent-input");
@@ -148,6 +167,7 @@ public final class Agent {
     } finally {
       scheduler.close();
       if (pool != null) pool.shutdownNow();
+      if (clockSyncThread != null) clockSyncThread.shutdownNow();
     }
     return endedOutcome;
   }
@@ -245,8 +265,9 @@ public final class Agent {
       return;
     }
     ClockOffset offset;
+    clockSync = deps.clockSync().apply(a.ntpServer());
     try {
-      offset = deps.clockSync().apply(a.ntpServer()).measure();
+      offset = clockSync.measure(clock);
     } catch (IOException | RuntimeException e) {
       send(new AgentMessage.Error("cannot arm: clock sync failed: " + e.getMessage()));
       return;
@@ -259,13 +280,8 @@ public final class Agent {
     }
     arm = a;
     plan = p;
-    if (offset.offsetMillis() != 0) {
-      scheduler.close();
-      clock = deps.clocks().apply(offset);
-      scheduler = deps.schedulers().apply(clock);
-      lastHeartbeatNanos = clock.nanoTime();
-      scheduleTick(clock.now().plusSeconds(1));
-    }
+    // Nothing of the run is scheduled yet (only the heartbeat tick), so the one step is safe here.
+    if (offset.offsetMillis() != 0) clock.step(offset.offsetMillis());
     directory = new ContainerDirectory(a.services());
     journal = new FaultJournal(clock, scheduler, this::post, this::onHealed);
     var runEnd = a.t0().plusMillis(p.endMillis());
@@ -278,7 +294,7 @@ public final class Agent {
       return t;
     });
     runner = new ActionRunner(ctx, directory, a.services(), a.manager(), engine.nodeId(), clock);
-    collectors = new Collectors(deps.runtime(), directory, records, clock, offset.offsetMillis(), engine.host(),
+    collectors = new Collectors(deps.runtime(), directory, records, clock, clock::correctionMillis, engine.host(),
         a.services().values(), Duration.ofMillis(statsIntervalMs()), deps.hostProbe(),
         msg -> send(new AgentMessage.Log("warn", msg)));
     try {
@@ -296,8 +312,84 @@ public final class Agent {
     }
     timers.add(scheduler.at(runEnd, () -> post(() -> stop(RunManifest.OK, null))));
     scheduleStats(clock.now().plusMillis(statsIntervalMs()));
+    if (offset.server() != null) {
+      bestUncertaintyMillis = offset.uncertaintyMillis() == null ? Double.NaN : offset.uncertaintyMillis();
+      records.clock(new ClockRecord(clock.now(), engine.host(), offset.server(), ClockRecord.ARM, ClockRecord.STEPPED,
+          offset.offsetMillis(), offset.uncertaintyMillis(), clock.correctionMillis(), null));
+      if (!resyncInterval().isZero()) {
+        clockSyncThread = Executors.newSingleThreadExecutor(r -> {
+          var t = new Thread(r, "agent-clock-sync");
+          t.setDaemon(true);
+          return t;
+        });
+        scheduleResync(clock.now().plus(resyncInterval()));
+      }
+    }
     state = State.ARMED;
-    send(new AgentMessage.Armed(offset.offsetMillis(), offset.uncertaintyMillis()));
+    send(new AgentMessage.Armed(clock.correctionMillis(), offset.uncertaintyMillis()));
+  }
+
+  private Duration resyncInterval() {
+    var d = deps.clockResync();
+    return d == null || d.isNegative() ? Duration.ZERO : d;
+  }
+
+  /** The next re-measurement, at {@code at}; it runs on the clock-sync thread and posts its result. */
+  private void scheduleResync(Instant at) {
+    timers.add(scheduler.at(at, () -> post(() -> {
+      if (state != State.ARMED && state != State.RUNNING) return;
+      var sync = clockSync;
+      clockSyncThread.execute(() -> {
+        ClockOffset measured = null;
+        String failure = null;
+        try {
+          measured = sync.measure(clock);
+        } catch (IOException | RuntimeException e) {
+          failure = e.getMessage() == null ? e.toString() : e.getMessage();
+        }
+        var m = measured;
+        var f = failure;
+        post(() -> onResync(m, f));
+      });
+    })));
+  }
+
+  /** A re-measurement came back (coordinator thread): slew by its error, or record why not. */
+  private void onResync(ClockOffset measured, String failure) {
+    if (state != State.ARMED && state != State.RUNNING) return;
+    var server = arm.ntpServer();
+    if (measured == null) {
+      records.clock(new ClockRecord(clock.now(), engine.host(), server, ClockRecord.RESYNC, ClockRecord.FAILED, null, null,
+          clock.correctionMillis(), failure));
+      send(new AgentMessage.Log("warn", "clock resync failed, keeping the current correction: " + failure));
+    } else {
+      var rejection = resyncRejection(measured, bestUncertaintyMillis);
+      if (rejection == null) {
+        clock.slew(measured.offsetMillis());
+        if (measured.uncertaintyMillis() != null && !(measured.uncertaintyMillis() >= bestUncertaintyMillis)) {
+          bestUncertaintyMillis = measured.uncertaintyMillis();
+        }
+      }
+      records.clock(new ClockRecord(clock.now(), engine.host(), server, ClockRecord.RESYNC,
+          rejection == null ? ClockRecord.SLEWING : ClockRecord.REJECTED, measured.offsetMillis(), measured.uncertaintyMillis(),
+          clock.correctionMillis(), rejection));
+    }
+    scheduleResync(clock.now().plus(resyncInterval()));
+  }
+
+  /**
+   * Why a re-measurement should not be applied, or null: its uncertainty (half its round trip) is
+   * more than {@link #RESYNC_REJECT_FACTOR} times the best seen plus {@link #RESYNC_REJECT_MARGIN_MS}
+   * — a congested path whose error could exceed the drift being corrected.
+   */
+  static String resyncRejection(ClockOffset measured, double bestUncertaintyMillis) {
+    var u = measured.uncertaintyMillis();
+    if (u == null || Double.isNaN(bestUncertaintyMillis)) return null;
+    double limit = RESYNC_REJECT_FACTOR * bestUncertaintyMillis + RESYNC_REJECT_MARGIN_MS;
+    if (u <= limit) return null;
+    return String.format(java.util.Locale.ROOT,
+        "uncertainty %.3f ms is above %.3f ms (%.0f × the best seen, %.3f ms, + %.0f ms): the path is congested; "
+            + "keeping the current correction", u, limit, RESYNC_REJECT_FACTOR, bestUncertaintyMillis, RESYNC_REJECT_MARGIN_MS);
   }
 
   private long statsIntervalMs() {

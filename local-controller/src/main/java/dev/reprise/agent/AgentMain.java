@@ -5,7 +5,7 @@ import dev.reprise.agent.runtime.DockerContainerRuntime;
 import dev.reprise.agent.runtime.LinuxHostOps;
 import dev.reprise.agent.time.ClockSync;
 import dev.reprise.agent.time.PreciseScheduler;
-import dev.reprise.agent.time.SystemClock;
+import dev.reprise.agent.time.MonotonicClock;
 import java.nio.file.Path;
 
 /**
@@ -17,12 +17,15 @@ import java.nio.file.Path;
 public final class AgentMain {
   private AgentMain() {}
 
-  /** The production dependencies: Docker on DOCKER_HOST or the local socket, /proc, NTP, the precise scheduler. */
+  /** How often the agent re-measures its clock during a run (with an {@code ntp_server}). */
+  public static final java.time.Duration CLOCK_RESYNC = java.time.Duration.ofSeconds(60);
+
+  /** The production dependencies: Docker on DOCKER_HOST or the local socket, /proc, NTP (re-measured every {@link #CLOCK_RESYNC}), the monotonic clock, the precise scheduler. */
   public static Agent.Dependencies realDependencies() {
     return new Agent.Dependencies(DockerContainerRuntime.connect(), new LinuxHostOps(), new ProcHostProbe(Path.of("/proc")),
-        ClockSync::forServer, offset -> new SystemClock(offset.offsetMillis()),
+        ClockSync::forServer, MonotonicClock::new,
         clock -> new PreciseScheduler(clock, "agent-scheduler", t -> System.err.println("agent: scheduled task failed: " + t)),
-        4);
+        CLOCK_RESYNC, 4);
   }
 
   public static void main(String[] args) {

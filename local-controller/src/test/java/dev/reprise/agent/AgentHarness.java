@@ -9,11 +9,13 @@ import dev.reprise.agent.testing.FakeContainerRuntime;
 import dev.reprise.agent.testing.FakeHostOps;
 import dev.reprise.agent.testing.ManualClock;
 import dev.reprise.agent.time.ClockOffset;
+import dev.reprise.agent.time.ClockSync;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +33,14 @@ final class AgentHarness implements AutoCloseable {
   private final PipedOutputStream toAgent = new PipedOutputStream();
 
   AgentHarness(Instant start) throws Exception {
+    this(start, c -> ClockOffset.NONE, Duration.ZERO);
+  }
+
+  /** An agent whose clock sync (for any {@code ntp_server}) is {@code clockSync}, re-measured every {@code resync}. */
+  AgentHarness(Instant start, ClockSync clockSync, Duration resync) throws Exception {
     clock = new ManualClock(start);
-    agent = new Agent(new Agent.Dependencies(runtime, host, null, server -> () -> ClockOffset.NONE, offset -> clock,
-        c -> clock, 2));
+    agent = new Agent(new Agent.Dependencies(runtime, host, null, server -> clockSync, () -> clock,
+        c -> clock, resync, 2));
     var agentIn = new PipedInputStream(toAgent, 1 << 16);
     var fromAgent = new PipedInputStream(1 << 16);
     var agentOut = new PipedOutputStream(fromAgent);

@@ -9,7 +9,7 @@ import dev.reprise.agent.runtime.DockerContainerRuntime;
 import dev.reprise.agent.runtime.RunContainer;
 import dev.reprise.agent.time.Clock;
 import dev.reprise.agent.time.PreciseScheduler;
-import dev.reprise.agent.time.SystemClock;
+import dev.reprise.agent.time.MonotonicClock;
 import dev.reprise.fdsl.model.KillFault;
 import dev.reprise.fdsl.plan.AliveSnapshot;
 import dev.reprise.fdsl.plan.FaultAction;
@@ -50,7 +50,7 @@ public final class FiringBench {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     long gap = args.length > 1 ? Long.parseLong(args[1]) : 300;
     var prefix = "lc-bench-" + Long.toHexString(System.nanoTime() & 0xffffffL);
-    var clock = SystemClock.uncorrected();
+    var clock = new MonotonicClock();
     try (var rt = DockerContainerRuntime.connect()) {
       var agentService = prefix + "_agent";
       var shellService = prefix + "_shell";

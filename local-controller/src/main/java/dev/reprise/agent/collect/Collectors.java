@@ -21,14 +21,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 
 /**
  * Everything the agent records besides the timeline: engine events ({@code container-events.jsonl}),
  * the containers it sees ({@code containers.jsonl}), every container's complete log
  * ({@code logs/}), container stats ({@code stats.jsonl}, at most one per container per
  * {@code statsInterval}) and host stats ({@code host-stats.jsonl}, one per {@link #sampleHost()}).
- * Engine timestamps (host clock) are shifted by the clock offset so every record is on the
- * corrected clock. Subscribes to events before listing containers, so a container created in
+ * Engine timestamps (the host's system clock) are shifted by the clock's correction at the moment
+ * they are recorded, so every record is on the corrected clock. Subscribes to events before listing containers, so a container created in
  * between is not missed. Thread-safe; engine callbacks arrive on the runtime's threads.
  */
 public final class Collectors implements AutoCloseable {
@@ -36,7 +37,7 @@ public final class Collectors implements AutoCloseable {
   private final ContainerDirectory directory;
   private final RecordFiles records;
   private final Clock clock;
-  private final long offsetNanos;
+  private final DoubleSupplier correctionMillis;
   private final String host;
   private final Collection<String> swarmServices;
   private final Duration statsInterval;
@@ -56,18 +57,19 @@ public final class Collectors implements AutoCloseable {
   private boolean closed;
 
   /**
-   * @param offsetMillis the clock correction (corrected = local + offset)
+   * @param correctionMillis what the corrected clock adds to the host's system clock right now
+   *     (corrected = local + correction); read for every engine timestamp, as it moves with resyncs
    * @param hostProbe null to skip host stats
    * @param warn told of problems a user should see (e.g. a log that could not be followed)
    */
   public Collectors(ContainerRuntime runtime, ContainerDirectory directory, RecordFiles records, Clock clock,
-      double offsetMillis, String host, Collection<String> swarmServices, Duration statsInterval,
+      DoubleSupplier correctionMillis, String host, Collection<String> swarmServices, Duration statsInterval,
       ProcHostProbe hostProbe, Consumer<String> warn) {
     this.runtime = runtime;
     this.directory = directory;
     this.records = records;
     this.clock = clock;
-    this.offsetNanos = Math.round(offsetMillis * 1_000_000d);
+    this.correctionMillis = correctionMillis;
     this.host = host;
     this.swarmServices = List.copyOf(swarmServices);
     this.statsInterval = statsInterval;
@@ -83,7 +85,7 @@ public final class Collectors implements AutoCloseable {
   }
 
   private Instant corrected(Instant local) {
-    return local == null ? clock.now() : local.plusNanos(offsetNanos);
+    return local == null ? clock.now() : local.plusNanos(Math.round(correctionMillis.getAsDouble() * 1_000_000d));
   }
 
   void onEvent(RuntimeEvent e) {

@@ -1,5 +1,6 @@
 package dev.reprise.agent.collect;
 
+import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.ContainerEventRecord;
 import dev.reprise.fdsl.record.ContainerRecord;
 import dev.reprise.fdsl.record.HostStatsRecord;
@@ -19,9 +20,9 @@ import java.util.Map;
 
 /**
  * The record files of one run in {@code records_dir}: {@code timeline.jsonl}, {@code containers.jsonl},
- * {@code container-events.jsonl}, {@code stats.jsonl}, {@code host-stats.jsonl} and
- * {@code logs/<service>.<id>.jsonl}, appended as JSON lines through {@link RecordJson}. Timeline
- * records are flushed at once; the rest is flushed by {@link #flush()} (the agent calls it every
+ * {@code container-events.jsonl}, {@code stats.jsonl}, {@code host-stats.jsonl}, {@code clock.jsonl}
+ * (only with clock sync) and {@code logs/<service>.<id>.jsonl}, appended as JSON lines through
+ * {@link RecordJson}. Timeline and clock records are flushed at once; the rest is flushed by {@link #flush()} (the agent calls it every
  * second), so a crash loses at most the last second. Thread-safe; writes after {@link #close()}
  * are dropped.
  */
@@ -61,6 +62,11 @@ public final class RecordFiles implements AutoCloseable {
 
   public void hostStats(HostStatsRecord r) {
     append("host-stats.jsonl", r, false);
+  }
+
+  /** Appends to {@code clock.jsonl} and flushes it (measurements are rare and worth keeping). */
+  public void clock(ClockRecord r) {
+    append("clock.jsonl", r, true);
   }
 
   /** Appends to {@code logs/<service>.<id>.jsonl}. */

@@ -1,9 +1,11 @@
 package dev.reprise.agent.testing;
 
-import dev.reprise.agent.time.Clock;
+import dev.reprise.agent.time.DisciplinedClock;
 import dev.reprise.agent.time.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 
 /**
@@ -11,11 +13,19 @@ import java.util.PriorityQueue;
  * one): {@link #advance(Duration)} moves time forward and runs every task that became due, in
  * deadline order, on the calling thread, with the clock set to each task's deadline while it runs.
  * Thread-safe; tasks may schedule further tasks.
+ *
+ * <p>As a {@link DisciplinedClock}: {@link #step} moves the time at once (tasks it makes due run at
+ * the next advance); {@link #slew} is recorded ({@link #slews()}) and counted in the correction but
+ * does not bend the time, which only {@link #advance} moves.
  */
-public final class ManualClock implements Clock, Scheduler {
+public final class ManualClock implements DisciplinedClock, Scheduler {
   private Instant now;
   private long nanos;
   private long sequence;
+  private double correctionMillis;
+  private double pendingSlewMillis;
+  private final List<Double> steps = new ArrayList<>();
+  private final List<Double> slews = new ArrayList<>();
   private final PriorityQueue<Task> tasks = new PriorityQueue<>();
 
   public ManualClock(Instant start) {
@@ -30,6 +40,40 @@ public final class ManualClock implements Clock, Scheduler {
   @Override
   public synchronized long nanoTime() {
     return nanos;
+  }
+
+  @Override
+  public synchronized void step(double deltaMillis) {
+    steps.add(deltaMillis);
+    correctionMillis += deltaMillis;
+    now = now.plusNanos(Math.round(deltaMillis * 1_000_000d));
+  }
+
+  @Override
+  public synchronized void slew(double deltaMillis) {
+    slews.add(deltaMillis);
+    correctionMillis += deltaMillis - pendingSlewMillis;
+    pendingSlewMillis = deltaMillis;
+  }
+
+  @Override
+  public synchronized double correctionMillis() {
+    return correctionMillis;
+  }
+
+  @Override
+  public synchronized double pendingSlewMillis() {
+    return pendingSlewMillis;
+  }
+
+  /** Every {@link #step} so far, in milliseconds. */
+  public synchronized List<Double> steps() {
+    return List.copyOf(steps);
+  }
+
+  /** Every {@link #slew} so far, in milliseconds. */
+  public synchronized List<Double> slews() {
+    return List.copyOf(slews);
   }
 
   @Override

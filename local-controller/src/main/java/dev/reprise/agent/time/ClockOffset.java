@@ -1,9 +1,9 @@
 package dev.reprise.agent.time;
 
 /**
- * A measured clock correction: corrected = local + {@code offsetMillis}.
+ * A measured clock error: reference − clock, so corrected = clock + {@code offsetMillis}.
  *
- * @param offsetMillis the correction in milliseconds (0 without clock sync)
+ * @param offsetMillis the error in milliseconds (0 without clock sync)
  * @param uncertaintyMillis half the round-trip delay of the kept sample; null without clock sync
  * @param server the NTP server measured against; null without clock sync
  */

@@ -3,6 +3,7 @@ package dev.reprise.agent.time;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import org.apache.commons.net.ntp.NTPUDPClient;
 import org.apache.commons.net.ntp.TimeInfo;
@@ -12,9 +13,17 @@ import org.apache.commons.net.ntp.TimeStamp;
  * {@link ClockSync} over NTP (Apache Commons Net): sends {@code samples} requests, rejects bad
  * replies (see {@link NtpSample#rejection()}) and keeps the one with the least round-trip delay. The
  * only class importing Commons Net. {@code server} may carry a port as {@code host:port}.
+ *
+ * <p>The client-side timestamps (send t1, receive t4) are read off the clock being measured, with
+ * its full resolution, right around each request; Commons Net's own are the system wall clock in
+ * whole milliseconds, which is neither the clock the agent schedules on nor precise enough on a LAN.
+ * The server's timestamps keep their sub-millisecond fractions.
  */
 public final class NtpClockSync implements ClockSync {
   static final int DEFAULT_SAMPLES = 6;
+
+  /** A computed delay this far below zero is stamp jitter, read as zero; further below, a bad reply. */
+  static final double DELAY_JITTER_MS = 0.05;
 
   private final String server;
   private final int samples;
@@ -27,7 +36,7 @@ public final class NtpClockSync implements ClockSync {
   }
 
   @Override
-  public ClockOffset measure() throws IOException {
+  public ClockOffset measure(Clock clock) throws IOException {
     String host = server;
     int port = 123;
     int colon = server.lastIndexOf(':');
@@ -44,7 +53,10 @@ public final class NtpClockSync implements ClockSync {
       client.open();
       for (int i = 0; i < samples; i++) {
         try {
-          replies.add(toSample(client.getTime(address, port)));
+          double sent = epochMillis(clock.now());
+          var info = client.getTime(address, port);
+          double received = epochMillis(clock.now());
+          replies.add(toSample(info, sent, received));
         } catch (IOException e) {
           failures.add(e.getClass().getSimpleName() + ": " + e.getMessage());
         }
@@ -56,32 +68,28 @@ public final class NtpClockSync implements ClockSync {
   }
 
   /**
-   * Offset and delay from the four timestamps, keeping the server's sub-millisecond fractions
-   * (commons-net's {@code computeDetails} rounds every timestamp to whole milliseconds, which made
-   * offsets and uncertainties on a LAN read as 0 or 1 ms). The client's own two timestamps are
-   * whole milliseconds (commons-net takes them from the wall clock), so the resolution is 0.5 ms.
+   * Offset (server − clock) and round-trip delay from the four timestamps.
+   *
+   * @param sentMillis t1, the clock's reading just before the request went out (epoch ms)
+   * @param receivedMillis t4, its reading just after the reply came in
    */
-  /** The resolution of commons-net's client-side timestamps (wall-clock milliseconds). */
-  static final double CLIENT_RESOLUTION_MS = 1.0;
-
-  static NtpSample toSample(TimeInfo info) {
+  static NtpSample toSample(TimeInfo info, double sentMillis, double receivedMillis) {
     var msg = info.getMessage();
     boolean zeroTransmit = msg.getTransmitTimeStamp() == null || msg.getTransmitTimeStamp().ntpValue() == 0;
     double offset = Double.NaN;
     double delay = Double.NaN;
-    if (!zeroTransmit && msg.getOriginateTimeStamp() != null && msg.getReceiveTimeStamp() != null
-        && msg.getOriginateTimeStamp().ntpValue() != 0 && msg.getReceiveTimeStamp().ntpValue() != 0) {
-      double t1 = millis(msg.getOriginateTimeStamp());
+    if (!zeroTransmit && msg.getReceiveTimeStamp() != null && msg.getReceiveTimeStamp().ntpValue() != 0) {
       double t2 = millis(msg.getReceiveTimeStamp());
       double t3 = millis(msg.getTransmitTimeStamp());
-      double t4 = info.getReturnTime();
-      offset = ((t2 - t1) + (t3 - t4)) / 2;
-      delay = (t4 - t1) - (t3 - t2);
-      // t1 and t4 are whole milliseconds: on a sub-millisecond path the computed delay can come out
-      // just below zero. Within that resolution it is a zero delay, not a bad reply.
-      if (delay < 0 && delay > -CLIENT_RESOLUTION_MS) delay = 0;
+      offset = ((t2 - sentMillis) + (t3 - receivedMillis)) / 2;
+      delay = (receivedMillis - sentMillis) - (t3 - t2);
+      if (delay < 0 && delay > -DELAY_JITTER_MS) delay = 0;
     }
     return new NtpSample(msg.getStratum(), msg.getLeapIndicator(), zeroTransmit, offset, delay);
+  }
+
+  static double epochMillis(Instant t) {
+    return t.getEpochSecond() * 1000d + t.getNano() / 1_000_000d;
   }
 
   /** An NTP timestamp as Java epoch milliseconds, with its fraction. */

@@ -13,10 +13,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * every wake-up (wake-ups can come early or late), then spins the last stretch so the task starts
  * within microseconds of its deadline. A task that throws is reported to {@code onError} and does
  * not stop the scheduler.
+ *
+ * <p>Parks last at most {@link #MAX_PARK_NANOS}: the clock may be slewed while the thread sleeps
+ * (up to {@link DisciplinedClock#MAX_SLEW_PPM}), which moves a deadline closer by at most 1 ms per
+ * second of park, less than the spin stretch, so no task starts late because of a slew.
  */
 public final class PreciseScheduler implements Scheduler {
   /** How long before a deadline the thread stops parking and spins. */
   static final long SPIN_NANOS = 1_500_000;
+
+  /** The longest single park: re-reading the clock this often keeps slews from making tasks late. */
+  static final long MAX_PARK_NANOS = 1_000_000_000;
 
   private final Clock clock;
   private final java.util.function.Consumer<Throwable> onError;
@@ -67,7 +74,7 @@ public final class PreciseScheduler implements Scheduler {
         long remaining = nanosUntil(next.deadline);
         if (remaining > SPIN_NANOS) {
           // Park until shortly before the deadline; an earlier entry or close() signals us.
-          changed.awaitNanos(remaining - SPIN_NANOS);
+          changed.awaitNanos(Math.min(remaining - SPIN_NANOS, MAX_PARK_NANOS));
           continue;
         }
       } catch (InterruptedException e) {

@@ -18,38 +18,52 @@ class NtpClockSyncTest {
     return new TimeStamp(seconds | Math.round(fractionMs / 1000.0 * 4294967296.0));
   }
 
-  @Test void keepsTheServersSubMillisecondFractions() {
+  /** A reply whose server stamps are t2 and t3; commons-net's own client stamps are deliberately wrong. */
+  static TimeInfo reply(double t2, double t3) {
     var packet = new NtpV3Impl();
     packet.setStratum(2);
-    packet.setOriginateTimeStamp(at(EPOCH_MS));          // t1: client sends
-    packet.setReceiveTimeStamp(at(EPOCH_MS + 0.25));     // t2: server receives
-    packet.setTransmitTime(at(EPOCH_MS + 0.75));    // t3: server answers
-    var sample = NtpClockSync.toSample(new TimeInfo(packet, EPOCH_MS + 2)); // t4: client receives
+    packet.setOriginateTimeStamp(at(EPOCH_MS - 5_000)); // the system clock's stamp, not the measured clock's
+    packet.setReceiveTimeStamp(at(t2));
+    packet.setTransmitTime(at(t3));
+    return new TimeInfo(packet, EPOCH_MS + 5_000);
+  }
 
+  @Test void offsetAndDelayUseTheMeasuredClocksStampsAndTheServersFractions() {
+    // t1 = 0, t2 = 0.25, t3 = 0.75, t4 = 2.0 (ms after EPOCH_MS): offset = ((0.25) + (0.75 - 2)) / 2, delay = 2 - 0.5
+    var sample = NtpClockSync.toSample(reply(EPOCH_MS + 0.25, EPOCH_MS + 0.75), EPOCH_MS, EPOCH_MS + 2);
     assertThat(sample.offsetMillis()).isCloseTo(-0.5, within(0.001));
     assertThat(sample.delayMillis()).isCloseTo(1.5, within(0.001));
     assertThat(sample.rejection()).isNull();
   }
 
-  @Test void aDelayJustBelowZeroFromMillisecondClientStampsIsZero() {
-    var packet = new NtpV3Impl();
-    packet.setStratum(2);
-    packet.setOriginateTimeStamp(at(EPOCH_MS));          // the client's stamps are whole ms
-    packet.setReceiveTimeStamp(at(EPOCH_MS + 0.1));
-    packet.setTransmitTime(at(EPOCH_MS + 0.7));      // server held it 0.6 ms
-    var sample = NtpClockSync.toSample(new TimeInfo(packet, EPOCH_MS)); // "returned" in the same ms
+  @Test void subMillisecondClientStampsGiveASubMillisecondDelay() {
+    var sample = NtpClockSync.toSample(reply(EPOCH_MS + 10.040, EPOCH_MS + 10.050), EPOCH_MS + 0.010, EPOCH_MS + 0.090);
+    assertThat(sample.delayMillis()).isCloseTo(0.070, within(0.001));
+    assertThat(sample.offsetMillis()).isCloseTo(9.995, within(0.001));
+  }
+
+  @Test void aDelayJustBelowZeroIsStampJitterNotABadReply() {
+    var sample = NtpClockSync.toSample(reply(EPOCH_MS + 0.010, EPOCH_MS + 0.050), EPOCH_MS, EPOCH_MS + 0.020);
     assertThat(sample.delayMillis()).isZero();
     assertThat(sample.rejection()).isNull();
   }
 
+  @Test void aClearlyNegativeDelayIsRejected() {
+    var sample = NtpClockSync.toSample(reply(EPOCH_MS + 0.010, EPOCH_MS + 3), EPOCH_MS, EPOCH_MS + 1);
+    assertThat(sample.rejection()).isEqualTo("negative or undefined delay");
+  }
+
   @Test void timestampsConvertWithTheirFraction() {
     assertThat(NtpClockSync.millis(at(EPOCH_MS + 123.456))).isCloseTo(EPOCH_MS + 123.456, within(0.001));
+    assertThat(NtpClockSync.epochMillis(java.time.Instant.ofEpochMilli(EPOCH_MS).plusNanos(123_456)))
+        .isCloseTo(EPOCH_MS + 0.123456, within(0.0000005));
   }
 
   @Test void aZeroTransmitTimestampIsFlagged() {
     var packet = new NtpV3Impl();
     packet.setStratum(2);
     packet.setOriginateTimeStamp(at(EPOCH_MS));
-    assertThat(NtpClockSync.toSample(new TimeInfo(packet, EPOCH_MS + 2)).rejection()).isEqualTo("zero transmit timestamp");
+    assertThat(NtpClockSync.toSample(new TimeInfo(packet, EPOCH_MS + 2), EPOCH_MS, EPOCH_MS + 2).rejection())
+        .isEqualTo("zero transmit timestamp");
   }
 }

@@ -42,8 +42,8 @@ class NtpSampleFilterTest {
 
   @Test
   void noServerMeansNoCorrection() throws IOException {
-    assertThat(ClockSync.forServer(null).measure()).isEqualTo(ClockOffset.NONE);
-    assertThat(ClockSync.forServer(" ").measure()).isEqualTo(ClockOffset.NONE);
+    assertThat(ClockSync.forServer(null).measure(new dev.reprise.agent.testing.ManualClock(java.time.Instant.EPOCH))).isEqualTo(ClockOffset.NONE);
+    assertThat(ClockSync.forServer(" ").measure(new dev.reprise.agent.testing.ManualClock(java.time.Instant.EPOCH))).isEqualTo(ClockOffset.NONE);
     assertThat(ClockSync.forServer("pool.example")).isInstanceOf(NtpClockSync.class);
   }
 }
