@@ -58,8 +58,12 @@ public record RunManifest(
    * @param cores online CPUs
    * @param memBytes total memory
    * @param ntpServer the server the offset was measured against (null: no clock sync)
-   * @param clockOffsetMillis corrected = local + offset (0 without clock sync)
+   * @param clockOffsetMillis corrected = local + offset, measured at arm (0 without clock sync)
    * @param clockUncertaintyMillis half the round-trip delay of the kept sample (null without clock sync)
+   * @param clockResyncs re-measurements during the run that were applied (slewed in); null without clock sync
+   * @param clockResyncsNotApplied re-measurements rejected (congested path) or failed (see {@code clock.jsonl})
+   * @param clockMaxDriftMillis the largest error an applied re-measurement found: how far the clock
+   *     had wandered between measurements; null when there was none
    */
   public record HostInfo(
       String name,
@@ -70,5 +74,28 @@ public record RunManifest(
       Long memBytes,
       String ntpServer,
       Double clockOffsetMillis,
-      Double clockUncertaintyMillis) {}
+      Double clockUncertaintyMillis,
+      Integer clockResyncs,
+      Integer clockResyncsNotApplied,
+      Double clockMaxDriftMillis) {
+    /** This host with its clock summary: the counts and largest drift of {@code records}' resyncs. */
+    public HostInfo withResyncs(List<ClockRecord> records) {
+      if (ntpServer == null) return this;
+      int applied = 0;
+      int notApplied = 0;
+      Double maxDrift = null;
+      for (var r : records) {
+        if (!ClockRecord.RESYNC.equals(r.phase())) continue;
+        if (ClockRecord.SLEWING.equals(r.status()) && r.offsetMillis() != null) {
+          applied++;
+          double drift = Math.abs(r.offsetMillis());
+          if (maxDrift == null || drift > maxDrift) maxDrift = drift;
+        } else {
+          notApplied++;
+        }
+      }
+      return new HostInfo(name, node, dockerVersion, kernel, cores, memBytes, ntpServer, clockOffsetMillis,
+          clockUncertaintyMillis, applied, notApplied, maxDrift);
+    }
+  }
 }

@@ -2,6 +2,7 @@ package dev.reprise.master.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reprise.fdsl.plan.PlanJson;
+import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
@@ -276,6 +277,7 @@ public final class RunCoordinator {
       }
     }
 
+    hosts = withClockResyncs(runDir, hosts);
     try {
       manifest.write(runDir, t0, hosts, outcome, reason, time.now());
     } catch (IOException e) {
@@ -434,7 +436,7 @@ public final class RunCoordinator {
             hello.nodeId() != null ? hello.nodeId() : local ? engine.nodeId() : null,
             hello.dockerVersion() != null ? hello.dockerVersion() : local ? engine.version() : null, hello.kernel(),
             hello.cores(), hello.memBytes(), req.ntpServer(), ack.clockOffsetMs() == null ? 0.0 : ack.clockOffsetMs(),
-            ack.clockUncertaintyMs()));
+            ack.clockUncertaintyMs(), null, null, null));
       }
       hosts = List.copyOf(infos);
       manifest.write(runDir, t0, hosts, RunManifest.RUNNING, null, null);
@@ -692,6 +694,29 @@ public final class RunCoordinator {
       Files.writeString(tmp, RecordJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
       Files.move(tmp, runDir.resolve("run.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
+  }
+
+  /**
+   * Each host with the summary of its clock resyncs, read from its {@code clock.jsonl}: the host's
+   * collected copy ({@code hosts/<name>/}) in a multi-host run, the run folder's own with the one
+   * embedded agent. A host whose file is missing or unreadable keeps its arm-time figures only.
+   */
+  private List<RunManifest.HostInfo> withClockResyncs(Path runDir, List<RunManifest.HostInfo> hosts) {
+    var out = new ArrayList<RunManifest.HostInfo>();
+    for (var h : hosts) {
+      Path file = agents.remote() ? runDir.resolve("hosts").resolve(h.name()).resolve("clock.jsonl") : runDir.resolve("clock.jsonl");
+      if (h.ntpServer() == null || !Files.exists(file)) {
+        out.add(h);
+        continue;
+      }
+      try (var lines = Files.lines(file)) {
+        out.add(h.withResyncs(lines.filter(l -> !l.isBlank()).map(l -> RecordJson.parse(l, ClockRecord.class)).toList()));
+      } catch (IOException | RuntimeException e) {
+        err.println("warning: cannot read " + file + ": " + e.getMessage());
+        out.add(h);
+      }
+    }
+    return out;
   }
 
   static String toolVersion() {
