@@ -26,7 +26,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ScenarioParser {
   static final List<String> ROOT_KEYS = List.of("environment", "events");
-  static final List<String> ENVIRONMENT_KEYS = List.of("seed", "ntp_server", "compose");
+  static final List<String> ENVIRONMENT_KEYS = List.of("seed", "ntp_server", "ntp_resync", "compose");
   static final List<String> EVENT_KINDS = List.of("beginning", "end", "moment");
   static final List<String> MOMENT_KEYS = List.of("time", "mark", "services");
   static final List<String> SERVICE_EVENT_KINDS = List.of("start", "stop", "fault");
@@ -167,7 +167,7 @@ public final class ScenarioParser {
     }
 
     private Environment environment(YamlReader.Entry entry) {
-      if (entry == null || YamlReader.isNull(entry.value())) return new Environment(Environment.DEFAULT_SEED, null, null);
+      if (entry == null || YamlReader.isNull(entry.value())) return Environment.defaults();
       var m = yaml.mapping(entry.value(), "environment");
       if (m.isEmpty()) return null;
       yaml.rejectUnknownKeys(m.get(), "environment", ENVIRONMENT_KEYS);
@@ -188,12 +188,26 @@ public final class ScenarioParser {
         }
         ok &= ntp != null;
       }
+      long resync = Environment.DEFAULT_NTP_RESYNC_MILLIS;
+      if (m.get().containsKey("ntp_resync")) {
+        Node n = m.get().get("ntp_resync").value();
+        var r = yaml.millis(n, "environment.ntp_resync");
+        if (r.isPresent() && r.get() != 0 && r.get() < Environment.MIN_NTP_RESYNC_MILLIS) {
+          yaml.problem(YamlReader.pos(n), "environment.ntp_resync: must be 0 (measure only at arm) or at least 1s");
+          r = Optional.empty();
+        } else if (r.isPresent() && ntp == null && ok) {
+          yaml.problem(YamlReader.pos(n), "environment.ntp_resync: there is no ntp_server to re-measure against (add one, or remove ntp_resync)");
+          r = Optional.empty();
+        }
+        ok &= r.isPresent();
+        resync = r.orElse(resync);
+      }
       String compose = null;
       if (m.get().containsKey("compose")) {
         compose = yaml.string(m.get().get("compose").value(), "environment.compose").orElse(null);
         ok &= compose != null;
       }
-      return ok ? new Environment(seed, ntp, compose) : null;
+      return ok ? new Environment(seed, ntp, compose, resync) : null;
     }
 
     private Map<String, Integer> beginning(Node node, String path, Map<String, SourcePos> positions) {

@@ -103,6 +103,24 @@ class ScenarioParserTest {
           .containsExactly("2:9: environment.seed: expected an integer, got 'abc'");
     }
 
+    @Test void ntpResyncDefaultsTo60sAndTakesADurationOrZero() {
+      assertThat(valid("events:\n  - beginning: {web: 1}\n  - end: 5\n").environment().ntpResyncMillis()).isEqualTo(60_000);
+      assertThat(valid("environment:\n  ntp_server: ntp.lan\n  ntp_resync: 2m\nevents:\n  - beginning: {web: 1}\n  - end: 5\n")
+          .environment().ntpResyncMillis()).isEqualTo(120_000);
+      assertThat(valid("environment:\n  ntp_server: ntp.lan\n  ntp_resync: 0\nevents:\n  - beginning: {web: 1}\n  - end: 5\n")
+          .environment().ntpResyncMillis()).isZero();
+    }
+
+    @Test void ntpResyncBelowOneSecondIsRefused() {
+      assertThat(problems("environment:\n  ntp_server: ntp.lan\n  ntp_resync: 250ms\nevents:\n  - beginning: {web: 1}\n  - end: 5\n"))
+          .containsExactly("3:15: environment.ntp_resync: must be 0 (measure only at arm) or at least 1s");
+    }
+
+    @Test void ntpResyncWithoutAServerIsRefused() {
+      assertThat(problems("environment:\n  ntp_resync: 30s\nevents:\n  - beginning: {web: 1}\n  - end: 5\n"))
+          .containsExactly("2:15: environment.ntp_resync: there is no ntp_server to re-measure against (add one, or remove ntp_resync)");
+    }
+
     @Test void ntpServerMustBeAHostName() {
       assertThat(problems("environment:\n  ntp_server: http://x/y\nevents:\n  - beginning: {web: 1}\n  - end: 5\n"))
           .containsExactly("2:15: environment.ntp_server: 'http://x/y' is not a host name (write e.g. pool.ntp.org or 10.0.0.1)");
