@@ -68,7 +68,8 @@ final class HtmlReport {
     JsonNode hosts = m.path("hosts");
     if (hosts.isArray() && hosts.size() > 0) {
       b.append("<h3>Hosts</h3>\n<table><tr><th>name</th><th>node</th><th>docker</th><th>kernel</th><th>cores</th>"
-          + "<th>memory (GiB)</th><th>NTP server</th><th>clock offset (ms)</th><th>uncertainty (ms)</th></tr>\n");
+          + "<th>memory (GiB)</th><th>NTP server</th><th>clock offset (ms)</th><th>uncertainty (ms)</th><th>resyncs (not applied)</th>"
+          + "<th>max drift (ms)</th></tr>\n");
       for (JsonNode h : hosts) {
         b.append("<tr><td>").append(HtmlPage.esc(h.path("name").asText())).append("</td><td>")
             .append(HtmlPage.esc(h.path("node").asText(""))).append("</td><td>")
@@ -78,7 +79,11 @@ final class HtmlReport {
             .append(h.hasNonNull("mem_bytes") ? String.format(Locale.ROOT, "%.1f", h.path("mem_bytes").asDouble() / (1 << 30)) : "")
             .append("</td><td>").append(HtmlPage.esc(h.path("ntp_server").asText(""))).append("</td><td class=\"num\">")
             .append(HtmlPage.esc(h.path("clock_offset_millis").asText(""))).append("</td><td class=\"num\">")
-            .append(HtmlPage.esc(h.path("clock_uncertainty_millis").asText(""))).append("</td></tr>\n");
+            .append(HtmlPage.esc(h.path("clock_uncertainty_millis").asText(""))).append("</td><td class=\"num\">")
+            .append(h.hasNonNull("clock_resyncs")
+                ? h.path("clock_resyncs").asInt() + " (" + h.path("clock_resyncs_not_applied").asInt() + ")" : "")
+            .append("</td><td class=\"num\">")
+            .append(HtmlPage.esc(h.path("clock_max_drift_millis").asText(""))).append("</td></tr>\n");
       }
       b.append("</table>\n");
     }
