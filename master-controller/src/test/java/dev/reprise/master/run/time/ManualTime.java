@@ -1,25 +1,28 @@
 package dev.reprise.master.run.time;
 
+import dev.reprise.agent.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A clock that moves only when told to (or when someone sleeps on it). */
+/**
+ * The master's {@link Time} on the agent's {@link ManualClock}: it moves only when told to, or when
+ * someone sleeps on it (a sleep advances it). Thread-safe.
+ */
 public final class ManualTime implements Time {
-  private Instant now;
-  private long nanos;
+  private final ManualClock clock;
 
   public ManualTime(Instant start) {
-    this.now = start;
+    this.clock = new ManualClock(start);
   }
 
   @Override
-  public synchronized Instant now() {
-    return now;
+  public Instant now() {
+    return clock.now();
   }
 
   @Override
-  public synchronized long nanoTime() {
-    return nanos;
+  public long nanoTime() {
+    return clock.nanoTime();
   }
 
   @Override
@@ -27,8 +30,7 @@ public final class ManualTime implements Time {
     advance(duration);
   }
 
-  public synchronized void advance(Duration d) {
-    now = now.plus(d);
-    nanos += d.toNanos();
+  public void advance(Duration d) {
+    clock.advance(d);
   }
 }
