@@ -6,7 +6,16 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A message from an agent to the master. One JSON object per line, kind in {@code type}; see README. */
+/**
+ * A message from an agent to the master. One JSON object per line, kind in {@code type}; see the
+ * README. Read by the master with {@link ProtocolCodec#decodeAgent}, which tolerates what a newer
+ * agent may add: unknown fields are ignored, an unknown {@code type} is an {@link Unknown}.
+ *
+ * <p>Numbers the master only shows or checks when present are boxed: a field an agent left out is
+ * null, never a crash ({@code protocol}, {@code seq}, {@code firing_error_ms}, {@code healed},
+ * {@code cores}, {@code mem_bytes}, {@code clock_uncertainty_ms}). {@code clock_offset_ms} stays a
+ * {@code double}: a missing one reads as 0 ms, which is the correction the master assumes anyway.
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = AgentMessage.Hello.class, name = "hello"),
@@ -18,17 +27,22 @@ import java.util.Map;
     @JsonSubTypes.Type(value = AgentMessage.Error.class, name = "error"),
 })
 public sealed interface AgentMessage {
+  /** The protocol version both ends speak (the {@code protocol} of both {@code hello}s). */
   int PROTOCOL = 1;
 
-  record Hello(int protocol, String agentVersion, String host, String nodeId, String dockerVersion, String kernel,
+  /** The agent's answer to the master's {@code hello}: who and where it is. */
+  record Hello(Integer protocol, String agentVersion, String host, String nodeId, String dockerVersion, String kernel,
       Integer cores, Long memBytes) implements AgentMessage {}
 
-  /** The run is armed; every action will fire at T0 + offset on the corrected clock. */
+  /**
+   * The run is armed; every action will fire at T0 + offset on the corrected clock
+   * (corrected = local + {@code clockOffsetMs}); the uncertainty is null without NTP.
+   */
   record Armed(double clockOffsetMs, Double clockUncertaintyMs) implements AgentMessage {}
 
-  /** Sent after each action this agent fired (its timeline record is written by then). */
-  record Progress(Instant time, int seq, String action, String service, List<Integer> ids, String outcome,
-      double firingErrorMs, Map<String, Integer> alive) implements AgentMessage {}
+  /** Sent after each action this agent fired (its timeline record is written by then); {@code alive} per service. */
+  record Progress(Instant time, Integer seq, String action, String service, List<Integer> ids, String outcome,
+      Double firingErrorMs, Map<String, Integer> alive) implements AgentMessage {}
 
   record Heartbeat(Instant time) implements AgentMessage {}
 
@@ -36,8 +50,15 @@ public sealed interface AgentMessage {
   record Log(String level, String message) implements AgentMessage {}
 
   /** The last message: {@code outcome} is {@code ok}, {@code failed} or {@code aborted}. */
-  record Ended(String outcome, String reason, int healed) implements AgentMessage {}
+  record Ended(String outcome, String reason, Integer healed) implements AgentMessage {}
 
   /** A message the agent could not accept (bad line, unknown type, refused arm). */
   record Error(String message) implements AgentMessage {}
+
+  /**
+   * What the master makes of a line whose {@code type} it does not know (one a newer agent added):
+   * the type and the line as received, for the log; otherwise ignored. Never sent: no agent writes
+   * it, and {@link ProtocolCodec#encode(AgentMessage)} refuses it.
+   */
+  record Unknown(String type, String line) implements AgentMessage {}
 }

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Map;
 
-/** A message from the master to an agent. One JSON object per line, kind in {@code type}; see README. */
+/**
+ * A message from the master to an agent. One JSON object per line, kind in {@code type}; see the
+ * README. Read by the agent with {@link ProtocolCodec#decodeMaster}, which refuses an unknown
+ * {@code type} (the agent answers {@code error}).
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = MasterMessage.Hello.class, name = "hello"),
@@ -16,15 +20,25 @@ import java.util.Map;
 })
 public sealed interface MasterMessage {
 
-  /** Opens the conversation; the agent answers with its own {@code hello}. */
+  /**
+   * Opens the conversation; the agent answers with its own {@code hello}. A missing {@code protocol}
+   * reads as 0, which the agent refuses as an unsupported version.
+   */
   record Hello(int protocol, String runId, String host) implements MasterMessage {}
 
   /**
-   * Hands the agent its run. {@code plan} is the {@code PlanJson} object; {@code services} maps FDSL
-   * service → swarm service name; paths are on the agent's host.
+   * Hands the agent its run; it fires every action at {@code t0} + offset. {@code plan} is the
+   * {@code PlanJson} object; {@code services} maps FDSL service → swarm service name (the agent
+   * refuses an arm without it); paths are on the agent's host ({@code faultsDir} null when the
+   * scenario has no custom faults). {@code statsIntervalMs} and {@code stopGraceMs} are boxed:
+   * when missing the agent uses its defaults (1000 and 10000).
    */
   record Arm(String runId, JsonNode plan, Instant t0, String stack, Map<String, String> services, boolean manager,
-      String recordsDir, String faultsDir, String ntpServer, Long statsIntervalMs, Long stopGraceMs) implements MasterMessage {}
+      String recordsDir, String faultsDir, String ntpServer, Long statsIntervalMs, Long stopGraceMs) implements MasterMessage {
+    public Arm {
+      services = services == null ? null : Map.copyOf(services);
+    }
+  }
 
   /** Sent every second; five seconds without one trigger the agent's dead-man switch. */
   record Heartbeat(Instant time) implements MasterMessage {}

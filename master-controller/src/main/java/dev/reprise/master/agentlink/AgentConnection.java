@@ -1,5 +1,7 @@
 package dev.reprise.master.agentlink;
 
+import dev.reprise.agent.protocol.AgentMessage;
+import dev.reprise.agent.protocol.MasterMessage;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
@@ -26,7 +28,7 @@ public interface AgentConnection extends Closeable {
 
   /** What {@link #poll} returns. */
   sealed interface Incoming {
-    /** A well-formed message. */
+    /** A well-formed message; an {@link AgentMessage.Unknown} when its type is newer than this master. */
     record Message(AgentMessage message) implements Incoming {}
 
     /** A line that is not a protocol message. */

@@ -1,5 +1,8 @@
 package dev.reprise.master.agentlink;
 
+import dev.reprise.agent.protocol.MasterMessage;
+import dev.reprise.agent.protocol.ProtocolCodec;
+import dev.reprise.agent.protocol.ProtocolCodec.ProtocolException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@link AgentConnection} over a pair of byte streams carrying JSON lines ({@link Protocol}). A
+ * {@link AgentConnection} over a pair of byte streams carrying JSON lines ({@link ProtocolCodec}). A
  * daemon reader thread turns the agent's lines into {@link Incoming}s on a queue; {@link #send}
  * writes and flushes on the caller's thread.
  */
@@ -39,7 +42,7 @@ public final class AgentLink implements AgentConnection {
       while ((line = lines.readLine()) != null) {
         if (line.isBlank()) continue;
         try {
-          inbox.add(new Incoming.Message(Protocol.decode(line)));
+          inbox.add(new Incoming.Message(ProtocolCodec.decodeAgent(line)));
         } catch (ProtocolException e) {
           inbox.add(new Incoming.Garbled(e.getMessage()));
         }
@@ -54,7 +57,7 @@ public final class AgentLink implements AgentConnection {
   @Override
   public synchronized void send(MasterMessage message) throws IOException {
     if (outputClosed) throw new IOException("the link to the agent is closed");
-    toAgent.write(Protocol.encode(message));
+    toAgent.write(ProtocolCodec.encode(message));
     toAgent.write('\n');
     toAgent.flush();
   }

@@ -1,5 +1,8 @@
 package dev.reprise.master.agentlink;
 
+import dev.reprise.agent.protocol.AgentMessage;
+import dev.reprise.agent.protocol.MasterMessage;
+import dev.reprise.agent.protocol.ProtocolCodec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,7 +42,7 @@ public final class EmbeddedAgent {
       } catch (Throwable e) {
         // the master must hear why its agent stopped: say it in the protocol before the EOF
         var w = new PrintWriter(agentOut, true, StandardCharsets.UTF_8);
-        w.println(Protocol.encodeAgent(new AgentMessage.Error("the embedded agent crashed: " + e)));
+        w.println(ProtocolCodec.encode(new AgentMessage.Error("the embedded agent crashed: " + e)));
       } finally {
         try {
           agentOut.close();

@@ -1,9 +1,8 @@
 package dev.reprise.master.remote;
 
+import dev.reprise.agent.protocol.AgentMessage;
+import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.agentlink.AgentMessage;
-import dev.reprise.master.agentlink.MasterMessage;
-import dev.reprise.master.agentlink.Protocol;
 import dev.reprise.master.run.time.Time;
 import dev.reprise.master.ssh.RemoteHost;
 import java.io.IOException;
@@ -57,7 +56,7 @@ public final class AgentFleet implements AutoCloseable {
   /** Sends {@code hello} to all and waits for every answer; throws naming the hosts that did not answer. */
   public Map<String, AgentMessage.Hello> hello(String runId, Duration timeout, Consumer<Event> others)
       throws IOException, InterruptedException {
-    for (var e : agents.entrySet()) e.getValue().send(new MasterMessage.Hello(Protocol.VERSION, runId, e.getKey()));
+    for (var e : agents.entrySet()) e.getValue().send(new MasterMessage.Hello(AgentMessage.PROTOCOL, runId, e.getKey()));
     awaitAll(hellos, AgentMessage.Hello.class, timeout, others, "hello");
     return Map.copyOf(hellos);
   }

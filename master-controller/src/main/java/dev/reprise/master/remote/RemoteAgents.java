@@ -1,8 +1,8 @@
 package dev.reprise.master.remote;
 
+import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.master.agentlink.AgentConnection;
 import dev.reprise.master.agentlink.AgentLink;
-import dev.reprise.master.agentlink.MasterMessage;
 import dev.reprise.master.cluster.ClusterManager;
 import dev.reprise.master.hosts.HostSpec;
 import dev.reprise.master.merge.RunCollector;

@@ -1,12 +1,12 @@
 package dev.reprise.master.run;
 
+import dev.reprise.agent.protocol.AgentMessage;
 import dev.reprise.fdsl.plan.FaultAction;
 import dev.reprise.fdsl.plan.MarkAction;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.plan.PlannedAction;
 import dev.reprise.fdsl.plan.StartAction;
 import dev.reprise.fdsl.plan.StopAction;
-import dev.reprise.master.agentlink.AgentMessage;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;

@@ -1,15 +1,14 @@
 package dev.reprise.master.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.reprise.agent.protocol.AgentMessage;
+import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.fdsl.plan.PlanJson;
 import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
 import dev.reprise.master.agentlink.AgentConnection.Incoming;
-import dev.reprise.master.agentlink.AgentMessage;
-import dev.reprise.master.agentlink.MasterMessage;
-import dev.reprise.master.agentlink.Protocol;
 import dev.reprise.master.deploy.ClusterException;
 import dev.reprise.master.deploy.ComposeException;
 import dev.reprise.master.deploy.ComposeTranslator;
@@ -391,14 +390,14 @@ public final class RunCoordinator {
       long now = time.nanoTime();
       links.keySet().forEach(h -> lastHeard.put(h, now));
       nextHeartbeat = now;
-      for (String h : links.keySet()) send(h, new MasterMessage.Hello(Protocol.VERSION, runId, h));
+      for (String h : links.keySet()) send(h, new MasterMessage.Hello(AgentMessage.PROTOCOL, runId, h));
       var hellos = new LinkedHashMap<String, AgentMessage.Hello>();
       long helloDeadline = time.nanoTime() + settings.helloTimeout().toNanos();
       for (String h : links.keySet()) {
         var hello = (AgentMessage.Hello) await(h, m -> m instanceof AgentMessage.Hello, helloDeadline, "hello");
         if (hello == null) return;
-        if (hello.protocol() != null && hello.protocol() != Protocol.VERSION) {
-          fail(who(h) + " speaks protocol " + hello.protocol() + ", this master " + Protocol.VERSION);
+        if (hello.protocol() != null && hello.protocol() != AgentMessage.PROTOCOL) {
+          fail(who(h) + " speaks protocol " + hello.protocol() + ", this master " + AgentMessage.PROTOCOL);
           return;
         }
         hellos.put(h, hello);
@@ -435,7 +434,7 @@ public final class RunCoordinator {
         infos.add(new RunManifest.HostInfo(name,
             hello.nodeId() != null ? hello.nodeId() : local ? engine.nodeId() : null,
             hello.dockerVersion() != null ? hello.dockerVersion() : local ? engine.version() : null, hello.kernel(),
-            hello.cores(), hello.memBytes(), req.ntpServer(), ack.clockOffsetMs() == null ? 0.0 : ack.clockOffsetMs(),
+            hello.cores(), hello.memBytes(), req.ntpServer(), ack.clockOffsetMs(),
             ack.clockUncertaintyMs(), null, null, null));
       }
       hosts = List.copyOf(infos);

@@ -2,6 +2,9 @@ package dev.reprise.master.agentlink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reprise.agent.protocol.AgentMessage;
+import dev.reprise.agent.protocol.MasterMessage;
+import dev.reprise.agent.protocol.ProtocolCodec;
 import dev.reprise.master.agentlink.AgentConnection.Incoming;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -23,9 +26,9 @@ class EmbeddedAgentTest {
     var w = new PrintWriter(out, true, StandardCharsets.UTF_8);
     String line;
     while ((line = r.readLine()) != null) {
-      if (line.contains("\"type\":\"hello\"")) w.println(Protocol.encodeAgent(new AgentMessage.Hello(1, "t", "h", null, null, null, null, null)));
+      if (line.contains("\"type\":\"hello\"")) w.println(ProtocolCodec.encode(new AgentMessage.Hello(1, "t", "h", null, null, null, null, null)));
       if (line.contains("\"type\":\"abort\"")) {
-        w.println(Protocol.encodeAgent(new AgentMessage.Ended("aborted", "asked", 1)));
+        w.println(ProtocolCodec.encode(new AgentMessage.Ended("aborted", "asked", 1)));
         return;
       }
     }
@@ -75,9 +78,22 @@ class EmbeddedAgentTest {
     try (var c = EmbeddedAgent.start((in, out) -> {
       var w = new PrintWriter(out, true, StandardCharsets.UTF_8);
       w.println("garbage");
-      w.println(Protocol.encodeAgent(new AgentMessage.Log("info", "still here")));
+      w.println(ProtocolCodec.encode(new AgentMessage.Log("info", "still here")));
     }, "t4", WAIT)) {
       assertThat(c.poll(WAIT)).isInstanceOf(Incoming.Garbled.class);
+      assertThat(next(c)).isEqualTo(new AgentMessage.Log("info", "still here"));
+    }
+  }
+
+  @Test
+  void aMessageOfANewerAgentIsPassedOnAsUnknownAndTheConversationGoesOn() throws Exception {
+    String newer = "{\"type\":\"telemetry\",\"cpu\":0.5}";
+    try (var c = EmbeddedAgent.start((in, out) -> {
+      var w = new PrintWriter(out, true, StandardCharsets.UTF_8);
+      w.println(newer);
+      w.println(ProtocolCodec.encode(new AgentMessage.Log("info", "still here")));
+    }, "t5", WAIT)) {
+      assertThat(next(c)).isEqualTo(new AgentMessage.Unknown("telemetry", newer));
       assertThat(next(c)).isEqualTo(new AgentMessage.Log("info", "still here"));
     }
   }

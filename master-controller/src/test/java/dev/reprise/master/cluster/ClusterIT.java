@@ -1,12 +1,12 @@
 package dev.reprise.master.cluster;
 
+import dev.reprise.agent.protocol.AgentMessage;
+import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.master.testbed.Testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.agentlink.AgentMessage;
-import dev.reprise.master.agentlink.MasterMessage;
 import dev.reprise.master.cli.ClusterCommand;
 import dev.reprise.master.cli.CollectCommand;
 import dev.reprise.master.hosts.HostsFile;

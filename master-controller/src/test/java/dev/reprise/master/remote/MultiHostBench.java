@@ -49,7 +49,7 @@ public final class MultiHostBench {
       var plan = RemoteRunIT.deployAndPlan("bench", events.toString());
       String runId = "rpr-bench-" + RemoteRunIT.TIME.now().getEpochSecond();
       var seen = new CopyOnWriteArrayList<AgentFleet.Event>();
-      Map<String, dev.reprise.master.agentlink.AgentMessage.Armed> armed;
+      Map<String, dev.reprise.agent.protocol.AgentMessage.Armed> armed;
       try (var fleet = AgentFleet.start(new ArrayList<>(RemoteRunIT.connected.values()), Duration.ofSeconds(20), RemoteRunIT.TIME)) {
         fleet.hello(runId, Duration.ofSeconds(60), seen::add);
         var t0 = RemoteRunIT.TIME.now().plusSeconds(5);
@@ -70,7 +70,7 @@ public final class MultiHostBench {
     }
   }
 
-  static void report(Path timeline, Map<String, dev.reprise.master.agentlink.AgentMessage.Armed> armed, int moments) throws Exception {
+  static void report(Path timeline, Map<String, dev.reprise.agent.protocol.AgentMessage.Armed> armed, int moments) throws Exception {
     var json = new ObjectMapper();
     var bySeq = new TreeMap<Integer, List<Instant>>();
     var errors = new TreeMap<String, List<Double>>();

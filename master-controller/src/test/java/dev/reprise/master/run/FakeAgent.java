@@ -1,10 +1,10 @@
 package dev.reprise.master.run;
 
+import dev.reprise.agent.protocol.AgentMessage;
+import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.fdsl.plan.PlanJson;
 import dev.reprise.fdsl.plan.PlannedAction;
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.agentlink.AgentMessage;
-import dev.reprise.master.agentlink.MasterMessage;
 import dev.reprise.master.run.time.ManualTime;
 import java.io.IOException;
 import java.time.Duration;

@@ -2,13 +2,13 @@ package dev.reprise.master.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reprise.agent.protocol.AgentMessage;
 import dev.reprise.fdsl.model.SignalFault;
 import dev.reprise.fdsl.plan.AliveSnapshot;
 import dev.reprise.fdsl.plan.FaultAction;
 import dev.reprise.fdsl.plan.MarkAction;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.plan.StartAction;
-import dev.reprise.master.agentlink.AgentMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package dev.reprise.master.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.fdsl.model.KillFault;
 import dev.reprise.fdsl.plan.AliveSnapshot;
 import dev.reprise.fdsl.plan.FaultAction;
@@ -10,7 +11,6 @@ import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.agentlink.MasterMessage;
 import dev.reprise.master.deploy.FakeSwarmCluster;
 import dev.reprise.master.deploy.IpvsProbe;
 import dev.reprise.master.deploy.SwarmCluster;

@@ -125,7 +125,7 @@ class RunCoordinatorTest {
   @Test
   void abortMidRunSendsAbortWaitsForEndedRemovesTheStackAndWritesAborted() throws Exception {
     agent.onSend = m -> {
-      if (m instanceof dev.reprise.master.agentlink.MasterMessage.Heartbeat
+      if (m instanceof dev.reprise.agent.protocol.MasterMessage.Heartbeat
           && time.now().isAfter(Instant.parse("2026-11-23T09:00:07Z"))) {
         abort.abort("interrupted by a signal");
       }
