@@ -64,7 +64,7 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
   }
 
   /**
-   * Connects to the engine at {@code dockerHost} (e.g. {@code tcp://127.0.0.1:PORT}, an SSH forward
+   * Connects to the engine at {@code dockerHost} (e.g. {@code unix:///tmp/reprise-fwd-…/docker.sock}, an SSH relay
    * to a remote manager's socket), ignoring {@code DOCKER_HOST} and TLS settings of this machine.
    */
   public static DockerSwarmCluster connect(String dockerHost) {

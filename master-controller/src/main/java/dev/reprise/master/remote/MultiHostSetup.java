@@ -21,7 +21,7 @@ import java.util.Map;
  * Prepares a multi-host run before the run coordinator takes over: every host connected in
  * parallel, the cluster brought up ({@link ClusterManager#up}: swarm, agent jar, the scenario's
  * fault scripts, the compose file's images where the nodes' copies differ from this machine's),
- * and the manager's Docker engine reached through an SSH forward of a loopback port to its socket
+ * and the manager's Docker engine reached through a private local unix socket relayed over SSH to its socket
  * (the remote {@code DOCKER_HOST} when it names a unix socket, else {@code /var/run/docker.sock}).
  * Everything stays open until {@link #close}. Used from one thread.
  */
@@ -69,8 +69,8 @@ public final class MultiHostSetup implements AutoCloseable {
       for (var spec : hostsFile.hosts()) ordered.put(spec.name(), connected.get(spec.name()));
       var managerHost = ordered.get(hostsFile.manager().name());
       String socket = dockerSocket(managerHost);
-      int port = managerHost.forwardUnixSocket(socket);
-      String dockerHost = "tcp://127.0.0.1:" + port;
+      Path local = managerHost.forwardUnixSocket(socket);
+      String dockerHost = "unix://" + local;
       Path ipvsRoot = ipvsRoot(managerHost);
       progress.println(hostsFile.manager().name() + ": its Docker engine (" + socket + ") is reached through " + dockerHost);
       return new MultiHostSetup(cluster, ordered, DockerSwarmCluster.connect(dockerHost), dockerHost, ipvsRoot);

@@ -1,5 +1,6 @@
 package dev.reprise.master.ssh;
 
+import com.jcraft.jsch.ChannelDirectStreamLocal;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.ChannelSftp;
 import com.jcraft.jsch.HostKey;
@@ -172,6 +173,7 @@ public final class JschConnector implements SshConnector {
   private static final class JschHost implements RemoteHost {
     private final HostSpec spec;
     private final Session session;
+    private final List<UnixSocketForward> forwards = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     JschHost(HostSpec spec, Session session) {
       this.spec = spec;
@@ -357,16 +359,32 @@ public final class JschConnector implements SshConnector {
     }
 
     @Override
-    public int forwardUnixSocket(String remoteSocketPath) throws IOException {
+    public Path forwardUnixSocket(String remoteSocketPath) throws IOException {
+      // One probe channel first, so a refusal (AllowStreamLocalForwarding no, no such socket) is an
+      // error here rather than a reset connection on the first Docker call.
+      streamLocal(remoteSocketPath, InputStream.nullInputStream(), OutputStream.nullOutputStream()).close();
+      var forward = UnixSocketForward.start(spec.name(), (in, out) -> streamLocal(remoteSocketPath, in, out));
+      forwards.add(forward);
+      return forward.socket();
+    }
+
+    private java.io.Closeable streamLocal(String remoteSocketPath, InputStream in, OutputStream out) throws IOException {
       try {
-        return session.setSocketForwardingL("127.0.0.1", 0, remoteSocketPath, null, 10_000);
+        var ch = (ChannelDirectStreamLocal) session.openChannel("direct-streamlocal@openssh.com");
+        ch.setSocketPath(remoteSocketPath);
+        ch.setInputStream(in);
+        ch.setOutputStream(out);
+        ch.connect(10_000);
+        return ch::disconnect;
       } catch (JSchException e) {
-        throw new IOException(spec.name() + ": cannot forward a local port to " + remoteSocketPath + ": " + e.getMessage(), e);
+        throw new IOException(spec.name() + ": cannot reach " + remoteSocketPath + " through SSH (direct-streamlocal; the host's "
+            + "sshd must allow AllowStreamLocalForwarding): " + e.getMessage(), e);
       }
     }
 
     @Override
     public void close() {
+      forwards.forEach(UnixSocketForward::close);
       session.disconnect();
     }
   }

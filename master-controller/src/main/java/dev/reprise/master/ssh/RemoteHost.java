@@ -43,12 +43,14 @@ public interface RemoteHost extends Closeable {
   List<String> listFiles(String remoteDir) throws IOException;
 
   /**
-   * Forwards a TCP port on this machine's loopback to the unix socket {@code remoteSocketPath} on the
-   * host (SSH {@code direct-streamlocal}), for as long as this connection is open, and returns the
-   * local port. Anyone on this machine who can reach 127.0.0.1 reaches the socket while it lasts.
-   * An {@link IOException} means the host's sshd refused (e.g. {@code AllowStreamLocalForwarding no}).
+   * Relays a new unix socket on this machine to the unix socket {@code remoteSocketPath} on the host
+   * (SSH {@code direct-streamlocal}, one channel per connection), for as long as this connection is
+   * open, and returns the local socket's path. The local socket is in a folder only the current
+   * user can enter, so no other user of this machine reaches the remote socket through it.
+   * An {@link IOException} means the host's sshd refused (e.g. {@code AllowStreamLocalForwarding no})
+   * or there is no such socket.
    */
-  default int forwardUnixSocket(String remoteSocketPath) throws IOException {
+  default Path forwardUnixSocket(String remoteSocketPath) throws IOException {
     throw new IOException(spec().name() + ": this connection cannot forward sockets");
   }
 
