@@ -46,4 +46,9 @@ public record LoadedScenario(
   public Optional<String> ntpServer() {
     return Optional.ofNullable(scenario.environment().ntpServer());
   }
+
+  /** How often hosts re-measure their clock during the run, in milliseconds (0: only at arm). */
+  public long ntpResyncMillis() {
+    return scenario.environment().ntpResyncMillis();
+  }
 }

@@ -330,7 +330,7 @@ public final class Agent {
   }
 
   private Duration resyncInterval() {
-    var d = deps.clockResync();
+    var d = arm.ntpResyncMs() != null ? Duration.ofMillis(arm.ntpResyncMs()) : deps.clockResync();
     return d == null || d.isNegative() ? Duration.ZERO : d;
   }
 

@@ -54,13 +54,17 @@ class AgentClockTest {
   }
 
   AgentHarness armed(ScriptedSync sync, String ntpServer) throws Exception {
+    return armed(sync, ntpServer, null);
+  }
+
+  AgentHarness armed(ScriptedSync sync, String ntpServer, Long resyncMs) throws Exception {
     var h = new AgentHarness(START, sync, RESYNC);
     h.runtime.deploy("run1_web", 1);
     h.send(new MasterMessage.Hello(1, "run1", "master"));
     h.expect(AgentMessage.Hello.class);
     var plan = TestPlans.plan(60_000, Map.of("web", 1), new MarkAction(0, 0, 1000, "begin"));
     h.send(ProtocolCodec.arm("run1", plan, T0, "run1", Map.of("web", "run1_web"), true, dir.toString(), null, ntpServer,
-        1000, 2000));
+        1000, 2000, resyncMs));
     return h;
   }
 
@@ -127,6 +131,41 @@ class AgentClockTest {
       assertThat(warn.level()).isEqualTo("warn");
       assertThat(warn.message()).isEqualTo("clock resync failed, keeping the current correction: unreachable");
       assertThat(h.clock.correctionMillis()).isEqualTo(-3);
+      h.send(new MasterMessage.Abort("done"));
+      h.expect(AgentMessage.Ended.class);
+    }
+  }
+
+  @Test
+  void theArmsResyncIntervalWinsOverTheDefaultAndZeroMeansOnlyAtArm() throws Exception {
+    var sync = new ScriptedSync().then(new ClockOffset(2, 0.1, "ntp.test"));
+    try (var h = armed(sync, "ntp.test", 0L)) {
+      h.expect(AgentMessage.Armed.class);
+      for (int i = 0; i < 25; i++) {
+        h.send(new MasterMessage.Heartbeat(h.clock.now()));
+        TimeUnit.MILLISECONDS.sleep(10);
+        h.clock.advance(Duration.ofSeconds(1));
+      }
+      assertThat(sync.calls).isEqualTo(1);
+      assertThat(clockRecords()).extracting(ClockRecord::phase).containsExactly("arm");
+      h.send(new MasterMessage.Abort("done"));
+      h.expect(AgentMessage.Ended.class);
+    }
+    var every3s = new ScriptedSync();
+    try (var h = new AgentHarness(START, every3s, RESYNC)) {
+      h.runtime.deploy("run1_web", 1);
+      h.send(new MasterMessage.Hello(1, "run1", "master"));
+      h.expect(AgentMessage.Hello.class);
+      var plan = TestPlans.plan(60_000, Map.of("web", 1), new MarkAction(0, 0, 1000, "begin"));
+      h.send(ProtocolCodec.arm("run1", plan, T0, "run1", Map.of("web", "run1_web"), true, dir.resolve("b").toString(), null,
+          "ntp.test", 1000, 2000, 3000L));
+      h.expect(AgentMessage.Armed.class);
+      for (int i = 0; i < 200 && every3s.calls < 4; i++) {
+        h.send(new MasterMessage.Heartbeat(h.clock.now()));
+        TimeUnit.MILLISECONDS.sleep(30);
+        h.clock.advance(Duration.ofSeconds(1));
+      }
+      assertThat(h.clock.now()).as("3 resyncs at 3 s apart, not the default 10 s").isBefore(START.plusSeconds(20));
       h.send(new MasterMessage.Abort("done"));
       h.expect(AgentMessage.Ended.class);
     }

@@ -30,11 +30,13 @@ public sealed interface MasterMessage {
    * Hands the agent its run; it fires every action at {@code t0} + offset. {@code plan} is the
    * {@code PlanJson} object; {@code services} maps FDSL service → swarm service name (the agent
    * refuses an arm without it); paths are on the agent's host ({@code faultsDir} null when the
-   * scenario has no custom faults). {@code statsIntervalMs} and {@code stopGraceMs} are boxed:
-   * when missing the agent uses its defaults (1000 and 10000).
+   * scenario has no custom faults). {@code statsIntervalMs}, {@code stopGraceMs} and
+   * {@code ntpResyncMs} (how often to re-measure the clock against {@code ntpServer}; 0: only at
+   * arm) are boxed: when missing the agent uses its defaults (1000, 10000 and 60000).
    */
   record Arm(String runId, JsonNode plan, Instant t0, String stack, Map<String, String> services, boolean manager,
-      String recordsDir, String faultsDir, String ntpServer, Long statsIntervalMs, Long stopGraceMs) implements MasterMessage {
+      String recordsDir, String faultsDir, String ntpServer, Long statsIntervalMs, Long stopGraceMs, Long ntpResyncMs)
+      implements MasterMessage {
     public Arm {
       services = services == null ? null : Map.copyOf(services);
     }

@@ -128,7 +128,14 @@ public final class ProtocolCodec {
   /** An {@code arm} for {@code plan} (for the master and tests). */
   public static MasterMessage.Arm arm(String runId, Plan plan, Instant t0, String stack, Map<String, String> services,
       boolean manager, String recordsDir, String faultsDir, String ntpServer, long statsIntervalMs, long stopGraceMs) {
+    return arm(runId, plan, t0, stack, services, manager, recordsDir, faultsDir, ntpServer, statsIntervalMs, stopGraceMs, null);
+  }
+
+  /** An {@code arm} with a clock resync interval ({@code null}: the agent's default; 0: only at arm). */
+  public static MasterMessage.Arm arm(String runId, Plan plan, Instant t0, String stack, Map<String, String> services,
+      boolean manager, String recordsDir, String faultsDir, String ntpServer, long statsIntervalMs, long stopGraceMs,
+      Long ntpResyncMs) {
     return new MasterMessage.Arm(runId, PlanJson.mapper().valueToTree(plan), t0, stack, services, manager, recordsDir,
-        faultsDir, ntpServer, statsIntervalMs, stopGraceMs);
+        faultsDir, ntpServer, statsIntervalMs, stopGraceMs, ntpResyncMs);
   }
 }

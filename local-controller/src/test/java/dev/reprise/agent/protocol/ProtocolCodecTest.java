@@ -41,8 +41,8 @@ class ProtocolCodecTest {
     assertThat(ProtocolCodec.encode(new MasterMessage.Abort("ctrl-c"))).isEqualTo("{\"type\":\"abort\",\"reason\":\"ctrl-c\"}");
     var plan = JsonNodeFactory.instance.objectNode().put("end_millis", 30000);
     List<MasterMessage> all = List.of(new MasterMessage.Hello(1, "r1", "box"),
-        new MasterMessage.Arm("r1", plan, T, "r1", Map.of("a", "r1_a"), false, "/runs/r1", "/faults", "10.0.0.1", 500L, 0L),
-        new MasterMessage.Arm("r1", plan, T, "r1", Map.of(), true, "/runs/r1", null, null, null, null),
+        new MasterMessage.Arm("r1", plan, T, "r1", Map.of("a", "r1_a"), false, "/runs/r1", "/faults", "10.0.0.1", 500L, 0L, 15_000L),
+        new MasterMessage.Arm("r1", plan, T, "r1", Map.of(), true, "/runs/r1", null, null, null, null, null),
         new MasterMessage.Heartbeat(T), new MasterMessage.Abort(null));
     for (MasterMessage m : all) assertThat(ProtocolCodec.decodeMaster(ProtocolCodec.encode(m))).isEqualTo(m);
   }
@@ -55,6 +55,7 @@ class ProtocolCodecTest {
         .isEqualTo(new MasterMessage.Hello(0, null, null));
     var arm = (MasterMessage.Arm) ProtocolCodec.decodeMaster("{\"type\":\"arm\",\"run_id\":\"r\"}");
     assertThat(arm.statsIntervalMs()).as("the agent's default applies").isNull();
+    assertThat(arm.ntpResyncMs()).as("the agent's default applies").isNull();
     assertThat(arm.services()).as("the agent refuses it by name").isNull();
     assertThatThrownBy(() -> ProtocolCodec.plan(arm)).isInstanceOf(ProtocolException.class).hasMessage("arm carries no plan");
   }

@@ -131,7 +131,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     var request = new RunRequest(name != null ? name : RunFolders.defaultName(scenario), out, loaded.scenarioFile(),
         loaded.scenarioText(), loaded.composeFile(), loaded.composeText(), loaded.effectiveSeed(seed), plan,
-        loaded.faultsDir(), loaded.ntpServer().orElse(null), !noExport);
+        loaded.faultsDir(), loaded.ntpServer().orElse(null), loaded.ntpResyncMillis(), !noExport);
 
     if (hostsFile != null) return runOnHosts(request, loaded.ntpServer().isPresent());
     var settings = RunSettings.DEFAULTS;
@@ -179,7 +179,7 @@ public final class RunCommand implements Callable<Integer> {
     if (!scenarioHasNtp && hosts.ntpServer() != null) {
       request = new RunRequest(request.name(), request.outDir(), request.scenarioFile(), request.scenarioText(),
           request.composeFile(), request.composeText(), request.seed(), request.plan(), request.faultsDir(),
-          hosts.ntpServer(), request.export());
+          hosts.ntpServer(), request.ntpResyncMillis(), request.export());
     }
     MultiHostSetup setup;
     try {

@@ -410,7 +410,7 @@ public final class RunCoordinator {
       for (String h : links.keySet()) {
         send(h, new MasterMessage.Arm(runId, planJson, t0, stack.name(), stack.serviceNames(), manager,
             agents.recordsDir(h, runId, runDir), agents.faultsDir(h, req.faultsDir()), req.ntpServer(),
-            settings.statsIntervalMs(), settings.stopGraceMs()));
+            settings.statsIntervalMs(), settings.stopGraceMs(), req.ntpResyncMillis()));
         manager = false;
       }
       var acks = new LinkedHashMap<String, AgentMessage.Armed>();

@@ -13,6 +13,7 @@ import java.nio.file.Path;
  * @param seed the seed {@code plan} was drawn from
  * @param faultsDir where custom fault scripts live (may not exist)
  * @param ntpServer the scenario's NTP server, or null
+ * @param ntpResyncMillis how often agents re-measure their clock during the run (0: only at arm)
  * @param export whether to run the exporter at the end ({@code --no-export} turns it off)
  */
 public record RunRequest(
@@ -26,4 +27,5 @@ public record RunRequest(
     Plan plan,
     Path faultsDir,
     String ntpServer,
+    long ntpResyncMillis,
     boolean export) {}

@@ -151,7 +151,7 @@ class RemoteRunIT {
     }
     var spec = hosts.hosts().stream().filter(h -> h.name().equals(host)).findFirst().orElseThrow();
     return new MasterMessage.Arm(runId, planJson, t0, STACK, Map.of("hello", STACK + "_hello"), manager,
-        RemoteAgents.recordsDir(spec, runId), null, hosts.ntpServer(), 1000L, 2000L);
+        RemoteAgents.recordsDir(spec, runId), null, hosts.ntpServer(), 1000L, 2000L, null);
   }
 
   @Test

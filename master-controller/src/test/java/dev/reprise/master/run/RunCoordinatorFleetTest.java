@@ -57,7 +57,7 @@ class RunCoordinatorFleetTest {
     for (String h : List.of("h1", "h2", "h3")) {
       var f = new FakeAgent(time);
       f.onSend = m -> {
-        if (m instanceof MasterMessage.Arm a) armsSent.add(h + " manager=" + a.manager() + " records=" + a.recordsDir());
+        if (m instanceof MasterMessage.Arm a) armsSent.add(h + " manager=" + a.manager() + " records=" + a.recordsDir() + " resync=" + a.ntpResyncMs());
       };
       fakes.put(h, f);
       connections.put(h, f);
@@ -99,7 +99,7 @@ class RunCoordinatorFleetTest {
         Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), false, RunSettings.DEFAULTS, new AbortSignal());
     var result = c.run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
-        Path.of("docker-compose.yml"), COMPOSE, 7, PLAN, tmp.resolve("faults"), "10.0.0.1", true));
+        Path.of("docker-compose.yml"), COMPOSE, 7, PLAN, tmp.resolve("faults"), "10.0.0.1", 15_000, true));
     history = c.history();
     return result;
   }
@@ -118,8 +118,8 @@ class RunCoordinatorFleetTest {
     assertThat(history).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.DEPLOYING,
         State.WAITING_FOR_CONTAINERS, State.CONNECTING_AGENT, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
         State.COLLECTING_RECORDS, State.REMOVING_STACK, State.EXPORTING, State.DONE);
-    assertThat(armsSent).containsExactly("h1 manager=true records=/work/h1/runs/" + id, "h2 manager=false records=/work/h2/runs/" + id,
-        "h3 manager=false records=/work/h3/runs/" + id);
+    assertThat(armsSent).containsExactly("h1 manager=true records=/work/h1/runs/" + id + " resync=15000",
+        "h2 manager=false records=/work/h2/runs/" + id + " resync=15000", "h3 manager=false records=/work/h3/runs/" + id + " resync=15000");
     var t0s = fakes.values().stream().map(f -> f.received.stream().filter(r -> r.startsWith("arm")).findFirst().orElseThrow()
         .replaceAll(".* t0=", "")).distinct().toList();
     assertThat(t0s).as("one T0 for every host").hasSize(1);

@@ -59,7 +59,7 @@ class RunCoordinatorTest {
 
   private RunRequest request(String compose) {
     return new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n", Path.of("docker-compose.yml"),
-        compose, 7, PLAN, tmp.resolve("faults"), null, true);
+        compose, 7, PLAN, tmp.resolve("faults"), null, 60_000, true);
   }
 
   private static RunManifest manifest(Path runDir) throws Exception {
