@@ -3,7 +3,8 @@
 # deploys one hello container per host, runs N moments (default 100) one second apart, each a
 # non-lethal SIGUSR1 to all three containers, with one agent per host over SSH; then prints the
 # cross-host spread of the actual fire instants per moment (p50/p99/max), each host's firing error
-# (actual - planned) and each agent's NTP offset/uncertainty against the testbed's chronyd; takes
+# (actual - planned), each agent's NTP offset/uncertainty against the testbed's chronyd at arm and what
+# its clock resyncs (every 10 s) found: the error (drift) each one corrected and its uncertainty; takes
 # the testbed down. Needs root, Docker, scripts/setup-testbed.sh and reprise/hello:latest.
 # Usage: scripts/bench-multihost.sh [N]
 set -euo pipefail

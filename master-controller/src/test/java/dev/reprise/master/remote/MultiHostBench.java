@@ -23,10 +23,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The multi-host firing benchmark (scripts/bench-multihost.sh): on a 3-host testbed, N moments one
  * second apart, each a non-lethal SIGUSR1 to the service's 3 containers (one per host), so every
  * moment fires on three hosts. Prints the cross-host spread of actual fire instants per moment,
- * each host's firing error (actual - planned) and the measured NTP offsets. Not a test.
+ * each host's firing error (actual - planned), the NTP offsets measured at arm and what the clock
+ * resyncs (every {@link #RESYNC_MS} ms) found. Not a test.
  */
 public final class MultiHostBench {
   private MultiHostBench() {}
+
+  /** The clock resync interval of the benchmark's agents: short, so a 100 s run has about ten per host. */
+  static final long RESYNC_MS = 10_000;
 
   public static void main(String[] args) throws Exception {
     int moments = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -53,7 +57,7 @@ public final class MultiHostBench {
       try (var fleet = AgentFleet.start(new ArrayList<>(RemoteRunIT.connected.values()), Duration.ofSeconds(20), RemoteRunIT.TIME)) {
         fleet.hello(runId, Duration.ofSeconds(60), seen::add);
         var t0 = RemoteRunIT.TIME.now().plusSeconds(5);
-        armed = fleet.arm((h, mgr) -> RemoteRunIT.arm(runId, plan, t0, h, mgr), Duration.ofSeconds(30), seen::add);
+        armed = fleet.arm((h, mgr) -> RemoteRunIT.arm(runId, plan, t0, h, mgr, RESYNC_MS), Duration.ofSeconds(30), seen::add);
         long until = RemoteRunIT.TIME.nanoTime() + Duration.ofSeconds(moments + 60L).toNanos();
         while (fleet.pump(Duration.ofSeconds(1), seen::add) && RemoteRunIT.TIME.nanoTime() < until) {
           // heartbeats until every agent ended
@@ -63,6 +67,7 @@ public final class MultiHostBench {
       Path run = RemoteRunIT.tmp.resolve(runId);
       RunCollector.collect(run, runId, RemoteRunIT.connected, Map.of());
       report(run.resolve("timeline.jsonl"), armed, moments);
+      reportResyncs(run.resolve("clock.jsonl"));
       RemoteRunIT.manager().exec("docker stack rm " + RemoteRunIT.STACK, Duration.ofSeconds(60));
     } finally {
       RemoteRunIT.connected.values().forEach(RemoteHost::close);
@@ -96,6 +101,31 @@ public final class MultiHostBench {
     errors.forEach((h, l) -> System.out.println("firing error " + h + " (actual - planned, ms, n=" + l.size() + "): " + stats(l)));
     armed.forEach((h, a) -> System.out.printf("ntp %s: offset %.3f ms, uncertainty %s ms%n", h, a.clockOffsetMs(),
         a.clockUncertaintyMs() == null ? "n/a" : String.format("%.3f", a.clockUncertaintyMs())));
+  }
+
+  /** Per host: how many resyncs, their measured errors (the drift since the last one) and uncertainties. */
+  static void reportResyncs(Path clock) throws Exception {
+    if (!Files.exists(clock)) {
+      System.out.println("clock resyncs: no clock.jsonl (no ntp_server?)");
+      return;
+    }
+    var json = new ObjectMapper();
+    var drift = new TreeMap<String, List<Double>>();
+    var uncertainty = new TreeMap<String, List<Double>>();
+    var notApplied = new TreeMap<String, Integer>();
+    for (String line : Files.readAllLines(clock)) {
+      JsonNode r = json.readTree(line);
+      if (!"resync".equals(r.path("phase").asText())) continue;
+      String host = r.path("host").asText();
+      if (!"slewing".equals(r.path("status").asText())) {
+        notApplied.merge(host, 1, Integer::sum);
+        continue;
+      }
+      drift.computeIfAbsent(host, k -> new ArrayList<>()).add(Math.abs(r.path("offset_millis").asDouble()));
+      uncertainty.computeIfAbsent(host, k -> new ArrayList<>()).add(r.path("uncertainty_millis").asDouble());
+    }
+    drift.forEach((h, l) -> System.out.println("clock resyncs " + h + ": |error found| (ms) " + stats(l) + "; uncertainty (ms) "
+        + stats(uncertainty.get(h)) + "; not applied " + notApplied.getOrDefault(h, 0)));
   }
 
   static String stats(List<Double> values) {

@@ -143,6 +143,11 @@ class RemoteRunIT {
   }
 
   static MasterMessage.Arm arm(String runId, Plan plan, java.time.Instant t0, String host, boolean manager) {
+    return arm(runId, plan, t0, host, manager, null);
+  }
+
+  /** An arm for {@code host}; {@code ntpResyncMs} null: the agent's default. */
+  static MasterMessage.Arm arm(String runId, Plan plan, java.time.Instant t0, String host, boolean manager, Long ntpResyncMs) {
     JsonNode planJson;
     try {
       planJson = PlanJson.mapper().readTree(PlanJson.write(plan));
@@ -151,7 +156,7 @@ class RemoteRunIT {
     }
     var spec = hosts.hosts().stream().filter(h -> h.name().equals(host)).findFirst().orElseThrow();
     return new MasterMessage.Arm(runId, planJson, t0, STACK, Map.of("hello", STACK + "_hello"), manager,
-        RemoteAgents.recordsDir(spec, runId), null, hosts.ntpServer(), 1000L, 2000L, null);
+        RemoteAgents.recordsDir(spec, runId), null, hosts.ntpServer(), 1000L, 2000L, ntpResyncMs);
   }
 
   @Test
