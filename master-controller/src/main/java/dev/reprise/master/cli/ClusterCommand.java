@@ -4,9 +4,6 @@ import dev.reprise.master.cluster.ClusterException;
 import dev.reprise.master.cluster.ClusterManager;
 import dev.reprise.master.cluster.DockerCliImages;
 import dev.reprise.master.hosts.HostsFile;
-import dev.reprise.master.hosts.HostsFileException;
-import dev.reprise.master.hosts.HostsFileParser;
-import dev.reprise.master.ssh.JschConnector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,11 +29,7 @@ public final class ClusterCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "ACTION", description = "up, status or down")
   String action;
 
-  @Option(names = "--hosts", required = true, paramLabel = "FILE", description = "the hosts file (YAML); the first host is the swarm manager")
-  Path hostsFile;
-
-  @Option(names = "--accept-new-host-keys", description = "add unknown host keys to known_hosts (changed keys are always refused)")
-  boolean acceptNew;
+  @Mixin HostsOptions hostsOptions;
 
   @Option(names = "--agent-jar", paramLabel = "JAR", description = "the agent jar to ship (up; default: agent-all.jar next to the master jar, or local-controller/target/agent-all.jar)")
   Path agentJar;
@@ -60,14 +54,8 @@ public final class ClusterCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.INVALID_INPUT;
     }
-    HostsFile hosts;
-    try {
-      hosts = new HostsFileParser().parse(hostsFile);
-    } catch (HostsFileException e) {
-      e.problems().forEach(err::println);
-      err.flush();
-      return ExitCodes.INVALID_INPUT;
-    }
+    HostsFile hosts = hostsOptions.parseOrReport(err);
+    if (hosts == null) return ExitCodes.INVALID_INPUT;
     Path jar = null;
     if (action.equals("up") && !noAgent) {
       jar = agentJar != null ? agentJar : defaultAgentJar();
@@ -82,7 +70,7 @@ public final class ClusterCommand implements Callable<Integer> {
       err.flush();
       return ExitCodes.INVALID_INPUT;
     }
-    try (var cluster = new ClusterManager(hosts, new JschConnector(hosts.knownHosts(), acceptNew), new DockerCliImages(), out)) {
+    try (var cluster = new ClusterManager(hosts, hostsOptions.connector(hosts), new DockerCliImages(), out)) {
       switch (action) {
         case "up" -> {
           var report = cluster.up(jar, faultsDir, images);

@@ -1,10 +1,7 @@
 package dev.reprise.master.cli;
 
 import dev.reprise.master.hosts.HostsFile;
-import dev.reprise.master.hosts.HostsFileException;
-import dev.reprise.master.hosts.HostsFileParser;
 import dev.reprise.master.merge.RunCollector;
-import dev.reprise.master.ssh.JschConnector;
 import dev.reprise.master.ssh.RemoteHost;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,8 +9,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,17 +20,13 @@ import picocli.CommandLine.Spec;
  * into the run folder. RUN is the run folder; its name is the run ID. Exit 0 when every host
  * delivered, 1 when some did not (the others are merged), 2 invalid arguments, 3 no host reachable.
  */
-@Command(name = "collect", description = "Fetch a run's records from every host and merge them into the run folder.",
+@Command(name = "collect", description = "Fetch a run's records from every host of the hosts file it used and merge them into the run folder.",
     mixinStandardHelpOptions = true)
 public final class CollectCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "RUN", description = "the run folder (its name is the run ID)")
   Path runDir;
 
-  @Option(names = "--hosts", required = true, paramLabel = "FILE", description = "the hosts file the run used")
-  Path hostsFile;
-
-  @Option(names = "--accept-new-host-keys", description = "add unknown host keys to known_hosts")
-  boolean acceptNew;
+  @Mixin HostsOptions hostsOptions;
 
   @Spec CommandSpec spec;
 
@@ -41,20 +34,14 @@ public final class CollectCommand implements Callable<Integer> {
   public Integer call() {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
-    HostsFile hosts;
-    try {
-      hosts = new HostsFileParser().parse(hostsFile);
-    } catch (HostsFileException e) {
-      e.problems().forEach(err::println);
-      err.flush();
-      return ExitCodes.INVALID_INPUT;
-    }
+    HostsFile hosts = hostsOptions.parseOrReport(err);
+    if (hosts == null) return ExitCodes.INVALID_INPUT;
     String runId = runDir.toAbsolutePath().normalize().getFileName().toString();
     var connected = new LinkedHashMap<String, RemoteHost>();
     var unreachable = new LinkedHashMap<String, String>();
     try {
       Files.createDirectories(runDir);
-      var ssh = new JschConnector(hosts.knownHosts(), acceptNew);
+      var ssh = hostsOptions.connector(hosts);
       for (var spec : hosts.hosts()) {
         try {
           connected.put(spec.name(), ssh.connect(spec));
