@@ -19,21 +19,15 @@ import dev.reprise.fdsl.record.LogRecord;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.StatsRecord;
 import dev.reprise.fdsl.record.TimelineRecord;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,29 +92,12 @@ class AgentIT {
     throw new AssertionError(full + " did not reach " + replicas + " running containers");
   }
 
-  /** Drives one agent over piped streams, heartbeating every 500 ms like the master. */
+  /** Drives one agent with the real dependencies over piped streams, heartbeating every 500 ms like the master. */
   static final class Master implements AutoCloseable {
-    final Agent agent = new Agent(AgentMain.realDependencies());
-    final BlockingQueue<AgentMessage> received = new LinkedBlockingQueue<>();
-    final PipedOutputStream toAgent = new PipedOutputStream();
-    final CompletableFuture<String> outcome;
+    final PipedConversation conversation = new PipedConversation(new Agent(AgentMain.realDependencies()), Duration.ofSeconds(60));
     volatile boolean heartbeating = true;
 
     Master() throws IOException {
-      var in = new PipedInputStream(toAgent, 1 << 20);
-      var fromAgent = new PipedInputStream(1 << 20);
-      var out = new PipedOutputStream(fromAgent);
-      outcome = CompletableFuture.supplyAsync(() -> agent.run(in, out));
-      var reader = new Thread(() -> {
-        try (var r = new BufferedReader(new InputStreamReader(fromAgent, StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = r.readLine()) != null) received.add(ProtocolCodec.decodeAgent(line));
-        } catch (Exception e) {
-          // closed
-        }
-      });
-      reader.setDaemon(true);
-      reader.start();
       var beat = new Thread(() -> {
         try {
           while (heartbeating) {
@@ -135,19 +112,13 @@ class AgentIT {
       beat.start();
     }
 
-    synchronized void send(MasterMessage m) throws IOException {
-      toAgent.write((ProtocolCodec.encode(m) + "\n").getBytes(StandardCharsets.UTF_8));
-      toAgent.flush();
+    void send(MasterMessage m) throws IOException {
+      conversation.send(m);
     }
 
+    /** The next message of {@code type}; an agent {@code error} fails the test at once. */
     <T extends AgentMessage> T expect(Class<T> type, int seconds) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      while (System.nanoTime() < deadline) {
-        var m = received.poll(100, TimeUnit.MILLISECONDS);
-        if (m instanceof AgentMessage.Error e) throw new AssertionError("agent error: " + e.message());
-        if (type.isInstance(m)) return type.cast(m);
-      }
-      throw new AssertionError("no " + type.getSimpleName() + " within " + seconds + " s");
+      return conversation.expect(type, Duration.ofSeconds(seconds), true);
     }
 
     Instant arm(String runId, Plan plan, Map<String, String> services, Path records, Path faults) throws Exception {
@@ -163,8 +134,7 @@ class AgentIT {
     @Override
     public void close() throws Exception {
       heartbeating = false;
-      toAgent.close();
-      outcome.get(60, TimeUnit.SECONDS);
+      conversation.close();
     }
   }
 
@@ -252,7 +222,7 @@ class AgentIT {
       assertThat(host.findMarked("reprise-burner-" + runId)).hasSize(2);
       if (how.equals("eof")) {
         m.heartbeating = false;
-        m.toAgent.close();
+        m.conversation.closeInput();
       } else {
         m.send(new MasterMessage.Abort("test abort"));
       }
