@@ -118,6 +118,7 @@ public final class Collectors implements AutoCloseable {
     }
     boolean started = c.running() || c.exitCode() != null;
     if (!started) return;
+    records.logFile(entry.fdslService(), entry.id());
     synchronized (this) {
       logEntries.putIfAbsent(c.id(), entry);
       if (closed) return;
@@ -166,6 +167,7 @@ public final class Collectors implements AutoCloseable {
               c.image(), c.created() == null ? null : corrected(c.created())));
         }
         if (c.running() || c.exitCode() != null) {
+          records.logFile(s.entry().fdslService(), s.entry().id());
           synchronized (this) {
             logEntries.putIfAbsent(c.id(), s.entry());
           }

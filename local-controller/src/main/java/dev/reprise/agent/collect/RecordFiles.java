@@ -69,6 +69,19 @@ public final class RecordFiles implements AutoCloseable {
     append("clock.jsonl", r, true);
   }
 
+  /**
+   * Creates {@code logs/<service>.<id>.jsonl} if it does not exist yet, so a started container that
+   * never prints still has its (empty) log file.
+   */
+  public synchronized void logFile(String service, int id) {
+    if (closed) return;
+    try {
+      writer("logs/" + service + "." + id + ".jsonl");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir.resolve("logs/" + service + "." + id + ".jsonl") + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Appends to {@code logs/<service>.<id>.jsonl}. */
   public void log(LogRecord r) {
     append("logs/" + r.service() + "." + r.id() + ".jsonl", r, false);

@@ -73,6 +73,17 @@ class CollectorsTest {
     assertThat(logs("web.0.jsonl")).extracting(LogRecord::line).containsExactly("started late", "and printed");
   }
 
+  @Test void aStartedContainerThatNeverPrintsHasAnEmptyLogFile() throws Exception {
+    var records = new RecordFiles(dir);
+    var c = collectors(records);
+    c.start();
+    runtime.deploy(SVC, 2);
+    c.close();
+    records.close();
+    assertThat(dir.resolve("logs/web.0.jsonl")).exists().isEmptyFile();
+    assertThat(dir.resolve("logs/web.1.jsonl")).exists().isEmptyFile();
+  }
+
   @Test void linesWithoutEngineTimesAreNotReadTwice() throws Exception {
     var records = new RecordFiles(dir);
     var c = collectors(records);
