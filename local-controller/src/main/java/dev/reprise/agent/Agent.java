@@ -286,6 +286,7 @@ public final class Agent {
     journal = new FaultJournal(clock, scheduler, this::post, this::onHealed);
     var runEnd = a.t0().plusMillis(p.endMillis());
     ctx = new InjectionContext(deps.runtime(), deps.host(), journal, a.runId(),
+        engine.nodeId() != null ? engine.nodeId() : engine.host(),
         a.faultsDir() == null ? null : Path.of(a.faultsDir()), Duration.ofMillis(stopGraceMs()), runEnd);
     killLeftoverBurners("before the run");
     pool = Executors.newFixedThreadPool(deps.poolThreads(), r -> {

@@ -205,7 +205,7 @@ class AgentIT {
         .mapToDouble(StatsRecord::cpuPercent).max().orElse(-1);
     assertThat(during).as("cpu during the burn").isGreaterThan(40);
     assertThat(after).as("cpu after the burn").isBetween(0.0, 15.0);
-    assertThat(new LinuxHostOps().findMarked("reprise-burner-" + PREFIX)).isEmpty();
+    assertThat(new LinuxHostOps().findMarked("reprise-burner/" + PREFIX)).isEmpty();
     assertThat(Files.readAllLines(records.resolve("host-stats.jsonl"))).isNotEmpty();
   }
 
@@ -219,7 +219,7 @@ class AgentIT {
       var m = new Master();
       m.arm(runId, plan, Map.of("hot", hot), dir.resolve(how), null);
       assertThat(m.expect(AgentMessage.Progress.class, 10).outcome()).isEqualTo("ok");
-      assertThat(host.findMarked("reprise-burner-" + runId)).hasSize(2);
+      assertThat(host.findMarked("reprise-burner/" + runId)).hasSize(2);
       if (how.equals("eof")) {
         m.heartbeating = false;
         m.conversation.closeInput();
@@ -229,7 +229,7 @@ class AgentIT {
       var ended = m.expect(AgentMessage.Ended.class, 30);
       assertThat(ended.outcome()).isEqualTo("aborted");
       assertThat(ended.healed()).isEqualTo(1);
-      assertThat(host.findMarked("reprise-burner-" + runId)).isEmpty();
+      assertThat(host.findMarked("reprise-burner/" + runId)).isEmpty();
       m.close();
     }
   }

@@ -9,15 +9,15 @@ import java.util.ArrayList;
  * {@code cpu}: starts {@code cores} busy-loop processes on the host, each moved into the target
  * container's cgroups (so the container's stats show the CPU and its limits apply), and kills them
  * after {@code duration} (journal TTL, from the action's planned instant) or at heal. Burners carry
- * {@code reprise-burner-<run>-<seq>-<container>} in their command line; heal kills the PIDs it
- * started and then any process still carrying that marker.
+ * the marker {@code reprise-burner/<run>/<node>/<seq>/<container>}; heal kills the PIDs it started
+ * and then any burner still carrying that marker.
  */
 public final class CpuInjector implements Injector<CpuFault> {
   @Override
   public TargetResult apply(InjectionContext ctx, int seq, Instant planned, Target target, CpuFault fault) {
     var c = target.container();
     if (!c.running() || c.pid() <= 0) throw new RuntimeFailure(c.describe() + " is not running");
-    var marker = ctx.burnerMarker() + "-" + seq + "-" + c.id().substring(0, Math.min(12, c.id().length()));
+    var marker = ctx.burnerMarker() + "/" + seq + "/" + c.id().substring(0, Math.min(12, c.id().length()));
     var pids = new ArrayList<Long>();
     var host = ctx.host();
     var healed = new boolean[1];

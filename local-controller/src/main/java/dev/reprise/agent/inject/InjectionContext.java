@@ -10,15 +10,24 @@ import java.time.Instant;
  * What injectors need from the run.
  *
  * @param runId the run ID; burners carry it in their command line
+ * @param node this host's swarm node ID (or its name): burners carry it too, so an agent only ever
+ *     sweeps its own, even where hosts share a process table (the testbed's namespaces)
  * @param faultsDir where custom fault scripts are on this host (null: none shipped)
  * @param stopGrace SIGTERM → SIGKILL grace of {@code stop}
  * @param runEnd T0 + the plan's end: no effect outlives it
  */
-public record InjectionContext(ContainerRuntime runtime, HostOps host, FaultJournal journal, String runId, Path faultsDir,
-    Duration stopGrace, Instant runEnd) {
+public record InjectionContext(ContainerRuntime runtime, HostOps host, FaultJournal journal, String runId, String node,
+    Path faultsDir, Duration stopGrace, Instant runEnd) {
 
-  /** The marker carried by every burner of this run ({@code findMarked(burnerMarker())} finds them all). */
+  /**
+   * The marker of every burner this agent starts in this run, {@code reprise-burner/<run>/<node>}
+   * ({@code findMarked(burnerMarker())} finds them all, and nobody else's).
+   */
   public String burnerMarker() {
-    return "reprise-burner-" + runId;
+    return HostOps.BURNER_PREFIX + "/" + safe(runId) + "/" + safe(node);
+  }
+
+  private static String safe(String part) {
+    return part == null ? "-" : part.replaceAll("[/\\s]", "_");
   }
 }

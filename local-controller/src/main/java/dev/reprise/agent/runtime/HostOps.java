@@ -7,19 +7,31 @@ import java.util.List;
  * cgroups, and killing processes. Thread-safe.
  */
 public interface HostOps {
+  /** Every burner marker starts with this; the levels below it are separated by {@code /}. */
+  String BURNER_PREFIX = "reprise-burner";
+
+  /** Whether a burner's {@code marker} is {@code prefix} itself or below it ({@code prefix/…}). */
+  static boolean markedBy(String marker, String prefix) {
+    return marker.equals(prefix) || marker.startsWith(prefix.endsWith("/") ? prefix : prefix + "/");
+  }
+
   /**
    * Starts one busy-loop process burning one core, moved into every cgroup of the process
    * {@code containerPid} (the container's main process), so the container's own CPU accounting and
-   * limits apply to it. {@code marker} is carried in the burner's command line so
-   * {@link #findMarked(String)} finds exactly ours.
+   * limits apply to it. The burner carries {@code marker} ({@code reprise-burner/<run>/<node>/…}) so
+   * {@link #findMarked(String)} finds it, and only it.
    *
    * @return the burner's PID
    * @throws RuntimeFailure when the burner cannot be started or placed (it is killed then)
    */
   long startBurner(long containerPid, String marker);
 
-  /** PIDs of live processes whose command line contains {@code marker}. */
-  List<Long> findMarked(String marker);
+  /**
+   * PIDs of live burners (processes {@link #startBurner} started, recognised by their exact command
+   * line, never a process that merely mentions the marker, such as {@code pgrep -f}) whose marker is
+   * {@code prefix} or below it, per {@link #markedBy}.
+   */
+  List<Long> findMarked(String prefix);
 
   /** Sends SIGKILL to {@code pid} and its descendants; returns whether it was alive. */
   boolean kill(long pid);

@@ -10,9 +10,13 @@ import java.util.List;
 /**
  * {@link HostOps} on Linux through {@code /proc} and the cgroup file system; needs root (writing
  * into another cgroup's {@code cgroup.procs}). The burner is {@code /bin/sh -c 'while :; do :; done'
- * <marker>}: a shell busy loop with no tool of ours, whose {@code $0} is the marker.
+ * <marker>}: a shell busy loop with no tool of ours, whose {@code $0} is the marker; it is found by
+ * exactly that argument vector.
  */
 public final class LinuxHostOps implements HostOps {
+  private static final String SHELL = "/bin/sh";
+  private static final String LOOP = "while :; do :; done";
+
   private final Path proc;
   private final Path cgroupRoot;
 
@@ -38,7 +42,7 @@ public final class LinuxHostOps implements HostOps {
     }
     Process burner;
     try {
-      burner = new ProcessBuilder("/bin/sh", "-c", "while :; do :; done", marker)
+      burner = new ProcessBuilder(SHELL, "-c", LOOP, marker)
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -60,15 +64,15 @@ public final class LinuxHostOps implements HostOps {
   }
 
   @Override
-  public List<Long> findMarked(String marker) {
+  public List<Long> findMarked(String prefix) {
     var found = new ArrayList<Long>();
     try (var dirs = Files.list(proc)) {
       for (var dir : (Iterable<Path>) dirs::iterator) {
         var name = dir.getFileName().toString();
         if (!name.chars().allMatch(Character::isDigit)) continue;
         try {
-          var cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-          if (cmdline.contains(marker)) found.add(Long.parseLong(name));
+          var marker = burnerMarker(new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8));
+          if (marker != null && HostOps.markedBy(marker, prefix)) found.add(Long.parseLong(name));
         } catch (IOException e) {
           // the process ended while we looked
         }
@@ -77,6 +81,15 @@ public final class LinuxHostOps implements HostOps {
       throw new RuntimeFailure("cannot list " + proc + ": " + e.getMessage(), e);
     }
     return found;
+  }
+
+  /** The marker of a burner's {@code /proc/<pid>/cmdline} (NUL-separated), or null for any other process. */
+  static String burnerMarker(String cmdline) {
+    var args = cmdline.split("\0", -1);
+    // a trailing NUL ends the last argument
+    int n = args.length > 0 && args[args.length - 1].isEmpty() ? args.length - 1 : args.length;
+    if (n != 4 || !SHELL.equals(args[0]) || !"-c".equals(args[1]) || !LOOP.equals(args[2])) return null;
+    return args[3].startsWith(HostOps.BURNER_PREFIX + "/") ? args[3] : null;
   }
 
   @Override

@@ -40,10 +40,10 @@ public final class FakeHostOps implements HostOps {
   }
 
   @Override
-  public synchronized List<Long> findMarked(String marker) {
+  public synchronized List<Long> findMarked(String prefix) {
     var found = new ArrayList<Long>();
     processes.forEach((pid, m) -> {
-      if (m.contains(marker)) found.add(pid);
+      if (HostOps.markedBy(m, prefix)) found.add(pid);
     });
     return found;
   }

@@ -40,7 +40,7 @@ class InjectorsTest {
     host = new FakeHostOps(runtime);
     heals = new CopyOnWriteArrayList<>();
     journal = new FaultJournal(clock, clock, Runnable::run, heals::add);
-    ctx = new InjectionContext(runtime, host, journal, "run1", faults, Duration.ofSeconds(10), T0.plusSeconds(60));
+    ctx = new InjectionContext(runtime, host, journal, "run1", "node-1", faults, Duration.ofSeconds(10), T0.plusSeconds(60));
     runtime.deploy("s_web", 2);
   }
 
@@ -77,8 +77,8 @@ class InjectorsTest {
     new CpuInjector().apply(ctx, 3, T0, t, new CpuFault(30_000, 2));
     long pid = t.container().pid();
     assertThat(host.calls()).containsExactly(
-        "burn " + pid + " reprise-burner-run1-3-s_web.1 -> 5000",
-        "burn " + pid + " reprise-burner-run1-3-s_web.1 -> 5001");
+        "burn " + pid + " reprise-burner/run1/node-1/3/s_web.1 -> 5000",
+        "burn " + pid + " reprise-burner/run1/node-1/3/s_web.1 -> 5001");
     assertThat(journal.active()).hasSize(1);
 
     clock.advance(Duration.ofSeconds(29));

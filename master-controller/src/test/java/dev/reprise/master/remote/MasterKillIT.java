@@ -215,10 +215,10 @@ class MasterKillIT {
 
   /**
    * Per host, the burners of the run's containers on that host: burners carry
-   * {@code reprise-burner-<run>-<seq>-<container id prefix>} in their command line and the testbed's
-   * hosts share one process table, so the host's own container IDs tell the hosts apart (as in
-   * {@link RemoteRunIT}). The marker is matched here, not on the host: the agents kill every process
-   * whose command line contains the run's marker (LinuxHostOps.findMarked), a probing shell too.
+   * {@code reprise-burner/<run>/<node>/<seq>/<container id prefix>} in their command line and the
+   * testbed's hosts share one process table, so the host's own container IDs tell the hosts apart (as
+   * in {@link RemoteRunIT}). The marker is matched here, not in a shell on the host, so the probe's
+   * own command line never looks like a burner.
    */
   static Map<String, List<String>> burners(String runId) throws IOException {
     var found = new LinkedHashMap<String, List<String>>();
@@ -231,9 +231,9 @@ class MasterKillIT {
       }
       String[] parts = r.stdout().split("---\n", 2);
       var containers = parts[0].lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
-      String marker = "reprise-burner-" + runId + "-";
+      String marker = "reprise-burner/" + runId + "/";
       found.put(h.spec().name(), parts[1].lines().map(String::strip)
-          .filter(l -> l.contains(marker) && containers.stream().anyMatch(c -> l.contains("-" + c))).toList());
+          .filter(l -> l.contains(marker) && containers.stream().anyMatch(c -> l.contains("/" + c))).toList());
     }
     return found;
   }
@@ -262,11 +262,11 @@ class MasterKillIT {
 
   /**
    * {@code pid: command line} of every burner of {@code runId} on this machine: the agent's burner is
-   * {@code /bin/sh -c 'while :; do :; done' reprise-burner-<run>-...} (LinuxHostOps); only processes
+   * {@code /bin/sh -c 'while :; do :; done' reprise-burner/<run>/...} (LinuxHostOps); only processes
    * with exactly that command line count, not the shells that look for them.
    */
   static List<String> burnersOnThisMachine(String runId) {
-    String burner = "/bin/sh\0-c\0while :; do :; done\0reprise-burner-" + runId + "-";
+    String burner = "/bin/sh\0-c\0while :; do :; done\0reprise-burner/" + runId + "/";
     var found = new ArrayList<String>();
     ProcessHandle.allProcesses().forEach(p -> {
       try {

@@ -328,14 +328,14 @@ class RemoteRunIT {
 
   /**
    * Hosts with a burner for one of their own stack containers (burners carry
-   * {@code reprise-burner-...-<container id prefix>} in their command line; the testbed's hosts share
-   * one process table, so the container ID tells the hosts apart).
+   * {@code reprise-burner/<run>/<node>/<seq>/<container id prefix>} in their command line; the
+   * testbed's hosts share one process table, so the container ID tells the hosts apart).
    */
   static int countBurningHosts() throws Exception {
     int n = 0;
     for (var h : connected.values()) {
       var r = h.exec("ps -eo args > /tmp/rprit-ps.$$; for c in $(docker ps -q --filter label=com.docker.stack.namespace=" + STACK + "); do "
-          + "grep -F reprise-burner /tmp/rprit-ps.$$ | grep -F -- \"-$c\"; done | grep -c . ; rm -f /tmp/rprit-ps.$$", Duration.ofSeconds(20));
+          + "grep -F reprise-burner /tmp/rprit-ps.$$ | grep -F -- \"/$c\"; done | grep -c . ; rm -f /tmp/rprit-ps.$$", Duration.ofSeconds(20));
       if (Integer.parseInt(r.stdout().strip().isEmpty() ? "0" : r.stdout().strip()) > 0) n++;
     }
     return n;

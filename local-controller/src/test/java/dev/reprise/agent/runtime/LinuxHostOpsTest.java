@@ -1,0 +1,31 @@
+package dev.reprise.agent.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Burners are recognised by their exact argument vector, and markers match level by level. */
+class LinuxHostOpsTest {
+  static final String MARKER = "reprise-burner/run-1/node-a/3/abc123";
+
+  @Test void aBurnersCommandLineGivesItsMarker() {
+    assertThat(LinuxHostOps.burnerMarker("/bin/sh\0-c\0while :; do :; done\0" + MARKER + "\0")).isEqualTo(MARKER);
+  }
+
+  @Test void processesThatOnlyMentionTheMarkerAreNotBurners() {
+    assertThat(LinuxHostOps.burnerMarker("pgrep\0-f\0" + MARKER + "\0")).isNull();
+    assertThat(LinuxHostOps.burnerMarker("/bin/sh\0-c\0ps -eo args | grep " + MARKER + "\0")).isNull();
+    assertThat(LinuxHostOps.burnerMarker("/bin/sh\0-c\0while :; do :; done\0" + MARKER + "\0extra\0")).isNull();
+    assertThat(LinuxHostOps.burnerMarker("/bin/sh\0-c\0while :; do :; done\0not-ours\0")).isNull();
+    assertThat(LinuxHostOps.burnerMarker("")).isNull();
+  }
+
+  @Test void aPrefixMatchesWholeLevelsOnly() {
+    assertThat(HostOps.markedBy(MARKER, "reprise-burner/run-1")).isTrue();
+    assertThat(HostOps.markedBy(MARKER, "reprise-burner/run-1/node-a")).isTrue();
+    assertThat(HostOps.markedBy(MARKER, MARKER)).isTrue();
+    assertThat(HostOps.markedBy(MARKER, "reprise-burner/run-1/node-b")).as("another host's burner").isFalse();
+    assertThat(HostOps.markedBy(MARKER, "reprise-burner/run")).as("another run whose ID is a prefix").isFalse();
+    assertThat(HostOps.markedBy(MARKER, "reprise-burner/run-1/node-a/3/abc")).isFalse();
+  }
+}
