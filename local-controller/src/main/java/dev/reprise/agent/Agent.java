@@ -327,7 +327,7 @@ public final class Agent {
       }
     }
     state = State.ARMED;
-    send(new AgentMessage.Armed(clock.correctionMillis(), offset.uncertaintyMillis()));
+    send(new AgentMessage.Armed(clock.correctionMillis(), offset.uncertaintyMillis(), directory.aliveCounts()));
   }
 
   private Duration resyncInterval() {

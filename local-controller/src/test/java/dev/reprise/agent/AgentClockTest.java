@@ -179,7 +179,7 @@ class AgentClockTest {
       h.expect(AgentMessage.Hello.class);
       var plan = TestPlans.plan(30_000, Map.of("web", 1), new MarkAction(0, 0, 1000, "begin"));
       h.send(ProtocolCodec.arm("run1", plan, T0, "run1", Map.of("web", "run1_web"), true, dir.toString(), null, null, 1000, 2000));
-      assertThat(h.expect(AgentMessage.Armed.class)).isEqualTo(new AgentMessage.Armed(0, null));
+      assertThat(h.expect(AgentMessage.Armed.class)).isEqualTo(new AgentMessage.Armed(0, null, Map.of("web", 1)));
       for (int i = 0; i < 25; i++) {
         h.send(new MasterMessage.Heartbeat(h.clock.now()));
         TimeUnit.MILLISECONDS.sleep(10);

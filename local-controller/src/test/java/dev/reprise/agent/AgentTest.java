@@ -41,7 +41,7 @@ class AgentTest {
     assertThat(hello.host()).isEqualTo("fakehost");
     assertThat(hello.dockerVersion()).isEqualTo("20.10.24");
     h.send(arm(plan));
-    assertThat(h.expect(AgentMessage.Armed.class)).isEqualTo(new AgentMessage.Armed(0, null));
+    assertThat(h.expect(AgentMessage.Armed.class)).isEqualTo(new AgentMessage.Armed(0, null, Map.of("web", replicas)));
     h.awaitState(Agent.State.ARMED);
     return h;
   }

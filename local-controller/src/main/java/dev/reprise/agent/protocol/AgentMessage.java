@@ -36,9 +36,15 @@ public sealed interface AgentMessage {
 
   /**
    * The run is armed; every action will fire at T0 + offset on the corrected clock
-   * (corrected = local + {@code clockOffsetMs}); the uncertainty is null without NTP.
+   * (corrected = local + {@code clockOffsetMs}); the uncertainty is null without NTP. {@code alive}:
+   * the running containers per FDSL service on this agent's host at arm (null from older agents).
    */
-  record Armed(double clockOffsetMs, Double clockUncertaintyMs) implements AgentMessage {}
+  record Armed(double clockOffsetMs, Double clockUncertaintyMs, Map<String, Integer> alive) implements AgentMessage {
+    /** An {@code armed} without alive counts. */
+    public Armed(double clockOffsetMs, Double clockUncertaintyMs) {
+      this(clockOffsetMs, clockUncertaintyMs, null);
+    }
+  }
 
   /** Sent after each action this agent fired (its timeline record is written by then); {@code alive} per service. */
   record Progress(Instant time, Integer seq, String action, String service, List<Integer> ids, String outcome,

@@ -75,7 +75,9 @@ class ProtocolCodecTest {
         + "\"seq\":3,\"action\":\"fault\",\"service\":\"web\",\"ids\":[0],\"outcome\":\"ok\",\"firing_error_ms\":1.25,"
         + "\"alive\":{\"web\":2}}");
     assertThat(ProtocolCodec.encode(new AgentMessage.Armed(0, null)))
-        .isEqualTo("{\"type\":\"armed\",\"clock_offset_ms\":0.0,\"clock_uncertainty_ms\":null}");
+        .isEqualTo("{\"type\":\"armed\",\"clock_offset_ms\":0.0,\"clock_uncertainty_ms\":null,\"alive\":null}");
+    assertThat(ProtocolCodec.encode(new AgentMessage.Armed(1.5, 0.25, Map.of("web", 3))))
+        .isEqualTo("{\"type\":\"armed\",\"clock_offset_ms\":1.5,\"clock_uncertainty_ms\":0.25,\"alive\":{\"web\":3}}");
     assertThat(ProtocolCodec.encode(new AgentMessage.Hello(1, "0.1", "h", "n", "24.0", "6.1", 2, 1024L)))
         .isEqualTo("{\"type\":\"hello\",\"protocol\":1,\"agent_version\":\"0.1\",\"host\":\"h\",\"node_id\":\"n\","
             + "\"docker_version\":\"24.0\",\"kernel\":\"6.1\",\"cores\":2,\"mem_bytes\":1024}");
@@ -84,7 +86,7 @@ class ProtocolCodecTest {
   @Test
   void everyAgentMessageRoundTrips() throws Exception {
     List<AgentMessage> all = List.of(new AgentMessage.Hello(1, "0.1", "h", null, null, null, null, null),
-        new AgentMessage.Armed(-3.5, 0.25), new AgentMessage.Armed(0, null),
+        new AgentMessage.Armed(-3.5, 0.25), new AgentMessage.Armed(0, null), new AgentMessage.Armed(0, null, Map.of("db", 2)),
         new AgentMessage.Progress(T, 1, "stop", "db", List.of(0, 1), "failed", -0.5, Map.of("db", 0)),
         new AgentMessage.Heartbeat(T), new AgentMessage.Log("warn", "slow"), new AgentMessage.Ended("aborted", "why", 2),
         new AgentMessage.Ended("ok", null, 0), new AgentMessage.Error("no plan"));

@@ -23,6 +23,8 @@ public final class ProgressView {
   private final boolean tty;
   private final Plan plan;
   private final Map<String, Integer> alive = new TreeMap<>();
+  /** Per host, its agent's latest alive counts (each agent counts the containers on its own host). */
+  private final Map<String, Map<String, Integer>> aliveByHost = new TreeMap<>();
   private AgentMessage.Progress last;
   private String lastPrinted = "";
   private boolean lineOpen;
@@ -34,11 +36,26 @@ public final class ProgressView {
     alive.putAll(plan.beginning());
   }
 
-  /** Records one fired action (alive counts come from the agent). */
-  public void progress(AgentMessage.Progress p, long elapsedMillis) {
+  /**
+   * A host's alive counts at arm: from then on the line shows, per service, the sum of every host's
+   * latest counts (until the first one arrives, the plan's beginning).
+   */
+  public void armed(String host, Map<String, Integer> hostAlive) {
+    if (hostAlive != null) updateAlive(host, hostAlive);
+  }
+
+  /** Records one action {@code host}'s agent fired, with its host's alive counts after it. */
+  public void progress(String host, AgentMessage.Progress p, long elapsedMillis) {
     last = p;
-    if (p.alive() != null) alive.putAll(p.alive());
+    if (p.alive() != null) updateAlive(host, p.alive());
     tick(elapsedMillis);
+  }
+
+  private void updateAlive(String host, Map<String, Integer> hostAlive) {
+    aliveByHost.put(host, Map.copyOf(hostAlive));
+    alive.clear();
+    plan.beginning().keySet().forEach(s -> alive.put(s, 0));
+    aliveByHost.values().forEach(m -> m.forEach((s, n) -> alive.merge(s, n == null ? 0 : n, Integer::sum)));
   }
 
   /** Redraws (terminal) or prints when changed (otherwise). */

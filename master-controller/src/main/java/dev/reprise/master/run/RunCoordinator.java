@@ -424,6 +424,7 @@ public final class RunCoordinator {
         }
         acks.put(h, ack);
       }
+      acks.forEach((h, ack) -> view.armed(h, ack.alive()));
       armed = true;
       var infos = new ArrayList<RunManifest.HostInfo>();
       for (String h : links.keySet()) {
@@ -508,7 +509,7 @@ public final class RunCoordinator {
             var m = ((Incoming.Message) in).message();
             lastHeard.put(h, time.nanoTime());
             if (m instanceof AgentMessage.Progress p) {
-              view.progress(p, elapsedMillis());
+              view.progress(h, p, elapsedMillis());
             } else if (m instanceof AgentMessage.Ended e) {
               ended.put(h, e);
               view.message(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId, who(h),

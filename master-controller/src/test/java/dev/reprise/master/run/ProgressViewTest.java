@@ -34,8 +34,18 @@ class ProgressViewTest {
   void showsElapsedEndNextAliveAndLastActionWithItsFiringError() {
     var view = new ProgressView(err, false, PLAN);
     assertThat(view.body(0)).isEqualTo("next: 3s mark \"warm\" | alive db=1 web=2");
-    view.progress(new AgentMessage.Progress(null, 1, "fault", "web", List.of(0), "ok", 12.4, Map.of("web", 2)), 5012);
+    view.progress("h1", new AgentMessage.Progress(null, 1, "fault", "web", List.of(0), "ok", 12.4, Map.of("web", 2, "db", 1)), 5012);
     assertThat(text()).isEqualTo("[5.0s / 30s] next: 19.5s start web[2] | alive db=1 web=2 | last: #1 fault web[0] ok (+12 ms)\n");
+  }
+
+  @Test
+  void aliveSumsTheLatestCountsOfEveryHost() {
+    var view = new ProgressView(err, false, PLAN);
+    view.armed("h1", Map.of("web", 1, "db", 1));
+    view.armed("h2", Map.of("web", 1, "db", 0));
+    assertThat(view.body(0)).endsWith("| alive db=1 web=2");
+    view.progress("h2", new AgentMessage.Progress(null, 1, "fault", "web", List.of(1), "ok", 0.4, Map.of("web", 0, "db", 0)), 5000);
+    assertThat(view.body(5000)).contains("| alive db=1 web=1 |");
   }
 
   @Test
