@@ -51,21 +51,8 @@ class MasterKillIT {
   static final StringBuffer masterOut = new StringBuffer();
   static final StringBuffer masterErr = new StringBuffer();
 
-  static final String COMPOSE = """
-      version: "3.8"
-      services:
-        hello:
-          image: reprise/hello:latest
-          environment:
-            HELLO_INTERVAL: "0.5"
-          deploy:
-            replicas: 3
-            endpoint_mode: dnsrr
-            placement:
-              max_replicas_per_node: 1
-            restart_policy:
-              condition: none
-      """;
+  /** One hello container per host (RemoteRunIT's compose file). */
+  static final String COMPOSE = RemoteRunIT.COMPOSE;
 
   /** One container per host, all burning one core for 60 s from second 1 of a 90 s run. */
   static final String SCENARIO = """

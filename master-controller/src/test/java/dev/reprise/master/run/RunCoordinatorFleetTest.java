@@ -3,10 +3,6 @@ package dev.reprise.master.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reprise.agent.protocol.MasterMessage;
-import dev.reprise.fdsl.model.KillFault;
-import dev.reprise.fdsl.plan.AliveSnapshot;
-import dev.reprise.fdsl.plan.FaultAction;
-import dev.reprise.fdsl.plan.MarkAction;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
@@ -28,21 +24,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The coordinator with a fleet of three fake agents (the multi-host path): ok, a host lost mid-run, an arm refused. */
 class RunCoordinatorFleetTest {
-  private static final String COMPOSE = """
-      services:
-        web:
-          image: reprise/hello:latest
-          deploy: {endpoint_mode: dnsrr}
-      """;
-  private static final Plan PLAN = new Plan(7, 10_000, new TreeMap<>(Map.of("web", 2)),
-      List.of(new MarkAction(0, 0, 2000, "warm"), new FaultAction(1, 1, 5000, "web", List.of(1), new KillFault())),
-      List.of(new AliveSnapshot(-1, 0, new TreeMap<>(Map.of("web", List.of(0, 1))))));
+  private static final String COMPOSE = RunCoordinatorTest.COMPOSE;
+  private static final Plan PLAN = RunCoordinatorTest.PLAN;
 
   @TempDir Path tmp;
   private final ManualTime time = new ManualTime(Instant.parse("2026-11-23T09:00:00Z"));

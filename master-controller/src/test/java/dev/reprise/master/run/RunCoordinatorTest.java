@@ -28,13 +28,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunCoordinatorTest {
-  private static final String COMPOSE = """
+  /** The compose file and plan of the coordinator tests (RunCoordinatorFleetTest uses them too). */
+  static final String COMPOSE = """
       services:
         web:
           image: reprise/hello:latest
           deploy: {endpoint_mode: dnsrr}
       """;
-  private static final Plan PLAN = new Plan(7, 10_000, new TreeMap<>(Map.of("web", 2)),
+  static final Plan PLAN = new Plan(7, 10_000, new TreeMap<>(Map.of("web", 2)),
       List.of(new MarkAction(0, 0, 2000, "warm"), new FaultAction(1, 1, 5000, "web", List.of(1), new KillFault())),
       List.of(new AliveSnapshot(-1, 0, new TreeMap<>(Map.of("web", List.of(0, 1))))));
 
