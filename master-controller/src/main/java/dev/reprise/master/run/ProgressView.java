@@ -22,7 +22,6 @@ public final class ProgressView {
   private final PrintStream err;
   private final boolean tty;
   private final Plan plan;
-  private final Map<String, Integer> alive = new TreeMap<>();
   /** Per host, its agent's latest alive counts (each agent counts the containers on its own host). */
   private final Map<String, Map<String, Integer>> aliveByHost = new TreeMap<>();
   private AgentMessage.Progress last;
@@ -33,7 +32,6 @@ public final class ProgressView {
     this.err = err;
     this.tty = tty;
     this.plan = plan;
-    alive.putAll(plan.beginning());
   }
 
   /**
@@ -41,21 +39,23 @@ public final class ProgressView {
    * latest counts (until the first one arrives, the plan's beginning).
    */
   public void armed(String host, Map<String, Integer> hostAlive) {
-    if (hostAlive != null) updateAlive(host, hostAlive);
+    if (hostAlive != null) aliveByHost.put(host, Map.copyOf(hostAlive));
   }
 
   /** Records one action {@code host}'s agent fired, with its host's alive counts after it. */
   public void progress(String host, AgentMessage.Progress p, long elapsedMillis) {
     last = p;
-    if (p.alive() != null) updateAlive(host, p.alive());
+    if (p.alive() != null) aliveByHost.put(host, Map.copyOf(p.alive()));
     tick(elapsedMillis);
   }
 
-  private void updateAlive(String host, Map<String, Integer> hostAlive) {
-    aliveByHost.put(host, Map.copyOf(hostAlive));
-    alive.clear();
-    plan.beginning().keySet().forEach(s -> alive.put(s, 0));
-    aliveByHost.values().forEach(m -> m.forEach((s, n) -> alive.merge(s, n == null ? 0 : n, Integer::sum)));
+  /** Per service, the sum of every host's latest counts; the plan's beginning until a host has reported. */
+  private Map<String, Integer> alive() {
+    if (aliveByHost.isEmpty()) return new TreeMap<>(plan.beginning());
+    var sum = new TreeMap<String, Integer>();
+    plan.beginning().keySet().forEach(s -> sum.put(s, 0));
+    aliveByHost.values().forEach(m -> m.forEach((s, n) -> sum.merge(s, n == null ? 0 : n, Integer::sum)));
+    return sum;
   }
 
   /** Redraws (terminal) or prints when changed (otherwise). */
@@ -94,7 +94,7 @@ public final class ProgressView {
         .filter(a -> a.offsetMillis() > elapsedMillis && (last == null || last.seq() == null || a.seq() > last.seq()))
         .findFirst().orElse(null);
     sb.append(next == null ? "next: end at " + seconds(plan.endMillis()) : "next: " + seconds(next.offsetMillis()) + " " + describe(next));
-    sb.append(" | alive ").append(alive.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+    sb.append(" | alive ").append(alive().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
     if (last != null) {
       sb.append(" | last: #").append(last.seq()).append(' ').append(last.action());
       if (last.service() != null) sb.append(' ').append(last.service()).append(last.ids() == null ? "" : last.ids().toString());
