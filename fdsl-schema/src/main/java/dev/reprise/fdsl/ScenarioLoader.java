@@ -1,7 +1,6 @@
 package dev.reprise.fdsl;
 
 import dev.reprise.fdsl.parse.ParseContext;
-import dev.reprise.fdsl.parse.ScenarioParser;
 import dev.reprise.fdsl.source.Problem;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;

@@ -1,26 +1,24 @@
 package dev.reprise.fdsl.model;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
- * One fault type's parameters: an immutable value with no I/O. Each fault type is one record here
- * plus one injector in the local controller; adding a fault type means adding both and listing the
- * record in {@link JsonSubTypes} below (subtypes are named explicitly, never by class name).
+ * One fault type's parameters: an immutable value with no I/O. Each fault type is one record here,
+ * one entry in {@code dev.reprise.fdsl.fault.FaultTypes} (its name, parser, schema fragment) and one
+ * injector in the local controller. In JSON the subtype is named by {@code type}, the registered
+ * name, never by class name: the names are registered from {@code FaultTypes} (its Jackson module,
+ * which {@code PlanJson}'s mapper has).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = KillFault.class, name = KillFault.TYPE),
-    @JsonSubTypes.Type(value = SignalFault.class, name = SignalFault.TYPE),
-    @JsonSubTypes.Type(value = CpuFault.class, name = CpuFault.TYPE),
-    @JsonSubTypes.Type(value = CustomFault.class, name = CustomFault.TYPE),
-})
 public sealed interface FaultSpec permits KillFault, SignalFault, CpuFault, CustomFault {
 
   /** The FDSL key of this fault type ({@code kill}, {@code signal}, ...). */
   String type();
 
-  /** Short human label used in plots, reports and the labels file, e.g. {@code "cpu x2 30s"}. */
+  /**
+   * Short human label used in plots, reports and the labels file, e.g. {@code "cpu x2 30s"}: this
+   * fault type's plot label. Starts with {@link #type()}.
+   */
   String label();
 
   /** Whether the targeted containers are dead after this fault (removed from the alive set). */

@@ -6,7 +6,7 @@ import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Reads one fault type's parameters (the value under its key in a {@code fault}) into its record.
- * One implementation per fault type, registered in {@link FaultParsers}.
+ * One implementation per fault type, part of its entry in {@code dev.reprise.fdsl.fault.FaultTypes}.
  */
 @FunctionalInterface
 public interface FaultParser {

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 /**
  * One thing the agents do at one offset from the run's start instant T0. Actions are totally
  * ordered by {@link #seq()}: by time, then by the order of their moments in the file, then by
- * their order inside the moment. The JSON form names the kind in {@code "action"}.
+ * their order inside the moment. The JSON form names the kind in {@code "action"}. Actions on
+ * containers are {@link ContainerAction}s.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "action")
 @JsonSubTypes({
@@ -15,7 +16,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = StopAction.class, name = StopAction.ACTION),
     @JsonSubTypes.Type(value = FaultAction.class, name = FaultAction.ACTION),
 })
-public sealed interface PlannedAction permits MarkAction, StartAction, StopAction, FaultAction {
+public sealed interface PlannedAction permits MarkAction, ContainerAction {
 
   /** Position in the plan's total order, 0-based and dense. */
   int seq();

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -91,9 +92,10 @@ public final class Planner {
             }
           } else if (event instanceof ServiceEvent.Fault fault) {
             var ids = resolve(fault.target(), live, rng, problems, service, when, fault.fault().type());
-            if (ids.isPresent()) {
+            var groups = resolveGroups(fault, alive, seed, EventSeeds.key(t, ordinal, service, i), problems, when);
+            if (ids.isPresent() && groups.isPresent()) {
               if (fault.fault().killsContainer()) live.removeAll(ids.get());
-              actions.add(new FaultAction(actions.size(), k, t, service, ids.get(), fault.fault()));
+              actions.add(new FaultAction(actions.size(), k, t, service, ids.get(), fault.fault(), groups.get()));
             }
           }
         }
@@ -129,6 +131,32 @@ public final class Planner {
       return Optional.of(pick(live, a.amount(), rng));
     }
     return Optional.of(pick(live, ceilPercent(((Target.Percentage) target).percent(), live.size()), rng));
+  }
+
+  /**
+   * A fault's target groups, each member resolved like a target against its service's alive set at
+   * that point (before the fault's own effect). Each (group, service) pair draws from its own stream,
+   * keyed {@code <event key>/groups/<group>/<service>}, so groups never change the fault's own picks
+   * nor each other's. Empty with problems when a member cannot be resolved.
+   */
+  private static Optional<SortedMap<String, SortedMap<String, List<Integer>>>> resolveGroups(ServiceEvent.Fault fault,
+      Map<String, TreeSet<Integer>> alive, long seed, String eventKey, Problems problems, String when) {
+    var resolved = new TreeMap<String, SortedMap<String, List<Integer>>>();
+    boolean ok = true;
+    for (var group : fault.groups().entrySet()) {
+      var members = new TreeMap<String, List<Integer>>();
+      for (var member : group.getValue().entrySet()) {
+        String service = member.getKey();
+        var live = alive.getOrDefault(service, new TreeSet<>());
+        var rng = EventSeeds.stream(seed, eventKey + "/groups/" + group.getKey() + "/" + service);
+        var ids = resolve(member.getValue(), live, rng, problems, service, when,
+            "place in " + fault.fault().type() + " group '" + group.getKey() + "'");
+        if (ids.isPresent()) members.put(service, ids.get());
+        else ok = false;
+      }
+      resolved.put(group.getKey(), members);
+    }
+    return ok ? Optional.of(resolved) : Optional.empty();
   }
 
   /** {@code n} distinct IDs drawn uniformly from {@code live} (partial Fisher–Yates over the sorted IDs), sorted. */

@@ -7,7 +7,7 @@ import java.util.List;
  * in creation order, so these are always the next ones).
  */
 public record StartAction(int seq, int moment, long offsetMillis, String service, List<Integer> ids)
-    implements PlannedAction {
+    implements ContainerAction {
   public static final String ACTION = "start";
 
   public StartAction {

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Gracefully stop the containers {@code ids} of {@code service}: SIGTERM, then SIGKILL after a grace period. */
 public record StopAction(int seq, int moment, long offsetMillis, String service, List<Integer> ids)
-    implements PlannedAction {
+    implements ContainerAction {
   public static final String ACTION = "stop";
 
   public StopAction {

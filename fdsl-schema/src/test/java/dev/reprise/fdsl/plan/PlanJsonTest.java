@@ -48,4 +48,27 @@ class PlanJsonTest {
     assertThat(PlanJson.write(samplePlan())).isEqualTo(PlanJson.write(samplePlan()));
     assertThat(PlanJson.write(samplePlan())).contains("\"beginning\":{\"db\":1,\"web\":3}");
   }
+
+  @Test
+  void planBytesOfFaultsWithoutGroupsAreUnchanged() {
+    // Pinned: a plan written before target groups existed must keep its bytes.
+    assertThat(PlanJson.write(new Plan(1, 10_000, new TreeMap<>(Map.of("web", 2)),
+        List.of(new FaultAction(0, 0, 5_000, "web", List.of(1), new CpuFault(3_000, 2))), List.of())))
+        .isEqualTo("{\"seed\":1,\"endMillis\":10000,\"beginning\":{\"web\":2},\"actions\":[{\"action\":\"fault\",\"seq\":0,"
+            + "\"moment\":0,\"offsetMillis\":5000,\"service\":\"web\",\"ids\":[1],\"fault\":{\"type\":\"cpu\",\"durationMillis\":3000,"
+            + "\"cores\":2}}],\"alive\":[]}");
+  }
+
+  @Test
+  void targetGroupsRoundTripSortedAndOnlyWhenPresent() {
+    var groups = new TreeMap<String, java.util.SortedMap<String, List<Integer>>>(Map.of(
+        "right", new TreeMap<>(Map.of("db", List.of(1, 0))),
+        "left", new TreeMap<>(Map.of("web", List.of(2), "api", List.of(0)))));
+    var grouped = new FaultAction(0, 0, 5_000, "web", List.of(2), new CpuFault(1_000, 1), groups);
+    var plan = new Plan(1, 10_000, new TreeMap<>(Map.of("web", 3, "db", 2, "api", 1)), List.of(grouped), List.of());
+    String json = PlanJson.write(plan);
+    assertThat(json).contains("\"groups\":{\"left\":{\"api\":[0],\"web\":[2]},\"right\":{\"db\":[0,1]}}");
+    assertThat(PlanJson.read(json)).isEqualTo(plan);
+    assertThat(((FaultAction) PlanJson.read(json).actions().get(0)).groups().get("right").get("db")).containsExactly(0, 1);
+  }
 }

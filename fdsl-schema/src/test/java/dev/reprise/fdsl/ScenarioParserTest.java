@@ -1,6 +1,8 @@
-package dev.reprise.fdsl.parse;
+package dev.reprise.fdsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reprise.fdsl.parse.ParseContext;
 
 import dev.reprise.fdsl.model.CpuFault;
 import dev.reprise.fdsl.model.CustomFault;

@@ -1,38 +1,129 @@
-package dev.reprise.fdsl.parse;
+package dev.reprise.fdsl.fault;
 
+import com.fasterxml.jackson.databind.Module;
+import com.fasterxml.jackson.databind.jsontype.NamedType;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.reprise.fdsl.model.CpuFault;
 import dev.reprise.fdsl.model.CustomFault;
 import dev.reprise.fdsl.model.FaultSpec;
 import dev.reprise.fdsl.model.KillFault;
 import dev.reprise.fdsl.model.SignalFault;
 import dev.reprise.fdsl.model.Signals;
+import dev.reprise.fdsl.parse.ParseContext;
+import dev.reprise.fdsl.parse.YamlReader;
 import dev.reprise.fdsl.text.Suggestions;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * The fault types FDSL knows, by their key. Adding a fault type = its record in
- * {@code dev.reprise.fdsl.model}, a parser here, and an injector in the local controller.
+ * The fault types FDSL knows: one {@link FaultType} entry each, the only list of them. The scenario
+ * parser's fault keys, the JSON {@code type} names of {@link FaultSpec} (by name, never by class
+ * name: {@link #jacksonModule()}) and the fault section of the JSON Schema all come from here; the
+ * local controller keys its injectors by the same names.
+ *
+ * <p>Adding a fault type: its record in {@code dev.reprise.fdsl.model} (permitted by the sealed
+ * {@link FaultSpec}), its entry here (name, record, parser, schema fragment, example), and its
+ * injector in the local controller's {@code Injectors}, each with its tests. {@code FaultTypesTest}
+ * and the local controller's {@code InjectorsRegistryTest} fail while any part is missing.
  */
-public final class FaultParsers {
-  private static final Map<String, FaultParser> BY_TYPE = new TreeMap<>(Map.of(
-      KillFault.TYPE, FaultParsers::kill,
-      SignalFault.TYPE, FaultParsers::signal,
-      CpuFault.TYPE, FaultParsers::cpu,
-      CustomFault.TYPE, FaultParsers::custom));
+public final class FaultTypes {
 
-  private FaultParsers() {}
+  public static final FaultType<KillFault> KILL = new FaultType<>(KillFault.TYPE, KillFault.class, FaultTypes::kill, """
+      {"description": "SIGKILL; the containers are dead afterwards.", "type": ["null", "object"], "maxProperties": 0}
+      """, "");
 
-  /** The fault type keys, sorted. */
-  public static java.util.Set<String> types() {
-    return BY_TYPE.keySet();
+  public static final FaultType<SignalFault> SIGNAL = new FaultType<>(SignalFault.TYPE, SignalFault.class, FaultTypes::signal, """
+      {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["signal", "kills_container"],
+        "properties": {
+          "signal": {
+            "description": "A POSIX signal name.",
+            "type": "string",
+            "pattern": "^(?i)(SIG)?(HUP|INT|QUIT|ILL|TRAP|ABRT|IOT|BUS|FPE|KILL|USR1|SEGV|USR2|PIPE|ALRM|TERM|STKFLT|CHLD|CLD|CONT|STOP|TSTP|TTIN|TTOU|URG|XCPU|XFSZ|VTALRM|PROF|WINCH|IO|POLL|PWR|SYS|UNUSED)$"
+          },
+          "kills_container": {"$ref": "#/definitions/yesNo"}
+        }
+      }
+      """, "{signal: SIGUSR1, kills_container: no}");
+
+  public static final FaultType<CpuFault> CPU = new FaultType<>(CpuFault.TYPE, CpuFault.class, FaultTypes::cpu, """
+      {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["duration"],
+        "properties": {
+          "duration": {"$ref": "#/definitions/duration"},
+          "cores": {"description": "Extension: cores to burn (default 1).", "type": "integer", "minimum": 1}
+        }
+      }
+      """, "{duration: 30s, cores: 2}");
+
+  public static final FaultType<CustomFault> CUSTOM = new FaultType<>(CustomFault.TYPE, CustomFault.class, FaultTypes::custom, """
+      {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["kills_container", "fault_file_name"],
+        "properties": {
+          "kills_container": {"$ref": "#/definitions/yesNo"},
+          "fault_file_name": {"description": "A script in the faults/ folder next to the scenario.", "type": "string", "pattern": "^[^/]+$"},
+          "fault_file_folder": {"description": "Where the script is placed in the container (default /usr/lib/faultsee/).", "type": "string", "pattern": "^/"},
+          "fault_script_arguments": {"type": ["array", "null"], "items": {"type": ["string", "number", "boolean"]}},
+          "executable": {"description": "Interpreter (default /bin/sh).", "type": "string"},
+          "executable_arguments": {"type": ["array", "null"], "items": {"type": ["string", "number", "boolean"]}}
+        }
+      }
+      """, "{kills_container: no, fault_file_name: x.sh, fault_script_arguments: [20]}");
+
+  private static final Map<String, FaultType<?>> BY_NAME = index(List.of(KILL, SIGNAL, CPU, CUSTOM));
+
+  private FaultTypes() {}
+
+  private static Map<String, FaultType<?>> index(List<FaultType<?>> types) {
+    var byName = new LinkedHashMap<String, FaultType<?>>();
+    var byRecord = new java.util.HashSet<Class<?>>();
+    for (var t : types) {
+      if (byName.put(t.name(), t) != null) throw new IllegalStateException("fault type '" + t.name() + "' is registered twice");
+      if (!byRecord.add(t.record())) throw new IllegalStateException("record " + t.record().getSimpleName() + " is registered twice");
+    }
+    return java.util.Collections.unmodifiableMap(byName);
   }
 
-  public static Optional<FaultParser> forType(String type) {
-    return Optional.ofNullable(BY_TYPE.get(type));
+  /** Every registered fault type, in registration order. */
+  public static List<FaultType<?>> all() {
+    return List.copyOf(BY_NAME.values());
+  }
+
+  /** The registered names (FDSL keys), sorted. */
+  public static SortedSet<String> names() {
+    return java.util.Collections.unmodifiableSortedSet(new TreeSet<>(BY_NAME.keySet()));
+  }
+
+  /** The fault type registered as {@code name}, if any. */
+  public static Optional<FaultType<?>> byName(String name) {
+    return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  /** The entry of {@code fault}'s type. Every {@link FaultSpec} has one (FaultTypesTest). */
+  public static FaultType<?> of(FaultSpec fault) {
+    return byName(fault.type()).orElseThrow(() -> new IllegalStateException("fault type '" + fault.type() + "' ("
+        + fault.getClass().getSimpleName() + ") is not registered in FaultTypes"));
+  }
+
+  /**
+   * The Jackson module that names every {@link FaultSpec} subtype by its registered name (the
+   * {@code type} property); {@code PlanJson}'s mapper has it.
+   */
+  public static Module jacksonModule() {
+    var module = new SimpleModule("reprise-fault-types");
+    module.registerSubtypes(BY_NAME.values().stream().map(t -> new NamedType(t.record(), t.name())).toArray(NamedType[]::new));
+    return module;
   }
 
   private static Optional<FaultSpec> kill(YamlReader yaml, Node value, String path, ParseContext ctx) {

@@ -1,5 +1,6 @@
-package dev.reprise.fdsl.parse;
+package dev.reprise.fdsl;
 
+import dev.reprise.fdsl.fault.FaultTypes;
 import dev.reprise.fdsl.model.Environment;
 import dev.reprise.fdsl.model.FaultSpec;
 import dev.reprise.fdsl.model.Moment;
@@ -7,6 +8,8 @@ import dev.reprise.fdsl.model.Scenario;
 import dev.reprise.fdsl.model.ServiceEvent;
 import dev.reprise.fdsl.model.ServiceEvents;
 import dev.reprise.fdsl.model.Target;
+import dev.reprise.fdsl.parse.ParseContext;
+import dev.reprise.fdsl.parse.YamlReader;
 import dev.reprise.fdsl.source.Problem;
 import dev.reprise.fdsl.source.Problems;
 import dev.reprise.fdsl.source.SourcePos;
@@ -383,14 +386,14 @@ public final class ScenarioParser {
       var types = e.values().stream().filter(x -> !x.key().equals("target")).toList();
       Optional<FaultSpec> fault = Optional.empty();
       if (types.isEmpty()) {
-        yaml.problem(entry.keyPos(), path + ": missing the fault type (one of: " + String.join(", ", FaultParsers.types()) + ")");
+        yaml.problem(entry.keyPos(), path + ": missing the fault type (one of: " + String.join(", ", FaultTypes.names()) + ")");
         ok = false;
       } else {
         for (var type : types) {
-          if (FaultParsers.forType(type.key()).isEmpty()) {
+          if (FaultTypes.byName(type.key()).isEmpty()) {
             yaml.problem(type.keyPos(), path + ": unknown fault type '" + type.key() + "'"
-                + Suggestions.closest(type.key(), FaultParsers.types()).map(s -> " (did you mean '" + s + "'?)")
-                    .orElse(" (expected one of: " + String.join(", ", FaultParsers.types()) + ")"));
+                + Suggestions.closest(type.key(), FaultTypes.names()).map(s -> " (did you mean '" + s + "'?)")
+                    .orElse(" (expected one of: " + String.join(", ", FaultTypes.names()) + ")"));
             ok = false;
           }
         }
@@ -398,11 +401,11 @@ public final class ScenarioParser {
           yaml.problem(types.get(1).keyPos(), path + ": one fault type per fault; found "
               + String.join(" and ", types.stream().map(YamlReader.Entry::key).toList()) + " (write two fault events)");
           ok = false;
-        } else if (ok || FaultParsers.forType(types.get(0).key()).isPresent()) {
+        } else if (ok || FaultTypes.byName(types.get(0).key()).isPresent()) {
           var type = types.get(0);
-          var parser = FaultParsers.forType(type.key());
-          if (parser.isPresent()) {
-            fault = parser.get().parse(yaml, type.value(), path + "." + type.key(), context);
+          var registered = FaultTypes.byName(type.key());
+          if (registered.isPresent()) {
+            fault = registered.get().parser().parse(yaml, type.value(), path + "." + type.key(), context);
             ok &= fault.isPresent();
           }
         }

@@ -1,0 +1,47 @@
+package dev.reprise.fdsl.fault;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reprise.fdsl.model.FaultSpec;
+import dev.reprise.fdsl.parse.FaultParser;
+import java.util.Objects;
+
+/**
+ * Everything that must agree about one fault type, in one place: the FDSL key (also its JSON
+ * {@code type} name), the record that holds its parameters, the parser that builds that record from
+ * YAML, and the JSON-Schema fragment editors check the YAML with. Its plot label is the record's
+ * {@link FaultSpec#label()} (declared by every record; the compiler enforces it). The injector that
+ * applies the type lives in the local controller, keyed by {@link #name()}.
+ *
+ * <p>Entries are constants of {@link FaultTypes}; {@code FaultTypesTest} fails when any part of any
+ * entry is missing or disagrees with another.
+ *
+ * @param name the FDSL key under {@code fault:} and the JSON {@code type} name; equals the record's {@link FaultSpec#type()}
+ * @param record the record class (a permitted subtype of {@link FaultSpec})
+ * @param parser reads the value under the key into the record
+ * @param schemaJson the JSON Schema (draft-07) of the value under the key, as JSON text
+ * @param example a valid value under the key, in YAML flow style (e.g. {@code "{duration: 30s, cores: 2}"}),
+ *     used by the tests to check the parser, the schema, the label and the JSON form together
+ */
+public record FaultType<F extends FaultSpec>(String name, Class<F> record, FaultParser parser, String schemaJson, String example) {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public FaultType {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(parser, "parser of " + name);
+    Objects.requireNonNull(schemaJson, "schema of " + name);
+    Objects.requireNonNull(example, "example of " + name);
+    if (!name.matches("[a-z][a-z0-9_]*")) throw new IllegalArgumentException("fault type name '" + name + "' is not a lower-case FDSL key");
+  }
+
+  /** The schema fragment, parsed. */
+  public JsonNode schema() {
+    try {
+      return JSON.readTree(schemaJson);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the JSON-Schema fragment of fault type '" + name + "' is not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.reprise.fdsl.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import dev.reprise.fdsl.ScenarioParser;
+import dev.reprise.fdsl.model.FaultSpec;
+import dev.reprise.fdsl.model.ServiceEvent;
+import dev.reprise.fdsl.parse.ParseContext;
+import dev.reprise.fdsl.plan.PlanJson;
+import dev.reprise.fdsl.schema.FdslSchema;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The registry is complete and every part of every fault type agrees: record, name, parser, JSON
+ * name, schema fragment and label. Fails when a fault record exists without an entry, or an entry
+ * lacks or contradicts one of its parts.
+ */
+class FaultTypesTest {
+
+  static String scenarioWith(FaultType<?> type) {
+    return "events:\n  - beginning: {web: 1}\n  - moment: {time: 1, services: {web: [{fault: {target: {amount: 1}, "
+        + type.name() + ": " + type.example() + "}}]}}\n  - end: 5\n";
+  }
+
+  /** The example of {@code type} read by the scenario parser (the one way FDSL reaches a parser). */
+  static FaultSpec parsedExample(FaultType<?> type) {
+    var result = ScenarioParser.parse(scenarioWith(type), ParseContext.textOnly());
+    assertThat(result.problems()).as("problems parsing the example of %s", type.name()).isEmpty();
+    var event = result.scenario().orElseThrow().moments().get(0).services().get(0).events().get(0);
+    return ((ServiceEvent.Fault) event).fault();
+  }
+
+  @Test
+  void everyFaultRecordHasExactlyOneEntryAndEveryEntryARecord() {
+    Set<Class<?>> records = new HashSet<>(Arrays.asList(FaultSpec.class.getPermittedSubclasses()));
+    Set<Class<?>> registered = FaultTypes.all().stream().map(FaultType::record).collect(Collectors.toSet());
+    assertThat(registered).as("records in FaultTypes vs records permitted by FaultSpec").isEqualTo(records);
+    assertThat(FaultTypes.all()).extracting(FaultType::name).doesNotHaveDuplicates();
+    assertThat(FaultTypes.names()).containsExactly("cpu", "custom", "kill", "signal");
+  }
+
+  @Test
+  void everyEntrysParserBuildsItsRecordWithItsNameAndALabel() {
+    for (var type : FaultTypes.all()) {
+      var fault = parsedExample(type);
+      assertThat(fault).as("parser of %s", type.name()).isInstanceOf(type.record());
+      assertThat(fault.type()).as("type() of %s", type.record().getSimpleName()).isEqualTo(type.name());
+      assertThat(FaultTypes.of(fault)).isSameAs(type);
+      assertThat(fault.label()).as("plot label of %s", type.name()).isNotBlank().startsWith(type.name());
+    }
+  }
+
+  @Test
+  void theParserKnowsExactlyTheRegisteredTypes() {
+    var result = ScenarioParser.parse("events:\n  - beginning: {web: 1}\n  - moment: {time: 1, services: {web: [{fault: {target: {amount: 1}, reboot: }}]}}\n  - end: 5\n",
+        ParseContext.textOnly());
+    assertThat(result.problems()).extracting(p -> p.message())
+        .containsExactly("events[1].moment.services.web[0].fault: unknown fault type 'reboot' (expected one of: "
+            + String.join(", ", FaultTypes.names()) + ")");
+  }
+
+  @Test
+  void everyEntryIsNamedInJsonByItsNameNeverByClassName() throws Exception {
+    for (var type : FaultTypes.all()) {
+      var fault = parsedExample(type);
+      String json = PlanJson.mapper().writeValueAsString(fault);
+      assertThat(json).as("JSON of %s", type.name()).startsWith("{\"type\":\"" + type.name() + "\"").doesNotContain("dev.reprise");
+      assertThat(PlanJson.mapper().readValue(json, FaultSpec.class)).isEqualTo(fault);
+    }
+    assertThatThrownBy(() -> PlanJson.mapper().readValue("{\"type\":\"dev.reprise.fdsl.model.KillFault\"}", FaultSpec.class))
+        .hasMessageContaining("dev.reprise.fdsl.model.KillFault");
+  }
+
+  @Test
+  void theSchemasFaultSectionIsExactlyTheRegistrysFragments() throws Exception {
+    JsonNode fault = new ObjectMapper().readTree(FdslSchema.text()).path("definitions").path("fault").path("properties");
+    var inSchema = new TreeSet<String>();
+    fault.fieldNames().forEachRemaining(inSchema::add);
+    inSchema.removeAll(List.of("target"));
+    assertThat(inSchema).as("fault types in " + FdslSchema.RESOURCE).isEqualTo(FaultTypes.names());
+    for (var type : FaultTypes.all()) {
+      assertThat(fault.get(type.name()))
+          .as("definitions.fault.properties.%s in %s must be the schema of FaultTypes.%s:%n%s", type.name(), FdslSchema.RESOURCE,
+              type.name().toUpperCase(java.util.Locale.ROOT), type.schema().toPrettyString())
+          .isEqualTo(type.schema());
+    }
+  }
+
+  @Test
+  void everyEntrysExampleIsValidForTheSchema() {
+    var schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(FdslSchema.text());
+    for (var type : FaultTypes.all()) {
+      Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(scenarioWith(type));
+      assertThat(schema.validate(new ObjectMapper().valueToTree(doc))).extracting(ValidationMessage::getMessage)
+          .as("schema problems with the example of %s", type.name()).isEmpty();
+    }
+  }
+}
