@@ -1,22 +1,16 @@
 package dev.reprise.agent;
 
 import dev.reprise.agent.collect.ContainerDirectory;
-import dev.reprise.agent.inject.CpuInjector;
-import dev.reprise.agent.inject.CustomInjector;
+import dev.reprise.agent.inject.FaultApplication;
 import dev.reprise.agent.inject.InjectionContext;
 import dev.reprise.agent.inject.Injector;
-import dev.reprise.agent.inject.KillInjector;
+import dev.reprise.agent.inject.Injectors;
 import dev.reprise.agent.inject.Outcome;
-import dev.reprise.agent.inject.SignalInjector;
 import dev.reprise.agent.inject.Target;
 import dev.reprise.agent.runtime.RunContainer;
 import dev.reprise.agent.runtime.RuntimeFailure;
 import dev.reprise.agent.runtime.RuntimeTimeout;
 import dev.reprise.agent.time.Clock;
-import dev.reprise.fdsl.model.CpuFault;
-import dev.reprise.fdsl.model.CustomFault;
-import dev.reprise.fdsl.model.KillFault;
-import dev.reprise.fdsl.model.SignalFault;
 import dev.reprise.fdsl.plan.FaultAction;
 import dev.reprise.fdsl.plan.PlannedAction;
 import dev.reprise.fdsl.plan.StartAction;
@@ -47,10 +41,6 @@ final class ActionRunner {
   private final boolean manager;
   private final String nodeId;
   private final Clock clock;
-  private final KillInjector kill = new KillInjector();
-  private final SignalInjector signal = new SignalInjector();
-  private final CpuInjector cpu = new CpuInjector();
-  private final CustomInjector custom = new CustomInjector();
 
   ActionRunner(InjectionContext ctx, ContainerDirectory directory, Map<String, String> services, boolean manager,
       String nodeId, Clock clock) {
@@ -138,14 +128,9 @@ final class ActionRunner {
     return new Report(action, service, planned, actual, handledIds, containers, nodes, Outcome.combine(outcomes), exitCode, output);
   }
 
+  /** Applies {@code action}'s fault to one local target with its type's injector (looked up by the fault type's name). */
   private Injector.TargetResult apply(FaultAction action, Instant planned, Target t) throws InterruptedException {
-    var f = action.fault();
-    int seq = action.seq();
-    if (f instanceof KillFault k) return kill.apply(ctx, seq, planned, t, k);
-    if (f instanceof SignalFault s) return signal.apply(ctx, seq, planned, t, s);
-    if (f instanceof CpuFault c) return cpu.apply(ctx, seq, planned, t, c);
-    if (f instanceof CustomFault c) return custom.apply(ctx, seq, planned, t, c);
-    throw new IllegalArgumentException("no injector for fault type " + f.type());
+    return Injectors.apply(ctx, FaultApplication.of(action, planned, t));
   }
 
   private record Resolution(RunContainer container, String problem) {}

@@ -17,12 +17,12 @@ import dev.reprise.agent.time.ClockOffset;
 import dev.reprise.agent.time.ClockSync;
 import dev.reprise.agent.time.DisciplinedClock;
 import dev.reprise.agent.time.Scheduler;
+import dev.reprise.fdsl.model.FaultSpec;
+import dev.reprise.fdsl.plan.ContainerAction;
 import dev.reprise.fdsl.plan.FaultAction;
 import dev.reprise.fdsl.plan.MarkAction;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.plan.PlannedAction;
-import dev.reprise.fdsl.plan.StartAction;
-import dev.reprise.fdsl.plan.StopAction;
 import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.fdsl.record.TimelineRecord;
@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -413,11 +414,10 @@ public final class Agent {
   private static String checkPlan(Plan p, MasterMessage.Arm a) {
     var missing = new HashSet<String>();
     for (var action : p.actions()) {
-      String service = null;
-      if (action instanceof StartAction s) service = s.service();
-      else if (action instanceof StopAction s) service = s.service();
-      else if (action instanceof FaultAction f) service = f.service();
-      if (service != null && !a.services().containsKey(service)) missing.add(service);
+      if (!(action instanceof ContainerAction c)) continue;
+      for (var service : c.services()) {
+        if (!a.services().containsKey(service)) missing.add(service);
+      }
     }
     return missing.isEmpty() ? null : "services has no swarm service for " + String.join(", ", new java.util.TreeSet<>(missing));
   }
@@ -478,23 +478,18 @@ public final class Agent {
   }
 
   private static String serviceOf(PlannedAction a) {
-    if (a instanceof StartAction s) return s.service();
-    if (a instanceof StopAction s) return s.service();
-    if (a instanceof FaultAction f) return f.service();
-    return null;
+    return a instanceof ContainerAction c ? c.service() : null;
   }
 
   private static List<Integer> idsOf(PlannedAction a) {
-    if (a instanceof StartAction s) return s.ids();
-    if (a instanceof StopAction s) return s.ids();
-    if (a instanceof FaultAction f) return f.ids();
-    return null;
+    return a instanceof ContainerAction c ? c.ids() : null;
   }
 
   private void onDone(ActionRunner.Report r) {
     var a = r.action();
-    String fault = a instanceof FaultAction f ? f.fault().type() : null;
-    String label = a instanceof FaultAction f ? f.fault().label() : null;
+    Optional<FaultSpec> injected = a instanceof ContainerAction c ? c.injectedFault() : Optional.empty();
+    String fault = injected.map(FaultSpec::type).orElse(null);
+    String label = injected.map(FaultSpec::label).orElse(null);
     records.timeline(new TimelineRecord(TimelineRecord.KIND_ACTION, a.seq(), a.action(), fault, label, r.service(), r.ids(),
         r.containers(), r.nodes(), r.planned(), r.actual(), engine.host(), r.outcome().status(), r.outcome().error(), null, r.exitCode(),
         r.output()));

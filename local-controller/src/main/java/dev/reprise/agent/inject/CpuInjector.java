@@ -2,7 +2,6 @@ package dev.reprise.agent.inject;
 
 import dev.reprise.agent.runtime.RuntimeFailure;
 import dev.reprise.fdsl.model.CpuFault;
-import java.time.Instant;
 import java.util.ArrayList;
 
 /**
@@ -14,8 +13,10 @@ import java.util.ArrayList;
  */
 public final class CpuInjector implements Injector<CpuFault> {
   @Override
-  public TargetResult apply(InjectionContext ctx, int seq, Instant planned, Target target, CpuFault fault) {
-    var c = target.container();
+  public TargetResult apply(InjectionContext ctx, FaultApplication<CpuFault> application) {
+    int seq = application.seq();
+    var fault = application.fault();
+    var c = application.target().container();
     if (!c.running() || c.pid() <= 0) throw new RuntimeFailure(c.describe() + " is not running");
     var marker = ctx.burnerMarker() + "/" + seq + "/" + c.id().substring(0, Math.min(12, c.id().length()));
     var pids = new ArrayList<Long>();
@@ -31,9 +32,9 @@ public final class CpuInjector implements Injector<CpuFault> {
       }
       host.findMarked(marker).forEach(host::kill);
     };
-    var end = planned.plusMillis(fault.durationMillis());
+    var end = application.planned().plusMillis(fault.durationMillis());
     if (end.isAfter(ctx.runEnd())) end = ctx.runEnd();
-    ctx.journal().register(new FaultJournal.Key(seq, fault.type(), fault.label(), target.service(), target.id(), c.id()), burners, end);
+    ctx.journal().register(application.journalKey(), burners, end);
     try {
       for (int i = 0; i < fault.cores(); i++) {
         long pid = host.startBurner(c.pid(), marker);

@@ -6,7 +6,6 @@ import dev.reprise.agent.runtime.RuntimeTimeout;
 import dev.reprise.fdsl.model.CustomFault;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -20,8 +19,8 @@ public final class CustomInjector implements Injector<CustomFault> {
   static final int OUTPUT_TAIL = 4000;
 
   @Override
-  public TargetResult apply(InjectionContext ctx, int seq, Instant planned, Target target, CustomFault fault)
-      throws InterruptedException {
+  public TargetResult apply(InjectionContext ctx, FaultApplication<CustomFault> application) throws InterruptedException {
+    var fault = application.fault();
     if (ctx.faultsDir() == null) {
       throw new RuntimeFailure("no faults folder was shipped to this host (faults_dir is null), cannot run " + fault.faultFileName());
     }
@@ -29,13 +28,13 @@ public final class CustomInjector implements Injector<CustomFault> {
     if (!Files.isRegularFile(script)) {
       throw new RuntimeFailure("fault script " + script + " does not exist on this host");
     }
-    var c = target.container();
+    var c = application.target().container();
     var rt = ctx.runtime();
     rt.copyFile(c.id(), script, fault.faultFileFolder(), fault.faultFileName());
     var exec = rt.exec(c.id(), fault.commandLine());
     var killed = new AtomicBoolean();
     long pid = exec.hostPid();
-    var key = new FaultJournal.Key(seq, fault.type(), fault.label(), target.service(), target.id(), c.id());
+    var key = application.journalKey();
     ctx.journal().register(key, () -> {
       if (!killed.compareAndSet(false, true)) return;
       long p = pid != 0 ? pid : exec.hostPid();

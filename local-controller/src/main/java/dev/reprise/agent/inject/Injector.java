@@ -1,23 +1,20 @@
 package dev.reprise.agent.inject;
 
 import dev.reprise.fdsl.model.FaultSpec;
-import java.time.Instant;
 
 /**
- * Applies one fault type to one container. Called on an injector pool thread, one call per target.
- * A lasting effect is registered with {@link InjectionContext#journal()} before the call returns or
- * blocks, so it is healed whatever happens next.
+ * Applies one fault type to one container. Called on an injector pool thread, one call per local
+ * target container of the action (through {@link Injectors#apply}). A lasting effect is registered
+ * with {@link InjectionContext#journal()} before the call returns or blocks, so it is healed whatever
+ * happens next.
  *
  * <p>Exceptions: {@link dev.reprise.agent.runtime.RuntimeFailure} means it did not take effect
  * ({@code failed}), {@link dev.reprise.agent.runtime.RuntimeTimeout} that it may have
  * ({@code unknown}).
  */
 public interface Injector<F extends FaultSpec> {
-  /**
-   * @param seq the planned action's seq (the journal key)
-   * @param planned the action's planned instant (durations count from it, so they follow the plan)
-   */
-  TargetResult apply(InjectionContext ctx, int seq, Instant planned, Target target, F fault) throws InterruptedException;
+  /** Applies {@code application.fault()} to {@code application.target()}. */
+  TargetResult apply(InjectionContext ctx, FaultApplication<F> application) throws InterruptedException;
 
   /**
    * What one target's injection produced.

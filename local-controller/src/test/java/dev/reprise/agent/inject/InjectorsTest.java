@@ -9,6 +9,7 @@ import dev.reprise.agent.testing.FakeHostOps;
 import dev.reprise.agent.testing.ManualClock;
 import dev.reprise.fdsl.model.CpuFault;
 import dev.reprise.fdsl.model.CustomFault;
+import dev.reprise.fdsl.model.FaultSpec;
 import dev.reprise.fdsl.model.KillFault;
 import dev.reprise.fdsl.model.SignalFault;
 import java.nio.file.Files;
@@ -25,6 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 class InjectorsTest {
   static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+  static <F extends FaultSpec> FaultApplication<F> app(int seq, Instant planned, Target target, F fault) {
+    return new FaultApplication<>(seq, planned, fault, target, null);
+  }
+
   @TempDir Path faults;
   ManualClock clock;
   FakeContainerRuntime runtime;
@@ -50,7 +56,7 @@ class InjectorsTest {
 
   @Test
   void killSendsSigkillAndLeavesNothingToHeal() {
-    new KillInjector().apply(ctx, 0, T0, target(1), new KillFault());
+    new KillInjector().apply(ctx, app(0, T0, target(1), new KillFault()));
     assertThat(runtime.calls("kill")).containsExactly("kill s_web.1 SIGKILL");
     assertThat(runtime.get("s_web", 1).running()).isFalse();
     assertThat(journal.active()).isEmpty();
@@ -58,7 +64,7 @@ class InjectorsTest {
 
   @Test
   void signalSendsTheNamedSignal() {
-    new SignalInjector().apply(ctx, 0, T0, target(2), new SignalFault("SIGUSR1", false));
+    new SignalInjector().apply(ctx, app(0, T0, target(2), new SignalFault("SIGUSR1", false)));
     assertThat(runtime.calls("kill")).containsExactly("kill s_web.2 SIGUSR1");
     assertThat(runtime.get("s_web", 2).running()).isTrue();
   }
@@ -67,14 +73,14 @@ class InjectorsTest {
   void killOfADeadContainerFails() {
     var dead = target(1);
     runtime.kill(dead.container().id(), "SIGKILL");
-    assertThatThrownBy(() -> new KillInjector().apply(ctx, 0, T0, dead, new KillFault()))
+    assertThatThrownBy(() -> new KillInjector().apply(ctx, app(0, T0, dead, new KillFault())))
         .isInstanceOf(RuntimeFailure.class).hasMessageContaining("not running");
   }
 
   @Test
   void cpuStartsOneMarkedBurnerPerCoreAndKillsThemAtPlannedPlusDuration() {
     var t = target(1);
-    new CpuInjector().apply(ctx, 3, T0, t, new CpuFault(30_000, 2));
+    new CpuInjector().apply(ctx, app(3, T0, t, new CpuFault(30_000, 2)));
     long pid = t.container().pid();
     assertThat(host.calls()).containsExactly(
         "burn " + pid + " reprise-burner/run1/node-1/3/s_web.1 -> 5000",
@@ -97,17 +103,17 @@ class InjectorsTest {
 
   @Test
   void cpuBurnersNeverOutliveTheRun() {
-    new CpuInjector().apply(ctx, 1, T0.plusSeconds(50), target(1), new CpuFault(600_000, 1));
+    new CpuInjector().apply(ctx, app(1, T0.plusSeconds(50), target(1), new CpuFault(600_000, 1)));
     clock.advance(Duration.ofSeconds(60));
     assertThat(host.liveBurners()).isEmpty();
   }
 
   @Test
   void healAllEndsBurnersAndALateRegistrationIsHealedAtOnce() {
-    new CpuInjector().apply(ctx, 1, T0, target(1), new CpuFault(30_000, 1));
+    new CpuInjector().apply(ctx, app(1, T0, target(1), new CpuFault(30_000, 1)));
     assertThat(journal.healAll()).isEqualTo(1);
     assertThat(host.liveBurners()).isEmpty();
-    new CpuInjector().apply(ctx, 2, T0, target(2), new CpuFault(30_000, 1));
+    new CpuInjector().apply(ctx, app(2, T0, target(2), new CpuFault(30_000, 1)));
     assertThat(host.liveBurners()).isEmpty();
     assertThat(heals).extracting(FaultJournal.Healed::seq).containsExactly(1, 2);
   }
@@ -118,7 +124,7 @@ class InjectorsTest {
     var fault = new CustomFault(false, "break.sh", null, List.of("now"), null, List.of("-e"));
     var result = CompletableFuture.supplyAsync(() -> {
       try {
-        return new CustomInjector().apply(ctx, 4, T0, target(1), fault);
+        return new CustomInjector().apply(ctx, app(4, T0, target(1), fault));
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
@@ -142,7 +148,7 @@ class InjectorsTest {
     var fault = new CustomFault(false, "hang.sh", "/opt/f", List.of(), "/bin/bash", List.of());
     var result = CompletableFuture.supplyAsync(() -> {
       try {
-        return new CustomInjector().apply(ctx, 5, T0, target(2), fault);
+        return new CustomInjector().apply(ctx, app(5, T0, target(2), fault));
       } catch (InterruptedException e) {
         throw new IllegalStateException(e);
       }
@@ -161,7 +167,7 @@ class InjectorsTest {
   @Test
   void customWithoutItsScriptFailsWithTheMissingPath() {
     var fault = new CustomFault(false, "missing.sh", null, null, null, null);
-    assertThatThrownBy(() -> new CustomInjector().apply(ctx, 0, T0, target(1), fault))
+    assertThatThrownBy(() -> new CustomInjector().apply(ctx, app(0, T0, target(1), fault)))
         .isInstanceOf(RuntimeFailure.class).hasMessageContaining(faults.resolve("missing.sh").toString());
   }
 
