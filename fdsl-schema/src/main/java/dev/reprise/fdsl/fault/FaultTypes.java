@@ -12,6 +12,8 @@ import dev.reprise.fdsl.model.Signals;
 import dev.reprise.fdsl.parse.ParseContext;
 import dev.reprise.fdsl.parse.YamlReader;
 import dev.reprise.fdsl.text.Suggestions;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,12 +89,12 @@ public final class FaultTypes {
 
   private static Map<String, FaultType<?>> index(List<FaultType<?>> types) {
     var byName = new LinkedHashMap<String, FaultType<?>>();
-    var byRecord = new java.util.HashSet<Class<?>>();
+    var byRecord = new HashSet<Class<?>>();
     for (var t : types) {
       if (byName.put(t.name(), t) != null) throw new IllegalStateException("fault type '" + t.name() + "' is registered twice");
       if (!byRecord.add(t.record())) throw new IllegalStateException("record " + t.record().getSimpleName() + " is registered twice");
     }
-    return java.util.Collections.unmodifiableMap(byName);
+    return Collections.unmodifiableMap(byName);
   }
 
   /** Every registered fault type, in registration order. */
@@ -102,7 +104,7 @@ public final class FaultTypes {
 
   /** The registered names (FDSL keys), sorted. */
   public static SortedSet<String> names() {
-    return java.util.Collections.unmodifiableSortedSet(new TreeSet<>(BY_NAME.keySet()));
+    return Collections.unmodifiableSortedSet(new TreeSet<>(BY_NAME.keySet()));
   }
 
   /** The fault type registered as {@code name}, if any. */
