@@ -5,7 +5,7 @@ import dev.reprise.fdsl.LoadedScenario;
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.plan.Plan;
-import dev.reprise.master.agentlink.EmbeddedAgent;
+import dev.reprise.master.agentlink.ChildProcessAgent;
 import dev.reprise.master.cluster.ClusterException;
 import dev.reprise.master.cluster.DockerCliImages;
 import dev.reprise.master.deploy.ComposeException;
@@ -14,7 +14,7 @@ import dev.reprise.master.deploy.StackSpec;
 import dev.reprise.master.hosts.HostsFile;
 import dev.reprise.master.hosts.HostsFileException;
 import dev.reprise.master.hosts.HostsFileParser;
-import dev.reprise.master.remote.FleetAgents;
+import dev.reprise.master.remote.SshRunAgents;
 import dev.reprise.master.remote.MultiHostSetup;
 import dev.reprise.master.ssh.JschConnector;
 import dev.reprise.master.deploy.IpvsProbe;
@@ -24,6 +24,7 @@ import dev.reprise.master.run.RunCoordinator;
 import dev.reprise.master.run.RunFolders;
 import dev.reprise.master.run.RunRequest;
 import dev.reprise.master.run.RunSettings;
+import dev.reprise.master.run.time.SystemTicker;
 import dev.reprise.master.run.time.SystemTime;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -37,14 +38,16 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code master run SCENARIO}: runs a scenario on the local Docker engine (a single-node swarm,
- * initialised when swarm mode is inactive) with the agent embedded in this JVM, and prints the run
+ * initialised when swarm mode is inactive) with the agent as a child process of this JVM
+ * ({@link ChildProcessAgent}: when the master dies, even by SIGKILL, the agent sees EOF and heals),
+ * and prints the run
  * folder's path as the last line of stdout. Exit codes: 0 ok, 1 the run failed or was aborted, 2
  * invalid scenario, compose or hosts file (nothing deployed), 3 no Docker engine, or a host
  * unreachable, without Docker or with a refused host key.
  *
  * <p>With {@code --hosts FILE}: the run spans the hosts of that file ({@link MultiHostSetup}: swarm,
  * agent jar, fault scripts and images brought up over SSH; the stack deployed through the first
- * host's engine), with one agent per host over SSH ({@link FleetAgents}); at the end every host's
+ * host's engine), with one agent per host over SSH ({@link SshRunAgents}); at the end every host's
  * records are pulled and merged into the run folder.
  *
  * <p>Ctrl-C (SIGINT) or SIGTERM: a shutdown hook asks the run to abort, waits until the agent has
@@ -138,9 +141,9 @@ public final class RunCommand implements Callable<Integer> {
     var abort = new AbortSignal();
     try (var cluster = DockerSwarmCluster.connect()) {
       var coordinator = new RunCoordinator(cluster,
-          runId -> EmbeddedAgent.start(EmbeddedAgent.localAgent(), runId, Duration.ofSeconds(30)),
+          runId -> ChildProcessAgent.start(runId, settings.abortWait()),
           dir -> new Exporter().export(dir),
-          SystemTime.INSTANCE, IpvsProbe.local(), System.getenv(), stdout, stderr, System.console() != null,
+          SystemTime.INSTANCE, SystemTicker.INSTANCE, IpvsProbe.local(), System.getenv(), stdout, stderr, System.console() != null,
           settings, abort);
       return coordinate(coordinator, request, settings, abort);
     } catch (java.io.IOException e) {
@@ -196,8 +199,8 @@ public final class RunCommand implements Callable<Integer> {
     var settings = RunSettings.MULTI_HOST_DEFAULTS;
     var abort = new AbortSignal();
     try (setup) {
-      var coordinator = new RunCoordinator(setup.manager(), new FleetAgents(setup.hosts(), Duration.ofSeconds(20)),
-          dir -> new Exporter().export(dir), SystemTime.INSTANCE, setup.ipvs(), System.getenv(), stdout, stderr,
+      var coordinator = new RunCoordinator(setup.manager(), new SshRunAgents(setup.hosts(), settings.abortWait()),
+          dir -> new Exporter().export(dir), SystemTime.INSTANCE, SystemTicker.INSTANCE, setup.ipvs(), System.getenv(), stdout, stderr,
           System.console() != null, settings, abort);
       return coordinate(coordinator, request, settings, abort);
     }

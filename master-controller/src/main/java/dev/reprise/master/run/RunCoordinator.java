@@ -8,7 +8,6 @@ import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.agentlink.AgentConnection.Incoming;
 import dev.reprise.master.deploy.ClusterException;
 import dev.reprise.master.deploy.ComposeException;
 import dev.reprise.master.deploy.ComposeTranslator;
@@ -18,6 +17,7 @@ import dev.reprise.master.deploy.IpvsProbe;
 import dev.reprise.master.deploy.StackDeployer;
 import dev.reprise.master.deploy.StackSpec;
 import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.run.time.Ticker;
 import dev.reprise.master.run.time.Time;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,19 +30,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Predicate;
 
 /**
- * Runs one scenario on a swarm with the run's agents ({@link RunAgents}: the embedded one on the
- * local engine, or one per host over SSH with {@code cluster} reaching the manager's engine):
+ * Runs one scenario on a swarm with the run's agents ({@link RunAgents}: one on the
+ * local engine, a child process of the master, or one per host over SSH with {@code cluster} reaching the manager's engine):
  * translate the compose file, make sure a swarm exists, create the run folder and {@code run.json},
  * deploy, wait for the initial containers, hello → arm (one T0 for all) → heartbeats and progress →
  * {@code ended} from every agent, collect the hosts' records (multi-host only), rewrite
@@ -64,7 +58,7 @@ public final class RunCoordinator {
     STOPPING_AGENT, COLLECTING_RECORDS, REMOVING_STACK, EXPORTING, DONE
   }
 
-  /** Starts an agent for a run; the embedded default runs it in-process. */
+  /** Starts the one agent of a run on the local engine (a child process of the master; a fake in tests). */
   @FunctionalInterface
   public interface AgentLauncher {
     AgentConnection start(String runId) throws IOException;
@@ -89,6 +83,7 @@ public final class RunCoordinator {
   private final RunAgents agents;
   private final RunExporter exporter;
   private final Time time;
+  private final Ticker ticker;
   private final IpvsProbe ipvs;
   private final Map<String, String> environment;
   private final PrintStream out;
@@ -99,24 +94,26 @@ public final class RunCoordinator {
   private final List<State> history = new ArrayList<>();
   private State state = State.NEW;
 
-  /** The embedded default: one agent, started by {@code agents}, writing into the run folder. */
-  public RunCoordinator(SwarmCluster cluster, AgentLauncher agents, RunExporter exporter, Time time, IpvsProbe ipvs,
-      Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
+  /** The local engine: one agent, started by {@code agents}, writing into the run folder. */
+  public RunCoordinator(SwarmCluster cluster, AgentLauncher agents, RunExporter exporter, Time time, Ticker ticker,
+      IpvsProbe ipvs, Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
       AbortSignal abort) {
-    this(cluster, RunAgents.embedded(agents), exporter, time, ipvs, environment, out, err, tty, settings, abort);
+    this(cluster, RunAgents.local(agents), exporter, time, ticker, ipvs, environment, out, err, tty, settings, abort);
   }
 
   /**
    * Any agents: {@code cluster} is the swarm manager's engine (possibly reached through an SSH
-   * forward), {@code agents} the run's agents (a fleet over SSH in a multi-host run).
+   * forward), {@code agents} the run's agents (one per host over SSH in a multi-host run),
+   * {@code ticker} the thread the agents' heartbeats go out on.
    */
-  public RunCoordinator(SwarmCluster cluster, RunAgents agents, RunExporter exporter, Time time, IpvsProbe ipvs,
-      Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
+  public RunCoordinator(SwarmCluster cluster, RunAgents agents, RunExporter exporter, Time time, Ticker ticker,
+      IpvsProbe ipvs, Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
       AbortSignal abort) {
     this.cluster = cluster;
     this.agents = agents;
     this.exporter = exporter;
     this.time = time;
+    this.ticker = ticker;
     this.ipvs = ipvs;
     this.environment = Map.copyOf(environment);
     this.out = out;
@@ -212,7 +209,7 @@ public final class RunCoordinator {
     Instant t0 = null;
     List<RunManifest.HostInfo> hosts = List.of();
     boolean armed = false;
-    AgentSession session = null;
+    Conversation session = null;
     try {
       enter(State.DEPLOYING);
       deployer.deploy(stack);
@@ -221,7 +218,7 @@ public final class RunCoordinator {
       if (abort.aborted()) throw new InterruptedException(abort.reason());
 
       enter(State.CONNECTING_AGENT);
-      session = new AgentSession(req, runId, runDir, stack, engine);
+      session = new Conversation(req, runId, runDir, stack, engine);
       try {
         session.converse(manifest);
       } finally {
@@ -245,7 +242,7 @@ public final class RunCoordinator {
       outcome = RunManifest.FAILED;
       reason = e.getMessage();
     } catch (IOException e) {
-      String what = agents.remote() ? "cannot start the agents: " : "cannot start the embedded agent: ";
+      String what = agents.remote() ? "cannot start the agents: " : "cannot start the agent: ";
       err.println("error: " + what + e.getMessage());
       outcome = RunManifest.FAILED;
       reason = what + e.getMessage();
@@ -331,32 +328,28 @@ public final class RunCoordinator {
   }
 
   /**
-   * The conversation with the run's agents, from hello to ended: one agent in the embedded default,
-   * one per host in a multi-host run. All of them are polled from this (the coordinator's) thread.
-   * A host whose agent's stream closes mid-run is lost: the others go on, the run fails, and the
-   * reason names the lost hosts. A refusal, an error, silence or the end deadline abort all of them.
+   * The coordinator's side of the conversation with the run's agents ({@link AgentSession}): hello,
+   * arm (one T0 for all), then the run loop on this thread — progress, the silence and end
+   * watchdogs, aborts — until every agent ended or was lost. A host whose agent's stream closes
+   * mid-run is lost: the others go on, the run fails, and the reason names the lost hosts. A
+   * refusal, an error, silence or the end deadline abort all of them.
    */
-  private final class AgentSession {
+  private final class Conversation {
     final RunRequest req;
     final String runId;
     final Path runDir;
     final StackSpec stack;
     final SwarmCluster.Engine engine;
     final ProgressView view;
-    final Map<String, AgentConnection> links = new LinkedHashMap<>();
-    final Map<String, Long> lastHeard = new HashMap<>();
-    final Set<String> sendFailed = new HashSet<>();
-    final Map<String, AgentMessage.Ended> ended = new LinkedHashMap<>();
-    final Map<String, String> lost = new LinkedHashMap<>();
+    AgentSession session;
     Instant t0;
     List<RunManifest.HostInfo> hosts = List.of();
     boolean started;
     boolean armed;
     String outcome = RunManifest.FAILED;
     String reason;
-    long nextHeartbeat;
 
-    AgentSession(RunRequest req, String runId, Path runDir, StackSpec stack, SwarmCluster.Engine engine) {
+    Conversation(RunRequest req, String runId, Path runDir, StackSpec stack, SwarmCluster.Engine engine) {
       this.req = req;
       this.runId = runId;
       this.runDir = runDir;
@@ -365,69 +358,27 @@ public final class RunCoordinator {
       this.view = new ProgressView(err, tty, req.plan());
     }
 
-    private boolean single() {
-      return links.size() == 1;
-    }
-
-    /** "the agent" alone, "the agent on HOST" in a multi-host run: the single-host wording stays as it was. */
-    private String who(String host) {
-      return single() ? "the agent" : "the agent on " + host;
-    }
-
-    private String whoAll(Collection<String> hosts) {
-      return single() ? "the agent" : "the agents on " + String.join(", ", hosts);
-    }
-
-    private List<String> live() {
-      var l = new ArrayList<String>();
-      for (String h : links.keySet()) if (!ended.containsKey(h) && !lost.containsKey(h)) l.add(h);
-      return l;
-    }
-
     void converse(Manifest manifest) throws IOException, InterruptedException {
-      links.putAll(agents.start(runId, engine));
+      session = AgentSession.open(agents.start(runId, engine), time, ticker, settings.heartbeat()).cancelWhen(abort::reason);
       started = true;
-      long now = time.nanoTime();
-      links.keySet().forEach(h -> lastHeard.put(h, now));
-      nextHeartbeat = now;
-      for (String h : links.keySet()) send(h, new MasterMessage.Hello(AgentMessage.PROTOCOL, runId, h));
-      var hellos = new LinkedHashMap<String, AgentMessage.Hello>();
-      long helloDeadline = time.nanoTime() + settings.helloTimeout().toNanos();
-      for (String h : links.keySet()) {
-        var hello = (AgentMessage.Hello) await(h, m -> m instanceof AgentMessage.Hello, helloDeadline, "hello");
-        if (hello == null) return;
-        if (hello.protocol() != null && hello.protocol() != AgentMessage.PROTOCOL) {
-          fail(who(h) + " speaks protocol " + hello.protocol() + ", this master " + AgentMessage.PROTOCOL);
-          return;
-        }
-        hellos.put(h, hello);
-      }
-
-      enter(State.ARMING);
-      t0 = time.now().plus(settings.armLead());
-      JsonNode planJson = PlanJson.mapper().readTree(PlanJson.write(req.plan()));
-      boolean manager = true;
-      for (String h : links.keySet()) {
-        send(h, new MasterMessage.Arm(runId, planJson, t0, stack.name(), stack.serviceNames(), manager,
+      Map<String, AgentMessage.Hello> hellos;
+      Map<String, AgentMessage.Armed> acks;
+      try {
+        hellos = session.hello(runId, settings.helloTimeout(), this::other);
+        enter(State.ARMING);
+        t0 = time.now().plus(settings.armLead());
+        JsonNode planJson = PlanJson.mapper().readTree(PlanJson.write(req.plan()));
+        acks = session.arm((h, manager) -> new MasterMessage.Arm(runId, planJson, t0, stack.name(), stack.serviceNames(), manager,
             agents.recordsDir(h, runId, runDir), agents.faultsDir(h, req.faultsDir()), req.ntpServer(),
-            settings.statsIntervalMs(), settings.stopGraceMs(), req.ntpResyncMillis()));
-        manager = false;
-      }
-      var acks = new LinkedHashMap<String, AgentMessage.Armed>();
-      long armDeadline = time.nanoTime() + settings.helloTimeout().toNanos();
-      for (String h : links.keySet()) {
-        var ack = (AgentMessage.Armed) await(h, m -> m instanceof AgentMessage.Armed, armDeadline, "armed");
-        if (ack == null) {
-          // the others may have armed already: they must not fire (closing would stop them too, this says why)
-          if (!single()) for (String other : links.keySet()) if (!other.equals(h)) send(other, new MasterMessage.Abort(reason));
-          return;
-        }
-        acks.put(h, ack);
+            settings.statsIntervalMs(), settings.stopGraceMs(), req.ntpResyncMillis()), settings.helloTimeout(), this::other);
+      } catch (AgentSession.Failed e) {
+        fail(e.getMessage());
+        return;
       }
       acks.forEach((h, ack) -> view.armed(h, ack.alive()));
       armed = true;
       var infos = new ArrayList<RunManifest.HostInfo>();
-      for (String h : links.keySet()) {
+      for (String h : session.hosts()) {
         var hello = hellos.get(h);
         var ack = acks.get(h);
         boolean local = !agents.remote();
@@ -440,7 +391,7 @@ public final class RunCoordinator {
       }
       hosts = List.copyOf(infos);
       manifest.write(runDir, t0, hosts, RunManifest.RUNNING, null, null);
-      err.println("run " + runId + ": armed" + (single() ? "" : " " + links.size() + " agents") + ", T0 = "
+      err.println("run " + runId + ": armed" + (session.single() ? "" : " " + session.hosts().size() + " agents") + ", T0 = "
           + RecordJson.format(t0) + ", end after " + req.plan().endMillis() / 1000.0 + " s");
 
       enter(State.RUNNING);
@@ -453,78 +404,66 @@ public final class RunCoordinator {
       Long abortDeadline = null;
       boolean userAbort = false;
       String failure = null;
+      long nextTick = time.nanoTime();
       try {
         while (true) {
           long now = time.nanoTime();
           if (abortDeadline == null && abort.aborted()) {
             userAbort = true;
-            view.message("run " + runId + ": aborting (" + abort.reason() + "): " + whoAll(live()) + " heal"
-                + (single() ? "s" : "") + " every active fault");
-            abortAll(abort.reason());
+            view.message("run " + runId + ": aborting (" + abort.reason() + "): " + session.whoAll(session.live()) + " heal"
+                + (session.single() ? "s" : "") + " every active fault");
+            session.abort(abort.reason());
             abortDeadline = now + settings.abortWait().toNanos();
           }
           if (abortDeadline == null) {
-            var silent = new ArrayList<String>();
-            for (String h : live()) if (now - lastHeard.get(h) >= settings.agentSilence().toNanos()) silent.add(h);
+            var silent = session.silentFor(settings.agentSilence());
             if (now >= endDeadline || !silent.isEmpty()) {
               failure = now >= endDeadline
-                  ? whoAll(live()) + " did not end within " + settings.endGrace().toSeconds() + " s of the planned end"
-                  : whoAll(silent) + (silent.size() > 1 ? " were" : " was") + " silent for " + settings.agentSilence().toSeconds() + " s";
+                  ? session.whoAll(session.live()) + " did not end within " + settings.endGrace().toSeconds() + " s of the planned end"
+                  : session.whoAll(silent) + (silent.size() > 1 ? " were" : " was") + " silent for " + settings.agentSilence().toSeconds() + " s";
               view.message("error: " + failure + "; aborting");
-              abortAll(failure);
+              session.abort(failure);
               abortDeadline = now + settings.abortWait().toNanos();
             }
           }
           if (abortDeadline != null && now >= abortDeadline) {
             finish(userAbort ? RunManifest.ABORTED : RunManifest.FAILED,
-                (failure != null ? failure : abort.reason()) + "; " + whoAll(live()) + " did not confirm the abort within "
-                    + settings.abortWait().toSeconds() + " s");
+                (failure != null ? failure : abort.reason()) + "; " + session.whoAll(session.live())
+                    + " did not confirm the abort within " + settings.abortWait().toSeconds() + " s");
             return;
           }
-          if (now >= nextHeartbeat) {
-            for (String h : live()) send(h, new MasterMessage.Heartbeat(time.now()));
-            nextHeartbeat = now + settings.heartbeat().toNanos();
+          if (now >= nextTick) {
             view.tick(elapsedMillis());
+            nextTick = now + settings.heartbeat().toNanos();
           }
-          for (String h : live()) {
-            if (sendFailed.contains(h)) loseHost(h, "the agent's stream closed before it ended the run");
-          }
-          var polling = live();
-          if (polling.isEmpty()) {
+          if (session.live().isEmpty()) {
             finishAll(userAbort, failure);
             return;
           }
-          long slice = Math.max(1, Math.min(nextHeartbeat - time.nanoTime(), 200_000_000L)) / polling.size();
-          for (String h : polling) {
-            Incoming in = links.get(h).poll(Duration.ofNanos(Math.max(1, slice)));
-            if (in == null) continue;
-            if (in instanceof Incoming.Closed c) {
-              loseHost(h, "the agent's stream closed before it ended the run" + (c.cause() == null ? "" : ": " + c.cause()));
-              continue;
-            }
-            if (in instanceof Incoming.Garbled g) {
-              view.message("warning: from " + who(h) + ": " + g.problem());
-              continue;
-            }
-            var m = ((Incoming.Message) in).message();
-            lastHeard.put(h, time.nanoTime());
+          var event = session.next(Duration.ofNanos(Math.max(1, Math.min(nextTick - time.nanoTime(), 200_000_000L))));
+          if (event instanceof AgentSession.Lost l) {
+            loseHost(l.host(), l.why());
+          } else if (event instanceof AgentSession.Garbled g) {
+            view.message("warning: from " + session.who(g.host()) + ": " + g.problem());
+          } else if (event instanceof AgentSession.Said s) {
+            String h = s.host();
+            var m = s.message();
             if (m instanceof AgentMessage.Progress p) {
               view.progress(h, p, elapsedMillis());
             } else if (m instanceof AgentMessage.Ended e) {
-              ended.put(h, e);
-              view.message(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId, who(h),
-                  e.outcome(), elapsedMillis() / 1000.0,
+              view.message(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId,
+                  session.who(h), e.outcome(), elapsedMillis() / 1000.0,
                   e.healed() != null && e.healed() > 0 ? " and healed " + e.healed() + " active fault(s)" : "",
-                  live().isEmpty() ? "; cleaning up" : ""));
+                  session.live().isEmpty() ? "; cleaning up" : ""));
             } else if (m instanceof AgentMessage.Error e) {
-              failure = who(h) + " reported an error: " + e.message();
+              failure = session.who(h) + " reported an error: " + e.message();
               view.message("error: " + failure);
               if (abortDeadline == null) {
-                abortAll(failure);
+                session.abort(failure);
                 abortDeadline = time.nanoTime() + settings.abortWait().toNanos();
               }
             } else {
-              other(h, m);
+              other(s);
             }
           }
         }
@@ -533,10 +472,9 @@ public final class RunCoordinator {
       }
     }
 
-    /** A host whose agent is gone mid-run: recorded, said, and the others go on. */
+    /** A host whose agent is gone mid-run: recorded (by the session), said, and the others go on. */
     private void loseHost(String host, String why) {
-      lost.put(host, why);
-      if (!single()) {
+      if (!session.single()) {
         view.message(String.format(java.util.Locale.ROOT, "error: lost host %s at %.1f s: %s; the other hosts go on", host,
             elapsedMillis() / 1000.0, why));
       }
@@ -544,17 +482,19 @@ public final class RunCoordinator {
 
     /** Every agent ended or was lost: the outcome of the whole run. */
     private void finishAll(boolean userAbort, String failure) {
-      if (single() && !lost.isEmpty()) {
+      var lost = session.lost();
+      if (session.single() && !lost.isEmpty()) {
         finish(userAbort ? RunManifest.ABORTED : RunManifest.FAILED, lost.values().iterator().next());
         return;
       }
       String o = RunManifest.OK;
       String r = null;
-      for (var e : ended.entrySet()) {
-        var end = e.getValue();
-        if (!RunManifest.OK.equals(end.outcome())) {
+      var ended = session.ended();
+      for (String h : session.hosts()) {
+        var end = ended.get(h);
+        if (end != null && !RunManifest.OK.equals(end.outcome())) {
           o = end.outcome() == null ? RunManifest.FAILED : end.outcome();
-          r = (single() ? "" : e.getKey() + ": ") + (end.reason() == null ? "the agent ended " + o : end.reason());
+          r = (session.single() ? "" : h + ": ") + (end.reason() == null ? "the agent ended " + o : end.reason());
           break;
         }
       }
@@ -588,79 +528,26 @@ public final class RunCoordinator {
       return Duration.between(t0, time.now()).toMillis();
     }
 
-    private void abortAll(String why) {
-      for (String h : live()) send(h, new MasterMessage.Abort(why));
-    }
-
-    /**
-     * Waits until {@code host}'s agent sends the message {@code wanted} accepts, heartbeating every
-     * agent meanwhile; null (and a failed outcome) when it does not come before {@code deadline}.
-     * The other agents' messages wait in their links.
-     */
-    private AgentMessage await(String host, Predicate<AgentMessage> wanted, long deadline, String what) throws InterruptedException {
-      var link = links.get(host);
-      while (true) {
-        if (abort.aborted()) throw new InterruptedException(abort.reason());
-        long now = time.nanoTime();
-        if (now >= deadline) {
-          fail(who(host) + " did not send " + what + " within " + settings.helloTimeout().toSeconds() + " s");
-          return null;
-        }
-        if (now >= nextHeartbeat) {
-          for (String h : links.keySet()) send(h, new MasterMessage.Heartbeat(time.now()));
-          nextHeartbeat = now + settings.heartbeat().toNanos();
-        }
-        if (sendFailed.contains(host)) {
-          fail(who(host) + "'s stream closed before it sent " + what);
-          return null;
-        }
-        Incoming in = link.poll(Duration.ofNanos(Math.max(1, Math.min(nextHeartbeat - time.nanoTime(), 200_000_000L))));
-        if (in == null) continue;
-        if (in instanceof Incoming.Closed c) {
-          fail(who(host) + "'s stream closed before it sent " + what + (c.cause() == null ? "" : ": " + c.cause()));
-          return null;
-        }
-        if (in instanceof Incoming.Garbled g) {
-          view.message("warning: from " + who(host) + ": " + g.problem());
-          continue;
-        }
-        var m = ((Incoming.Message) in).message();
-        lastHeard.put(host, time.nanoTime());
-        if (wanted.test(m)) return m;
-        if (m instanceof AgentMessage.Error e) {
-          fail(who(host) + " refused " + (what.equals("armed") ? "the plan" : "the hello") + ": " + e.message());
-          return null;
-        }
-        if (m instanceof AgentMessage.Ended e) {
-          fail(who(host) + " ended before the run began: " + e.outcome() + (e.reason() == null ? "" : " (" + e.reason() + ")"));
-          return null;
-        }
-        other(host, m);
+    /** What an agent said that is not part of the step in progress: logs are shown, unknown types warned about. */
+    private void other(AgentSession.Event event) {
+      if (event instanceof AgentSession.Garbled g) {
+        view.message("warning: from " + session.who(g.host()) + ": " + g.problem());
+        return;
       }
-    }
-
-    private void other(String host, AgentMessage m) {
-      String prefix = single() ? "agent: " : "agent " + host + ": ";
-      if (m instanceof AgentMessage.Log l) {
+      if (!(event instanceof AgentSession.Said s)) return;
+      String host = s.host();
+      String prefix = session.single() ? "agent: " : "agent " + host + ": ";
+      if (s.message() instanceof AgentMessage.Log l) {
         String level = l.level() == null ? "info" : l.level();
         view.message((level.equals("info") ? prefix : level + ": " + prefix) + l.message());
-      } else if (m instanceof AgentMessage.Unknown u) {
-        view.message("warning: " + who(host) + " sent a message of unknown type '" + u.type() + "'; ignored");
+      } else if (s.message() instanceof AgentMessage.Unknown u) {
+        view.message("warning: " + session.who(host) + " sent a message of unknown type '" + u.type() + "'; ignored");
       }
       // heartbeats (and progress outside the run) only prove the agent is alive
     }
 
-    private void send(String host, MasterMessage m) {
-      if (sendFailed.contains(host)) return;
-      try {
-        links.get(host).send(m);
-      } catch (IOException e) {
-        sendFailed.add(host);
-      }
-    }
-
     void close() {
-      links.values().forEach(AgentConnection::close);
+      if (session != null) session.close();
     }
   }
 
@@ -699,7 +586,7 @@ public final class RunCoordinator {
   /**
    * Each host with the summary of its clock resyncs, read from its {@code clock.jsonl}: the host's
    * collected copy ({@code hosts/<name>/}) in a multi-host run, the run folder's own with the one
-   * embedded agent. A host whose file is missing or unreadable keeps its arm-time figures only.
+   * local agent. A host whose file is missing or unreadable keeps its arm-time figures only.
    */
   private List<RunManifest.HostInfo> withClockResyncs(Path runDir, List<RunManifest.HostInfo> hosts) {
     var out = new ArrayList<RunManifest.HostInfo>();

@@ -161,7 +161,7 @@ class MasterKillIT {
     for (var h : connected.values()) {
       // the agent's command line names <work_dir>/agent/agent-all.jar; "[a]gent" so pgrep's own shell does not match
       String agent = h.spec().workDir() + "/[a]" + ClusterManager.AGENT_JAR.substring(1);
-      String records = RemoteAgents.recordsDir(h.spec(), runId) + "/timeline.jsonl";
+      String records = SshAgent.recordsDir(h.spec(), runId) + "/timeline.jsonl";
       String alive = "";
       String timeline = "";
       for (long until = System.nanoTime() + Duration.ofSeconds(20).toNanos(); System.nanoTime() < until; Thread.sleep(250)) {

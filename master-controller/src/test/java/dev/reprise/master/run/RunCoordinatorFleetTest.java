@@ -11,6 +11,7 @@ import dev.reprise.master.deploy.FakeSwarmCluster;
 import dev.reprise.master.deploy.IpvsProbe;
 import dev.reprise.master.deploy.SwarmCluster;
 import dev.reprise.master.run.RunCoordinator.State;
+import dev.reprise.master.run.time.ManualTicker;
 import dev.reprise.master.run.time.ManualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,7 +84,7 @@ class RunCoordinatorFleetTest {
   }
 
   private RunCoordinator.Result run() {
-    var c = new RunCoordinator(swarm, new FakeFleet(), dir -> fleetCalls.add("export"), time, new IpvsProbe(tmp.resolve("noroot")),
+    var c = new RunCoordinator(swarm, new FakeFleet(), dir -> fleetCalls.add("export"), time, new ManualTicker(time), new IpvsProbe(tmp.resolve("noroot")),
         Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), false, RunSettings.DEFAULTS, new AbortSignal());
     var result = c.run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",

@@ -12,6 +12,7 @@ import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.deploy.FakeSwarmCluster;
 import dev.reprise.master.deploy.IpvsProbe;
 import dev.reprise.master.run.RunCoordinator.State;
+import dev.reprise.master.run.time.ManualTicker;
 import dev.reprise.master.run.time.ManualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -53,7 +54,7 @@ class RunCoordinatorTest {
     return new RunCoordinator(swarm, runId -> {
       agentsStarted++;
       return agent;
-    }, exported::add, time, new IpvsProbe(tmp.resolve("noroot")), Map.of(),
+    }, exported::add, time, new ManualTicker(time), new IpvsProbe(tmp.resolve("noroot")), Map.of(),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false,
         RunSettings.DEFAULTS, abort);
   }
@@ -162,7 +163,7 @@ class RunCoordinatorTest {
     };
     var result = coordinator().run(request(COMPOSE));
     assertThat(result.outcome()).isEqualTo("aborted");
-    assertThat(result.reason()).contains("did not confirm the abort within 20 s");
+    assertThat(result.reason()).contains("did not confirm the abort within " + RunSettings.DEFAULTS.abortWait().toSeconds() + " s");
     assertThat(swarm.services).isEmpty();
   }
 
@@ -217,7 +218,7 @@ class RunCoordinatorTest {
   void exportFailureIsAWarningNotAFailedRun() {
     var c = new RunCoordinator(swarm, runId -> agent, dir -> {
       throw new UnsupportedOperationException("export is being built");
-    }, time, new IpvsProbe(tmp), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+    }, time, new ManualTicker(time), new IpvsProbe(tmp), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), false, RunSettings.DEFAULTS, abort);
     var result = c.run(request(COMPOSE));
     assertThat(result.exitCode()).isZero();
@@ -234,7 +235,7 @@ class RunCoordinatorTest {
   void silentAgentFailsTheRun() throws Exception {
     var silent = new FakeAgent(time);
     silent.silentAfterArm = true;
-    var c = new RunCoordinator(swarm, runId -> silent, exported::add, time, new IpvsProbe(tmp), Map.of(),
+    var c = new RunCoordinator(swarm, runId -> silent, exported::add, time, new ManualTicker(time), new IpvsProbe(tmp), Map.of(),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false,
         RunSettings.DEFAULTS, abort);
     var result = c.run(request(COMPOSE));
