@@ -20,7 +20,6 @@ import dev.reprise.master.deploy.SwarmCluster;
 import dev.reprise.master.run.time.Ticker;
 import dev.reprise.master.run.time.Time;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,9 +29,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs one scenario on a swarm with the run's agents ({@link RunAgents}: one on the
@@ -40,11 +43,15 @@ import java.util.Map;
  * translate the compose file, make sure a swarm exists, create the run folder and {@code run.json},
  * deploy, wait for the initial containers, hello → arm (one T0 for all) → heartbeats and progress →
  * {@code ended} from every agent, collect the hosts' records (multi-host only), rewrite
- * {@code run.json}, remove the stack, export, print the run folder as the last line of stdout.
+ * {@code run.json}, remove the stack, export. Everything it tells the world goes to its
+ * {@link RunListener}s (it prints nothing itself); how it ended is a {@link Result} with an
+ * {@link Outcome}.
  *
- * <p>A single-threaded state machine ({@link State}): {@link #run} is called once, on one thread.
- * The only other thread that takes part is the shutdown hook, through the {@link AbortSignal}: it
- * asks for an abort and waits until this coordinator has healed (via the agent), removed the stack
+ * <p>A single-threaded state machine ({@link State}, the allowed moves in {@link #TRANSITIONS}):
+ * {@link #run} is called once, on one thread, which drives every step and handles the agents'
+ * events ({@link AgentSession}) as they come. The only other thread that takes part is whoever
+ * aborts, through the {@link AbortSignal} (a {@link RunHandle}, the CLI's shutdown hook): it asks
+ * for an abort and may wait until this coordinator has healed (via the agents), removed the stack
  * and written the run folder. The stack is removed on every path once deploying began.
  */
 public final class RunCoordinator {
@@ -56,6 +63,32 @@ public final class RunCoordinator {
   public enum State {
     NEW, CHECKING_ENGINE, CREATING_FOLDER, DEPLOYING, WAITING_FOR_CONTAINERS, CONNECTING_AGENT, ARMING, RUNNING,
     STOPPING_AGENT, COLLECTING_RECORDS, REMOVING_STACK, EXPORTING, DONE
+  }
+
+  /**
+   * Every move the coordinator may make; {@link State#DONE} may follow any state (a run ends on
+   * every path). A move not listed is a bug of ours ({@link IllegalStateException}).
+   */
+  static final Map<State, Set<State>> TRANSITIONS = transitions();
+
+  private static Map<State, Set<State>> transitions() {
+    var t = new EnumMap<State, Set<State>>(State.class);
+    t.put(State.NEW, EnumSet.of(State.CHECKING_ENGINE));
+    t.put(State.CHECKING_ENGINE, EnumSet.of(State.CREATING_FOLDER));
+    t.put(State.CREATING_FOLDER, EnumSet.of(State.DEPLOYING));
+    t.put(State.DEPLOYING, EnumSet.of(State.WAITING_FOR_CONTAINERS, State.REMOVING_STACK));
+    t.put(State.WAITING_FOR_CONTAINERS, EnumSet.of(State.CONNECTING_AGENT, State.REMOVING_STACK));
+    t.put(State.CONNECTING_AGENT, EnumSet.of(State.ARMING, State.STOPPING_AGENT));
+    t.put(State.ARMING, EnumSet.of(State.RUNNING, State.STOPPING_AGENT));
+    t.put(State.RUNNING, EnumSet.of(State.STOPPING_AGENT));
+    t.put(State.STOPPING_AGENT, EnumSet.of(State.COLLECTING_RECORDS, State.REMOVING_STACK));
+    t.put(State.COLLECTING_RECORDS, EnumSet.of(State.REMOVING_STACK));
+    t.put(State.REMOVING_STACK, EnumSet.of(State.EXPORTING));
+    t.put(State.EXPORTING, EnumSet.noneOf(State.class));
+    t.put(State.DONE, EnumSet.noneOf(State.class));
+    t.values().forEach(next -> next.add(State.DONE));
+    t.get(State.DONE).remove(State.DONE);
+    return java.util.Collections.unmodifiableMap(t);
   }
 
   /** Starts the one agent of a run on the local engine (a child process of the master; a fake in tests). */
@@ -73,11 +106,11 @@ public final class RunCoordinator {
   /**
    * How the run ended.
    *
-   * @param outcome {@code ok}, {@code failed} or {@code aborted}; {@code invalid} / {@code environment} when nothing ran
+   * @param outcome {@link Outcome#INVALID} / {@link Outcome#ENVIRONMENT} when nothing ran
+   * @param reason why it did not end {@code ok}; null when it did
    * @param runDir the run folder, null when none was created
-   * @param exitCode the CLI's exit code
    */
-  public record Result(String outcome, String reason, Path runDir, int exitCode) {}
+  public record Result(Outcome outcome, String reason, Path runDir) {}
 
   private final SwarmCluster cluster;
   private final RunAgents agents;
@@ -86,9 +119,7 @@ public final class RunCoordinator {
   private final Ticker ticker;
   private final IpvsProbe ipvs;
   private final Map<String, String> environment;
-  private final PrintStream out;
-  private final PrintStream err;
-  private final boolean tty;
+  private final RunListener listeners;
   private final RunSettings settings;
   private final AbortSignal abort;
   private final List<State> history = new ArrayList<>();
@@ -96,9 +127,9 @@ public final class RunCoordinator {
 
   /** The local engine: one agent, started by {@code agents}, writing into the run folder. */
   public RunCoordinator(SwarmCluster cluster, AgentLauncher agents, RunExporter exporter, Time time, Ticker ticker,
-      IpvsProbe ipvs, Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
-      AbortSignal abort) {
-    this(cluster, RunAgents.local(agents), exporter, time, ticker, ipvs, environment, out, err, tty, settings, abort);
+      IpvsProbe ipvs, Map<String, String> environment, RunSettings settings, AbortSignal abort,
+      List<RunListener> listeners) {
+    this(cluster, RunAgents.local(agents), exporter, time, ticker, ipvs, environment, settings, abort, listeners);
   }
 
   /**
@@ -107,8 +138,8 @@ public final class RunCoordinator {
    * {@code ticker} the thread the agents' heartbeats go out on.
    */
   public RunCoordinator(SwarmCluster cluster, RunAgents agents, RunExporter exporter, Time time, Ticker ticker,
-      IpvsProbe ipvs, Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
-      AbortSignal abort) {
+      IpvsProbe ipvs, Map<String, String> environment, RunSettings settings, AbortSignal abort,
+      List<RunListener> listeners) {
     this.cluster = cluster;
     this.agents = agents;
     this.exporter = exporter;
@@ -116,9 +147,7 @@ public final class RunCoordinator {
     this.ticker = ticker;
     this.ipvs = ipvs;
     this.environment = Map.copyOf(environment);
-    this.out = out;
-    this.err = err;
-    this.tty = tty;
+    this.listeners = new Fanout(List.copyOf(listeners));
     this.settings = settings;
     this.abort = abort;
   }
@@ -133,17 +162,30 @@ public final class RunCoordinator {
   }
 
   private void enter(State next) {
+    if (!TRANSITIONS.get(state).contains(next)) throw new IllegalStateException("no move from " + state + " to " + next);
+    State from = state;
     state = next;
     history.add(next);
+    listeners.stateChanged(from, next);
+  }
+
+  /** A line for the listeners; its level follows its prefix ({@code error: }, {@code warning: }). */
+  private void say(String line) {
+    var level = line.startsWith("error: ") ? RunListener.Level.ERROR
+        : line.startsWith("warning: ") ? RunListener.Level.WARNING : RunListener.Level.INFO;
+    listeners.message(level, line);
   }
 
   /** Carries out the run; never throws for run failures (they are in the result). Call once. */
   public Result run(RunRequest request) {
     if (state != State.NEW) throw new IllegalStateException("a RunCoordinator runs once");
+    Result result = null;
     try {
-      return doRun(request);
+      result = doRun(request);
+      return result;
     } finally {
       enter(State.DONE);
+      if (result != null) listeners.ended(result);
       abort.finished();
     }
   }
@@ -159,30 +201,30 @@ public final class RunCoordinator {
       translation = new ComposeTranslator(environment).translate(req.composeFile(), req.composeText(), provisionalId,
           req.plan().beginning());
     } catch (ComposeException e) {
-      e.problems().forEach(p -> err.println(p));
-      return new Result("invalid", e.problems().size() + " problem(s) in " + req.composeFile(), null, 2);
+      e.problems().forEach(p -> listeners.message(RunListener.Level.ERROR, p.toString()));
+      return new Result(Outcome.INVALID, e.problems().size() + " problem(s) in " + req.composeFile(), null);
     }
-    translation.warnings().forEach(w -> err.println(w));
+    translation.warnings().forEach(w -> listeners.message(RunListener.Level.WARNING, w.toString()));
 
     SwarmCluster.Engine engine;
     try {
       engine = ensureSwarm();
     } catch (EngineUnreachableException e) {
-      err.println("error: " + e.getMessage());
-      return new Result("environment", e.getMessage(), null, 3);
+      say("error: " + e.getMessage());
+      return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);
     } catch (ClusterException e) {
-      err.println("error: " + e.getMessage());
-      return new Result("environment", e.getMessage(), null, 3);
+      say("error: " + e.getMessage());
+      return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);
     }
-    if (abort.aborted()) return new Result(RunManifest.ABORTED, abort.reason(), null, 1);
+    if (abort.aborted()) return new Result(Outcome.ABORTED, abort.reason(), null);
 
     enter(State.CREATING_FOLDER);
     Path runDir;
     try {
       runDir = RunFolders.create(req.outDir(), req.name(), start).toAbsolutePath();
     } catch (IOException e) {
-      err.println("error: cannot create the run folder under " + req.outDir() + ": " + e.getMessage());
-      return new Result("environment", e.getMessage(), null, 3);
+      say("error: cannot create the run folder under " + req.outDir() + ": " + e.getMessage());
+      return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);
     }
     String runId = runDir.getFileName().toString();
     try {
@@ -191,16 +233,17 @@ public final class RunCoordinator {
     } catch (ComposeException e) {
       throw new IllegalStateException("the compose file translated once and not twice", e);
     }
-    ipvs.warning(stack).ifPresent(err::println);
+    ipvs.warning(stack).ifPresent(this::say);
 
     var manifest = new Manifest(req, runId, start);
     try {
       manifest.write(runDir, null, List.of(), RunManifest.RUNNING, null, null);
     } catch (IOException e) {
-      err.println("error: cannot write " + runDir.resolve("run.json") + ": " + e.getMessage());
-      return new Result(RunManifest.FAILED, e.getMessage(), runDir, 1);
+      say("error: cannot write " + runDir.resolve("run.json") + ": " + e.getMessage());
+      return new Result(Outcome.FAILED, e.getMessage(), runDir);
     }
-    err.println("run " + runId + ": deploying stack " + runId + " (" + stack.services().size() + " service(s)) on "
+    listeners.deploying(runId, runDir);
+    say("run " + runId + ": deploying stack " + runId + " (" + stack.services().size() + " service(s)) on "
         + engine.hostname());
 
     var deployer = new StackDeployer(cluster, time);
@@ -231,24 +274,24 @@ public final class RunCoordinator {
       outcome = session.outcome;
       reason = session.reason;
     } catch (DeployException e) {
-      err.println("error: " + e.getMessage());
+      say("error: " + e.getMessage());
       outcome = RunManifest.FAILED;
       reason = e.getMessage();
     } catch (InterruptedException e) {
       outcome = RunManifest.ABORTED;
       reason = abort.reason() != null ? abort.reason() : "interrupted";
     } catch (ClusterException e) {
-      err.println("error: " + e.getMessage());
+      say("error: " + e.getMessage());
       outcome = RunManifest.FAILED;
       reason = e.getMessage();
     } catch (IOException e) {
       String what = agents.remote() ? "cannot start the agents: " : "cannot start the agent: ";
-      err.println("error: " + what + e.getMessage());
+      say("error: " + what + e.getMessage());
       outcome = RunManifest.FAILED;
       reason = what + e.getMessage();
     } catch (RuntimeException e) {
       // a bug of ours: still heal (the agent link is closed), remove the stack and write the folder
-      err.println("error: " + e);
+      say("error: " + e);
       outcome = RunManifest.FAILED;
       reason = "internal error: " + e;
     }
@@ -258,16 +301,16 @@ public final class RunCoordinator {
       try {
         var missing = agents.collect(runDir, runId);
         if (!missing.isEmpty()) {
-          missing.forEach(m -> err.println("warning: " + m));
+          missing.forEach(m -> say("warning: " + m));
           String why = "the records of some hosts are missing (" + String.join("; ", missing) + "); retry with `master collect "
               + runDir + " --hosts FILE`";
           if (RunManifest.OK.equals(outcome)) outcome = RunManifest.FAILED;
           reason = reason == null ? why : reason + "; " + why;
         } else {
-          err.println("run " + runId + ": collected and merged the records of " + hosts.size() + " host(s)");
+          say("run " + runId + ": collected and merged the records of " + hosts.size() + " host(s)");
         }
       } catch (IOException | RuntimeException e) {
-        err.println("error: cannot collect the records: " + e.getMessage());
+        say("error: cannot collect the records: " + e.getMessage());
         if (RunManifest.OK.equals(outcome)) outcome = RunManifest.FAILED;
         reason = (reason == null ? "" : reason + "; ") + "cannot collect the records: " + e.getMessage();
       }
@@ -277,17 +320,17 @@ public final class RunCoordinator {
     try {
       manifest.write(runDir, t0, hosts, outcome, reason, time.now());
     } catch (IOException e) {
-      err.println("error: cannot rewrite " + runDir.resolve("run.json") + ": " + e.getMessage());
+      say("error: cannot rewrite " + runDir.resolve("run.json") + ": " + e.getMessage());
     }
 
     enter(State.REMOVING_STACK);
     var removal = deployer.remove(runId, settings.removeTimeout());
     if (removal.problems().isEmpty()) {
-      err.println("run " + runId + ": removed stack " + runId + " (" + removal.services().size() + " service(s), "
+      say("run " + runId + ": removed stack " + runId + " (" + removal.services().size() + " service(s), "
           + removal.networks().size() + " network(s))");
     } else {
-      err.println("warning: stack " + runId + " was not removed completely:");
-      removal.problems().forEach(p -> err.println("  " + p));
+      say("warning: stack " + runId + " was not removed completely:");
+      removal.problems().forEach(p -> listeners.message(RunListener.Level.WARNING, "  " + p));
     }
 
     if (req.export() && armed && !RunManifest.ABORTED.equals(outcome)) {
@@ -295,14 +338,11 @@ public final class RunCoordinator {
       try {
         exporter.export(runDir);
       } catch (Exception e) {
-        err.println("warning: export failed (the run folder is complete; retry with `master export " + runDir + "`): " + e);
+        say("warning: export failed (the run folder is complete; retry with `master export " + runDir + "`): " + e);
       }
     }
-    err.println("run " + runId + ": " + outcome + (reason == null ? "" : " (" + firstLine(reason) + ")"));
-    out.println(runDir);
-    out.flush();
-    err.flush();
-    return new Result(outcome, reason, runDir, RunManifest.OK.equals(outcome) ? 0 : 1);
+    say("run " + runId + ": " + outcome + (reason == null ? "" : " (" + firstLine(reason) + ")"));
+    return new Result(Outcome.ofWord(outcome), reason, runDir);
   }
 
   /** The engine, with swarm mode active (a single-node swarm is initialised when it is not). */
@@ -318,7 +358,7 @@ public final class RunCoordinator {
     }
     try {
       cluster.initSwarm("127.0.0.1");
-      err.println("swarm mode was inactive: initialised a single-node swarm on this engine (advertise address 127.0.0.1)");
+      say("swarm mode was inactive: initialised a single-node swarm on this engine (advertise address 127.0.0.1)");
     } catch (ClusterException e) {
       // someone else may have initialised it meanwhile; the state below decides
     }
@@ -340,7 +380,6 @@ public final class RunCoordinator {
     final Path runDir;
     final StackSpec stack;
     final SwarmCluster.Engine engine;
-    final ProgressView view;
     AgentSession session;
     Instant t0;
     List<RunManifest.HostInfo> hosts = List.of();
@@ -355,7 +394,6 @@ public final class RunCoordinator {
       this.runDir = runDir;
       this.stack = stack;
       this.engine = engine;
-      this.view = new ProgressView(err, tty, req.plan());
     }
 
     void converse(Manifest manifest) throws IOException, InterruptedException {
@@ -375,7 +413,6 @@ public final class RunCoordinator {
         fail(e.getMessage());
         return;
       }
-      acks.forEach((h, ack) -> view.armed(h, ack.alive()));
       armed = true;
       var infos = new ArrayList<RunManifest.HostInfo>();
       for (String h : session.hosts()) {
@@ -391,9 +428,10 @@ public final class RunCoordinator {
       }
       hosts = List.copyOf(infos);
       manifest.write(runDir, t0, hosts, RunManifest.RUNNING, null, null);
-      err.println("run " + runId + ": armed" + (session.single() ? "" : " " + session.hosts().size() + " agents") + ", T0 = "
+      say("run " + runId + ": armed" + (session.single() ? "" : " " + session.hosts().size() + " agents") + ", T0 = "
           + RecordJson.format(t0) + ", end after " + req.plan().endMillis() / 1000.0 + " s");
 
+      listeners.armed(t0, acks);
       enter(State.RUNNING);
       runUntilEnded();
     }
@@ -405,12 +443,12 @@ public final class RunCoordinator {
       boolean userAbort = false;
       String failure = null;
       long nextTick = time.nanoTime();
-      try {
+      {
         while (true) {
           long now = time.nanoTime();
           if (abortDeadline == null && abort.aborted()) {
             userAbort = true;
-            view.message("run " + runId + ": aborting (" + abort.reason() + "): " + session.whoAll(session.live()) + " heal"
+            say("run " + runId + ": aborting (" + abort.reason() + "): " + session.whoAll(session.live()) + " heal"
                 + (session.single() ? "s" : "") + " every active fault");
             session.abort(abort.reason());
             abortDeadline = now + settings.abortWait().toNanos();
@@ -421,7 +459,7 @@ public final class RunCoordinator {
               failure = now >= endDeadline
                   ? session.whoAll(session.live()) + " did not end within " + settings.endGrace().toSeconds() + " s of the planned end"
                   : session.whoAll(silent) + (silent.size() > 1 ? " were" : " was") + " silent for " + settings.agentSilence().toSeconds() + " s";
-              view.message("error: " + failure + "; aborting");
+              say("error: " + failure + "; aborting");
               session.abort(failure);
               abortDeadline = now + settings.abortWait().toNanos();
             }
@@ -433,7 +471,7 @@ public final class RunCoordinator {
             return;
           }
           if (now >= nextTick) {
-            view.tick(elapsedMillis());
+            listeners.tick(elapsedMillis());
             nextTick = now + settings.heartbeat().toNanos();
           }
           if (session.live().isEmpty()) {
@@ -444,20 +482,21 @@ public final class RunCoordinator {
           if (event instanceof AgentSession.Lost l) {
             loseHost(l.host(), l.why());
           } else if (event instanceof AgentSession.Garbled g) {
-            view.message("warning: from " + session.who(g.host()) + ": " + g.problem());
+            say("warning: from " + session.who(g.host()) + ": " + g.problem());
           } else if (event instanceof AgentSession.Said s) {
             String h = s.host();
             var m = s.message();
             if (m instanceof AgentMessage.Progress p) {
-              view.progress(h, p, elapsedMillis());
+              listeners.actionFired(h, p, elapsedMillis());
             } else if (m instanceof AgentMessage.Ended e) {
-              view.message(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId,
+              listeners.agentEnded(h, e, elapsedMillis());
+              say(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId,
                   session.who(h), e.outcome(), elapsedMillis() / 1000.0,
                   e.healed() != null && e.healed() > 0 ? " and healed " + e.healed() + " active fault(s)" : "",
                   session.live().isEmpty() ? "; cleaning up" : ""));
             } else if (m instanceof AgentMessage.Error e) {
               failure = session.who(h) + " reported an error: " + e.message();
-              view.message("error: " + failure);
+              say("error: " + failure);
               if (abortDeadline == null) {
                 session.abort(failure);
                 abortDeadline = time.nanoTime() + settings.abortWait().toNanos();
@@ -467,15 +506,13 @@ public final class RunCoordinator {
             }
           }
         }
-      } finally {
-        view.close();
       }
     }
 
     /** A host whose agent is gone mid-run: recorded (by the session), said, and the others go on. */
     private void loseHost(String host, String why) {
       if (!session.single()) {
-        view.message(String.format(java.util.Locale.ROOT, "error: lost host %s at %.1f s: %s; the other hosts go on", host,
+        say(String.format(java.util.Locale.ROOT, "error: lost host %s at %.1f s: %s; the other hosts go on", host,
             elapsedMillis() / 1000.0, why));
       }
     }
@@ -520,7 +557,7 @@ public final class RunCoordinator {
     }
 
     private void fail(String why) {
-      view.message("error: " + why);
+      say("error: " + why);
       finish(RunManifest.FAILED, why);
     }
 
@@ -531,7 +568,7 @@ public final class RunCoordinator {
     /** What an agent said that is not part of the step in progress: logs are shown, unknown types warned about. */
     private void other(AgentSession.Event event) {
       if (event instanceof AgentSession.Garbled g) {
-        view.message("warning: from " + session.who(g.host()) + ": " + g.problem());
+        say("warning: from " + session.who(g.host()) + ": " + g.problem());
         return;
       }
       if (!(event instanceof AgentSession.Said s)) return;
@@ -539,15 +576,74 @@ public final class RunCoordinator {
       String prefix = session.single() ? "agent: " : "agent " + host + ": ";
       if (s.message() instanceof AgentMessage.Log l) {
         String level = l.level() == null ? "info" : l.level();
-        view.message((level.equals("info") ? prefix : level + ": " + prefix) + l.message());
+        say((level.equals("info") ? prefix : level + ": " + prefix) + l.message());
       } else if (s.message() instanceof AgentMessage.Unknown u) {
-        view.message("warning: " + session.who(host) + " sent a message of unknown type '" + u.type() + "'; ignored");
+        say("warning: " + session.who(host) + " sent a message of unknown type '" + u.type() + "'; ignored");
       }
       // heartbeats (and progress outside the run) only prove the agent is alive
     }
 
     void close() {
       if (session != null) session.close();
+    }
+  }
+
+  /** Hands every event to each listener in turn; a listener's exception is dropped (see {@link RunListener}). */
+  private static final class Fanout implements RunListener {
+    private final List<RunListener> all;
+
+    Fanout(List<RunListener> all) {
+      this.all = all;
+    }
+
+    private void each(Consumer<RunListener> call) {
+      for (var l : all) {
+        try {
+          call.accept(l);
+        } catch (RuntimeException e) {
+          // a listener's bug is not the run's problem
+        }
+      }
+    }
+
+    @Override
+    public void stateChanged(State from, State to) {
+      each(l -> l.stateChanged(from, to));
+    }
+
+    @Override
+    public void message(Level level, String text) {
+      each(l -> l.message(level, text));
+    }
+
+    @Override
+    public void deploying(String runId, Path runDir) {
+      each(l -> l.deploying(runId, runDir));
+    }
+
+    @Override
+    public void armed(Instant t0, Map<String, AgentMessage.Armed> byHost) {
+      each(l -> l.armed(t0, byHost));
+    }
+
+    @Override
+    public void actionFired(String host, AgentMessage.Progress progress, long elapsedMillis) {
+      each(l -> l.actionFired(host, progress, elapsedMillis));
+    }
+
+    @Override
+    public void agentEnded(String host, AgentMessage.Ended ended, long elapsedMillis) {
+      each(l -> l.agentEnded(host, ended, elapsedMillis));
+    }
+
+    @Override
+    public void tick(long elapsedMillis) {
+      each(l -> l.tick(elapsedMillis));
+    }
+
+    @Override
+    public void ended(Result result) {
+      each(l -> l.ended(result));
     }
   }
 
@@ -599,7 +695,7 @@ public final class RunCoordinator {
       try (var lines = Files.lines(file)) {
         out.add(h.withResyncs(lines.filter(l -> !l.isBlank()).map(l -> RecordJson.parse(l, ClockRecord.class)).toList()));
       } catch (IOException | RuntimeException e) {
-        err.println("warning: cannot read " + file + ": " + e.getMessage());
+        say("warning: cannot read " + file + ": " + e.getMessage());
         out.add(h);
       }
     }

@@ -7,6 +7,7 @@ import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
+import dev.reprise.master.cli.ExitCodes;
 import dev.reprise.master.deploy.FakeSwarmCluster;
 import dev.reprise.master.deploy.IpvsProbe;
 import dev.reprise.master.deploy.SwarmCluster;
@@ -41,6 +42,7 @@ class RunCoordinatorFleetTest {
   private final List<String> fleetCalls = new ArrayList<>();
   private final List<String> armsSent = new ArrayList<>();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final RecordingListener recorder = new RecordingListener();
 
   RunCoordinatorFleetTest() {
     for (String h : List.of("h1", "h2", "h3")) {
@@ -85,8 +87,8 @@ class RunCoordinatorFleetTest {
 
   private RunCoordinator.Result run() {
     var c = new RunCoordinator(swarm, new FakeFleet(), dir -> fleetCalls.add("export"), time, new ManualTicker(time), new IpvsProbe(tmp.resolve("noroot")),
-        Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), false, RunSettings.DEFAULTS, new AbortSignal());
+        Map.of(), RunSettings.DEFAULTS, new AbortSignal(),
+        List.of(new ProgressView(new PrintStream(err, true, StandardCharsets.UTF_8), false, PLAN), recorder));
     var result = c.run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
         Path.of("docker-compose.yml"), COMPOSE, 7, PLAN, tmp.resolve("faults"), "10.0.0.1", 15_000, true));
     history = c.history();
@@ -102,7 +104,7 @@ class RunCoordinatorFleetTest {
   @Test
   void everyHostIsArmedWithOneT0TheFirstIsTheManagerAndTheRecordsAreCollected() throws Exception {
     var result = run();
-    assertThat(result.outcome()).as(err.toString(StandardCharsets.UTF_8)).isEqualTo("ok");
+    assertThat(result.outcome().word()).as(err.toString(StandardCharsets.UTF_8)).isEqualTo("ok");
     String id = result.runDir().getFileName().toString();
     assertThat(history).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.DEPLOYING,
         State.WAITING_FOR_CONTAINERS, State.CONNECTING_AGENT, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
@@ -148,8 +150,8 @@ class RunCoordinatorFleetTest {
       }
     });
     var result = run();
-    assertThat(result.outcome()).isEqualTo("failed");
-    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.outcome().word()).isEqualTo("failed");
+    assertThat(ExitCodes.of(result.outcome())).isEqualTo(1);
     assertThat(result.reason()).startsWith("lost host h2: the agent's stream closed before it ended the run");
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: lost host h2 at").contains("the other hosts go on")
         .contains("the agent on h1 ended the run (ok)").contains("the agent on h3 ended the run (ok)");
@@ -166,7 +168,7 @@ class RunCoordinatorFleetTest {
   void anArmRefusedByOneHostAbortsTheOthersCleanlyBeforeT0() throws Exception {
     fakes.get("h3").refuseArm = "no such service web";
     var result = run();
-    assertThat(result.outcome()).isEqualTo("failed");
+    assertThat(result.outcome().word()).isEqualTo("failed");
     assertThat(result.reason()).isEqualTo("the agent on h3 refused the plan: no such service web");
     assertThat(history).doesNotContain(State.RUNNING);
     for (String h : List.of("h1", "h2")) {
