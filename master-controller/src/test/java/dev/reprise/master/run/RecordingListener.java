@@ -28,7 +28,7 @@ final class RecordingListener implements RunListener {
 
   @Override
   public void actionFired(String host, AgentMessage.Progress p, long elapsedMillis) {
-    events.add("fired " + host + " #" + p.seq() + " " + p.action() + " " + p.outcome() + " at " + elapsedMillis + " ms");
+    events.add("fired " + host + " #" + p.seq() + " " + p.action() + " " + p.outcome());
   }
 
   @Override

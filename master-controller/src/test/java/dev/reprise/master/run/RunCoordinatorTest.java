@@ -240,4 +240,38 @@ class RunCoordinatorTest {
     assertThat(result.reason()).isEqualTo("the agent was silent for 10 s");
     assertThat(silent.received).anySatisfy(r -> assertThat(r).startsWith("abort the agent was silent"));
   }
+
+  @Test
+  void listenersHearTheRunInTheOrderItHappened() {
+    var result = coordinator().run(request(COMPOSE));
+    String id = result.runDir().getFileName().toString();
+    assertThat(recorder.events).containsExactly("state CHECKING_ENGINE", "state CREATING_FOLDER", "deploying " + id,
+        "state DEPLOYING", "state WAITING_FOR_CONTAINERS", "state CONNECTING_AGENT", "state ARMING",
+        "armed [box] t0=2026-11-23T09:00:03Z", "state RUNNING", "fired box #0 mark ok", "fired box #1 fault ok",
+        "agent ended box ok healed 0", "state STOPPING_AGENT", "state REMOVING_STACK", "state EXPORTING", "state DONE",
+        "ended ok " + result.runDir());
+  }
+
+  @Test
+  void aListenerThatThrowsDoesNotStopTheRunNorTheOtherListeners() {
+    RunListener broken = new RunListener() {
+      @Override
+      public void message(Level level, String text) {
+        throw new IllegalStateException("a listener's bug");
+      }
+    };
+    var c = new RunCoordinator(swarm, runId -> agent, exported::add, time, new ManualTicker(time), new IpvsProbe(tmp), Map.of(),
+        RunSettings.DEFAULTS, abort, List.of(broken, recorder));
+    var result = c.run(request(COMPOSE));
+    assertThat(result.outcome()).isEqualTo(Outcome.OK);
+    assertThat(recorder.events).last().isEqualTo("ended ok " + result.runDir());
+  }
+
+  @Test
+  void aMoveTheTransitionTableDoesNotListIsRefused() {
+    assertThat(RunCoordinator.TRANSITIONS.get(State.NEW)).containsExactlyInAnyOrder(State.CHECKING_ENGINE, State.DONE);
+    assertThat(RunCoordinator.TRANSITIONS.get(State.RUNNING)).doesNotContain(State.DEPLOYING, State.ARMING);
+    assertThat(RunCoordinator.TRANSITIONS.get(State.DONE)).isEmpty();
+    for (var s : State.values()) assertThat(RunCoordinator.TRANSITIONS).as("every state has its moves").containsKey(s);
+  }
 }
