@@ -33,14 +33,14 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Runs one scenario on a swarm with the run's agents ({@link RunAgents}: one on the
- * local engine, a child process of the master, or one per host over SSH with {@code cluster} reaching the manager's engine):
- * translate the compose file, make sure a swarm exists, create the run folder and {@code run.json},
+ * Runs one scenario on a swarm with the run's agents ({@link RunAgents}: on the local engine one, a
+ * child process of the master; or one per host over SSH, with {@code cluster} reaching the
+ * manager's engine), talking to them through one {@link AgentSession}: translate the compose file, make sure a swarm exists, create the run folder and {@code run.json},
  * deploy, wait for the initial containers, hello → arm (one T0 for all) → heartbeats and progress →
  * {@code ended} from every agent, collect the hosts' records (multi-host only), rewrite
  * {@code run.json}, remove the stack, export. Everything it tells the world goes to its
@@ -205,6 +205,10 @@ public final class RunCoordinator {
       return new Result(Outcome.INVALID, e.problems().size() + " problem(s) in " + req.composeFile(), null);
     }
     translation.warnings().forEach(w -> listeners.message(RunListener.Level.WARNING, w.toString()));
+    if (agents.remote() && isLoopback(req.ntpServer())) {
+      say("warning: ntp_server " + req.ntpServer() + " is a loopback address: each host measures its clock against "
+          + "itself, not against one shared clock; name an address every host reaches");
+    }
 
     SwarmCluster.Engine engine;
     try {
@@ -700,6 +704,15 @@ public final class RunCoordinator {
       }
     }
     return out;
+  }
+
+  /** Whether {@code host} names this machine's loopback (by its literal form: no name is looked up). */
+  static boolean isLoopback(String host) {
+    if (host == null) return false;
+    String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+    return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 
   static String toolVersion() {

@@ -86,11 +86,15 @@ class RunCoordinatorFleetTest {
   }
 
   private RunCoordinator.Result run() {
+    return run("10.0.0.1");
+  }
+
+  private RunCoordinator.Result run(String ntpServer) {
     var c = new RunCoordinator(swarm, new FakeFleet(), dir -> fleetCalls.add("export"), time, new ManualTicker(time), new IpvsProbe(tmp.resolve("noroot")),
         Map.of(), RunSettings.DEFAULTS, new AbortSignal(),
         List.of(new ProgressView(new PrintStream(err, true, StandardCharsets.UTF_8), false, PLAN), recorder));
     var result = c.run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
-        Path.of("docker-compose.yml"), COMPOSE, 7, PLAN, tmp.resolve("faults"), "10.0.0.1", 15_000, true));
+        Path.of("docker-compose.yml"), COMPOSE, 7, PLAN, tmp.resolve("faults"), ntpServer, 15_000, true));
     history = c.history();
     return result;
   }
@@ -180,5 +184,20 @@ class RunCoordinatorFleetTest {
     assertThat(swarm.services).isEmpty();
     assertThat(swarm.networks).isEmpty();
     assertThat(fleetCalls).doesNotContain("export");
+  }
+
+  @Test
+  void aLoopbackNtpServerInAMultiHostRunIsAWarning() {
+    var result = run("127.0.0.1");
+    assertThat(result.outcome()).isEqualTo(Outcome.OK);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("warning: ntp_server 127.0.0.1 is a loopback address: each host "
+        + "measures its clock against itself");
+  }
+
+  @Test
+  void loopbackIsJudgedByTheAddressesLiteralForm() {
+    assertThat(List.of("127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST", "::1", "[::1]", "ntp.localhost"))
+        .allMatch(RunCoordinator::isLoopback);
+    assertThat(java.util.Arrays.asList("10.0.0.1", "ntp.example.org", "192.168.1.127", null)).noneMatch(RunCoordinator::isLoopback);
   }
 }
