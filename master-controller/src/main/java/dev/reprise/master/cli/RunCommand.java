@@ -248,6 +248,8 @@ public final class RunCommand implements Callable<Integer> {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IllegalStateException e) {
+      stderr.println("error: " + e.getMessage()); // the run failed unexpectedly; the exit code is still 1
     }
     stdout.flush();
     stderr.flush();
