@@ -8,12 +8,13 @@ import java.time.Duration;
 
 /**
  * The master's end of one agent conversation. {@link AgentLink} implements it over JSON-line
- * streams (in-process pipes in the embedded default, an SSH channel later); tests use a fake.
- * Used from the run coordinator's thread only.
+ * streams (a child process's stdio, {@link ChildProcessAgent}; an SSH exec channel); tests use a
+ * fake. Threads: {@link #poll} and {@link #close} are called from the owner's thread (the run
+ * coordinator's); {@link #send} also from the session's heartbeat thread, so it must be thread-safe.
  */
 public interface AgentConnection extends Closeable {
 
-  /** Sends one message; an {@link IOException} means the agent is gone. */
+  /** Sends one message; an {@link IOException} means the agent is gone. Thread-safe. */
   void send(MasterMessage message) throws IOException;
 
   /**

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@link AgentConnection} over a pair of byte streams carrying JSON lines ({@link ProtocolCodec}). A
  * daemon reader thread turns the agent's lines into {@link Incoming}s on a queue; {@link #send}
- * writes and flushes on the caller's thread.
+ * writes and flushes on the caller's thread (synchronized: the heartbeat thread sends too).
  */
 public final class AgentLink implements AgentConnection {
   private final Writer toAgent;

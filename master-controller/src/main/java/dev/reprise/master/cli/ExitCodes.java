@@ -1,5 +1,7 @@
 package dev.reprise.master.cli;
 
+import dev.reprise.master.run.Outcome;
+
 /** The {@code master} CLI's exit codes; documented in the README and stable across versions. */
 public final class ExitCodes {
   /** Everything went as asked. */
@@ -12,4 +14,14 @@ public final class ExitCodes {
   public static final int ENVIRONMENT = 3;
 
   private ExitCodes() {}
+
+  /** The exit code of a run that ended with {@code outcome}: the one place outcomes become codes. */
+  public static int of(Outcome outcome) {
+    return switch (outcome) {
+      case OK -> OK;
+      case FAILED, ABORTED -> RUN_FAILED;
+      case INVALID -> INVALID_INPUT;
+      case ENVIRONMENT -> ENVIRONMENT;
+    };
+  }
 }

@@ -5,7 +5,7 @@ import dev.reprise.fdsl.LoadedScenario;
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.plan.Plan;
-import dev.reprise.master.agentlink.EmbeddedAgent;
+import dev.reprise.master.agentlink.ChildProcessAgent;
 import dev.reprise.master.cluster.ClusterException;
 import dev.reprise.master.cluster.DockerCliImages;
 import dev.reprise.master.deploy.ComposeException;
@@ -14,16 +14,21 @@ import dev.reprise.master.deploy.StackSpec;
 import dev.reprise.master.hosts.HostsFile;
 import dev.reprise.master.hosts.HostsFileException;
 import dev.reprise.master.hosts.HostsFileParser;
-import dev.reprise.master.remote.FleetAgents;
+import dev.reprise.master.remote.SshRunAgents;
 import dev.reprise.master.remote.MultiHostSetup;
 import dev.reprise.master.ssh.JschConnector;
 import dev.reprise.master.deploy.IpvsProbe;
 import dev.reprise.master.docker.DockerSwarmCluster;
-import dev.reprise.master.run.AbortSignal;
+import dev.reprise.master.run.ProgressView;
+import dev.reprise.master.run.RunAgents;
 import dev.reprise.master.run.RunCoordinator;
+import dev.reprise.master.run.RunHandle;
+import dev.reprise.master.run.RunListener;
+import dev.reprise.master.run.RunService;
 import dev.reprise.master.run.RunFolders;
 import dev.reprise.master.run.RunRequest;
 import dev.reprise.master.run.RunSettings;
+import dev.reprise.master.run.time.SystemTicker;
 import dev.reprise.master.run.time.SystemTime;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -37,14 +42,16 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code master run SCENARIO}: runs a scenario on the local Docker engine (a single-node swarm,
- * initialised when swarm mode is inactive) with the agent embedded in this JVM, and prints the run
+ * initialised when swarm mode is inactive) with the agent as a child process of this JVM
+ * ({@link ChildProcessAgent}: when the master dies, even by SIGKILL, the agent sees EOF and heals),
+ * and prints the run
  * folder's path as the last line of stdout. Exit codes: 0 ok, 1 the run failed or was aborted, 2
  * invalid scenario, compose or hosts file (nothing deployed), 3 no Docker engine, or a host
  * unreachable, without Docker or with a refused host key.
  *
  * <p>With {@code --hosts FILE}: the run spans the hosts of that file ({@link MultiHostSetup}: swarm,
  * agent jar, fault scripts and images brought up over SSH; the stack deployed through the first
- * host's engine), with one agent per host over SSH ({@link FleetAgents}); at the end every host's
+ * host's engine), with one agent per host over SSH ({@link SshRunAgents}); at the end every host's
  * records are pulled and merged into the run folder.
  *
  * <p>Ctrl-C (SIGINT) or SIGTERM: a shutdown hook asks the run to abort, waits until the agent has
@@ -135,14 +142,9 @@ public final class RunCommand implements Callable<Integer> {
 
     if (hostsFile != null) return runOnHosts(request, loaded.ntpServer().isPresent());
     var settings = RunSettings.DEFAULTS;
-    var abort = new AbortSignal();
     try (var cluster = DockerSwarmCluster.connect()) {
-      var coordinator = new RunCoordinator(cluster,
-          runId -> EmbeddedAgent.start(EmbeddedAgent.localAgent(), runId, Duration.ofSeconds(30)),
-          dir -> new Exporter().export(dir),
-          SystemTime.INSTANCE, IpvsProbe.local(), System.getenv(), stdout, stderr, System.console() != null,
-          settings, abort);
-      return coordinate(coordinator, request, settings, abort);
+      var agents = RunAgents.local(runId -> ChildProcessAgent.start(runId, settings.abortWait()));
+      return runAndWait(request, new RunService.Target(cluster, agents, IpvsProbe.local(), settings));
     } catch (java.io.IOException e) {
       stderr.println("warning: closing the Docker client: " + e.getMessage());
       return ExitCodes.RUN_FAILED;
@@ -194,21 +196,37 @@ public final class RunCommand implements Callable<Integer> {
       return ExitCodes.ENVIRONMENT;
     }
     var settings = RunSettings.MULTI_HOST_DEFAULTS;
-    var abort = new AbortSignal();
     try (setup) {
-      var coordinator = new RunCoordinator(setup.manager(), new FleetAgents(setup.hosts(), Duration.ofSeconds(20)),
-          dir -> new Exporter().export(dir), SystemTime.INSTANCE, setup.ipvs(), System.getenv(), stdout, stderr,
-          System.console() != null, settings, abort);
-      return coordinate(coordinator, request, settings, abort);
+      var agents = new SshRunAgents(setup.hosts(), settings.abortWait());
+      return runAndWait(request, new RunService.Target(setup.manager(), agents, setup.ipvs(), settings));
     }
   }
 
-  /** Runs the coordinator with the Ctrl-C hook installed. */
-  private int coordinate(RunCoordinator coordinator, RunRequest request, RunSettings settings, AbortSignal abort) {
-    Thread hook = new Thread(() -> onSignal(abort, settings), "master-run-abort");
+  /**
+   * Starts the run ({@link RunService}) with the terminal's view of it as its listener and the
+   * Ctrl-C hook installed, waits for it, and maps its outcome to the exit code. The run folder's
+   * path is printed as the last line of stdout when the run ends (before a signal's hook halts).
+   */
+  private int runAndWait(RunRequest request, RunService.Target target) {
+    var view = new ProgressView(stderr, System.console() != null, request.plan());
+    RunListener printFolder = new RunListener() {
+      @Override
+      public void ended(RunCoordinator.Result result) {
+        if (result.runDir() != null) stdout.println(result.runDir());
+        stdout.flush();
+        stderr.flush();
+      }
+    };
+    var service = new RunService(dir -> new Exporter().export(dir), SystemTime.INSTANCE, SystemTicker.INSTANCE, System.getenv());
+    var handle = service.start(request, target, List.of(view, printFolder));
+    Thread hook = new Thread(() -> onSignal(handle, target.settings()), "master-run-abort");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      return coordinator.run(request).exitCode();
+      return ExitCodes.of(handle.await().outcome());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      handle.abort("interrupted");
+      return ExitCodes.RUN_FAILED;
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
@@ -218,19 +236,20 @@ public final class RunCommand implements Callable<Integer> {
     }
   }
 
-
   /** Shutdown hook: abort the run in progress, wait until it is cleaned up, exit 1. */
-  private void onSignal(AbortSignal abort, RunSettings settings) {
-    if (abort.isFinished()) return;
-    abort.abort("interrupted by a signal (Ctrl-C or SIGTERM)");
+  private void onSignal(RunHandle handle, RunSettings settings) {
+    if (handle.finished()) return;
+    handle.abort("interrupted by a signal (Ctrl-C or SIGTERM)");
     try {
       Duration bound = settings.abortWait().plus(settings.removeTimeout()).plus(settings.containersTimeout())
           .plus(Duration.ofSeconds(30));
-      if (!abort.awaitFinished(bound)) {
+      if (handle.await(bound).isEmpty()) {
         stderr.println("error: the run did not clean up within " + bound.toSeconds() + " s; check `docker service ls`");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (IllegalStateException e) {
+      stderr.println("error: " + e.getMessage()); // the run failed unexpectedly; the exit code is still 1
     }
     stdout.flush();
     stderr.flush();

@@ -14,11 +14,13 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The live progress line on stderr: elapsed / end, the next moment, alive containers per service,
- * the last action and its firing error. On a terminal it is redrawn in place every tick; otherwise
- * a line is printed only when something other than the elapsed time changed. Coordinator thread only.
+ * The terminal's view of a run, as a {@link RunListener}: every message as a line, and while the run
+ * runs the live progress line — elapsed / end, the next moment, alive containers per service, the
+ * last action and its firing error. On a terminal it is redrawn in place every tick; otherwise a
+ * line is printed only when something other than the elapsed time changed. Called on the
+ * coordinator's thread (the listener contract).
  */
-public final class ProgressView {
+public final class ProgressView implements RunListener {
   private final PrintStream err;
   private final boolean tty;
   private final Plan plan;
@@ -32,6 +34,27 @@ public final class ProgressView {
     this.err = err;
     this.tty = tty;
     this.plan = plan;
+  }
+
+  @Override
+  public void message(Level level, String text) {
+    message(text);
+  }
+
+  @Override
+  public void armed(java.time.Instant t0, Map<String, AgentMessage.Armed> byHost) {
+    byHost.forEach((host, ack) -> armed(host, ack.alive()));
+  }
+
+  @Override
+  public void actionFired(String host, AgentMessage.Progress progress, long elapsedMillis) {
+    progress(host, progress, elapsedMillis);
+  }
+
+  /** The conversation is over once the agents stop: the progress line ends. */
+  @Override
+  public void stateChanged(RunCoordinator.State from, RunCoordinator.State to) {
+    if (to == RunCoordinator.State.STOPPING_AGENT || to == RunCoordinator.State.DONE) close();
   }
 
   /**
@@ -59,6 +82,7 @@ public final class ProgressView {
   }
 
   /** Redraws (terminal) or prints when changed (otherwise). */
+  @Override
   public void tick(long elapsedMillis) {
     String body = body(elapsedMillis);
     String line = "[" + seconds(Math.max(0, elapsedMillis)) + " / " + seconds(plan.endMillis()) + "] " + body;

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The agents of one run, as {@link RunCoordinator} sees them: the embedded default has one (in this
- * JVM, writing straight into the run folder), a multi-host run has one per host (over SSH, keeping
+ * The agents of one run, as {@link RunCoordinator} sees them: the local engine has one (a child
+ * process of the master on this machine, writing straight into the run folder), a multi-host run has one per host (over SSH, keeping
  * their records on their host until {@link #collect}). Called from the coordinator's thread only.
  */
 public interface RunAgents {
@@ -39,8 +39,8 @@ public interface RunAgents {
    */
   List<String> collect(Path runDir, String runId) throws IOException;
 
-  /** The embedded default: one agent, started by {@code launcher}, named after the local engine's host. */
-  static RunAgents embedded(RunCoordinator.AgentLauncher launcher) {
+  /** The local engine: one agent, started by {@code launcher}, named after the local engine's host. */
+  static RunAgents local(RunCoordinator.AgentLauncher launcher) {
     return new RunAgents() {
       @Override
       public Map<String, AgentConnection> start(String runId, SwarmCluster.Engine manager) throws IOException {
@@ -67,7 +67,7 @@ public interface RunAgents {
 
       @Override
       public List<String> collect(Path runDir, String runId) {
-        return List.of(); // the embedded agent wrote into the run folder itself
+        return List.of(); // the local agent wrote into the run folder itself
       }
     };
   }

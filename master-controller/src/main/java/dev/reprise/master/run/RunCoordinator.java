@@ -8,7 +8,6 @@ import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.agentlink.AgentConnection.Incoming;
 import dev.reprise.master.deploy.ClusterException;
 import dev.reprise.master.deploy.ComposeException;
 import dev.reprise.master.deploy.ComposeTranslator;
@@ -18,9 +17,9 @@ import dev.reprise.master.deploy.IpvsProbe;
 import dev.reprise.master.deploy.StackDeployer;
 import dev.reprise.master.deploy.StackSpec;
 import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.run.time.Ticker;
 import dev.reprise.master.run.time.Time;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,27 +29,29 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.function.Consumer;
 
 /**
- * Runs one scenario on a swarm with the run's agents ({@link RunAgents}: the embedded one on the
- * local engine, or one per host over SSH with {@code cluster} reaching the manager's engine):
- * translate the compose file, make sure a swarm exists, create the run folder and {@code run.json},
+ * Runs one scenario on a swarm with the run's agents ({@link RunAgents}: on the local engine one, a
+ * child process of the master; or one per host over SSH, with {@code cluster} reaching the
+ * manager's engine), talking to them through one {@link AgentSession}: translate the compose file, make sure a swarm exists, create the run folder and {@code run.json},
  * deploy, wait for the initial containers, hello → arm (one T0 for all) → heartbeats and progress →
  * {@code ended} from every agent, collect the hosts' records (multi-host only), rewrite
- * {@code run.json}, remove the stack, export, print the run folder as the last line of stdout.
+ * {@code run.json}, remove the stack, export. Everything it tells the world goes to its
+ * {@link RunListener}s (it prints nothing itself); how it ended is a {@link Result} with an
+ * {@link Outcome}.
  *
- * <p>A single-threaded state machine ({@link State}): {@link #run} is called once, on one thread.
- * The only other thread that takes part is the shutdown hook, through the {@link AbortSignal}: it
- * asks for an abort and waits until this coordinator has healed (via the agent), removed the stack
+ * <p>A single-threaded state machine ({@link State}, the allowed moves in {@link #TRANSITIONS}):
+ * {@link #run} is called once, on one thread, which drives every step and handles the agents'
+ * events ({@link AgentSession}) as they come. The only other thread that takes part is whoever
+ * aborts, through the {@link AbortSignal} (a {@link RunHandle}, the CLI's shutdown hook): it asks
+ * for an abort and may wait until this coordinator has healed (via the agents), removed the stack
  * and written the run folder. The stack is removed on every path once deploying began.
  */
 public final class RunCoordinator {
@@ -64,7 +65,33 @@ public final class RunCoordinator {
     STOPPING_AGENT, COLLECTING_RECORDS, REMOVING_STACK, EXPORTING, DONE
   }
 
-  /** Starts an agent for a run; the embedded default runs it in-process. */
+  /**
+   * Every move the coordinator may make; {@link State#DONE} may follow any state (a run ends on
+   * every path). A move not listed is a bug of ours ({@link IllegalStateException}).
+   */
+  static final Map<State, Set<State>> TRANSITIONS = transitions();
+
+  private static Map<State, Set<State>> transitions() {
+    var t = new EnumMap<State, Set<State>>(State.class);
+    t.put(State.NEW, EnumSet.of(State.CHECKING_ENGINE));
+    t.put(State.CHECKING_ENGINE, EnumSet.of(State.CREATING_FOLDER));
+    t.put(State.CREATING_FOLDER, EnumSet.of(State.DEPLOYING));
+    t.put(State.DEPLOYING, EnumSet.of(State.WAITING_FOR_CONTAINERS, State.REMOVING_STACK));
+    t.put(State.WAITING_FOR_CONTAINERS, EnumSet.of(State.CONNECTING_AGENT, State.REMOVING_STACK));
+    t.put(State.CONNECTING_AGENT, EnumSet.of(State.ARMING, State.STOPPING_AGENT));
+    t.put(State.ARMING, EnumSet.of(State.RUNNING, State.STOPPING_AGENT));
+    t.put(State.RUNNING, EnumSet.of(State.STOPPING_AGENT));
+    t.put(State.STOPPING_AGENT, EnumSet.of(State.COLLECTING_RECORDS, State.REMOVING_STACK));
+    t.put(State.COLLECTING_RECORDS, EnumSet.of(State.REMOVING_STACK));
+    t.put(State.REMOVING_STACK, EnumSet.of(State.EXPORTING));
+    t.put(State.EXPORTING, EnumSet.noneOf(State.class));
+    t.put(State.DONE, EnumSet.noneOf(State.class));
+    t.values().forEach(next -> next.add(State.DONE));
+    t.get(State.DONE).remove(State.DONE);
+    return java.util.Collections.unmodifiableMap(t);
+  }
+
+  /** Starts the one agent of a run on the local engine (a child process of the master; a fake in tests). */
   @FunctionalInterface
   public interface AgentLauncher {
     AgentConnection start(String runId) throws IOException;
@@ -79,49 +106,48 @@ public final class RunCoordinator {
   /**
    * How the run ended.
    *
-   * @param outcome {@code ok}, {@code failed} or {@code aborted}; {@code invalid} / {@code environment} when nothing ran
+   * @param outcome {@link Outcome#INVALID} / {@link Outcome#ENVIRONMENT} when nothing ran
+   * @param reason why it did not end {@code ok}; null when it did
    * @param runDir the run folder, null when none was created
-   * @param exitCode the CLI's exit code
    */
-  public record Result(String outcome, String reason, Path runDir, int exitCode) {}
+  public record Result(Outcome outcome, String reason, Path runDir) {}
 
   private final SwarmCluster cluster;
   private final RunAgents agents;
   private final RunExporter exporter;
   private final Time time;
+  private final Ticker ticker;
   private final IpvsProbe ipvs;
   private final Map<String, String> environment;
-  private final PrintStream out;
-  private final PrintStream err;
-  private final boolean tty;
+  private final RunListener listeners;
   private final RunSettings settings;
   private final AbortSignal abort;
   private final List<State> history = new ArrayList<>();
   private State state = State.NEW;
 
-  /** The embedded default: one agent, started by {@code agents}, writing into the run folder. */
-  public RunCoordinator(SwarmCluster cluster, AgentLauncher agents, RunExporter exporter, Time time, IpvsProbe ipvs,
-      Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
-      AbortSignal abort) {
-    this(cluster, RunAgents.embedded(agents), exporter, time, ipvs, environment, out, err, tty, settings, abort);
+  /** The local engine: one agent, started by {@code agents}, writing into the run folder. */
+  public RunCoordinator(SwarmCluster cluster, AgentLauncher agents, RunExporter exporter, Time time, Ticker ticker,
+      IpvsProbe ipvs, Map<String, String> environment, RunSettings settings, AbortSignal abort,
+      List<RunListener> listeners) {
+    this(cluster, RunAgents.local(agents), exporter, time, ticker, ipvs, environment, settings, abort, listeners);
   }
 
   /**
    * Any agents: {@code cluster} is the swarm manager's engine (possibly reached through an SSH
-   * forward), {@code agents} the run's agents (a fleet over SSH in a multi-host run).
+   * forward), {@code agents} the run's agents (one per host over SSH in a multi-host run),
+   * {@code ticker} the thread the agents' heartbeats go out on.
    */
-  public RunCoordinator(SwarmCluster cluster, RunAgents agents, RunExporter exporter, Time time, IpvsProbe ipvs,
-      Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
-      AbortSignal abort) {
+  public RunCoordinator(SwarmCluster cluster, RunAgents agents, RunExporter exporter, Time time, Ticker ticker,
+      IpvsProbe ipvs, Map<String, String> environment, RunSettings settings, AbortSignal abort,
+      List<RunListener> listeners) {
     this.cluster = cluster;
     this.agents = agents;
     this.exporter = exporter;
     this.time = time;
+    this.ticker = ticker;
     this.ipvs = ipvs;
     this.environment = Map.copyOf(environment);
-    this.out = out;
-    this.err = err;
-    this.tty = tty;
+    this.listeners = new Fanout(List.copyOf(listeners));
     this.settings = settings;
     this.abort = abort;
   }
@@ -136,17 +162,30 @@ public final class RunCoordinator {
   }
 
   private void enter(State next) {
+    if (!TRANSITIONS.get(state).contains(next)) throw new IllegalStateException("no move from " + state + " to " + next);
+    State from = state;
     state = next;
     history.add(next);
+    listeners.stateChanged(from, next);
+  }
+
+  /** A line for the listeners; its level follows its prefix ({@code error: }, {@code warning: }). */
+  private void say(String line) {
+    var level = line.startsWith("error: ") ? RunListener.Level.ERROR
+        : line.startsWith("warning: ") ? RunListener.Level.WARNING : RunListener.Level.INFO;
+    listeners.message(level, line);
   }
 
   /** Carries out the run; never throws for run failures (they are in the result). Call once. */
   public Result run(RunRequest request) {
     if (state != State.NEW) throw new IllegalStateException("a RunCoordinator runs once");
+    Result result = null;
     try {
-      return doRun(request);
+      result = doRun(request);
+      return result;
     } finally {
       enter(State.DONE);
+      if (result != null) listeners.ended(result);
       abort.finished();
     }
   }
@@ -162,30 +201,34 @@ public final class RunCoordinator {
       translation = new ComposeTranslator(environment).translate(req.composeFile(), req.composeText(), provisionalId,
           req.plan().beginning());
     } catch (ComposeException e) {
-      e.problems().forEach(p -> err.println(p));
-      return new Result("invalid", e.problems().size() + " problem(s) in " + req.composeFile(), null, 2);
+      e.problems().forEach(p -> listeners.message(RunListener.Level.ERROR, p.toString()));
+      return new Result(Outcome.INVALID, e.problems().size() + " problem(s) in " + req.composeFile(), null);
     }
-    translation.warnings().forEach(w -> err.println(w));
+    translation.warnings().forEach(w -> listeners.message(RunListener.Level.WARNING, w.toString()));
+    if (agents.remote() && isLoopback(req.ntpServer())) {
+      say("warning: ntp_server " + req.ntpServer() + " is a loopback address: each host measures its clock against "
+          + "itself, not against one shared clock; name an address every host reaches");
+    }
 
     SwarmCluster.Engine engine;
     try {
       engine = ensureSwarm();
     } catch (EngineUnreachableException e) {
-      err.println("error: " + e.getMessage());
-      return new Result("environment", e.getMessage(), null, 3);
+      say("error: " + e.getMessage());
+      return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);
     } catch (ClusterException e) {
-      err.println("error: " + e.getMessage());
-      return new Result("environment", e.getMessage(), null, 3);
+      say("error: " + e.getMessage());
+      return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);
     }
-    if (abort.aborted()) return new Result(RunManifest.ABORTED, abort.reason(), null, 1);
+    if (abort.aborted()) return new Result(Outcome.ABORTED, abort.reason(), null);
 
     enter(State.CREATING_FOLDER);
     Path runDir;
     try {
       runDir = RunFolders.create(req.outDir(), req.name(), start).toAbsolutePath();
     } catch (IOException e) {
-      err.println("error: cannot create the run folder under " + req.outDir() + ": " + e.getMessage());
-      return new Result("environment", e.getMessage(), null, 3);
+      say("error: cannot create the run folder under " + req.outDir() + ": " + e.getMessage());
+      return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);
     }
     String runId = runDir.getFileName().toString();
     try {
@@ -194,16 +237,17 @@ public final class RunCoordinator {
     } catch (ComposeException e) {
       throw new IllegalStateException("the compose file translated once and not twice", e);
     }
-    ipvs.warning(stack).ifPresent(err::println);
+    ipvs.warning(stack).ifPresent(this::say);
 
     var manifest = new Manifest(req, runId, start);
     try {
       manifest.write(runDir, null, List.of(), RunManifest.RUNNING, null, null);
     } catch (IOException e) {
-      err.println("error: cannot write " + runDir.resolve("run.json") + ": " + e.getMessage());
-      return new Result(RunManifest.FAILED, e.getMessage(), runDir, 1);
+      say("error: cannot write " + runDir.resolve("run.json") + ": " + e.getMessage());
+      return new Result(Outcome.FAILED, e.getMessage(), runDir);
     }
-    err.println("run " + runId + ": deploying stack " + runId + " (" + stack.services().size() + " service(s)) on "
+    listeners.deploying(runId, runDir);
+    say("run " + runId + ": deploying stack " + runId + " (" + stack.services().size() + " service(s)) on "
         + engine.hostname());
 
     var deployer = new StackDeployer(cluster, time);
@@ -212,7 +256,7 @@ public final class RunCoordinator {
     Instant t0 = null;
     List<RunManifest.HostInfo> hosts = List.of();
     boolean armed = false;
-    AgentSession session = null;
+    Conversation session = null;
     try {
       enter(State.DEPLOYING);
       deployer.deploy(stack);
@@ -221,7 +265,7 @@ public final class RunCoordinator {
       if (abort.aborted()) throw new InterruptedException(abort.reason());
 
       enter(State.CONNECTING_AGENT);
-      session = new AgentSession(req, runId, runDir, stack, engine);
+      session = new Conversation(req, runId, runDir, stack, engine);
       try {
         session.converse(manifest);
       } finally {
@@ -234,24 +278,24 @@ public final class RunCoordinator {
       outcome = session.outcome;
       reason = session.reason;
     } catch (DeployException e) {
-      err.println("error: " + e.getMessage());
+      say("error: " + e.getMessage());
       outcome = RunManifest.FAILED;
       reason = e.getMessage();
     } catch (InterruptedException e) {
       outcome = RunManifest.ABORTED;
       reason = abort.reason() != null ? abort.reason() : "interrupted";
     } catch (ClusterException e) {
-      err.println("error: " + e.getMessage());
+      say("error: " + e.getMessage());
       outcome = RunManifest.FAILED;
       reason = e.getMessage();
     } catch (IOException e) {
-      String what = agents.remote() ? "cannot start the agents: " : "cannot start the embedded agent: ";
-      err.println("error: " + what + e.getMessage());
+      String what = agents.remote() ? "cannot start the agents: " : "cannot start the agent: ";
+      say("error: " + what + e.getMessage());
       outcome = RunManifest.FAILED;
       reason = what + e.getMessage();
     } catch (RuntimeException e) {
       // a bug of ours: still heal (the agent link is closed), remove the stack and write the folder
-      err.println("error: " + e);
+      say("error: " + e);
       outcome = RunManifest.FAILED;
       reason = "internal error: " + e;
     }
@@ -261,16 +305,16 @@ public final class RunCoordinator {
       try {
         var missing = agents.collect(runDir, runId);
         if (!missing.isEmpty()) {
-          missing.forEach(m -> err.println("warning: " + m));
+          missing.forEach(m -> say("warning: " + m));
           String why = "the records of some hosts are missing (" + String.join("; ", missing) + "); retry with `master collect "
               + runDir + " --hosts FILE`";
           if (RunManifest.OK.equals(outcome)) outcome = RunManifest.FAILED;
           reason = reason == null ? why : reason + "; " + why;
         } else {
-          err.println("run " + runId + ": collected and merged the records of " + hosts.size() + " host(s)");
+          say("run " + runId + ": collected and merged the records of " + hosts.size() + " host(s)");
         }
       } catch (IOException | RuntimeException e) {
-        err.println("error: cannot collect the records: " + e.getMessage());
+        say("error: cannot collect the records: " + e.getMessage());
         if (RunManifest.OK.equals(outcome)) outcome = RunManifest.FAILED;
         reason = (reason == null ? "" : reason + "; ") + "cannot collect the records: " + e.getMessage();
       }
@@ -280,17 +324,17 @@ public final class RunCoordinator {
     try {
       manifest.write(runDir, t0, hosts, outcome, reason, time.now());
     } catch (IOException e) {
-      err.println("error: cannot rewrite " + runDir.resolve("run.json") + ": " + e.getMessage());
+      say("error: cannot rewrite " + runDir.resolve("run.json") + ": " + e.getMessage());
     }
 
     enter(State.REMOVING_STACK);
     var removal = deployer.remove(runId, settings.removeTimeout());
     if (removal.problems().isEmpty()) {
-      err.println("run " + runId + ": removed stack " + runId + " (" + removal.services().size() + " service(s), "
+      say("run " + runId + ": removed stack " + runId + " (" + removal.services().size() + " service(s), "
           + removal.networks().size() + " network(s))");
     } else {
-      err.println("warning: stack " + runId + " was not removed completely:");
-      removal.problems().forEach(p -> err.println("  " + p));
+      say("warning: stack " + runId + " was not removed completely:");
+      removal.problems().forEach(p -> listeners.message(RunListener.Level.WARNING, "  " + p));
     }
 
     if (req.export() && armed && !RunManifest.ABORTED.equals(outcome)) {
@@ -298,14 +342,11 @@ public final class RunCoordinator {
       try {
         exporter.export(runDir);
       } catch (Exception e) {
-        err.println("warning: export failed (the run folder is complete; retry with `master export " + runDir + "`): " + e);
+        say("warning: export failed (the run folder is complete; retry with `master export " + runDir + "`): " + e);
       }
     }
-    err.println("run " + runId + ": " + outcome + (reason == null ? "" : " (" + firstLine(reason) + ")"));
-    out.println(runDir);
-    out.flush();
-    err.flush();
-    return new Result(outcome, reason, runDir, RunManifest.OK.equals(outcome) ? 0 : 1);
+    say("run " + runId + ": " + outcome + (reason == null ? "" : " (" + firstLine(reason) + ")"));
+    return new Result(Outcome.ofWord(outcome), reason, runDir);
   }
 
   /** The engine, with swarm mode active (a single-node swarm is initialised when it is not). */
@@ -321,7 +362,7 @@ public final class RunCoordinator {
     }
     try {
       cluster.initSwarm("127.0.0.1");
-      err.println("swarm mode was inactive: initialised a single-node swarm on this engine (advertise address 127.0.0.1)");
+      say("swarm mode was inactive: initialised a single-node swarm on this engine (advertise address 127.0.0.1)");
     } catch (ClusterException e) {
       // someone else may have initialised it meanwhile; the state below decides
     }
@@ -331,103 +372,54 @@ public final class RunCoordinator {
   }
 
   /**
-   * The conversation with the run's agents, from hello to ended: one agent in the embedded default,
-   * one per host in a multi-host run. All of them are polled from this (the coordinator's) thread.
-   * A host whose agent's stream closes mid-run is lost: the others go on, the run fails, and the
-   * reason names the lost hosts. A refusal, an error, silence or the end deadline abort all of them.
+   * The coordinator's side of the conversation with the run's agents ({@link AgentSession}): hello,
+   * arm (one T0 for all), then the run loop on this thread — progress, the silence and end
+   * watchdogs, aborts — until every agent ended or was lost. A host whose agent's stream closes
+   * mid-run is lost: the others go on, the run fails, and the reason names the lost hosts. A
+   * refusal, an error, silence or the end deadline abort all of them.
    */
-  private final class AgentSession {
+  private final class Conversation {
     final RunRequest req;
     final String runId;
     final Path runDir;
     final StackSpec stack;
     final SwarmCluster.Engine engine;
-    final ProgressView view;
-    final Map<String, AgentConnection> links = new LinkedHashMap<>();
-    final Map<String, Long> lastHeard = new HashMap<>();
-    final Set<String> sendFailed = new HashSet<>();
-    final Map<String, AgentMessage.Ended> ended = new LinkedHashMap<>();
-    final Map<String, String> lost = new LinkedHashMap<>();
+    AgentSession session;
     Instant t0;
     List<RunManifest.HostInfo> hosts = List.of();
     boolean started;
     boolean armed;
     String outcome = RunManifest.FAILED;
     String reason;
-    long nextHeartbeat;
 
-    AgentSession(RunRequest req, String runId, Path runDir, StackSpec stack, SwarmCluster.Engine engine) {
+    Conversation(RunRequest req, String runId, Path runDir, StackSpec stack, SwarmCluster.Engine engine) {
       this.req = req;
       this.runId = runId;
       this.runDir = runDir;
       this.stack = stack;
       this.engine = engine;
-      this.view = new ProgressView(err, tty, req.plan());
-    }
-
-    private boolean single() {
-      return links.size() == 1;
-    }
-
-    /** "the agent" alone, "the agent on HOST" in a multi-host run: the single-host wording stays as it was. */
-    private String who(String host) {
-      return single() ? "the agent" : "the agent on " + host;
-    }
-
-    private String whoAll(Collection<String> hosts) {
-      return single() ? "the agent" : "the agents on " + String.join(", ", hosts);
-    }
-
-    private List<String> live() {
-      var l = new ArrayList<String>();
-      for (String h : links.keySet()) if (!ended.containsKey(h) && !lost.containsKey(h)) l.add(h);
-      return l;
     }
 
     void converse(Manifest manifest) throws IOException, InterruptedException {
-      links.putAll(agents.start(runId, engine));
+      session = AgentSession.open(agents.start(runId, engine), time, ticker, settings.heartbeat()).cancelWhen(abort::reason);
       started = true;
-      long now = time.nanoTime();
-      links.keySet().forEach(h -> lastHeard.put(h, now));
-      nextHeartbeat = now;
-      for (String h : links.keySet()) send(h, new MasterMessage.Hello(AgentMessage.PROTOCOL, runId, h));
-      var hellos = new LinkedHashMap<String, AgentMessage.Hello>();
-      long helloDeadline = time.nanoTime() + settings.helloTimeout().toNanos();
-      for (String h : links.keySet()) {
-        var hello = (AgentMessage.Hello) await(h, m -> m instanceof AgentMessage.Hello, helloDeadline, "hello");
-        if (hello == null) return;
-        if (hello.protocol() != null && hello.protocol() != AgentMessage.PROTOCOL) {
-          fail(who(h) + " speaks protocol " + hello.protocol() + ", this master " + AgentMessage.PROTOCOL);
-          return;
-        }
-        hellos.put(h, hello);
-      }
-
-      enter(State.ARMING);
-      t0 = time.now().plus(settings.armLead());
-      JsonNode planJson = PlanJson.mapper().readTree(PlanJson.write(req.plan()));
-      boolean manager = true;
-      for (String h : links.keySet()) {
-        send(h, new MasterMessage.Arm(runId, planJson, t0, stack.name(), stack.serviceNames(), manager,
+      Map<String, AgentMessage.Hello> hellos;
+      Map<String, AgentMessage.Armed> acks;
+      try {
+        hellos = session.hello(runId, settings.helloTimeout(), this::other);
+        enter(State.ARMING);
+        t0 = time.now().plus(settings.armLead());
+        JsonNode planJson = PlanJson.mapper().readTree(PlanJson.write(req.plan()));
+        acks = session.arm((h, manager) -> new MasterMessage.Arm(runId, planJson, t0, stack.name(), stack.serviceNames(), manager,
             agents.recordsDir(h, runId, runDir), agents.faultsDir(h, req.faultsDir()), req.ntpServer(),
-            settings.statsIntervalMs(), settings.stopGraceMs(), req.ntpResyncMillis()));
-        manager = false;
+            settings.statsIntervalMs(), settings.stopGraceMs(), req.ntpResyncMillis()), settings.helloTimeout(), this::other);
+      } catch (AgentSession.Failed e) {
+        fail(e.getMessage());
+        return;
       }
-      var acks = new LinkedHashMap<String, AgentMessage.Armed>();
-      long armDeadline = time.nanoTime() + settings.helloTimeout().toNanos();
-      for (String h : links.keySet()) {
-        var ack = (AgentMessage.Armed) await(h, m -> m instanceof AgentMessage.Armed, armDeadline, "armed");
-        if (ack == null) {
-          // the others may have armed already: they must not fire (closing would stop them too, this says why)
-          if (!single()) for (String other : links.keySet()) if (!other.equals(h)) send(other, new MasterMessage.Abort(reason));
-          return;
-        }
-        acks.put(h, ack);
-      }
-      acks.forEach((h, ack) -> view.armed(h, ack.alive()));
       armed = true;
       var infos = new ArrayList<RunManifest.HostInfo>();
-      for (String h : links.keySet()) {
+      for (String h : session.hosts()) {
         var hello = hellos.get(h);
         var ack = acks.get(h);
         boolean local = !agents.remote();
@@ -440,9 +432,10 @@ public final class RunCoordinator {
       }
       hosts = List.copyOf(infos);
       manifest.write(runDir, t0, hosts, RunManifest.RUNNING, null, null);
-      err.println("run " + runId + ": armed" + (single() ? "" : " " + links.size() + " agents") + ", T0 = "
+      say("run " + runId + ": armed" + (session.single() ? "" : " " + session.hosts().size() + " agents") + ", T0 = "
           + RecordJson.format(t0) + ", end after " + req.plan().endMillis() / 1000.0 + " s");
 
+      listeners.armed(t0, acks);
       enter(State.RUNNING);
       runUntilEnded();
     }
@@ -453,108 +446,96 @@ public final class RunCoordinator {
       Long abortDeadline = null;
       boolean userAbort = false;
       String failure = null;
-      try {
+      long nextTick = time.nanoTime();
+      {
         while (true) {
           long now = time.nanoTime();
           if (abortDeadline == null && abort.aborted()) {
             userAbort = true;
-            view.message("run " + runId + ": aborting (" + abort.reason() + "): " + whoAll(live()) + " heal"
-                + (single() ? "s" : "") + " every active fault");
-            abortAll(abort.reason());
+            say("run " + runId + ": aborting (" + abort.reason() + "): " + session.whoAll(session.live()) + " heal"
+                + (session.single() ? "s" : "") + " every active fault");
+            session.abort(abort.reason());
             abortDeadline = now + settings.abortWait().toNanos();
           }
           if (abortDeadline == null) {
-            var silent = new ArrayList<String>();
-            for (String h : live()) if (now - lastHeard.get(h) >= settings.agentSilence().toNanos()) silent.add(h);
+            var silent = session.silentFor(settings.agentSilence());
             if (now >= endDeadline || !silent.isEmpty()) {
               failure = now >= endDeadline
-                  ? whoAll(live()) + " did not end within " + settings.endGrace().toSeconds() + " s of the planned end"
-                  : whoAll(silent) + (silent.size() > 1 ? " were" : " was") + " silent for " + settings.agentSilence().toSeconds() + " s";
-              view.message("error: " + failure + "; aborting");
-              abortAll(failure);
+                  ? session.whoAll(session.live()) + " did not end within " + settings.endGrace().toSeconds() + " s of the planned end"
+                  : session.whoAll(silent) + (silent.size() > 1 ? " were" : " was") + " silent for " + settings.agentSilence().toSeconds() + " s";
+              say("error: " + failure + "; aborting");
+              session.abort(failure);
               abortDeadline = now + settings.abortWait().toNanos();
             }
           }
           if (abortDeadline != null && now >= abortDeadline) {
             finish(userAbort ? RunManifest.ABORTED : RunManifest.FAILED,
-                (failure != null ? failure : abort.reason()) + "; " + whoAll(live()) + " did not confirm the abort within "
-                    + settings.abortWait().toSeconds() + " s");
+                (failure != null ? failure : abort.reason()) + "; " + session.whoAll(session.live())
+                    + " did not confirm the abort within " + settings.abortWait().toSeconds() + " s");
             return;
           }
-          if (now >= nextHeartbeat) {
-            for (String h : live()) send(h, new MasterMessage.Heartbeat(time.now()));
-            nextHeartbeat = now + settings.heartbeat().toNanos();
-            view.tick(elapsedMillis());
+          if (now >= nextTick) {
+            listeners.tick(elapsedMillis());
+            nextTick = now + settings.heartbeat().toNanos();
           }
-          for (String h : live()) {
-            if (sendFailed.contains(h)) loseHost(h, "the agent's stream closed before it ended the run");
-          }
-          var polling = live();
-          if (polling.isEmpty()) {
+          if (session.live().isEmpty()) {
             finishAll(userAbort, failure);
             return;
           }
-          long slice = Math.max(1, Math.min(nextHeartbeat - time.nanoTime(), 200_000_000L)) / polling.size();
-          for (String h : polling) {
-            Incoming in = links.get(h).poll(Duration.ofNanos(Math.max(1, slice)));
-            if (in == null) continue;
-            if (in instanceof Incoming.Closed c) {
-              loseHost(h, "the agent's stream closed before it ended the run" + (c.cause() == null ? "" : ": " + c.cause()));
-              continue;
-            }
-            if (in instanceof Incoming.Garbled g) {
-              view.message("warning: from " + who(h) + ": " + g.problem());
-              continue;
-            }
-            var m = ((Incoming.Message) in).message();
-            lastHeard.put(h, time.nanoTime());
+          var event = session.next(Duration.ofNanos(Math.max(1, Math.min(nextTick - time.nanoTime(), 200_000_000L))));
+          if (event instanceof AgentSession.Lost l) {
+            loseHost(l.host(), l.why());
+          } else if (event instanceof AgentSession.Garbled g) {
+            say("warning: from " + session.who(g.host()) + ": " + g.problem());
+          } else if (event instanceof AgentSession.Said s) {
+            String h = s.host();
+            var m = s.message();
             if (m instanceof AgentMessage.Progress p) {
-              view.progress(h, p, elapsedMillis());
+              listeners.actionFired(h, p, elapsedMillis());
             } else if (m instanceof AgentMessage.Ended e) {
-              ended.put(h, e);
-              view.message(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId, who(h),
-                  e.outcome(), elapsedMillis() / 1000.0,
+              listeners.agentEnded(h, e, elapsedMillis());
+              say(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId,
+                  session.who(h), e.outcome(), elapsedMillis() / 1000.0,
                   e.healed() != null && e.healed() > 0 ? " and healed " + e.healed() + " active fault(s)" : "",
-                  live().isEmpty() ? "; cleaning up" : ""));
+                  session.live().isEmpty() ? "; cleaning up" : ""));
             } else if (m instanceof AgentMessage.Error e) {
-              failure = who(h) + " reported an error: " + e.message();
-              view.message("error: " + failure);
+              failure = session.who(h) + " reported an error: " + e.message();
+              say("error: " + failure);
               if (abortDeadline == null) {
-                abortAll(failure);
+                session.abort(failure);
                 abortDeadline = time.nanoTime() + settings.abortWait().toNanos();
               }
             } else {
-              other(h, m);
+              other(s);
             }
           }
         }
-      } finally {
-        view.close();
       }
     }
 
-    /** A host whose agent is gone mid-run: recorded, said, and the others go on. */
+    /** A host whose agent is gone mid-run: recorded (by the session), said, and the others go on. */
     private void loseHost(String host, String why) {
-      lost.put(host, why);
-      if (!single()) {
-        view.message(String.format(java.util.Locale.ROOT, "error: lost host %s at %.1f s: %s; the other hosts go on", host,
+      if (!session.single()) {
+        say(String.format(java.util.Locale.ROOT, "error: lost host %s at %.1f s: %s; the other hosts go on", host,
             elapsedMillis() / 1000.0, why));
       }
     }
 
     /** Every agent ended or was lost: the outcome of the whole run. */
     private void finishAll(boolean userAbort, String failure) {
-      if (single() && !lost.isEmpty()) {
+      var lost = session.lost();
+      if (session.single() && !lost.isEmpty()) {
         finish(userAbort ? RunManifest.ABORTED : RunManifest.FAILED, lost.values().iterator().next());
         return;
       }
       String o = RunManifest.OK;
       String r = null;
-      for (var e : ended.entrySet()) {
-        var end = e.getValue();
-        if (!RunManifest.OK.equals(end.outcome())) {
+      var ended = session.ended();
+      for (String h : session.hosts()) {
+        var end = ended.get(h);
+        if (end != null && !RunManifest.OK.equals(end.outcome())) {
           o = end.outcome() == null ? RunManifest.FAILED : end.outcome();
-          r = (single() ? "" : e.getKey() + ": ") + (end.reason() == null ? "the agent ended " + o : end.reason());
+          r = (session.single() ? "" : h + ": ") + (end.reason() == null ? "the agent ended " + o : end.reason());
           break;
         }
       }
@@ -580,7 +561,7 @@ public final class RunCoordinator {
     }
 
     private void fail(String why) {
-      view.message("error: " + why);
+      say("error: " + why);
       finish(RunManifest.FAILED, why);
     }
 
@@ -588,79 +569,85 @@ public final class RunCoordinator {
       return Duration.between(t0, time.now()).toMillis();
     }
 
-    private void abortAll(String why) {
-      for (String h : live()) send(h, new MasterMessage.Abort(why));
-    }
-
-    /**
-     * Waits until {@code host}'s agent sends the message {@code wanted} accepts, heartbeating every
-     * agent meanwhile; null (and a failed outcome) when it does not come before {@code deadline}.
-     * The other agents' messages wait in their links.
-     */
-    private AgentMessage await(String host, Predicate<AgentMessage> wanted, long deadline, String what) throws InterruptedException {
-      var link = links.get(host);
-      while (true) {
-        if (abort.aborted()) throw new InterruptedException(abort.reason());
-        long now = time.nanoTime();
-        if (now >= deadline) {
-          fail(who(host) + " did not send " + what + " within " + settings.helloTimeout().toSeconds() + " s");
-          return null;
-        }
-        if (now >= nextHeartbeat) {
-          for (String h : links.keySet()) send(h, new MasterMessage.Heartbeat(time.now()));
-          nextHeartbeat = now + settings.heartbeat().toNanos();
-        }
-        if (sendFailed.contains(host)) {
-          fail(who(host) + "'s stream closed before it sent " + what);
-          return null;
-        }
-        Incoming in = link.poll(Duration.ofNanos(Math.max(1, Math.min(nextHeartbeat - time.nanoTime(), 200_000_000L))));
-        if (in == null) continue;
-        if (in instanceof Incoming.Closed c) {
-          fail(who(host) + "'s stream closed before it sent " + what + (c.cause() == null ? "" : ": " + c.cause()));
-          return null;
-        }
-        if (in instanceof Incoming.Garbled g) {
-          view.message("warning: from " + who(host) + ": " + g.problem());
-          continue;
-        }
-        var m = ((Incoming.Message) in).message();
-        lastHeard.put(host, time.nanoTime());
-        if (wanted.test(m)) return m;
-        if (m instanceof AgentMessage.Error e) {
-          fail(who(host) + " refused " + (what.equals("armed") ? "the plan" : "the hello") + ": " + e.message());
-          return null;
-        }
-        if (m instanceof AgentMessage.Ended e) {
-          fail(who(host) + " ended before the run began: " + e.outcome() + (e.reason() == null ? "" : " (" + e.reason() + ")"));
-          return null;
-        }
-        other(host, m);
+    /** What an agent said that is not part of the step in progress: logs are shown, unknown types warned about. */
+    private void other(AgentSession.Event event) {
+      if (event instanceof AgentSession.Garbled g) {
+        say("warning: from " + session.who(g.host()) + ": " + g.problem());
+        return;
       }
-    }
-
-    private void other(String host, AgentMessage m) {
-      String prefix = single() ? "agent: " : "agent " + host + ": ";
-      if (m instanceof AgentMessage.Log l) {
+      if (!(event instanceof AgentSession.Said s)) return;
+      String host = s.host();
+      String prefix = session.single() ? "agent: " : "agent " + host + ": ";
+      if (s.message() instanceof AgentMessage.Log l) {
         String level = l.level() == null ? "info" : l.level();
-        view.message((level.equals("info") ? prefix : level + ": " + prefix) + l.message());
-      } else if (m instanceof AgentMessage.Unknown u) {
-        view.message("warning: " + who(host) + " sent a message of unknown type '" + u.type() + "'; ignored");
+        say((level.equals("info") ? prefix : level + ": " + prefix) + l.message());
+      } else if (s.message() instanceof AgentMessage.Unknown u) {
+        say("warning: " + session.who(host) + " sent a message of unknown type '" + u.type() + "'; ignored");
       }
       // heartbeats (and progress outside the run) only prove the agent is alive
     }
 
-    private void send(String host, MasterMessage m) {
-      if (sendFailed.contains(host)) return;
-      try {
-        links.get(host).send(m);
-      } catch (IOException e) {
-        sendFailed.add(host);
+    void close() {
+      if (session != null) session.close();
+    }
+  }
+
+  /** Hands every event to each listener in turn; a listener's exception is dropped (see {@link RunListener}). */
+  private static final class Fanout implements RunListener {
+    private final List<RunListener> all;
+
+    Fanout(List<RunListener> all) {
+      this.all = all;
+    }
+
+    private void each(Consumer<RunListener> call) {
+      for (var l : all) {
+        try {
+          call.accept(l);
+        } catch (RuntimeException e) {
+          // a listener's bug is not the run's problem
+        }
       }
     }
 
-    void close() {
-      links.values().forEach(AgentConnection::close);
+    @Override
+    public void stateChanged(State from, State to) {
+      each(l -> l.stateChanged(from, to));
+    }
+
+    @Override
+    public void message(Level level, String text) {
+      each(l -> l.message(level, text));
+    }
+
+    @Override
+    public void deploying(String runId, Path runDir) {
+      each(l -> l.deploying(runId, runDir));
+    }
+
+    @Override
+    public void armed(Instant t0, Map<String, AgentMessage.Armed> byHost) {
+      each(l -> l.armed(t0, byHost));
+    }
+
+    @Override
+    public void actionFired(String host, AgentMessage.Progress progress, long elapsedMillis) {
+      each(l -> l.actionFired(host, progress, elapsedMillis));
+    }
+
+    @Override
+    public void agentEnded(String host, AgentMessage.Ended ended, long elapsedMillis) {
+      each(l -> l.agentEnded(host, ended, elapsedMillis));
+    }
+
+    @Override
+    public void tick(long elapsedMillis) {
+      each(l -> l.tick(elapsedMillis));
+    }
+
+    @Override
+    public void ended(Result result) {
+      each(l -> l.ended(result));
     }
   }
 
@@ -699,7 +686,7 @@ public final class RunCoordinator {
   /**
    * Each host with the summary of its clock resyncs, read from its {@code clock.jsonl}: the host's
    * collected copy ({@code hosts/<name>/}) in a multi-host run, the run folder's own with the one
-   * embedded agent. A host whose file is missing or unreadable keeps its arm-time figures only.
+   * local agent. A host whose file is missing or unreadable keeps its arm-time figures only.
    */
   private List<RunManifest.HostInfo> withClockResyncs(Path runDir, List<RunManifest.HostInfo> hosts) {
     var out = new ArrayList<RunManifest.HostInfo>();
@@ -712,11 +699,20 @@ public final class RunCoordinator {
       try (var lines = Files.lines(file)) {
         out.add(h.withResyncs(lines.filter(l -> !l.isBlank()).map(l -> RecordJson.parse(l, ClockRecord.class)).toList()));
       } catch (IOException | RuntimeException e) {
-        err.println("warning: cannot read " + file + ": " + e.getMessage());
+        say("warning: cannot read " + file + ": " + e.getMessage());
         out.add(h);
       }
     }
     return out;
+  }
+
+  /** Whether {@code host} names this machine's loopback (by its literal form: no name is looked up). */
+  static boolean isLoopback(String host) {
+    if (host == null) return false;
+    String h = host.strip().toLowerCase(java.util.Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+    return h.equals("localhost") || h.endsWith(".localhost") || h.startsWith("127.") || h.equals("::1")
+        || h.equals("0:0:0:0:0:0:0:1");
   }
 
   static String toolVersion() {

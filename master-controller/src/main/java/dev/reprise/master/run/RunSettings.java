@@ -4,6 +4,8 @@ import java.time.Duration;
 
 /**
  * The run coordinator's timings. Immutable; {@link #DEFAULTS} for real runs, shorter ones in tests.
+ * The heartbeat, the agent silence and the abort wait must keep the {@link TimingContract}: the
+ * constructor refuses settings that break it.
  *
  * @param armLead how far ahead of arming T0 is set
  * @param containersTimeout how long the initial containers may take to run
@@ -28,15 +30,22 @@ public record RunSettings(
     long statsIntervalMs,
     long stopGraceMs) {
 
+  public RunSettings {
+    var problems = TimingContract.violations(heartbeat, agentSilence, abortWait, Duration.ofMillis(stopGraceMs));
+    if (!problems.isEmpty()) throw new IllegalArgumentException("run settings break the timing contract: " + String.join("; ", problems));
+  }
+
   public static final RunSettings DEFAULTS = new RunSettings(Duration.ofSeconds(3), Duration.ofSeconds(90),
-      Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(10),
-      Duration.ofSeconds(60), Duration.ofSeconds(1), 1000, 10_000);
+      Duration.ofSeconds(30), Duration.ofSeconds(30), TimingContract.abortWait(TimingContract.STOP_GRACE),
+      TimingContract.AGENT_SILENCE, Duration.ofSeconds(60), TimingContract.HEARTBEAT, 1000,
+      TimingContract.STOP_GRACE.toMillis());
 
   /**
    * For runs over SSH: agents start a JVM and measure their clock before {@code armed}, so T0 is
    * further ahead and hello/arm may take longer.
    */
   public static final RunSettings MULTI_HOST_DEFAULTS = new RunSettings(Duration.ofSeconds(8), Duration.ofSeconds(120),
-      Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(10),
-      Duration.ofSeconds(60), Duration.ofSeconds(1), 1000, 10_000);
+      Duration.ofSeconds(60), Duration.ofSeconds(30), TimingContract.abortWait(TimingContract.STOP_GRACE),
+      TimingContract.AGENT_SILENCE, Duration.ofSeconds(60), TimingContract.HEARTBEAT, 1000,
+      TimingContract.STOP_GRACE.toMillis());
 }

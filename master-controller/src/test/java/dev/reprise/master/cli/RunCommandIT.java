@@ -29,7 +29,7 @@ import picocli.CommandLine;
 
 /**
  * {@code master run} against the real Docker engine (single-node swarm, initialised if needed) with
- * the embedded agent and the offline {@code reprise/hello:latest} image (images/hello/build.sh).
+ * the agent as a child process of the master and the offline {@code reprise/hello:latest} image (images/hello/build.sh).
  * Every run uses a unique name (so a unique stack); the tests check that their stack is gone after.
  */
 class RunCommandIT {

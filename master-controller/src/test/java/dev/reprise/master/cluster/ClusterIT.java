@@ -11,7 +11,7 @@ import dev.reprise.master.cli.ClusterCommand;
 import dev.reprise.master.cli.CollectCommand;
 import dev.reprise.master.hosts.HostsFile;
 import dev.reprise.master.hosts.HostsFileParser;
-import dev.reprise.master.remote.RemoteAgents;
+import dev.reprise.master.remote.SshAgent;
 import dev.reprise.master.ssh.JschConnector;
 import dev.reprise.master.ssh.RemoteHost;
 import java.io.PrintWriter;
@@ -166,7 +166,7 @@ class ClusterIT {
     var ssh = new JschConnector(hosts.knownHosts(), false);
     for (var spec : hosts.hosts()) {
       try (var host = ssh.connect(spec)) {
-        AgentConnection agent = RemoteAgents.start(host, Duration.ofSeconds(15));
+        AgentConnection agent = SshAgent.start(host, Duration.ofSeconds(15));
         try {
           agent.send(new MasterMessage.Hello(1, "it-hello", spec.name()));
           AgentMessage.Hello hello = null;
@@ -198,7 +198,7 @@ class ClusterIT {
     int h = 0;
     for (var spec : hosts.hosts()) {
       try (var host = ssh.connect(spec)) {
-        String dir = RemoteAgents.recordsDir(spec, runId);
+        String dir = SshAgent.recordsDir(spec, runId);
         var lines = new StringBuilder();
         for (int s = 0; s < 5; s++) {
           lines.append("{\"kind\":\"action\",\"seq\":").append(s * 3 + h).append(",\"actual\":\"2026-11-23T10:00:")

@@ -9,14 +9,11 @@ import dev.reprise.master.hosts.HostsFileParser;
 import dev.reprise.master.ssh.JschConnector;
 import dev.reprise.master.ssh.RemoteHost;
 import dev.reprise.master.ssh.Shell;
+import dev.reprise.master.testbed.LocalProcesses;
 import dev.reprise.master.testbed.Testbed;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +92,7 @@ class MasterKillIT {
         } catch (Exception | AssertionError e) {
           System.err.println("MasterKillIT cleanup: " + e.getMessage());
         }
-        killBurnersOf(stack);
+        LocalProcesses.killBurnersOf(stack, "MasterKillIT");
       }
     } finally {
       connected.values().forEach(RemoteHost::close);
@@ -118,8 +115,8 @@ class MasterKillIT {
     master = new ProcessBuilder(java, "-jar", masterJar.toString(), "run", dir.resolve("scenario.yaml").toString(),
         "--hosts", hostsPath.toString(), "--accept-new-host-keys", "--agent-jar", agentJar.toString(),
         "--out", runs.toString(), "--name", NAME, "--no-export").start();
-    drain(master.getInputStream(), masterOut, "master-stdout");
-    drain(master.getErrorStream(), masterErr, "master-stderr");
+    LocalProcesses.drain(master.getInputStream(), masterOut, "master-stdout");
+    LocalProcesses.drain(master.getErrorStream(), masterErr, "master-stderr");
     assertThat(ProcessHandle.of(master.pid()).flatMap(h -> h.info().command()).orElse(""))
         .as("the process to kill is the master's JVM itself, not a wrapper").endsWith("/java");
 
@@ -146,7 +143,7 @@ class MasterKillIT {
     List<String> anywhere;
     while (true) {
       burners = burners(runId);
-      anywhere = burnersOnThisMachine(runId);
+      anywhere = LocalProcesses.burnersOf(runId);
       boolean gone = burners.values().stream().allMatch(List::isEmpty) && anywhere.isEmpty();
       if (gone || System.nanoTime() - killed >= DEAD_MAN_BOUND.toNanos()) break;
       Thread.sleep(200);
@@ -161,7 +158,7 @@ class MasterKillIT {
     for (var h : connected.values()) {
       // the agent's command line names <work_dir>/agent/agent-all.jar; "[a]gent" so pgrep's own shell does not match
       String agent = h.spec().workDir() + "/[a]" + ClusterManager.AGENT_JAR.substring(1);
-      String records = RemoteAgents.recordsDir(h.spec(), runId) + "/timeline.jsonl";
+      String records = SshAgent.recordsDir(h.spec(), runId) + "/timeline.jsonl";
       String alive = "";
       String timeline = "";
       for (long until = System.nanoTime() + Duration.ofSeconds(20).toNanos(); System.nanoTime() < until; Thread.sleep(250)) {
@@ -250,45 +247,6 @@ class MasterKillIT {
       if (left.isEmpty()) return;
     }
     throw new AssertionError("stack " + stack + " not removed within 60 s: " + left);
-  }
-
-  /**
-   * {@code pid: command line} of every burner of {@code runId} on this machine: the agent's burner is
-   * {@code /bin/sh -c 'while :; do :; done' reprise-burner/<run>/...} (LinuxHostOps); only processes
-   * with exactly that command line count, not the shells that look for them.
-   */
-  static List<String> burnersOnThisMachine(String runId) {
-    String burner = "/bin/sh\0-c\0while :; do :; done\0reprise-burner/" + runId + "/";
-    var found = new ArrayList<String>();
-    ProcessHandle.allProcesses().forEach(p -> {
-      try {
-        String cmd = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline"));
-        if (cmd.startsWith(burner)) found.add(p.pid() + ": " + cmd.replace('\0', ' ').strip());
-      } catch (IOException | java.io.UncheckedIOException e) {
-        // ended meanwhile
-      }
-    });
-    return found;
-  }
-
-  /** Kills (by PID) burners of {@code runId} still on this machine, should a failed test have left any. */
-  static void killBurnersOf(String runId) {
-    for (String burner : burnersOnThisMachine(runId)) {
-      System.err.println("MasterKillIT cleanup: killing burner " + burner);
-      ProcessHandle.of(Long.parseLong(burner.substring(0, burner.indexOf(':')))).ifPresent(ProcessHandle::destroyForcibly);
-    }
-  }
-
-  static void drain(InputStream in, StringBuffer into, String name) {
-    var t = new Thread(() -> {
-      try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) into.append(line).append('\n');
-      } catch (IOException e) {
-        // the master is gone
-      }
-    }, name);
-    t.setDaemon(true);
-    t.start();
   }
 
   static String said() {

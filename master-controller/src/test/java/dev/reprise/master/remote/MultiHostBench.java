@@ -52,17 +52,14 @@ public final class MultiHostBench {
       events.append("  - end: ").append(moments + 3).append('\n');
       var plan = RemoteRunIT.deployAndPlan("bench", events.toString());
       String runId = "rpr-bench-" + RemoteRunIT.TIME.now().getEpochSecond();
-      var seen = new CopyOnWriteArrayList<AgentFleet.Event>();
+      var seen = new CopyOnWriteArrayList<dev.reprise.master.run.AgentSession.Event>();
       Map<String, dev.reprise.agent.protocol.AgentMessage.Armed> armed;
-      try (var fleet = AgentFleet.start(new ArrayList<>(RemoteRunIT.connected.values()), Duration.ofSeconds(20), RemoteRunIT.TIME)) {
-        fleet.hello(runId, Duration.ofSeconds(60), seen::add);
+      try (var session = RemoteRunIT.open(RemoteRunIT.connected, runId, Duration.ofSeconds(20))) {
+        session.hello(runId, Duration.ofSeconds(60), seen::add);
         var t0 = RemoteRunIT.TIME.now().plusSeconds(5);
-        armed = fleet.arm((h, mgr) -> RemoteRunIT.arm(runId, plan, t0, h, mgr, RESYNC_MS), Duration.ofSeconds(30), seen::add);
-        long until = RemoteRunIT.TIME.nanoTime() + Duration.ofSeconds(moments + 60L).toNanos();
-        while (fleet.pump(Duration.ofSeconds(1), seen::add) && RemoteRunIT.TIME.nanoTime() < until) {
-          // heartbeats until every agent ended
-        }
-        System.out.println("ended: " + fleet.ended() + " lost: " + fleet.lost());
+        armed = session.arm((h, mgr) -> RemoteRunIT.arm(runId, plan, t0, h, mgr, RESYNC_MS), Duration.ofSeconds(30), seen::add);
+        session.awaitEnd(Duration.ofSeconds(moments + 60L), seen::add);
+        System.out.println("ended: " + session.ended() + " lost: " + session.lost());
       }
       Path run = RemoteRunIT.tmp.resolve(runId);
       RunCollector.collect(run, runId, RemoteRunIT.connected, Map.of());

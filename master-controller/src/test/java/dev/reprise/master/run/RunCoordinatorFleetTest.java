@@ -7,10 +7,12 @@ import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
+import dev.reprise.master.cli.ExitCodes;
 import dev.reprise.master.deploy.FakeSwarmCluster;
 import dev.reprise.master.deploy.IpvsProbe;
 import dev.reprise.master.deploy.SwarmCluster;
 import dev.reprise.master.run.RunCoordinator.State;
+import dev.reprise.master.run.time.ManualTicker;
 import dev.reprise.master.run.time.ManualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,6 +42,7 @@ class RunCoordinatorFleetTest {
   private final List<String> fleetCalls = new ArrayList<>();
   private final List<String> armsSent = new ArrayList<>();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final RecordingListener recorder = new RecordingListener();
 
   RunCoordinatorFleetTest() {
     for (String h : List.of("h1", "h2", "h3")) {
@@ -83,11 +86,15 @@ class RunCoordinatorFleetTest {
   }
 
   private RunCoordinator.Result run() {
-    var c = new RunCoordinator(swarm, new FakeFleet(), dir -> fleetCalls.add("export"), time, new IpvsProbe(tmp.resolve("noroot")),
-        Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), false, RunSettings.DEFAULTS, new AbortSignal());
+    return run("10.0.0.1");
+  }
+
+  private RunCoordinator.Result run(String ntpServer) {
+    var c = new RunCoordinator(swarm, new FakeFleet(), dir -> fleetCalls.add("export"), time, new ManualTicker(time), new IpvsProbe(tmp.resolve("noroot")),
+        Map.of(), RunSettings.DEFAULTS, new AbortSignal(),
+        List.of(new ProgressView(new PrintStream(err, true, StandardCharsets.UTF_8), false, PLAN), recorder));
     var result = c.run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
-        Path.of("docker-compose.yml"), COMPOSE, 7, PLAN, tmp.resolve("faults"), "10.0.0.1", 15_000, true));
+        Path.of("docker-compose.yml"), COMPOSE, 7, PLAN, tmp.resolve("faults"), ntpServer, 15_000, true));
     history = c.history();
     return result;
   }
@@ -101,7 +108,7 @@ class RunCoordinatorFleetTest {
   @Test
   void everyHostIsArmedWithOneT0TheFirstIsTheManagerAndTheRecordsAreCollected() throws Exception {
     var result = run();
-    assertThat(result.outcome()).as(err.toString(StandardCharsets.UTF_8)).isEqualTo("ok");
+    assertThat(result.outcome().word()).as(err.toString(StandardCharsets.UTF_8)).isEqualTo("ok");
     String id = result.runDir().getFileName().toString();
     assertThat(history).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.DEPLOYING,
         State.WAITING_FOR_CONTAINERS, State.CONNECTING_AGENT, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
@@ -147,8 +154,8 @@ class RunCoordinatorFleetTest {
       }
     });
     var result = run();
-    assertThat(result.outcome()).isEqualTo("failed");
-    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.outcome().word()).isEqualTo("failed");
+    assertThat(ExitCodes.of(result.outcome())).isEqualTo(1);
     assertThat(result.reason()).startsWith("lost host h2: the agent's stream closed before it ended the run");
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: lost host h2 at").contains("the other hosts go on")
         .contains("the agent on h1 ended the run (ok)").contains("the agent on h3 ended the run (ok)");
@@ -165,7 +172,7 @@ class RunCoordinatorFleetTest {
   void anArmRefusedByOneHostAbortsTheOthersCleanlyBeforeT0() throws Exception {
     fakes.get("h3").refuseArm = "no such service web";
     var result = run();
-    assertThat(result.outcome()).isEqualTo("failed");
+    assertThat(result.outcome().word()).isEqualTo("failed");
     assertThat(result.reason()).isEqualTo("the agent on h3 refused the plan: no such service web");
     assertThat(history).doesNotContain(State.RUNNING);
     for (String h : List.of("h1", "h2")) {
@@ -177,5 +184,20 @@ class RunCoordinatorFleetTest {
     assertThat(swarm.services).isEmpty();
     assertThat(swarm.networks).isEmpty();
     assertThat(fleetCalls).doesNotContain("export");
+  }
+
+  @Test
+  void aLoopbackNtpServerInAMultiHostRunIsAWarning() {
+    var result = run("127.0.0.1");
+    assertThat(result.outcome()).isEqualTo(Outcome.OK);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("warning: ntp_server 127.0.0.1 is a loopback address: each host "
+        + "measures its clock against itself");
+  }
+
+  @Test
+  void loopbackIsJudgedByTheAddressesLiteralForm() {
+    assertThat(List.of("127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST", "::1", "[::1]", "ntp.localhost"))
+        .allMatch(RunCoordinator::isLoopback);
+    assertThat(java.util.Arrays.asList("10.0.0.1", "ntp.example.org", "192.168.1.127", null)).noneMatch(RunCoordinator::isLoopback);
   }
 }

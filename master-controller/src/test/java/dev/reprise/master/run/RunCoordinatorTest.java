@@ -9,9 +9,11 @@ import dev.reprise.fdsl.plan.MarkAction;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
+import dev.reprise.master.cli.ExitCodes;
 import dev.reprise.master.deploy.FakeSwarmCluster;
 import dev.reprise.master.deploy.IpvsProbe;
 import dev.reprise.master.run.RunCoordinator.State;
+import dev.reprise.master.run.time.ManualTicker;
 import dev.reprise.master.run.time.ManualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -45,7 +47,7 @@ class RunCoordinatorTest {
   private final FakeAgent agent = new FakeAgent(time);
   private final AbortSignal abort = new AbortSignal();
   private final List<Path> exported = new ArrayList<>();
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final RecordingListener recorder = new RecordingListener();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private int agentsStarted;
 
@@ -53,9 +55,7 @@ class RunCoordinatorTest {
     return new RunCoordinator(swarm, runId -> {
       agentsStarted++;
       return agent;
-    }, exported::add, time, new IpvsProbe(tmp.resolve("noroot")), Map.of(),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false,
-        RunSettings.DEFAULTS, abort);
+    }, exported::add, time, new ManualTicker(time), new IpvsProbe(tmp.resolve("noroot")), Map.of(), RunSettings.DEFAULTS, abort, listeners());
   }
 
   private RunRequest request(String compose) {
@@ -67,8 +67,9 @@ class RunCoordinatorTest {
     return RecordJson.mapper().readValue(Files.readString(runDir.resolve("run.json")), RunManifest.class);
   }
 
-  private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
+  /** What the CLI listens with: the terminal view on stderr, plus a recorder of the events in order. */
+  private List<RunListener> listeners() {
+    return List.of(new ProgressView(new PrintStream(err, true, StandardCharsets.UTF_8), false, PLAN), recorder);
   }
 
   private String stderr() {
@@ -80,11 +81,11 @@ class RunCoordinatorTest {
     var c = coordinator();
     var result = c.run(request(COMPOSE));
 
-    assertThat(result.outcome()).isEqualTo("ok");
-    assertThat(result.exitCode()).isZero();
+    assertThat(result.outcome().word()).isEqualTo("ok");
+    assertThat(ExitCodes.of(result.outcome())).isZero();
     Path dir = result.runDir();
     assertThat(dir.getFileName().toString()).isEqualTo("hello-20261123-090000");
-    assertThat(stdout().strip().lines().reduce((a, b) -> b)).contains(dir.toString());
+    assertThat(recorder.events).as("the run folder is the last thing a run tells").last().isEqualTo("ended ok " + dir);
     assertThat(c.history()).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.DEPLOYING,
         State.WAITING_FOR_CONTAINERS, State.CONNECTING_AGENT, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
         State.REMOVING_STACK, State.EXPORTING, State.DONE);
@@ -132,8 +133,8 @@ class RunCoordinatorTest {
       }
     };
     var result = coordinator().run(request(COMPOSE));
-    assertThat(result.outcome()).isEqualTo("aborted");
-    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.outcome().word()).isEqualTo("aborted");
+    assertThat(ExitCodes.of(result.outcome())).isEqualTo(1);
     assertThat(agent.received).contains("abort interrupted by a signal");
     assertThat(agent.received.indexOf("abort interrupted by a signal")).isLessThan(agent.received.indexOf("close"));
     assertThat(swarm.services).isEmpty();
@@ -143,14 +144,14 @@ class RunCoordinatorTest {
     assertThat(m.reason()).isEqualTo("interrupted by a signal");
     assertThat(exported).as("no export of an aborted run").isEmpty();
     assertThat(abort.isFinished()).isTrue();
-    assertThat(stdout().strip()).endsWith(result.runDir().toString());
+    assertThat(recorder.events).last().isEqualTo("ended aborted " + result.runDir());
   }
 
   @Test
   void abortWhileWaitingForContainersRemovesTheStackWithoutStartingAnAgent() throws Exception {
     abort.abort("interrupted by a signal");
     var result = coordinator().run(request(COMPOSE));
-    assertThat(result.outcome()).isEqualTo("aborted");
+    assertThat(result.outcome().word()).isEqualTo("aborted");
     assertThat(agentsStarted).isZero();
   }
 
@@ -161,8 +162,8 @@ class RunCoordinatorTest {
       if (time.now().isAfter(Instant.parse("2026-11-23T09:00:05Z"))) abort.abort("interrupted by a signal");
     };
     var result = coordinator().run(request(COMPOSE));
-    assertThat(result.outcome()).isEqualTo("aborted");
-    assertThat(result.reason()).contains("did not confirm the abort within 20 s");
+    assertThat(result.outcome().word()).isEqualTo("aborted");
+    assertThat(result.reason()).contains("did not confirm the abort within " + RunSettings.DEFAULTS.abortWait().toSeconds() + " s");
     assertThat(swarm.services).isEmpty();
   }
 
@@ -170,8 +171,8 @@ class RunCoordinatorTest {
   void agentRefusingTheArmFailsTheRunAndStillCleansUp() throws Exception {
     agent.refuseArm = "cannot read the plan";
     var result = coordinator().run(request(COMPOSE));
-    assertThat(result.outcome()).isEqualTo("failed");
-    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.outcome().word()).isEqualTo("failed");
+    assertThat(ExitCodes.of(result.outcome())).isEqualTo(1);
     assertThat(result.reason()).isEqualTo("the agent refused the plan: cannot read the plan");
     assertThat(manifest(result.runDir()).outcome()).isEqualTo("failed");
     assertThat(swarm.services).isEmpty();
@@ -182,8 +183,8 @@ class RunCoordinatorTest {
   @Test
   void deployFailureIsDiagnosedTheStackRemovedAndNoAgentStarted() throws Exception {
     var result = coordinator().run(request(COMPOSE.replace("reprise/hello:latest", "reprise/nosuch:latest")));
-    assertThat(result.outcome()).isEqualTo("failed");
-    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.outcome().word()).isEqualTo("failed");
+    assertThat(ExitCodes.of(result.outcome())).isEqualTo(1);
     assertThat(stderr()).contains("image reprise/nosuch:latest is not present on node box; build it (scripts/build-images.sh)");
     assertThat(agentsStarted).isZero();
     assertThat(swarm.services).isEmpty();
@@ -197,18 +198,18 @@ class RunCoordinatorTest {
   @Test
   void invalidComposeExitsTwoWithPositionsAndTouchesNothing() {
     var result = coordinator().run(request("services:\n  web:\n    build: .\n"));
-    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(ExitCodes.of(result.outcome())).isEqualTo(2);
     assertThat(result.runDir()).isNull();
     assertThat(stderr()).contains("docker-compose.yml:3:5: services.web.build");
     assertThat(swarm.calls).isEmpty();
-    assertThat(stdout()).isEmpty();
+    assertThat(recorder.events).noneMatch(e -> e.startsWith("deploying")).last().isEqualTo("ended invalid null");
   }
 
   @Test
   void noEngineExitsThreeWithWhatToDo() {
     swarm.unreachable = true;
     var result = coordinator().run(request(COMPOSE));
-    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(ExitCodes.of(result.outcome())).isEqualTo(3);
     assertThat(result.runDir()).isNull();
     assertThat(stderr()).contains("scripts/setup-docker.sh");
   }
@@ -217,10 +218,9 @@ class RunCoordinatorTest {
   void exportFailureIsAWarningNotAFailedRun() {
     var c = new RunCoordinator(swarm, runId -> agent, dir -> {
       throw new UnsupportedOperationException("export is being built");
-    }, time, new IpvsProbe(tmp), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), false, RunSettings.DEFAULTS, abort);
+    }, time, new ManualTicker(time), new IpvsProbe(tmp), Map.of(), RunSettings.DEFAULTS, abort, listeners());
     var result = c.run(request(COMPOSE));
-    assertThat(result.exitCode()).isZero();
+    assertThat(ExitCodes.of(result.outcome())).isZero();
     assertThat(stderr()).contains("warning: export failed");
   }
 
@@ -234,12 +234,44 @@ class RunCoordinatorTest {
   void silentAgentFailsTheRun() throws Exception {
     var silent = new FakeAgent(time);
     silent.silentAfterArm = true;
-    var c = new RunCoordinator(swarm, runId -> silent, exported::add, time, new IpvsProbe(tmp), Map.of(),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false,
-        RunSettings.DEFAULTS, abort);
+    var c = new RunCoordinator(swarm, runId -> silent, exported::add, time, new ManualTicker(time), new IpvsProbe(tmp), Map.of(), RunSettings.DEFAULTS, abort, listeners());
     var result = c.run(request(COMPOSE));
-    assertThat(result.outcome()).isEqualTo("failed");
+    assertThat(result.outcome().word()).isEqualTo("failed");
     assertThat(result.reason()).isEqualTo("the agent was silent for 10 s");
     assertThat(silent.received).anySatisfy(r -> assertThat(r).startsWith("abort the agent was silent"));
+  }
+
+  @Test
+  void listenersHearTheRunInTheOrderItHappened() {
+    var result = coordinator().run(request(COMPOSE));
+    String id = result.runDir().getFileName().toString();
+    assertThat(recorder.events).containsExactly("state CHECKING_ENGINE", "state CREATING_FOLDER", "deploying " + id,
+        "state DEPLOYING", "state WAITING_FOR_CONTAINERS", "state CONNECTING_AGENT", "state ARMING",
+        "armed [box] t0=2026-11-23T09:00:03Z", "state RUNNING", "fired box #0 mark ok", "fired box #1 fault ok",
+        "agent ended box ok healed 0", "state STOPPING_AGENT", "state REMOVING_STACK", "state EXPORTING", "state DONE",
+        "ended ok " + result.runDir());
+  }
+
+  @Test
+  void aListenerThatThrowsDoesNotStopTheRunNorTheOtherListeners() {
+    RunListener broken = new RunListener() {
+      @Override
+      public void message(Level level, String text) {
+        throw new IllegalStateException("a listener's bug");
+      }
+    };
+    var c = new RunCoordinator(swarm, runId -> agent, exported::add, time, new ManualTicker(time), new IpvsProbe(tmp), Map.of(),
+        RunSettings.DEFAULTS, abort, List.of(broken, recorder));
+    var result = c.run(request(COMPOSE));
+    assertThat(result.outcome()).isEqualTo(Outcome.OK);
+    assertThat(recorder.events).last().isEqualTo("ended ok " + result.runDir());
+  }
+
+  @Test
+  void aMoveTheTransitionTableDoesNotListIsRefused() {
+    assertThat(RunCoordinator.TRANSITIONS.get(State.NEW)).containsExactlyInAnyOrder(State.CHECKING_ENGINE, State.DONE);
+    assertThat(RunCoordinator.TRANSITIONS.get(State.RUNNING)).doesNotContain(State.DEPLOYING, State.ARMING);
+    assertThat(RunCoordinator.TRANSITIONS.get(State.DONE)).isEmpty();
+    for (var s : State.values()) assertThat(RunCoordinator.TRANSITIONS).as("every state has its moves").containsKey(s);
   }
 }

@@ -23,8 +23,8 @@ import java.time.Duration;
  * {@link #recordsDir} as its {@code records_dir} (so {@code master collect} finds the records) and
  * {@link #faultsDir} as its {@code faults_dir}.
  */
-public final class RemoteAgents {
-  private RemoteAgents() {}
+public final class SshAgent {
+  private SshAgent() {}
 
   /** The shell command that runs the agent; stderr stays on the channel's stderr (kept for diagnosis). */
   public static String command(HostSpec spec) {
@@ -46,16 +46,16 @@ public final class RemoteAgents {
   public static AgentConnection start(RemoteHost host, Duration exitWait) throws IOException {
     RemoteProcess process = host.start(command(host.spec()));
     var link = new AgentLink(process.stdout(), process.stdin(), host.spec().name());
-    return new RemoteAgentConnection(link, process, exitWait);
+    return new SshAgentConnection(link, process, exitWait);
   }
 
   /** The link plus the process, so closing ends both and an early exit can be explained. */
-  private static final class RemoteAgentConnection implements AgentConnection {
+  private static final class SshAgentConnection implements AgentConnection {
     private final AgentLink link;
     private final RemoteProcess process;
     private final Duration exitWait;
 
-    RemoteAgentConnection(AgentLink link, RemoteProcess process, Duration exitWait) {
+    SshAgentConnection(AgentLink link, RemoteProcess process, Duration exitWait) {
       this.link = link;
       this.process = process;
       this.exitWait = exitWait;

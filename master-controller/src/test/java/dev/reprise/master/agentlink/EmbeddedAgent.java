@@ -13,8 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Runs an agent in this JVM, talking to the master over in-process pipes with the same JSON-line
- * protocol remote agents speak over SSH: one code path. ({@code java.nio} pipes, not
+ * Runs an agent (a fake, in tests) in this JVM, talking to the master over in-process pipes with the
+ * same JSON-line protocol real agents speak over stdio ({@link ChildProcessAgent}) and SSH. ({@code java.nio} pipes, not
  * {@code PipedInputStream}, which breaks when a writer thread ends.)
  */
 public final class EmbeddedAgent {
@@ -42,7 +42,7 @@ public final class EmbeddedAgent {
       } catch (Throwable e) {
         // the master must hear why its agent stopped: say it in the protocol before the EOF
         var w = new PrintWriter(agentOut, true, StandardCharsets.UTF_8);
-        w.println(ProtocolCodec.encode(new AgentMessage.Error("the embedded agent crashed: " + e)));
+        w.println(ProtocolCodec.encode(new AgentMessage.Error("the in-process agent crashed: " + e)));
       } finally {
         try {
           agentOut.close();
@@ -74,21 +74,6 @@ public final class EmbeddedAgent {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      }
-    };
-  }
-
-  /**
-   * The local-controller's agent as a {@link Main}: {@code new Agent(AgentMain.realDependencies()).run(in, out)}
-   * with the real Docker runtime, which is closed when the agent returns.
-   */
-  public static Main localAgent() {
-    return (in, out) -> {
-      var deps = dev.reprise.agent.AgentMain.realDependencies();
-      try {
-        new dev.reprise.agent.Agent(deps).run(in, out);
-      } finally {
-        deps.runtime().close();
       }
     };
   }

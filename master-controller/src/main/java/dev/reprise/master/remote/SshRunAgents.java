@@ -15,17 +15,17 @@ import java.util.Map;
 
 /**
  * {@link RunAgents} of a multi-host run: one agent per connected host, started over an SSH exec
- * channel ({@link RemoteAgents}), recording under {@link RemoteAgents#recordsDir} on its host and
- * using the fault scripts {@code master cluster up} shipped to {@link RemoteAgents#faultsDir}. At the
+ * channel ({@link SshAgent}), recording under {@link SshAgent#recordsDir} on its host and
+ * using the fault scripts {@code master cluster up} shipped to {@link SshAgent#faultsDir}. At the
  * end {@link #collect} pulls every host's records over SFTP and merges them into the run folder
  * ({@link RunCollector}). The connections belong to the caller (they stay open after the run).
  */
-public final class FleetAgents implements RunAgents {
+public final class SshRunAgents implements RunAgents {
   private final Map<String, RemoteHost> hosts;
   private final Duration exitWait;
 
   /** {@code hosts} in the hosts file's order (the first is the manager); {@code exitWait}: how long closing waits for each agent to end. */
-  public FleetAgents(Map<String, RemoteHost> hosts, Duration exitWait) {
+  public SshRunAgents(Map<String, RemoteHost> hosts, Duration exitWait) {
     this.hosts = new LinkedHashMap<>(hosts);
     this.exitWait = exitWait;
   }
@@ -34,7 +34,7 @@ public final class FleetAgents implements RunAgents {
   public Map<String, AgentConnection> start(String runId, SwarmCluster.Engine manager) throws IOException {
     var started = new LinkedHashMap<String, AgentConnection>();
     try {
-      for (var e : hosts.entrySet()) started.put(e.getKey(), RemoteAgents.start(e.getValue(), exitWait));
+      for (var e : hosts.entrySet()) started.put(e.getKey(), SshAgent.start(e.getValue(), exitWait));
     } catch (IOException e) {
       started.values().forEach(AgentConnection::close);
       throw e;
@@ -44,13 +44,13 @@ public final class FleetAgents implements RunAgents {
 
   @Override
   public String recordsDir(String host, String runId, Path runDir) {
-    return RemoteAgents.recordsDir(hosts.get(host).spec(), runId);
+    return SshAgent.recordsDir(hosts.get(host).spec(), runId);
   }
 
   @Override
   public String faultsDir(String host, Path localFaults) {
     // shipped by ClusterManager.up from the scenario's faults/ folder when it had one
-    return localFaults != null && Files.isDirectory(localFaults) ? RemoteAgents.faultsDir(hosts.get(host).spec()) : null;
+    return localFaults != null && Files.isDirectory(localFaults) ? SshAgent.faultsDir(hosts.get(host).spec()) : null;
   }
 
   @Override
