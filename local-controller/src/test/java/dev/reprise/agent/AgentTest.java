@@ -118,8 +118,11 @@ class AgentTest {
       h.expect(AgentMessage.Progress.class);
       step(h, T0.plusMillis(2000));
       h.expect(AgentMessage.Progress.class);
-      assertThat(h.runtime.calls("kill").toString() + h.runtime.calls("scale"))
+      // One action's targets are called concurrently (no order between them); the actions keep theirs.
+      assertThat(h.runtime.calls("kill").stream().sorted().toList().toString() + h.runtime.calls("scale"))
           .isEqualTo("[kill run1_web.1 SIGKILL, kill run1_web.2 SIGKILL][scale run1_web 3]");
+      assertThat(h.runtime.calls().stream().filter(c -> c.startsWith("kill") || c.startsWith("scale")).toList())
+          .endsWith("scale run1_web 3");
       h.send(new MasterMessage.Abort("done"));
       h.expect(AgentMessage.Ended.class);
     }

@@ -31,6 +31,14 @@ public interface ContainerRuntime extends AutoCloseable {
   /** The swarm tasks of a service, on every node (managers only). */
   List<TaskInfo> tasks(String swarmService);
 
+  /**
+   * Runs, once, the calls the agent makes at an action's instant against a container that does not
+   * exist (the engine answers "no such container"), so the first real action finds that code
+   * compiled and a connection open. Acts on no container; never throws. Called before T0, off the
+   * scheduler's thread.
+   */
+  void warmUp();
+
   /** Sends {@code signal} (e.g. {@code SIGKILL}, {@code SIGUSR1}) to the container's main process. */
   void kill(String containerId, String signal);
 

@@ -38,9 +38,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 /**
  * {@link ContainerRuntime} over the Docker Engine API with docker-java (httpclient5 transport), on
  * {@code DOCKER_HOST} or {@code unix:///var/run/docker.sock}. The only class importing docker-java.
- * Two HTTP clients: one with a response timeout for commands (a hung engine becomes
- * {@link RuntimeTimeout}), one without for followed streams (events, logs, stats) and for stop,
- * whose answer legitimately takes the grace period.
+ * Four HTTP clients, each with its own connection pool: one with a response timeout for commands
+ * (a hung engine becomes {@link RuntimeTimeout}), one without for followed streams (events, logs,
+ * stats: two held connections per container), and two for what fires at an instant — signals and
+ * execs (with the timeout) and stop (without: its answer legitimately takes the grace period) — so
+ * a fired call never waits for a connection the collectors hold, however many containers they follow.
  */
 public final class DockerContainerRuntime implements ContainerRuntime {
   static final String SERVICE_LABEL = "com.docker.swarm.service.name";
@@ -48,13 +50,20 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   static final String TASK_ID_LABEL = "com.docker.swarm.task.id";
   static final String NODE_LABEL = "com.docker.swarm.node.id";
 
+  /** A container ID no container has (64 hex digits are IDs; this is neither an ID nor a valid name). */
+  static final String WARM_UP_CONTAINER = "reprise-warm-up-no-such-container";
+
   private final DockerClient commands;
   private final DockerClient streams;
+  private final DockerClient firing;
+  private final DockerClient firingStops;
 
   public DockerContainerRuntime(Duration commandTimeout) {
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     this.commands = client(config, commandTimeout);
     this.streams = client(config, null);
+    this.firing = client(config, commandTimeout);
+    this.firingStops = client(config, null);
   }
 
   /** A runtime with a 30 s command timeout. */
@@ -179,14 +188,30 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public void warmUp() {
+    for (int i = 0; i < 20; i++) {
+      try {
+        kill(WARM_UP_CONTAINER, "SIGKILL");
+      } catch (RuntimeException expected) {
+        // "no such container": the round trip is the point
+      }
+      try {
+        firingStops.inspectContainerCmd(WARM_UP_CONTAINER).exec();
+      } catch (RuntimeException expected) {
+        // likewise
+      }
+    }
+  }
+
+  @Override
   public void kill(String containerId, String signal) {
-    run("send " + signal + " to " + containerId, () -> commands.killContainerCmd(containerId).withSignal(signal).exec());
+    run("send " + signal + " to " + containerId, () -> firing.killContainerCmd(containerId).withSignal(signal).exec());
   }
 
   @Override
   public void stop(String containerId, Duration grace) {
     int seconds = (int) Math.max(0, (grace.toMillis() + 999) / 1000);
-    run("stop " + containerId, () -> streams.stopContainerCmd(containerId).withTimeout(seconds).exec());
+    run("stop " + containerId, () -> firingStops.stopContainerCmd(containerId).withTimeout(seconds).exec());
   }
 
   @Override
@@ -241,13 +266,13 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       throw new IllegalStateException("in-memory tar failed", e);
     }
     run("copy " + file.getFileName() + " into " + containerId + ":" + folder, () ->
-        commands.copyArchiveToContainerCmd(containerId).withRemotePath("/")
+        firing.copyArchiveToContainerCmd(containerId).withRemotePath("/")
             .withTarInputStream(new ByteArrayInputStream(tar.toByteArray())).exec());
   }
 
   @Override
   public RunningExec exec(String containerId, List<String> command) {
-    var execId = call("exec in " + containerId, () -> commands.execCreateCmd(containerId)
+    var execId = call("exec in " + containerId, () -> firing.execCreateCmd(containerId)
         .withCmd(command.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true).exec().getId());
     var output = new StringBuffer();
     var callback = new ResultCallback.Adapter<Frame>() {
@@ -256,7 +281,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         if (output.length() < 1_000_000) output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
       }
     };
-    run("start exec in " + containerId, () -> streams.execStartCmd(execId).exec(callback));
+    run("start exec in " + containerId, () -> firingStops.execStartCmd(execId).exec(callback));
     return new RunningExec() {
       @Override public String id() { return execId; }
 
@@ -273,7 +298,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       @Override
       public ExecResult await(Duration timeout) throws InterruptedException {
         if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          throw new RuntimeTimeout("command still running after " + timeout.toMillis() + " ms", null);
+          throw new RuntimeTimeout("command still running after " + timeout.toMillis() + " ms", null, output.toString());
         }
         var exit = call("inspect exec", () -> commands.inspectExecCmd(execId).exec().getExitCodeLong());
         return new ExecResult(exit == null ? null : exit.intValue(), output.toString());
@@ -473,11 +498,12 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public void close() {
-    try {
-      commands.close();
-      streams.close();
-    } catch (IOException e) {
-      // closing connections: nothing left to do
+    for (var c : List.of(commands, streams, firing, firingStops)) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // closing connections: nothing left to do
+      }
     }
   }
 }

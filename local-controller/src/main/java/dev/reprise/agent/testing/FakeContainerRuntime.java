@@ -142,6 +142,11 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public void warmUp() {
+    record("warm-up");
+  }
+
+  @Override
   public void kill(String containerId, String signal) {
     record("kill " + containerId + " " + signal);
     synchronized (this) {
