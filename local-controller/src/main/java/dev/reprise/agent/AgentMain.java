@@ -28,7 +28,12 @@ public final class AgentMain {
         CLOCK_RESYNC, 4);
   }
 
+  /** The agent process's logging configuration (stderr, WARN): stdout carries the protocol and nothing else. */
+  static final String LOG_CONFIG = "reprise-agent-logback.xml";
+
   public static void main(String[] args) {
+    // Before any logger exists (docker-java creates its own in realDependencies); a user's choice wins.
+    if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", LOG_CONFIG);
     var deps = realDependencies();
     var agent = new Agent(deps);
     var done = new java.util.concurrent.CountDownLatch(1);
