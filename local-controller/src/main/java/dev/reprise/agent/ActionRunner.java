@@ -12,6 +12,7 @@ import dev.reprise.agent.inject.Target;
 import dev.reprise.agent.runtime.RunContainer;
 import dev.reprise.agent.runtime.RuntimeFailure;
 import dev.reprise.agent.runtime.RuntimeTimeout;
+import dev.reprise.agent.runtime.ServicePlacement;
 import dev.reprise.agent.time.Clock;
 import dev.reprise.fdsl.model.CpuFault;
 import dev.reprise.fdsl.model.CustomFault;
@@ -38,9 +39,9 @@ import java.util.function.Consumer;
  *
  * <ol>
  *   <li>{@link #prepare} ({@link #RESOLVE_AHEAD} before the instant, on the agent's resolver
- *       thread): FDSL IDs → containers (FDSL ID = slot − 1), first from the
+ *       thread): FDSL IDs → containers, first from the
  *       {@link ContainerDirectory} (kept current by engine events, no engine round trip), then by
- *       asking the engine ({@code containers}, and {@code tasks} on a manager).
+ *       asking the engine ({@code containers}) and, on a manager, the {@link ServicePlacement}.
  *   <li>{@link #fire} (at the instant, on the scheduler's thread): re-checks every target in the
  *       directory (in memory: a container that died since is not fired at, one that started since
  *       is), then hands each target to its own firing-pool thread, so several containers of one
@@ -78,6 +79,7 @@ final class ActionRunner {
   record Prepared(PlannedAction action, String service, List<Integer> ids, FaultAction fault, List<Resolution> targets) {}
 
   private final InjectionContext ctx;
+  private final ServicePlacement placement;
   private final ContainerDirectory directory;
   private final Map<String, String> services;
   private final boolean manager;
@@ -88,9 +90,10 @@ final class ActionRunner {
   private final CpuInjector cpu = new CpuInjector();
   private final CustomInjector custom = new CustomInjector();
 
-  ActionRunner(InjectionContext ctx, ContainerDirectory directory, Map<String, String> services, boolean manager,
-      String nodeId, Clock clock) {
+  ActionRunner(InjectionContext ctx, ServicePlacement placement, ContainerDirectory directory, Map<String, String> services,
+      boolean manager, String nodeId, Clock clock) {
     this.ctx = ctx;
+    this.placement = placement;
     this.directory = directory;
     this.services = services;
     this.manager = manager;
@@ -217,10 +220,10 @@ final class ActionRunner {
 
   private TargetResult start(StartAction s) {
     var swarm = services.get(s.service());
-    int replicas = Collections.max(s.ids()) + 1;
+    int replicas = Collections.max(s.ids()) + 1; // IDs 0 … max
     var issued = clock.now();
     try {
-      ctx.runtime().scale(swarm, replicas);
+      placement.scaleTo(swarm, replicas);
       return new TargetResult(null, null, null, Outcome.OK, issued, clock.now(), null, null, false);
     } catch (RuntimeFailure e) {
       return new TargetResult(null, null, null, Outcome.failed(e.getMessage()), issued, clock.now(), null, null, false);
@@ -324,16 +327,15 @@ final class ActionRunner {
       for (var c : ctx.runtime().containers(List.of(swarm))) directory.update(c);
       known = directory.find(service, id);
       if (known.isPresent()) return new Resolution(id, known.get().container(), null, false);
-      int slot = ContainerDirectory.slotOfId(id);
       if (!manager) return Resolution.elsewhere(id);
-      for (var task : ctx.runtime().tasks(swarm)) {
-        if (task.slot() != slot) continue;
-        if (nodeId != null && task.nodeId() != null && !task.nodeId().equals(nodeId)) return Resolution.elsewhere(id);
-        return new Resolution(id, null, service + " ID " + id + " (slot " + slot + "): task " + task.id() + " is " + task.state()
-            + (task.error() == null || task.error().isEmpty() ? "" : " (" + task.error() + ")") + ", no container on this host", false);
+      var placed = placement.locate(swarm, id);
+      if (placed.isPresent()) {
+        var p = placed.get();
+        if (nodeId != null && p.node() != null && !p.node().equals(nodeId)) return Resolution.elsewhere(id);
+        return new Resolution(id, null, service + " ID " + id + " " + p.description() + ", no container on this host", false);
       }
-      return new Resolution(id, null, service + " ID " + id + " (slot " + slot + ") does not exist: swarm service " + swarm
-          + " has no task in that slot", false);
+      return new Resolution(id, null, service + " ID " + id + " (" + placement.describe(id) + ") does not exist: service " + swarm
+          + " has no such container", false);
     } catch (RuntimeFailure | RuntimeTimeout e) {
       return new Resolution(id, null, "cannot resolve " + service + " ID " + id + ": " + e.getMessage(), false);
     }

@@ -12,6 +12,7 @@ import dev.reprise.agent.protocol.ProtocolCodec;
 import dev.reprise.agent.runtime.ContainerRuntime;
 import dev.reprise.agent.runtime.EngineInfo;
 import dev.reprise.agent.runtime.HostOps;
+import dev.reprise.agent.runtime.ServicePlacement;
 import dev.reprise.agent.time.Clock;
 import dev.reprise.agent.time.ClockOffset;
 import dev.reprise.agent.time.ClockSync;
@@ -81,6 +82,7 @@ public final class Agent {
   /**
    * What the agent is built from (real adapters in {@link AgentMain}, fakes in tests).
    *
+   * @param placement where the run's services place their FDSL IDs (the orchestrator), and scaling
    * @param clockSync ntp_server (or null) → its clock sync
    * @param clocks a fresh clock for one conversation ({@link #run}), uncorrected until arm
    * @param schedulers clock → a scheduler on it
@@ -88,7 +90,7 @@ public final class Agent {
    * @param hostProbe null: no host stats
    * @param poolThreads injector pool size
    */
-  public record Dependencies(ContainerRuntime runtime, HostOps host, ProcHostProbe hostProbe,
+  public record Dependencies(ContainerRuntime runtime, ServicePlacement placement, HostOps host, ProcHostProbe hostProbe,
       Function<String, ClockSync> clockSync, Supplier<DisciplinedClock> clocks, Function<Clock, Scheduler> schedulers,
       Duration clockResync, int poolThreads) {}
 
@@ -295,7 +297,7 @@ public final class Agent {
     plan = p;
     // Nothing of the run is scheduled yet (only the heartbeat tick), so the one step is safe here.
     if (offset.offsetMillis() != 0) clock.step(offset.offsetMillis());
-    directory = new ContainerDirectory(a.services());
+    directory = new ContainerDirectory(a.services(), deps.placement());
     journal = new FaultJournal(clock, scheduler, this::post, this::onHealed);
     var runEnd = a.t0().plusMillis(p.endMillis());
     ctx = new InjectionContext(deps.runtime(), deps.host(), journal, a.runId(),
@@ -316,7 +318,7 @@ public final class Agent {
       t.setDaemon(true);
       return t;
     });
-    runner = new ActionRunner(ctx, directory, a.services(), a.manager(), engine.nodeId(), clock);
+    runner = new ActionRunner(ctx, deps.placement(), directory, a.services(), a.manager(), engine.nodeId(), clock);
     collectors = new Collectors(deps.runtime(), directory, records, clock, clock::correctionMillis, engine.host(),
         a.services().values(), Duration.ofMillis(statsIntervalMs()), deps.hostProbe(),
         msg -> send(new AgentMessage.Log("warn", msg)));

@@ -91,7 +91,7 @@ public final class Collectors implements AutoCloseable {
   void onEvent(RuntimeEvent e) {
     var fdsl = directory.fdslService(e.swarmService());
     if (fdsl == null) return;
-    Integer id = e.slot() >= 1 ? ContainerDirectory.idOfSlot(e.slot()) : null;
+    Integer id = directory.idOf(e.slot());
     records.event(new ContainerEventRecord(corrected(e.time()), e.action(), e.containerId(), fdsl, id, host, e.exitCode(), e.signal()));
     switch (e.action()) {
       case "create", "start" -> {

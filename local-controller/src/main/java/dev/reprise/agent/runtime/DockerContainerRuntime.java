@@ -37,7 +37,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * {@link ContainerRuntime} over the Docker Engine API with docker-java (httpclient5 transport), on
- * {@code DOCKER_HOST} or {@code unix:///var/run/docker.sock}. The only class importing docker-java.
+ * {@code DOCKER_HOST} or {@code unix:///var/run/docker.sock}. With {@code swarm/SwarmServicePlacement},
+ * the only classes importing docker-java.
  * Four HTTP clients, each with its own connection pool: one with a response timeout for commands
  * (a hung engine becomes {@link RuntimeTimeout}), one without for followed streams (events, logs,
  * stats: two held connections per container), and two for what fires at an instant — signals and
@@ -71,6 +72,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     return new DockerContainerRuntime(Duration.ofSeconds(30));
   }
 
+  /** A docker-java client on {@code DOCKER_HOST} with its own connection pool (also used by the swarm adapter). */
+  public static DockerClient client(Duration responseTimeout) {
+    return client(DefaultDockerClientConfig.createDefaultConfigBuilder().build(), responseTimeout);
+  }
+
   private static DockerClient client(DefaultDockerClientConfig config, Duration responseTimeout) {
     var http = new ApacheDockerHttpClient.Builder()
         .dockerHost(config.getDockerHost())
@@ -81,8 +87,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     return DockerClientImpl.getInstance(config, http.build());
   }
 
-  /** Runs one engine call, translating failures into {@link RuntimeFailure} / {@link RuntimeTimeout}. */
-  private static <T> T call(String what, Supplier<T> body) {
+  /**
+   * Runs one engine call, translating failures into {@link RuntimeFailure} / {@link RuntimeTimeout}
+   * (also used by the swarm adapter).
+   */
+  public static <T> T call(String what, Supplier<T> body) {
     try {
       return body.get();
     } catch (NotFoundException e) {
@@ -171,23 +180,6 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public List<TaskInfo> tasks(String swarmService) {
-    return call("list tasks of " + swarmService, () -> {
-      var result = new ArrayList<TaskInfo>();
-      for (var t : commands.listTasksCmd().withServiceFilter(swarmService).exec()) {
-        var status = t.getStatus();
-        var cs = status == null ? null : status.getContainerStatus();
-        result.add(new TaskInfo(t.getId(), t.getSlot() == null ? -1 : t.getSlot(), t.getNodeId(),
-            cs == null ? null : cs.getContainerID(),
-            status == null || status.getState() == null ? null : status.getState().getValue(),
-            t.getDesiredState() == null ? null : t.getDesiredState().getValue(),
-            status == null ? null : status.getErr()));
-      }
-      return result;
-    });
-  }
-
-  @Override
   public void warmUp() {
     for (int i = 0; i < 20; i++) {
       try {
@@ -212,28 +204,6 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   public void stop(String containerId, Duration grace) {
     int seconds = (int) Math.max(0, (grace.toMillis() + 999) / 1000);
     run("stop " + containerId, () -> firingStops.stopContainerCmd(containerId).withTimeout(seconds).exec());
-  }
-
-  @Override
-  public void scale(String swarmService, int replicas) {
-    run("scale " + swarmService + " to " + replicas, () -> {
-      var service = commands.inspectServiceCmd(swarmService).exec();
-      var spec = service.getSpec();
-      if (spec.getMode() == null || spec.getMode().getReplicated() == null) {
-        throw new RuntimeFailure("service " + swarmService + " is not in replicated mode");
-      }
-      spec.getMode().getReplicated().withReplicas(replicas);
-      commands.updateServiceCmd(service.getId(), spec).withVersion(service.getVersion().getIndex()).exec();
-    });
-  }
-
-  @Override
-  public int replicas(String swarmService) {
-    return call("inspect service " + swarmService, () -> {
-      var spec = commands.inspectServiceCmd(swarmService).exec().getSpec();
-      if (spec.getMode() == null || spec.getMode().getReplicated() == null) return 0;
-      return (int) spec.getMode().getReplicated().getReplicas();
-    });
   }
 
   @Override

@@ -10,7 +10,7 @@ import dev.reprise.agent.runtime.RuntimeEvent;
 import dev.reprise.agent.runtime.RuntimeFailure;
 import dev.reprise.agent.runtime.RuntimeTimeout;
 import dev.reprise.agent.runtime.StatsSample;
-import dev.reprise.agent.runtime.TaskInfo;
+import dev.reprise.agent.runtime.ServicePlacement;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -28,14 +29,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * A hand-written {@link ContainerRuntime} for tests: containers live in a map, every call is
+ * A hand-written {@link ContainerRuntime} and swarm-like {@link ServicePlacement} (FDSL ID = slot − 1) for tests: containers live in a map, every call is
  * recorded as a readable string ({@code kill web.1 SIGKILL}, {@code scale web 3}, {@code exec web.1 /bin/sh /x.sh},
  * {@code copy web.1 /usr/lib/faultsee/x.sh}...) in {@link #calls()}. Kill/stop end the container and
  * emit a {@code die} event; scale creates containers in the next slots. {@link #failNext(String)} /
  * {@link #timeoutNext(String)} make the next call starting with a prefix throw. Execs end when the
  * test calls {@link #finishExec} (or when their host PID is killed through {@link FakeHostOps}).
  */
-public final class FakeContainerRuntime implements ContainerRuntime {
+public final class FakeContainerRuntime implements ContainerRuntime, ServicePlacement {
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private final Map<String, RunContainer> containers = new LinkedHashMap<>();
   private final Map<String, Integer> replicas = new LinkedHashMap<>();
@@ -129,16 +130,25 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public synchronized List<TaskInfo> tasks(String swarmService) {
+  public Integer idOf(int slot) {
+    return slot >= 1 ? slot - 1 : null;
+  }
+
+  @Override
+  public String describe(int id) {
+    return "slot " + (id + 1);
+  }
+
+  @Override
+  public synchronized Optional<Placement> locate(String swarmService, int id) {
     record("tasks " + swarmService);
-    var list = new ArrayList<TaskInfo>();
     for (var c : containers.values()) {
-      if (c.swarmService().equals(swarmService)) {
-        list.add(new TaskInfo(c.taskId(), c.slot(), c.nodeId(), c.id(), c.running() ? "running" : "failed",
-            c.running() ? "running" : "shutdown", null));
+      if (c.swarmService().equals(swarmService) && c.slot() == id + 1) {
+        return Optional.of(new Placement(c.nodeId(), "(slot " + c.slot() + "): task " + c.taskId() + " is "
+            + (c.running() ? "running" : "failed")));
       }
     }
-    return list;
+    return Optional.empty();
   }
 
   @Override
@@ -172,7 +182,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public void scale(String swarmService, int n) {
+  public void scaleTo(String swarmService, int n) {
     record("scale " + swarmService + " " + n);
     synchronized (this) {
       int current = replicas.getOrDefault(swarmService, 0);
@@ -182,7 +192,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public synchronized int replicas(String swarmService) {
+  public synchronized int count(String swarmService) {
     record("replicas " + swarmService);
     return replicas.getOrDefault(swarmService, 0);
   }
