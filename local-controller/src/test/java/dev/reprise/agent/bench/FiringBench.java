@@ -75,13 +75,18 @@ public final class FiringBench {
     }
   }
 
-  record Result(double[] firing, double[] die, double[] call) {}
+  /**
+   * @param firing |issued − planned| per kill, sorted
+   * @param first the same for the first three kills, in firing order (a cold path shows here)
+   */
+  record Result(double[] firing, double[] die, double[] call, List<Double> first) {}
 
   static void print(String name, Result r) {
     System.out.printf("%-29s %8.2f / %8.2f / %8.2f          %8.2f / %8.2f / %8.2f          %s%n", name,
         pct(r.firing, 50), pct(r.firing, 99), pct(r.firing, 100), pct(r.die, 50), pct(r.die, 99), pct(r.die, 100),
         r.call.length == 0 ? "-" : String.format("%7.2f / %7.2f / %7.2f", pct(r.call, 50), pct(r.call, 99), pct(r.call, 100)));
-    System.out.printf("%-29s (%d fired, %d die events)%n", "", r.firing.length, r.die.length);
+    System.out.printf("%-29s (%d fired, %d die events; first three |issued-planned|: %s ms)%n", "", r.firing.length, r.die.length,
+        r.first.stream().map(d -> String.format("%.2f", d)).toList());
   }
   static double pct(double[] values, double p) {
     if (values.length == 0) return Double.NaN;
@@ -156,12 +161,14 @@ public final class FiringBench {
     runner.join();
     var firing = new ArrayList<Double>();
     var call = new ArrayList<Double>();
+    var firingById = new TreeMap<Integer, Double>();
     var planned = new java.util.HashMap<Integer, Instant>();
     for (var l : Files.readAllLines(records.resolve("timeline.jsonl"))) {
       var r = RecordJson.parse(l, TimelineRecord.class);
       if (!"action".equals(r.kind())) continue;
       var issued = r.issued() != null ? r.issued() : r.actual(); // an agent before issued existed: actual
       firing.add(Math.abs(Duration.between(r.planned(), issued).toNanos() / 1e6));
+      firingById.put(r.ids().get(0), Math.abs(Duration.between(r.planned(), issued).toNanos() / 1e6));
       if (r.issued() != null && r.acknowledged() != null) call.add(Duration.between(r.issued(), r.acknowledged()).toNanos() / 1e6);
       planned.put(r.ids().get(0), r.planned());
     }
@@ -170,7 +177,7 @@ public final class FiringBench {
       var e = RecordJson.parse(l, ContainerEventRecord.class);
       if ("die".equals(e.event()) && planned.containsKey(e.id())) die.add(Duration.between(planned.get(e.id()), e.time()).toNanos() / 1e6);
     }
-    return new Result(toArray(firing), toArray(die), toArray(call));
+    return new Result(toArray(firing), toArray(die), toArray(call), firstThree(firingById));
   }
 
   /**
@@ -205,6 +212,7 @@ public final class FiringBench {
       process.waitFor();
       for (int i = 0; i < 40 && dies.size() < n; i++) Thread.sleep(250);
       var firing = new ArrayList<Double>();
+      var firingById = new TreeMap<Integer, Double>();
       var die = new ArrayList<Double>();
       for (var line : out.split("\n")) {
         var f = line.trim().split(" ");
@@ -214,10 +222,16 @@ public final class FiringBench {
         long micros = Long.parseLong(f[0]);
         var issued = Instant.ofEpochSecond(micros / 1_000_000L, (micros % 1_000_000L) * 1000);
         firing.add(Math.abs(Duration.between(planned, issued).toNanos() / 1e6));
+        firingById.put(i, Math.abs(Duration.between(planned, issued).toNanos() / 1e6));
         if (dies.containsKey(i)) die.add(Duration.between(planned, dies.get(i)).toNanos() / 1e6);
       }
-      return new Result(toArray(firing), toArray(die), new double[0]);
+      return new Result(toArray(firing), toArray(die), new double[0], firstThree(firingById));
     }
+  }
+
+  /** The first three values in ID order (= firing order: kill i is planned at 1000 + i × gap). */
+  static List<Double> firstThree(TreeMap<Integer, Double> byId) {
+    return byId.values().stream().limit(3).toList();
   }
 
   static double[] toArray(List<Double> list) {
