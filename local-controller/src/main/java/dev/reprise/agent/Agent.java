@@ -365,6 +365,12 @@ public final class Agent {
       }
     }
     state = State.ARMED;
+    var first = p.actions().stream().mapToLong(PlannedAction::offsetMillis).min();
+    if (first.isPresent() && clock.now().isAfter(a.t0().plusMillis(first.getAsLong()))) {
+      send(new AgentMessage.Log("warn", "armed " + Duration.between(a.t0().plusMillis(first.getAsLong()), clock.now()).toMillis()
+          + " ms after the first action's instant (arming lists and inspects every container of the run): the actions "
+          + "due meanwhile fire late; give the run a longer arm lead"));
+    }
     send(new AgentMessage.Armed(clock.correctionMillis(), offset.uncertaintyMillis(), directory.aliveCounts()));
   }
 

@@ -126,12 +126,15 @@ public final class FiringBench {
     var agentOut = new PipedOutputStream(fromAgent);
     var agent = new Agent(AgentMain.realDependencies());
     var ended = new CountDownLatch(1);
+    var armedAfter = new double[] {Double.NaN};
+    var armSent = new long[1];
     var reader = new Thread(() -> {
       try (var r = new BufferedReader(new InputStreamReader(fromAgent, StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           var m = ProtocolCodec.decodeAgent(line);
-          if (m instanceof AgentMessage.Ended || m instanceof AgentMessage.Error) {
+          if (m instanceof AgentMessage.Armed) armedAfter[0] = (System.nanoTime() - armSent[0]) / 1e6;
+          if (m instanceof AgentMessage.Ended || m instanceof AgentMessage.Error || m instanceof AgentMessage.Log) {
             System.err.println("agent: " + line);
             if (m instanceof AgentMessage.Ended) ended.countDown();
           }
@@ -155,10 +158,14 @@ public final class FiringBench {
       }
     };
     send.accept(new MasterMessage.Hello(1, prefix, "bench"));
-    send.accept(ProtocolCodec.arm(prefix, plan, Instant.now().plusSeconds(2), prefix, Map.of("k", service), true,
+    // T0 5 s ahead (the master's arm lead is 3 s local, 8 s multi-host): arming lists and inspects
+    // every container, which on a loaded engine with N containers takes seconds (printed below).
+    armSent[0] = System.nanoTime();
+    send.accept(ProtocolCodec.arm(prefix, plan, Instant.now().plusSeconds(5), prefix, Map.of("k", service), true,
         records.toString(), null, null, 1000, 10_000));
     while (!ended.await(500, java.util.concurrent.TimeUnit.MILLISECONDS)) send.accept(new MasterMessage.Heartbeat(Instant.now()));
     runner.join();
+    System.err.printf("agent armed %.0f ms after the arm was sent (T0 was 5000 ms ahead; first kill at T0 + 1000 ms)%n", armedAfter[0]);
     var firing = new ArrayList<Double>();
     var call = new ArrayList<Double>();
     var firingById = new TreeMap<Integer, Double>();
