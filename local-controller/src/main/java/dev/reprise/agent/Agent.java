@@ -88,7 +88,7 @@ public final class Agent {
    * @param schedulers clock → a scheduler on it
    * @param clockResync how often to re-measure the clock during a run, when the arm names no interval
    * @param hostProbe null: no host stats
-   * @param poolThreads injector pool size
+   * @param poolThreads firing threads started at arm (the pool grows beyond them when more targets fire at once)
    */
   public record Dependencies(ContainerRuntime runtime, ServicePlacement placement, HostOps host, ProcHostProbe hostProbe,
       Function<String, ClockSync> clockSync, Supplier<DisciplinedClock> clocks, Function<Clock, Scheduler> schedulers,

@@ -181,7 +181,9 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public void warmUp() {
-    for (int i = 0; i < 20; i++) {
+    // A few rounds load and link the classes of the path and open its connections; more would only
+    // load the engine (the resolver thread waits for this before resolving the first actions).
+    for (int i = 0; i < 5; i++) {
       try {
         kill(WARM_UP_CONTAINER, "SIGKILL");
       } catch (RuntimeException expected) {
