@@ -121,6 +121,8 @@ public final class Agent {
   private ThreadPoolExecutor pool;
   /** Resolves actions' targets {@link ActionRunner#RESOLVE_AHEAD} before their instants, off the scheduler's thread. */
   private ExecutorService resolver;
+  /** Starts the log and stats streams of containers (off the coordinator and the engine's event thread). */
+  private ExecutorService follower;
   /** Flushes the record files every {@link #RECORDS_FLUSH}, whatever the coordinator is doing. */
   private ExecutorService flusher;
   private ActionRunner runner;
@@ -182,6 +184,7 @@ public final class Agent {
       if (pool != null) pool.shutdownNow();
       if (resolver != null) resolver.shutdownNow();
       if (flusher != null) flusher.shutdown();
+      if (follower != null) follower.shutdownNow();
       if (clockSyncThread != null) clockSyncThread.shutdownNow();
     }
     return endedOutcome;
@@ -318,10 +321,15 @@ public final class Agent {
       t.setDaemon(true);
       return t;
     });
+    follower = Executors.newSingleThreadExecutor(r -> {
+      var t = new Thread(r, "agent-follow");
+      t.setDaemon(true);
+      return t;
+    });
     runner = new ActionRunner(ctx, deps.placement(), directory, a.services(), a.manager(), engine.nodeId(), clock);
     collectors = new Collectors(deps.runtime(), directory, records, clock, clock::correctionMillis, engine.host(),
         a.services().values(), Duration.ofMillis(statsIntervalMs()), deps.hostProbe(),
-        msg -> send(new AgentMessage.Log("warn", msg)));
+        msg -> send(new AgentMessage.Log("warn", msg)), follower);
     try {
       collectors.start();
     } catch (RuntimeException e) {
@@ -330,6 +338,7 @@ public final class Agent {
       records.close();
       pool.shutdownNow();
       resolver.shutdownNow();
+      follower.shutdownNow();
       return;
     }
     flusher = Executors.newSingleThreadExecutor(r -> {

@@ -31,7 +31,7 @@ class CollectorsTest {
 
   Collectors collectors(RecordFiles records) {
     return new Collectors(runtime, new ContainerDirectory(Map.of("web", SVC), runtime), records, clock, () -> correctionMillis, "host1",
-        List.of(SVC), Duration.ofSeconds(1), null, warnings::add);
+        List.of(SVC), Duration.ofSeconds(1), null, warnings::add, Runnable::run);
   }
 
   static LogLine line(double secondsAfterT, String text) {
