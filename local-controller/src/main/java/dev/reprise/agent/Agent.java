@@ -12,6 +12,7 @@ import dev.reprise.agent.protocol.ProtocolCodec;
 import dev.reprise.agent.runtime.ContainerRuntime;
 import dev.reprise.agent.runtime.EngineInfo;
 import dev.reprise.agent.runtime.HostOps;
+import dev.reprise.agent.runtime.ServicePlacement;
 import dev.reprise.agent.time.Clock;
 import dev.reprise.agent.time.ClockOffset;
 import dev.reprise.agent.time.ClockSync;
@@ -41,7 +42,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +74,8 @@ import java.util.function.Supplier;
  */
 public final class Agent {
   public static final Duration DEAD_MAN = Duration.ofSeconds(5);
+  /** Every record is on disk at most this long after it was written (a crash loses at most this much). */
+  static final Duration RECORDS_FLUSH = Duration.ofMillis(500);
 
   /** The coordinator's states. */
   public enum State { IDLE, ARMED, RUNNING, STOPPING, ENDED }
@@ -76,14 +83,15 @@ public final class Agent {
   /**
    * What the agent is built from (real adapters in {@link AgentMain}, fakes in tests).
    *
+   * @param placement where the run's services place their FDSL IDs (the orchestrator), and scaling
    * @param clockSync ntp_server (or null) → its clock sync
    * @param clocks a fresh clock for one conversation ({@link #run}), uncorrected until arm
    * @param schedulers clock → a scheduler on it
    * @param clockResync how often to re-measure the clock during a run, when the arm names no interval
    * @param hostProbe null: no host stats
-   * @param poolThreads injector pool size
+   * @param poolThreads firing threads started at arm (the pool grows beyond them when more targets fire at once)
    */
-  public record Dependencies(ContainerRuntime runtime, HostOps host, ProcHostProbe hostProbe,
+  public record Dependencies(ContainerRuntime runtime, ServicePlacement placement, HostOps host, ProcHostProbe hostProbe,
       Function<String, ClockSync> clockSync, Supplier<DisciplinedClock> clocks, Function<Clock, Scheduler> schedulers,
       Duration clockResync, int poolThreads) {}
 
@@ -110,7 +118,14 @@ public final class Agent {
   private ContainerDirectory directory;
   private FaultJournal journal;
   private Collectors collectors;
-  private ExecutorService pool;
+  /** Firing threads: one per target of an action at its instant (prestarted, grows as needed). */
+  private ThreadPoolExecutor pool;
+  /** Resolves actions' targets {@link ActionRunner#RESOLVE_AHEAD} before their instants, off the scheduler's thread. */
+  private ExecutorService resolver;
+  /** Starts the log and stats streams of containers (off the coordinator and the engine's event thread). */
+  private ExecutorService follower;
+  /** Flushes the record files every {@link #RECORDS_FLUSH}, whatever the coordinator is doing. */
+  private ExecutorService flusher;
   private ActionRunner runner;
   private InjectionContext ctx;
   private String endedOutcome;
@@ -168,6 +183,9 @@ public final class Agent {
     } finally {
       scheduler.close();
       if (pool != null) pool.shutdownNow();
+      if (resolver != null) resolver.shutdownNow();
+      if (flusher != null) flusher.shutdown();
+      if (follower != null) follower.shutdownNow();
       if (clockSyncThread != null) clockSyncThread.shutdownNow();
     }
     return endedOutcome;
@@ -283,22 +301,36 @@ public final class Agent {
     plan = p;
     // Nothing of the run is scheduled yet (only the heartbeat tick), so the one step is safe here.
     if (offset.offsetMillis() != 0) clock.step(offset.offsetMillis());
-    directory = new ContainerDirectory(a.services());
+    directory = new ContainerDirectory(a.services(), deps.placement());
     journal = new FaultJournal(clock, scheduler, this::post, this::onHealed);
     var runEnd = a.t0().plusMillis(p.endMillis());
     ctx = new InjectionContext(deps.runtime(), deps.host(), journal, a.runId(),
         engine.nodeId() != null ? engine.nodeId() : engine.host(),
         a.faultsDir() == null ? null : Path.of(a.faultsDir()), Duration.ofMillis(stopGraceMs()), runEnd);
     killLeftoverBurners("before the run");
-    pool = Executors.newFixedThreadPool(deps.poolThreads(), r -> {
-      var t = new Thread(r, "agent-injector");
+    // Core threads are started now and a busy pool grows instead of queueing: no action waits for
+    // another's engine call, and no thread is created at an instant in the common case.
+    pool = new ThreadPoolExecutor(deps.poolThreads(), Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+      var t = new Thread(r, "agent-firing");
+      t.setDaemon(true);
+      t.setPriority(Thread.MAX_PRIORITY);
+      return t;
+    });
+    pool.prestartAllCoreThreads();
+    resolver = Executors.newSingleThreadExecutor(r -> {
+      var t = new Thread(r, "agent-resolver");
       t.setDaemon(true);
       return t;
     });
-    runner = new ActionRunner(ctx, directory, a.services(), a.manager(), engine.nodeId(), clock);
+    follower = Executors.newSingleThreadExecutor(r -> {
+      var t = new Thread(r, "agent-follow");
+      t.setDaemon(true);
+      return t;
+    });
+    runner = new ActionRunner(ctx, deps.placement(), directory, a.services(), a.manager(), engine.nodeId(), clock);
     collectors = new Collectors(deps.runtime(), directory, records, clock, clock::correctionMillis, engine.host(),
         a.services().values(), Duration.ofMillis(statsIntervalMs()), deps.hostProbe(),
-        msg -> send(new AgentMessage.Log("warn", msg)));
+        msg -> send(new AgentMessage.Log("warn", msg)), follower);
     try {
       collectors.start();
     } catch (RuntimeException e) {
@@ -306,11 +338,26 @@ public final class Agent {
       collectors.close();
       records.close();
       pool.shutdownNow();
+      resolver.shutdownNow();
+      follower.shutdownNow();
       return;
     }
+    flusher = Executors.newSingleThreadExecutor(r -> {
+      var t = new Thread(r, "agent-records-flush");
+      t.setDaemon(true);
+      return t;
+    });
+    records.flushEvery(RECORDS_FLUSH, clock, scheduler, flusher);
+    resolver.execute(() -> deps.runtime().warmUp());
     for (var action : p.actions()) {
       var planned = a.t0().plusMillis(action.offsetMillis());
-      timers.add(scheduler.at(planned, () -> post(() -> fire(action, planned))));
+      if (action instanceof MarkAction) {
+        timers.add(scheduler.at(planned, () -> post(() -> fire(action, planned))));
+        continue;
+      }
+      var preparation = new CompletableFuture<ActionRunner.Prepared>();
+      timers.add(scheduler.at(planned.minus(ActionRunner.RESOLVE_AHEAD), () -> prepareAhead(action, preparation)));
+      timers.add(scheduler.at(planned, () -> fireAt(action, planned, preparation)));
     }
     timers.add(scheduler.at(runEnd, () -> post(() -> stop(RunManifest.OK, null))));
     scheduleStats(clock.now().plusMillis(statsIntervalMs()));
@@ -328,6 +375,12 @@ public final class Agent {
       }
     }
     state = State.ARMED;
+    var first = p.actions().stream().mapToLong(PlannedAction::offsetMillis).min();
+    if (first.isPresent() && clock.now().isAfter(a.t0().plusMillis(first.getAsLong()))) {
+      send(new AgentMessage.Log("warn", "armed " + Duration.between(a.t0().plusMillis(first.getAsLong()), clock.now()).toMillis()
+          + " ms after the first action's instant (arming lists and inspects every container of the run): the actions "
+          + "due meanwhile fire late; give the run a longer arm lead"));
+    }
     send(new AgentMessage.Armed(clock.correctionMillis(), offset.uncertaintyMillis(), directory.aliveCounts()));
   }
 
@@ -429,7 +482,6 @@ public final class Agent {
   private void onTick(Instant at) {
     if (state == State.STOPPING || state == State.ENDED) return;
     send(new AgentMessage.Heartbeat(clock.now()));
-    if (records != null) records.flush();
     if ((state == State.ARMED || state == State.RUNNING) && clock.nanoTime() - lastHeartbeatNanos > DEAD_MAN.toNanos()) {
       send(new AgentMessage.Log("error", "no heartbeat from the master for " + DEAD_MAN.toSeconds() + " s: healing and stopping"));
       stop(RunManifest.ABORTED, "dead-man switch: no heartbeat from the master for " + DEAD_MAN.toSeconds() + " s");
@@ -448,6 +500,7 @@ public final class Agent {
     })));
   }
 
+  /** A mark, at its instant (coordinator thread): recorded by the manager's agent. */
   private void fire(PlannedAction action, Instant planned) {
     if (state != State.ARMED && state != State.RUNNING) return;
     state = State.RUNNING;
@@ -456,24 +509,56 @@ public final class Agent {
       var actual = clock.now();
       records.timeline(new TimelineRecord(TimelineRecord.KIND_MARK, m.seq(), null, null, null, null, null, null, null, planned,
           actual, engine.host(), TimelineRecord.OK, null, m.text(), null, null));
-      progress(new ActionRunner.Report(m, null, planned, actual, null, null, null, dev.reprise.agent.inject.Outcome.OK, null, null));
-      return;
+      progress(new ActionRunner.Report(m, null, planned, actual, null, null, null, null, null,
+          dev.reprise.agent.inject.Outcome.OK, null, null));
     }
-    pool.execute(() -> {
-      ActionRunner.Report report;
-      try {
-        report = runner.run(action, planned);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (RuntimeException e) {
-        report = new ActionRunner.Report(action, serviceOf(action), planned, clock.now(), idsOf(action), null, null,
-            dev.reprise.agent.inject.Outcome.unknown("agent error while firing: " + e), null, null);
+  }
+
+  /** Scheduler thread, {@link ActionRunner#RESOLVE_AHEAD} before the instant: resolution goes to the resolver thread. */
+  private void prepareAhead(PlannedAction action, CompletableFuture<ActionRunner.Prepared> preparation) {
+    try {
+      resolver.execute(() -> {
+        try {
+          preparation.complete(runner.prepare(action));
+        } catch (RuntimeException e) {
+          preparation.completeExceptionally(e);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      // stopping: the action will not fire
+    }
+  }
+
+  /**
+   * The instant of a container action (scheduler thread): hands its targets to the firing pool at
+   * once. The coordinator only learns of it afterwards ({@code RUNNING}, the report), so nothing it
+   * is doing can delay a fire. An action whose resolution is not ready resolves on its firing thread.
+   */
+  private void fireAt(PlannedAction action, Instant planned, CompletableFuture<ActionRunner.Prepared> preparation) {
+    var s = state;
+    if (s != State.ARMED && s != State.RUNNING) return;
+    try {
+      var p = preparation.isDone() && !preparation.isCompletedExceptionally() ? preparation.join() : null;
+      if (p != null) {
+        runner.fire(p, planned, pool, this::onDone);
+      } else {
+        pool.execute(() -> {
+          ActionRunner.Prepared late;
+          try {
+            late = runner.prepare(action);
+          } catch (RuntimeException e) {
+            onDone(new ActionRunner.Report(action, serviceOf(action), planned, clock.now(), null, null, idsOf(action), null, null,
+                dev.reprise.agent.inject.Outcome.unknown("agent error while firing: " + e), null, null));
+            return;
+          }
+          runner.fire(late, planned, pool, this::onDone);
+        });
       }
-      if (report != null) {
-        var r = report;
-        post(() -> onDone(r));
-      }
+    } catch (RejectedExecutionException e) {
+      return; // the agent is stopping: the pool takes no new work
+    }
+    post(() -> {
+      if (state == State.ARMED) state = State.RUNNING;
     });
   }
 
@@ -485,6 +570,10 @@ public final class Agent {
     return a instanceof ContainerAction c ? c.ids() : null;
   }
 
+  /**
+   * An action's report, on the firing thread that finished it: its timeline record is written at
+   * once (whatever the coordinator is doing), then the coordinator sends the progress message.
+   */
   private void onDone(ActionRunner.Report r) {
     var a = r.action();
     Optional<FaultSpec> injected = a instanceof ContainerAction c ? c.injectedFault() : Optional.empty();
@@ -492,8 +581,8 @@ public final class Agent {
     String label = injected.map(FaultSpec::label).orElse(null);
     records.timeline(new TimelineRecord(TimelineRecord.KIND_ACTION, a.seq(), a.action(), fault, label, r.service(), r.ids(),
         r.containers(), r.nodes(), r.planned(), r.actual(), engine.host(), r.outcome().status(), r.outcome().error(), null, r.exitCode(),
-        r.output()));
-    progress(r);
+        r.output(), r.issued(), r.acknowledged()));
+    post(() -> progress(r));
   }
 
   private void progress(ActionRunner.Report r) {
@@ -540,12 +629,15 @@ public final class Agent {
     state = State.STOPPING;
     timers.forEach(Scheduler.Cancellable::cancel);
     journal.healAll();
+    resolver.shutdownNow();
     pool.shutdown();
     try {
       // In-flight actions end quickly once healed (a killed script); a stop may take its grace period.
       if (!pool.awaitTermination(stopGraceMs() + 15_000, TimeUnit.MILLISECONDS)) {
-        send(new AgentMessage.Log("warn", "some actions were still running at stop; their outcome is not recorded"));
+        send(new AgentMessage.Log("warn", "some actions were still running at stop: interrupted, recorded as unknown"));
         pool.shutdownNow();
+        // An interrupted fire records itself as unknown; give it the moment to do so.
+        pool.awaitTermination(5, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -3,6 +3,7 @@ package dev.reprise.agent;
 import dev.reprise.agent.collect.ProcHostProbe;
 import dev.reprise.agent.runtime.DockerContainerRuntime;
 import dev.reprise.agent.runtime.LinuxHostOps;
+import dev.reprise.agent.runtime.swarm.SwarmServicePlacement;
 import dev.reprise.agent.time.ClockSync;
 import dev.reprise.agent.time.PreciseScheduler;
 import dev.reprise.agent.time.MonotonicClock;
@@ -22,13 +23,18 @@ public final class AgentMain {
 
   /** The production dependencies: Docker on DOCKER_HOST or the local socket, /proc, NTP (re-measured every {@link #CLOCK_RESYNC}), the monotonic clock, the precise scheduler. */
   public static Agent.Dependencies realDependencies() {
-    return new Agent.Dependencies(DockerContainerRuntime.connect(), new LinuxHostOps(), new ProcHostProbe(Path.of("/proc")),
+    return new Agent.Dependencies(DockerContainerRuntime.connect(), SwarmServicePlacement.connect(), new LinuxHostOps(), new ProcHostProbe(Path.of("/proc")),
         ClockSync::forServer, MonotonicClock::new,
         clock -> new PreciseScheduler(clock, "agent-scheduler", t -> System.err.println("agent: scheduled task failed: " + t)),
         CLOCK_RESYNC, 4);
   }
 
+  /** The agent process's logging configuration (stderr, WARN): stdout carries the protocol and nothing else. */
+  static final String LOG_CONFIG = "reprise-agent-logback.xml";
+
   public static void main(String[] args) {
+    // Before any logger exists (docker-java creates its own in realDependencies); a user's choice wins.
+    if (System.getProperty("logback.configurationFile") == null) System.setProperty("logback.configurationFile", LOG_CONFIG);
     var deps = realDependencies();
     var agent = new Agent(deps);
     var done = new java.util.concurrent.CountDownLatch(1);
@@ -47,6 +53,7 @@ public final class AgentMain {
     } finally {
       done.countDown();
       deps.runtime().close();
+      deps.placement().close();
     }
     System.exit("ok".equals(outcome) ? 0 : 1);
   }

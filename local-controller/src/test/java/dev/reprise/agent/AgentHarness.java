@@ -32,7 +32,7 @@ final class AgentHarness implements AutoCloseable {
   /** An agent whose clock sync (for any {@code ntp_server}) is {@code clockSync}, re-measured every {@code resync}. */
   AgentHarness(Instant start, ClockSync clockSync, Duration resync) throws Exception {
     clock = new ManualClock(start);
-    agent = new Agent(new Agent.Dependencies(runtime, host, null, server -> clockSync, () -> clock,
+    agent = new Agent(new Agent.Dependencies(runtime, runtime, host, null, server -> clockSync, () -> clock,
         c -> clock, resync, 2));
     conversation = new PipedConversation(agent, Duration.ofSeconds(20));
     received = conversation.received;

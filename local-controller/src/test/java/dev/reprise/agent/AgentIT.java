@@ -234,4 +234,66 @@ class AgentIT {
       m.close();
     }
   }
+
+  /**
+   * The agent as its own process (as over SSH), SIGKILLed 2 s into a CPU fault: nobody heals, yet
+   * its records up to the kill are on disk (the fired action, stats, host stats) and its burners end
+   * by themselves at the fault's end.
+   */
+  @Test
+  void aKilledAgentsRecordsAreOnDiskAndItsBurnersEndByThemselves() throws Exception {
+    var hot = service("orphan", 1, "HELLO_INTERVAL=0.2");
+    var runId = PREFIX + "-orphan";
+    var records = dir.resolve("orphan");
+    var plan = TestPlans.plan(60_000, Map.of("orphan", 1), TestPlans.fault(0, 500, "orphan", new CpuFault(6000, 1), 0));
+    var host = new LinuxHostOps();
+    var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    var agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), AgentMain.class.getName())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      var out = new java.io.BufferedReader(new java.io.InputStreamReader(agent.getInputStream(), StandardCharsets.UTF_8));
+      var in = agent.getOutputStream();
+      java.util.function.Consumer<MasterMessage> send = m -> {
+        try {
+          in.write((ProtocolCodec.encode(m) + "\n").getBytes(StandardCharsets.UTF_8));
+          in.flush();
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      };
+      send.accept(new MasterMessage.Hello(1, runId, "it"));
+      assertThat(ProtocolCodec.decodeAgent(out.readLine())).isInstanceOf(AgentMessage.Hello.class);
+      var t0 = Instant.now().plusSeconds(2);
+      send.accept(ProtocolCodec.arm(runId, plan, t0, PREFIX, Map.of("orphan", hot), true, records.toString(), null, null, 500, 5000));
+      AgentMessage m;
+      while (!((m = ProtocolCodec.decodeAgent(out.readLine())) instanceof AgentMessage.Progress)) {
+        assertThat(m).isNotInstanceOf(AgentMessage.Error.class);
+        send.accept(new MasterMessage.Heartbeat(Instant.now()));
+      }
+      assertThat(((AgentMessage.Progress) m).outcome()).isEqualTo("ok");
+      assertThat(host.findMarked("reprise-burner/" + runId)).hasSize(1);
+      for (int i = 0; i < 4; i++) {
+        send.accept(new MasterMessage.Heartbeat(Instant.now()));
+        TimeUnit.MILLISECONDS.sleep(500);
+      }
+      agent.destroyForcibly(); // SIGKILL: no heal, no flush at the end
+      assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      // Within a second of their events: the fired action, the container's stats, the host's stats.
+      assertThat(read(records.resolve("timeline.jsonl"), TimelineRecord.class)).singleElement().satisfies(r -> {
+        assertThat(r.fault()).isEqualTo("cpu");
+        assertThat(r.issued()).isNotNull();
+        assertThat(r.acknowledged()).isNotNull();
+      });
+      assertThat(read(records.resolve("stats.jsonl"), StatsRecord.class)).isNotEmpty();
+      assertThat(Files.readAllLines(records.resolve("host-stats.jsonl"))).isNotEmpty();
+      assertThat(host.findMarked("reprise-burner/" + runId)).as("nobody healed: the burner still runs").hasSize(1);
+      var end = t0.plusMillis(500 + 6000);
+      for (int i = 0; i < 400 && !host.findMarked("reprise-burner/" + runId).isEmpty(); i++) TimeUnit.MILLISECONDS.sleep(100);
+      assertThat(host.findMarked("reprise-burner/" + runId)).as("the burner ended by itself at its fault's end").isEmpty();
+      assertThat(Instant.now()).isAfterOrEqualTo(end.minusSeconds(1));
+    } finally {
+      agent.destroyForcibly();
+      host.findMarked("reprise-burner/" + runId).forEach(host::kill);
+    }
+  }
 }

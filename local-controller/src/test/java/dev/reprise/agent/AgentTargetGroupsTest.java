@@ -88,7 +88,8 @@ class AgentTargetGroupsTest {
       var progress = h.expect(AgentMessage.Progress.class);
       assertThat(progress.seq()).isZero();
       assertThat(progress.outcome()).isEqualTo("ok");
-      assertThat(h.runtime.calls("kill")).containsExactly("kill run1_web.1 SIGKILL", "kill run1_web.2 SIGKILL");
+      // one action's targets are called concurrently: which kill is recorded first is not defined
+      assertThat(h.runtime.calls("kill")).containsExactlyInAnyOrder("kill run1_web.1 SIGKILL", "kill run1_web.2 SIGKILL");
       h.send(new MasterMessage.Abort("done"));
       h.expect(AgentMessage.Ended.class);
       assertThat(h.outcome.get(5, TimeUnit.SECONDS)).isEqualTo("aborted");

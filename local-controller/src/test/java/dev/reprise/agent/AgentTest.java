@@ -118,11 +118,38 @@ class AgentTest {
       h.expect(AgentMessage.Progress.class);
       step(h, T0.plusMillis(2000));
       h.expect(AgentMessage.Progress.class);
-      assertThat(h.runtime.calls("kill").toString() + h.runtime.calls("scale"))
+      // One action's targets are called concurrently (no order between them); the actions keep theirs.
+      assertThat(h.runtime.calls("kill").stream().sorted().toList().toString() + h.runtime.calls("scale"))
           .isEqualTo("[kill run1_web.1 SIGKILL, kill run1_web.2 SIGKILL][scale run1_web 3]");
+      assertThat(h.runtime.calls().stream().filter(c -> c.startsWith("kill") || c.startsWith("scale")).toList())
+          .endsWith("scale run1_web 3");
       h.send(new MasterMessage.Abort("done"));
       h.expect(AgentMessage.Ended.class);
     }
+  }
+
+  @Test
+  void targetsAreResolvedAheadSoTheInstantCostsOneEngineCallPerContainer() throws Exception {
+    var plan = TestPlans.plan(10_000, Map.of("web", 3), TestPlans.fault(0, 4000, "web", new KillFault(), 0, 2));
+    try (var h = armed(plan, 3)) {
+      step(h, T0.plusMillis(3000)); // past the resolution, 1.5 s ahead
+      for (int i = 0; i < 500 && h.runtime.calls("warm-up").isEmpty(); i++) TimeUnit.MILLISECONDS.sleep(10);
+      int before = h.runtime.calls().size();
+      step(h, T0.plusMillis(4000));
+      var progress = h.expect(AgentMessage.Progress.class);
+      assertThat(progress.outcome()).isEqualTo("ok");
+      assertThat(h.runtime.calls().subList(before, h.runtime.calls().size()).stream().sorted().toList())
+          .containsExactly("kill run1_web.1 SIGKILL", "kill run1_web.3 SIGKILL");
+      h.send(new MasterMessage.Abort("done"));
+      h.expect(AgentMessage.Ended.class);
+    }
+    assertThat(timeline()).singleElement().satisfies(r -> {
+      assertThat(r.planned()).isEqualTo(T0.plusMillis(4000));
+      assertThat(r.issued()).isEqualTo(T0.plusMillis(4000));
+      assertThat(r.actual()).isEqualTo(r.issued());
+      assertThat(r.acknowledged()).isNotNull();
+      assertThat(r.containers()).containsExactly("run1_web.1", "run1_web.3");
+    });
   }
 
   @Test

@@ -18,13 +18,18 @@ import java.util.List;
  * @param containers the Docker container IDs those resolved to at fire time, same order as ids
  * @param nodes the swarm node each of those containers ran on, same order as ids
  * @param planned T0 + offset: when the action should have fired
- * @param actual when it did fire (for a heal: when the fault ended)
+ * @param actual when it did fire: the same instant as {@code issued} (kept for readers written before
+ *     {@code issued} existed); for a heal: when the fault ended
  * @param host the host whose agent fired it
  * @param outcome {@code ok}, {@code failed} or {@code unknown}
  * @param error why it failed (null unless failed or unknown)
  * @param text a mark's text
  * @param exit_code a custom fault script's exit code
  * @param output the tail of a custom fault script's output
+ * @param issued when the agent made the action's first engine (or host) call, on its corrected clock;
+ *     null for marks, heals and records written before the field existed
+ * @param acknowledged when the last of the action's engine calls returned (null when none returned,
+ *     e.g. a timeout, and for marks and heals)
  */
 public record TimelineRecord(
     String kind,
@@ -43,7 +48,17 @@ public record TimelineRecord(
     String error,
     String text,
     Integer exitCode,
-    String output) {
+    String output,
+    Instant issued,
+    Instant acknowledged) {
+
+  /** A record without {@code issued}/{@code acknowledged} (marks, heals, older callers): issued = actual. */
+  public TimelineRecord(String kind, Integer seq, String action, String fault, String label, String service,
+      List<Integer> ids, List<String> containers, List<String> nodes, Instant planned, Instant actual, String host,
+      String outcome, String error, String text, Integer exitCode, String output) {
+    this(kind, seq, action, fault, label, service, ids, containers, nodes, planned, actual, host, outcome, error, text,
+        exitCode, output, null, null);
+  }
 
   public static final String KIND_ACTION = "action";
   public static final String KIND_MARK = "mark";

@@ -29,4 +29,21 @@ class RecordJsonTest {
     assertThat(RecordJson.parse("{\"kind\":\"mark\",\"future_field\":1}", TimelineRecord.class).kind())
         .isEqualTo("mark");
   }
+
+  @Test
+  void timelineRecordsCarryIssuedAndAcknowledgedAndOlderLinesStillRead() {
+    var planned = Instant.parse("2026-11-22T10:15:30Z");
+    var issued = Instant.parse("2026-11-22T10:15:30.000400Z");
+    var acked = Instant.parse("2026-11-22T10:15:30.012000Z");
+    var rec = new TimelineRecord("action", 3, "fault", "kill", "kill", "web", List.of(1), List.of("c1"), List.of("n1"),
+        planned, issued, "h1", "ok", null, null, null, null, issued, acked);
+    var line = RecordJson.line(rec);
+    assertThat(line).contains("\"issued\":\"2026-11-22T10:15:30.000400Z\"", "\"acknowledged\":\"2026-11-22T10:15:30.012000Z\"");
+    assertThat(RecordJson.parse(line, TimelineRecord.class)).isEqualTo(rec);
+    var older = RecordJson.parse("{\"kind\":\"action\",\"seq\":1,\"planned\":\"2026-11-22T10:15:30.000000Z\","
+        + "\"actual\":\"2026-11-22T10:15:30.000400Z\"}", TimelineRecord.class);
+    assertThat(older.actual()).isEqualTo(issued);
+    assertThat(older.issued()).isNull();
+    assertThat(older.acknowledged()).isNull();
+  }
 }

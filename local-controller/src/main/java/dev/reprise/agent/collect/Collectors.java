@@ -43,6 +43,7 @@ public final class Collectors implements AutoCloseable {
   private final Duration statsInterval;
   private final ProcHostProbe hostProbe;
   private final Consumer<String> warn;
+  private final java.util.concurrent.Executor follower;
 
   private final Map<String, Closeable> logStreams = new HashMap<>();
   private final Map<String, Closeable> statsStreams = new HashMap<>();
@@ -61,10 +62,14 @@ public final class Collectors implements AutoCloseable {
    *     (corrected = local + correction); read for every engine timestamp, as it moves with resyncs
    * @param hostProbe null to skip host stats
    * @param warn told of problems a user should see (e.g. a log that could not be followed)
+   * @param follower starts the log and stats streams of a container (two engine requests each): the
+   *     agent's is a thread of its own, so arming (and the engine's event thread) only list and
+   *     record containers, and a run of many containers is armed in time for its first instant
    */
   public Collectors(ContainerRuntime runtime, ContainerDirectory directory, RecordFiles records, Clock clock,
       DoubleSupplier correctionMillis, String host, Collection<String> swarmServices, Duration statsInterval,
-      ProcHostProbe hostProbe, Consumer<String> warn) {
+      ProcHostProbe hostProbe, Consumer<String> warn, java.util.concurrent.Executor follower) {
+    this.follower = follower;
     this.runtime = runtime;
     this.directory = directory;
     this.records = records;
@@ -91,7 +96,7 @@ public final class Collectors implements AutoCloseable {
   void onEvent(RuntimeEvent e) {
     var fdsl = directory.fdslService(e.swarmService());
     if (fdsl == null) return;
-    Integer id = e.slot() >= 1 ? ContainerDirectory.idOfSlot(e.slot()) : null;
+    Integer id = directory.idOf(e.slot());
     records.event(new ContainerEventRecord(corrected(e.time()), e.action(), e.containerId(), fdsl, id, host, e.exitCode(), e.signal()));
     switch (e.action()) {
       case "create", "start" -> {
@@ -119,6 +124,18 @@ public final class Collectors implements AutoCloseable {
     boolean started = c.running() || c.exitCode() != null;
     if (!started) return;
     records.logFile(entry.fdslService(), entry.id());
+    synchronized (this) {
+      logEntries.putIfAbsent(c.id(), entry);
+    }
+    try {
+      follower.execute(() -> follow(c, entry));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing: the final log read takes the container's log
+    }
+  }
+
+  /** Starts following a started container's log and (while it runs) its stats, once each. */
+  private void follow(RunContainer c, ContainerDirectory.Entry entry) {
     synchronized (this) {
       logEntries.putIfAbsent(c.id(), entry);
       if (closed) return;

@@ -1,6 +1,7 @@
 package dev.reprise.agent.collect;
 
 import dev.reprise.agent.runtime.RunContainer;
+import dev.reprise.agent.runtime.ServicePlacement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,9 +13,8 @@ import java.util.TreeMap;
 
 /**
  * The run's containers on this host as last seen (from the initial listing and the engine's
- * events), with their FDSL service and ID: FDSL ID = swarm slot − 1 (swarm never reuses a slot of a
- * dead task while {@code restart_policy} is {@code none}, and gives a scale-up the next slots; pinned
- * by {@code AgentIT}). Thread-safe.
+ * events), with their FDSL service and ID (from the container's slot, as {@link ServicePlacement#idOf}
+ * maps it). Thread-safe.
  */
 public final class ContainerDirectory {
   /**
@@ -24,23 +24,23 @@ public final class ContainerDirectory {
   public record Entry(String fdslService, int id, RunContainer container) {}
 
   private final Map<String, String> fdslBySwarm;
+  private final ServicePlacement placement;
   private final Map<String, Entry> byContainer = new HashMap<>();
 
-  /** @param services FDSL service → swarm service name */
-  public ContainerDirectory(Map<String, String> services) {
+  /**
+   * @param services FDSL service → swarm service name
+   * @param placement maps a container's slot to its FDSL ID
+   */
+  public ContainerDirectory(Map<String, String> services, ServicePlacement placement) {
+    this.placement = placement;
     var inverse = new HashMap<String, String>();
     services.forEach((fdsl, swarm) -> inverse.put(swarm, fdsl));
     this.fdslBySwarm = Map.copyOf(inverse);
   }
 
-  /** The FDSL ID of a swarm slot. */
-  public static int idOfSlot(int slot) {
-    return slot - 1;
-  }
-
-  /** The swarm slot of an FDSL ID. */
-  public static int slotOfId(int id) {
-    return id + 1;
+  /** The FDSL ID of a container's (or an event's) slot; null when it has none. */
+  public Integer idOf(int slot) {
+    return placement.idOf(slot);
   }
 
   /** The FDSL service of a swarm service, or null when it is not one of the run's. */
@@ -54,8 +54,9 @@ public final class ContainerDirectory {
    */
   public synchronized Seen update(RunContainer c) {
     var fdsl = fdslBySwarm.get(c.swarmService());
-    if (fdsl == null || c.slot() < 1) return null;
-    var entry = new Entry(fdsl, idOfSlot(c.slot()), c);
+    var id = fdsl == null ? null : placement.idOf(c.slot());
+    if (id == null) return null;
+    var entry = new Entry(fdsl, id, c);
     var previous = byContainer.put(c.id(), entry);
     return new Seen(entry, previous == null);
   }

@@ -1,5 +1,7 @@
 package dev.reprise.agent.collect;
 
+import dev.reprise.agent.time.Clock;
+import dev.reprise.agent.time.Scheduler;
 import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.ContainerEventRecord;
 import dev.reprise.fdsl.record.ContainerRecord;
@@ -15,16 +17,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.Map;
 
 /**
  * The record files of one run in {@code records_dir}: {@code timeline.jsonl}, {@code containers.jsonl},
  * {@code container-events.jsonl}, {@code stats.jsonl}, {@code host-stats.jsonl}, {@code clock.jsonl}
  * (only with clock sync) and {@code logs/<service>.<id>.jsonl}, appended as JSON lines through
- * {@link RecordJson}. Timeline and clock records are flushed at once; the rest is flushed by {@link #flush()} (the agent calls it every
- * second), so a crash loses at most the last second. Thread-safe; writes after {@link #close()}
- * are dropped.
+ * {@link RecordJson}. Timeline and clock records are flushed at once; the rest at the latest one
+ * interval after it was written, once {@link #flushEvery} runs (the agent: every 500 ms, on a
+ * thread of its own, so a busy coordinator cannot hold records back), so a crash loses at most the
+ * last interval. Thread-safe. A record written after {@link #close()} (a late heal, an action that
+ * ended while the agent stopped) is still appended to its file, which is opened for that one write.
  */
 public final class RecordFiles implements AutoCloseable {
   private final Path dir;
@@ -74,7 +82,15 @@ public final class RecordFiles implements AutoCloseable {
    * never prints still has its (empty) log file.
    */
   public synchronized void logFile(String service, int id) {
-    if (closed) return;
+    if (closed) {
+      try {
+        Files.newBufferedWriter(dir.resolve("logs/" + service + "." + id + ".jsonl"), StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + dir.resolve("logs/" + service + "." + id + ".jsonl") + ": " + e.getMessage(), e);
+      }
+      return;
+    }
     try {
       writer("logs/" + service + "." + id + ".jsonl");
     } catch (IOException e) {
@@ -88,7 +104,10 @@ public final class RecordFiles implements AutoCloseable {
   }
 
   private synchronized void append(String name, Object record, boolean flush) {
-    if (closed) return;
+    if (closed) {
+      appendAfterClose(name, record);
+      return;
+    }
     try {
       var w = writer(name);
       w.write(RecordJson.line(record));
@@ -97,6 +116,49 @@ public final class RecordFiles implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve(name) + ": " + e.getMessage(), e);
     }
+  }
+
+  private void appendAfterClose(String name, Object record) {
+    try (var w = Files.newBufferedWriter(dir.resolve(name), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND)) {
+      w.write(RecordJson.line(record));
+      w.write('\n');
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + dir.resolve(name) + " (after close): " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Flushes every file every {@code interval} (absolute deadlines on {@code clock}) until
+   * {@link #close()}: {@code scheduler} only hands each flush to {@code flusher}, so a slow disk
+   * never delays another deadline. Call once, from any thread; a failed flush is retried at the next one.
+   */
+  public void flushEvery(Duration interval, Clock clock, Scheduler scheduler, Executor flusher) {
+    scheduleFlush(clock.now().plus(interval), interval, scheduler, flusher);
+  }
+
+  private void scheduleFlush(Instant at, Duration interval, Scheduler scheduler, Executor flusher) {
+    synchronized (this) {
+      if (closed) return;
+    }
+    scheduler.at(at, () -> {
+      try {
+        flusher.execute(() -> {
+          try {
+            flushIfOpen();
+          } catch (UncheckedIOException e) {
+            // the next flush tries again; the write that failed reported the same problem
+          }
+          scheduleFlush(at.plus(interval), interval, scheduler, flusher);
+        });
+      } catch (RejectedExecutionException e) {
+        // the agent is ending: close() flushes
+      }
+    });
+  }
+
+  private synchronized void flushIfOpen() {
+    if (!closed) flush();
   }
 
   private BufferedWriter writer(String name) throws IOException {

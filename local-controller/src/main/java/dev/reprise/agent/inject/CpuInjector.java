@@ -7,7 +7,8 @@ import java.util.ArrayList;
 /**
  * {@code cpu}: starts {@code cores} busy-loop processes on the host, each moved into the target
  * container's cgroups (so the container's stats show the CPU and its limits apply), and kills them
- * after {@code duration} (journal TTL, from the action's planned instant) or at heal. Burners carry
+ * after {@code duration} (journal TTL, from the action's planned instant) or at heal; each burner
+ * also ends by itself at that instant, so a dead agent leaves none running past its fault. Burners carry
  * the marker {@code reprise-burner/<run>/<node>/<seq>/<container>}; heal kills the PIDs it started
  * and then any burner still carrying that marker.
  */
@@ -32,12 +33,14 @@ public final class CpuInjector implements Injector<CpuFault> {
       }
       host.findMarked(marker).forEach(host::kill);
     };
-    var end = application.planned().plusMillis(fault.durationMillis());
-    if (end.isAfter(ctx.runEnd())) end = ctx.runEnd();
+    var planned = application.planned();
+    var until = planned.plusMillis(fault.durationMillis());
+    var end = until.isAfter(ctx.runEnd()) ? ctx.runEnd() : until;
     ctx.journal().register(application.journalKey(), burners, end);
     try {
       for (int i = 0; i < fault.cores(); i++) {
-        long pid = host.startBurner(c.pid(), marker);
+        // The burner ends itself at the fault's end even if this agent dies (counted from the plan).
+        long pid = host.startBurner(c.pid(), marker, java.time.Duration.between(planned, end));
         synchronized (pids) {
           pids.add(pid);
           if (healed[0]) host.kill(pid);

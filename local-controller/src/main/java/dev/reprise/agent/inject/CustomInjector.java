@@ -44,7 +44,8 @@ public final class CustomInjector implements Injector<CustomFault> {
     try {
       result = exec.await(Duration.ofDays(1));
     } catch (RuntimeTimeout e) {
-      return new TargetResult(null, null, Outcome.unknown("script " + fault.faultFileName() + " did not end: " + e.getMessage()));
+      return new TargetResult(null, ExecResult.tail(e.captured(), OUTPUT_TAIL),
+          Outcome.unknown("script " + fault.faultFileName() + " did not end: " + e.getMessage()));
     }
     ctx.journal().forget(key);
     var tail = ExecResult.tail(result.output(), OUTPUT_TAIL);

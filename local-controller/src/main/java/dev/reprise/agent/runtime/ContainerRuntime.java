@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The container engine as the agent sees it, in our words. Implementations are thread-safe: the
+ * The container engine as the agent sees it, in our words: what acts on containers (list, inspect,
+ * signal, stop, exec, copy, events, logs, stats). Where a service's containers are placed and how
+ * many it has is {@link ServicePlacement}'s. Implementations are thread-safe: the
  * injector pool and the collectors call them concurrently. Every blocking call either returns,
  * throws {@link RuntimeFailure} (the engine said no: the action did not happen), or throws
  * {@link RuntimeTimeout} (no answer in time: the action may or may not have happened — recorded as
@@ -28,20 +30,19 @@ public interface ContainerRuntime extends AutoCloseable {
   /** One container, or null when it does not exist (any more). */
   RunContainer container(String containerId);
 
-  /** The swarm tasks of a service, on every node (managers only). */
-  List<TaskInfo> tasks(String swarmService);
+  /**
+   * Runs, once, the calls the agent makes at an action's instant against a container that does not
+   * exist (the engine answers "no such container"), so the first real action finds that code
+   * compiled and a connection open. Acts on no container; never throws. Called before T0, off the
+   * scheduler's thread.
+   */
+  void warmUp();
 
   /** Sends {@code signal} (e.g. {@code SIGKILL}, {@code SIGUSR1}) to the container's main process. */
   void kill(String containerId, String signal);
 
   /** Docker's stop: SIGTERM (or the image's stop signal), then SIGKILL after {@code grace}. Blocks until stopped. */
   void stop(String containerId, Duration grace);
-
-  /** Sets the swarm service's replica count. */
-  void scale(String swarmService, int replicas);
-
-  /** The replica count currently in the service's spec. */
-  int replicas(String swarmService);
 
   /**
    * Copies the host file {@code file} into the container as {@code folder/name}, creating

@@ -37,10 +37,13 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * {@link ContainerRuntime} over the Docker Engine API with docker-java (httpclient5 transport), on
- * {@code DOCKER_HOST} or {@code unix:///var/run/docker.sock}. The only class importing docker-java.
- * Two HTTP clients: one with a response timeout for commands (a hung engine becomes
- * {@link RuntimeTimeout}), one without for followed streams (events, logs, stats) and for stop,
- * whose answer legitimately takes the grace period.
+ * {@code DOCKER_HOST} or {@code unix:///var/run/docker.sock}. With {@code swarm/SwarmServicePlacement},
+ * the only classes importing docker-java.
+ * Four HTTP clients, each with its own connection pool: one with a response timeout for commands
+ * (a hung engine becomes {@link RuntimeTimeout}), one without for followed streams (events, logs,
+ * stats: two held connections per container), and two for what fires at an instant — signals and
+ * execs (with the timeout) and stop (without: its answer legitimately takes the grace period) — so
+ * a fired call never waits for a connection the collectors hold, however many containers they follow.
  */
 public final class DockerContainerRuntime implements ContainerRuntime {
   static final String SERVICE_LABEL = "com.docker.swarm.service.name";
@@ -48,18 +51,30 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   static final String TASK_ID_LABEL = "com.docker.swarm.task.id";
   static final String NODE_LABEL = "com.docker.swarm.node.id";
 
+  /** A container ID no container has (64 hex digits are IDs; this is neither an ID nor a valid name). */
+  static final String WARM_UP_CONTAINER = "reprise-warm-up-no-such-container";
+
   private final DockerClient commands;
   private final DockerClient streams;
+  private final DockerClient firing;
+  private final DockerClient firingStops;
 
   public DockerContainerRuntime(Duration commandTimeout) {
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     this.commands = client(config, commandTimeout);
     this.streams = client(config, null);
+    this.firing = client(config, commandTimeout);
+    this.firingStops = client(config, null);
   }
 
   /** A runtime with a 30 s command timeout. */
   public static DockerContainerRuntime connect() {
     return new DockerContainerRuntime(Duration.ofSeconds(30));
+  }
+
+  /** A docker-java client on {@code DOCKER_HOST} with its own connection pool (also used by the swarm adapter). */
+  public static DockerClient client(Duration responseTimeout) {
+    return client(DefaultDockerClientConfig.createDefaultConfigBuilder().build(), responseTimeout);
   }
 
   private static DockerClient client(DefaultDockerClientConfig config, Duration responseTimeout) {
@@ -72,8 +87,11 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     return DockerClientImpl.getInstance(config, http.build());
   }
 
-  /** Runs one engine call, translating failures into {@link RuntimeFailure} / {@link RuntimeTimeout}. */
-  private static <T> T call(String what, Supplier<T> body) {
+  /**
+   * Runs one engine call, translating failures into {@link RuntimeFailure} / {@link RuntimeTimeout}
+   * (also used by the swarm adapter).
+   */
+  public static <T> T call(String what, Supplier<T> body) {
     try {
       return body.get();
     } catch (NotFoundException e) {
@@ -123,19 +141,53 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     });
   }
 
+  /** How many containers {@link #containers} inspects at once: a run of many is listed in a fraction of the time. */
+  static final int INSPECT_PARALLELISM = 8;
+
   @Override
   public List<RunContainer> containers(Collection<String> swarmServices) {
     var wanted = new HashSet<>(swarmServices);
-    return call("list containers", () -> {
-      var result = new ArrayList<RunContainer>();
+    var ids = call("list containers", () -> {
+      var found = new ArrayList<String>();
       for (Container c : commands.listContainersCmd().withShowAll(true).withLabelFilter(List.of(SERVICE_LABEL)).exec()) {
         var labels = c.getLabels() == null ? Map.<String, String>of() : c.getLabels();
-        if (!wanted.contains(labels.get(SERVICE_LABEL))) continue;
-        var rc = container(c.getId());
+        if (wanted.contains(labels.get(SERVICE_LABEL))) found.add(c.getId());
+      }
+      return found;
+    });
+    var result = new ArrayList<RunContainer>();
+    if (ids.size() <= 1) {
+      for (var id : ids) {
+        var rc = container(id);
         if (rc != null) result.add(rc);
       }
       return result;
+    }
+    var inspectors = java.util.concurrent.Executors.newFixedThreadPool(Math.min(INSPECT_PARALLELISM, ids.size()), r -> {
+      var t = new Thread(r, "docker-inspect");
+      t.setDaemon(true);
+      return t;
     });
+    try {
+      var inspections = new ArrayList<java.util.concurrent.Future<RunContainer>>();
+      for (var id : ids) inspections.add(inspectors.submit(() -> container(id)));
+      for (var f : inspections) {
+        RunContainer rc;
+        try {
+          rc = f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException re) throw re;
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new RuntimeTimeout("list containers: interrupted while inspecting them", e);
+        }
+        if (rc != null) result.add(rc);
+      }
+      return result;
+    } finally {
+      inspectors.shutdownNow();
+    }
   }
 
   @Override
@@ -162,53 +214,32 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public List<TaskInfo> tasks(String swarmService) {
-    return call("list tasks of " + swarmService, () -> {
-      var result = new ArrayList<TaskInfo>();
-      for (var t : commands.listTasksCmd().withServiceFilter(swarmService).exec()) {
-        var status = t.getStatus();
-        var cs = status == null ? null : status.getContainerStatus();
-        result.add(new TaskInfo(t.getId(), t.getSlot() == null ? -1 : t.getSlot(), t.getNodeId(),
-            cs == null ? null : cs.getContainerID(),
-            status == null || status.getState() == null ? null : status.getState().getValue(),
-            t.getDesiredState() == null ? null : t.getDesiredState().getValue(),
-            status == null ? null : status.getErr()));
+  public void warmUp() {
+    // A few rounds load and link the classes of the path and open its connections; more would only
+    // load the engine (the resolver thread waits for this before resolving the first actions).
+    for (int i = 0; i < 5; i++) {
+      try {
+        kill(WARM_UP_CONTAINER, "SIGKILL");
+      } catch (RuntimeException expected) {
+        // "no such container": the round trip is the point
       }
-      return result;
-    });
+      try {
+        firingStops.inspectContainerCmd(WARM_UP_CONTAINER).exec();
+      } catch (RuntimeException expected) {
+        // likewise
+      }
+    }
   }
 
   @Override
   public void kill(String containerId, String signal) {
-    run("send " + signal + " to " + containerId, () -> commands.killContainerCmd(containerId).withSignal(signal).exec());
+    run("send " + signal + " to " + containerId, () -> firing.killContainerCmd(containerId).withSignal(signal).exec());
   }
 
   @Override
   public void stop(String containerId, Duration grace) {
     int seconds = (int) Math.max(0, (grace.toMillis() + 999) / 1000);
-    run("stop " + containerId, () -> streams.stopContainerCmd(containerId).withTimeout(seconds).exec());
-  }
-
-  @Override
-  public void scale(String swarmService, int replicas) {
-    run("scale " + swarmService + " to " + replicas, () -> {
-      var service = commands.inspectServiceCmd(swarmService).exec();
-      var spec = service.getSpec();
-      if (spec.getMode() == null || spec.getMode().getReplicated() == null) {
-        throw new RuntimeFailure("service " + swarmService + " is not in replicated mode");
-      }
-      spec.getMode().getReplicated().withReplicas(replicas);
-      commands.updateServiceCmd(service.getId(), spec).withVersion(service.getVersion().getIndex()).exec();
-    });
-  }
-
-  @Override
-  public int replicas(String swarmService) {
-    return call("inspect service " + swarmService, () -> {
-      var spec = commands.inspectServiceCmd(swarmService).exec().getSpec();
-      if (spec.getMode() == null || spec.getMode().getReplicated() == null) return 0;
-      return (int) spec.getMode().getReplicated().getReplicas();
-    });
+    run("stop " + containerId, () -> firingStops.stopContainerCmd(containerId).withTimeout(seconds).exec());
   }
 
   @Override
@@ -241,13 +272,13 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       throw new IllegalStateException("in-memory tar failed", e);
     }
     run("copy " + file.getFileName() + " into " + containerId + ":" + folder, () ->
-        commands.copyArchiveToContainerCmd(containerId).withRemotePath("/")
+        firing.copyArchiveToContainerCmd(containerId).withRemotePath("/")
             .withTarInputStream(new ByteArrayInputStream(tar.toByteArray())).exec());
   }
 
   @Override
   public RunningExec exec(String containerId, List<String> command) {
-    var execId = call("exec in " + containerId, () -> commands.execCreateCmd(containerId)
+    var execId = call("exec in " + containerId, () -> firing.execCreateCmd(containerId)
         .withCmd(command.toArray(String[]::new)).withAttachStdout(true).withAttachStderr(true).exec().getId());
     var output = new StringBuffer();
     var callback = new ResultCallback.Adapter<Frame>() {
@@ -256,7 +287,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
         if (output.length() < 1_000_000) output.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
       }
     };
-    run("start exec in " + containerId, () -> streams.execStartCmd(execId).exec(callback));
+    run("start exec in " + containerId, () -> firingStops.execStartCmd(execId).exec(callback));
     return new RunningExec() {
       @Override public String id() { return execId; }
 
@@ -273,7 +304,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
       @Override
       public ExecResult await(Duration timeout) throws InterruptedException {
         if (!callback.awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          throw new RuntimeTimeout("command still running after " + timeout.toMillis() + " ms", null);
+          throw new RuntimeTimeout("command still running after " + timeout.toMillis() + " ms", null, output.toString());
         }
         var exit = call("inspect exec", () -> commands.inspectExecCmd(execId).exec().getExitCodeLong());
         return new ExecResult(exit == null ? null : exit.intValue(), output.toString());
@@ -473,11 +504,12 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public void close() {
-    try {
-      commands.close();
-      streams.close();
-    } catch (IOException e) {
-      // closing connections: nothing left to do
+    for (var c : List.of(commands, streams, firing, firingStops)) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // closing connections: nothing left to do
+      }
     }
   }
 }

@@ -19,12 +19,13 @@ public interface HostOps {
    * Starts one busy-loop process burning one core, moved into every cgroup of the process
    * {@code containerPid} (the container's main process), so the container's own CPU accounting and
    * limits apply to it. The burner carries {@code marker} ({@code reprise-burner/<run>/<node>/…}) so
-   * {@link #findMarked(String)} finds it, and only it.
+   * {@link #findMarked(String)} finds it, and only it. The burner ends by itself after
+   * {@code lifetime}, so it never outlives its fault even when nobody is left to kill it.
    *
    * @return the burner's PID
    * @throws RuntimeFailure when the burner cannot be started or placed (it is killed then)
    */
-  long startBurner(long containerPid, String marker);
+  long startBurner(long containerPid, String marker, java.time.Duration lifetime);
 
   /**
    * PIDs of live burners (processes {@link #startBurner} started, recognised by their exact command

@@ -4,18 +4,26 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@link HostOps} on Linux through {@code /proc} and the cgroup file system; needs root (writing
- * into another cgroup's {@code cgroup.procs}). The burner is {@code /bin/sh -c 'while :; do :; done'
- * <marker>}: a shell busy loop with no tool of ours, whose {@code $0} is the marker; it is found by
- * exactly that argument vector.
+ * into another cgroup's {@code cgroup.procs}). The burner is
+ * {@code /bin/sh -c 'sleep "$1" & while kill -0 $! 2>/dev/null; do :; done' <marker> <seconds>}: a
+ * shell busy loop (builtins only, no tool of ours) that ends by itself when its {@code sleep} ends,
+ * so it stops at its fault's deadline even when the agent that started it is dead. Its {@code $0} is
+ * the marker; it is found by exactly that argument vector (and by the former, endless
+ * {@code /bin/sh -c 'while :; do :; done' <marker>}, so an older agent's leftovers are still swept).
  */
 public final class LinuxHostOps implements HostOps {
   private static final String SHELL = "/bin/sh";
-  private static final String LOOP = "while :; do :; done";
+  /** The busy loop; {@code $1} is its lifetime in seconds (fractions allowed, as {@code sleep} takes them). */
+  static final String LOOP = "sleep \"$1\" & while kill -0 $! 2>/dev/null; do :; done";
+  /** The burner of agents before burners ended themselves; still recognised by {@link #findMarked}. */
+  static final String ENDLESS_LOOP = "while :; do :; done";
 
   private final Path proc;
   private final Path cgroupRoot;
@@ -30,7 +38,7 @@ public final class LinuxHostOps implements HostOps {
   }
 
   @Override
-  public long startBurner(long containerPid, String marker) {
+  public long startBurner(long containerPid, String marker, Duration lifetime) {
     List<Path> targets;
     try {
       targets = CgroupPaths.procsFiles(Files.readString(proc.resolve(containerPid + "/cgroup")), cgroupRoot);
@@ -42,7 +50,7 @@ public final class LinuxHostOps implements HostOps {
     }
     Process burner;
     try {
-      burner = new ProcessBuilder(SHELL, "-c", LOOP, marker)
+      burner = new ProcessBuilder(burnerCommand(marker, lifetime))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -61,6 +69,12 @@ public final class LinuxHostOps implements HostOps {
       }
     }
     return pid;
+  }
+
+  /** The burner's argument vector: ends after {@code lifetime} (millisecond resolution; never negative). */
+  static List<String> burnerCommand(String marker, Duration lifetime) {
+    long millis = Math.max(0, lifetime.toMillis());
+    return List.of(SHELL, "-c", LOOP, marker, String.format(Locale.ROOT, "%d.%03d", millis / 1000, millis % 1000));
   }
 
   @Override
@@ -88,7 +102,10 @@ public final class LinuxHostOps implements HostOps {
     var args = cmdline.split("\0", -1);
     // a trailing NUL ends the last argument
     int n = args.length > 0 && args[args.length - 1].isEmpty() ? args.length - 1 : args.length;
-    if (n != 4 || !SHELL.equals(args[0]) || !"-c".equals(args[1]) || !LOOP.equals(args[2])) return null;
+    if (n < 4 || !SHELL.equals(args[0]) || !"-c".equals(args[1])) return null;
+    boolean ending = n == 5 && LOOP.equals(args[2]) && args[4].matches("\\d+\\.\\d{3}");
+    boolean endless = n == 4 && ENDLESS_LOOP.equals(args[2]);
+    if (!ending && !endless) return null;
     return args[3].startsWith(HostOps.BURNER_PREFIX + "/") ? args[3] : null;
   }
 

@@ -30,8 +30,8 @@ class CollectorsTest {
   double correctionMillis;
 
   Collectors collectors(RecordFiles records) {
-    return new Collectors(runtime, new ContainerDirectory(Map.of("web", SVC)), records, clock, () -> correctionMillis, "host1",
-        List.of(SVC), Duration.ofSeconds(1), null, warnings::add);
+    return new Collectors(runtime, new ContainerDirectory(Map.of("web", SVC), runtime), records, clock, () -> correctionMillis, "host1",
+        List.of(SVC), Duration.ofSeconds(1), null, warnings::add, Runnable::run);
   }
 
   static LogLine line(double secondsAfterT, String text) {

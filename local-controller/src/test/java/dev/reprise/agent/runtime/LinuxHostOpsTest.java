@@ -12,6 +12,24 @@ class LinuxHostOpsTest {
     assertThat(LinuxHostOps.burnerMarker("/bin/sh\0-c\0while :; do :; done\0" + MARKER + "\0")).isEqualTo(MARKER);
   }
 
+  @Test void aBurnerEndsItselfAfterItsLifetimeAndIsFoundByItsOwnCommandLine() {
+    var command = LinuxHostOps.burnerCommand(MARKER, java.time.Duration.ofMillis(29_532));
+    assertThat(command).containsExactly("/bin/sh", "-c", "sleep \"$1\" & while kill -0 $! 2>/dev/null; do :; done", MARKER, "29.532");
+    assertThat(LinuxHostOps.burnerCommand(MARKER, java.time.Duration.ofMillis(-5)).get(4)).as("a past deadline").isEqualTo("0.000");
+    assertThat(LinuxHostOps.burnerMarker(String.join("\0", command) + "\0")).isEqualTo(MARKER);
+    assertThat(LinuxHostOps.burnerMarker(String.join("\0", command.subList(0, 4)) + "\0")).as("no lifetime").isNull();
+    assertThat(LinuxHostOps.burnerMarker(String.join("\0", command) + "\0extra\0")).isNull();
+  }
+
+  @Test void aBurnerEndsByItselfAtItsDeadline() throws Exception {
+    var burner = new ProcessBuilder(LinuxHostOps.burnerCommand(MARKER + "/unit", java.time.Duration.ofMillis(300))).start();
+    try {
+      assertThat(burner.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("ended by itself").isTrue();
+    } finally {
+      burner.destroyForcibly();
+    }
+  }
+
   @Test void processesThatOnlyMentionTheMarkerAreNotBurners() {
     assertThat(LinuxHostOps.burnerMarker("pgrep\0-f\0" + MARKER + "\0")).isNull();
     assertThat(LinuxHostOps.burnerMarker("/bin/sh\0-c\0ps -eo args | grep " + MARKER + "\0")).isNull();

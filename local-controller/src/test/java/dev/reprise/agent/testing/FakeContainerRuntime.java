@@ -10,7 +10,7 @@ import dev.reprise.agent.runtime.RuntimeEvent;
 import dev.reprise.agent.runtime.RuntimeFailure;
 import dev.reprise.agent.runtime.RuntimeTimeout;
 import dev.reprise.agent.runtime.StatsSample;
-import dev.reprise.agent.runtime.TaskInfo;
+import dev.reprise.agent.runtime.ServicePlacement;
 import java.io.Closeable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -28,18 +29,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * A hand-written {@link ContainerRuntime} for tests: containers live in a map, every call is
+ * A hand-written {@link ContainerRuntime} and swarm-like {@link ServicePlacement} (FDSL ID = slot − 1) for tests: containers live in a map, every call is
  * recorded as a readable string ({@code kill web.1 SIGKILL}, {@code scale web 3}, {@code exec web.1 /bin/sh /x.sh},
  * {@code copy web.1 /usr/lib/faultsee/x.sh}...) in {@link #calls()}. Kill/stop end the container and
  * emit a {@code die} event; scale creates containers in the next slots. {@link #failNext(String)} /
  * {@link #timeoutNext(String)} make the next call starting with a prefix throw. Execs end when the
  * test calls {@link #finishExec} (or when their host PID is killed through {@link FakeHostOps}).
  */
-public final class FakeContainerRuntime implements ContainerRuntime {
+public final class FakeContainerRuntime implements ContainerRuntime, ServicePlacement {
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private final Map<String, RunContainer> containers = new LinkedHashMap<>();
   private final Map<String, Integer> replicas = new LinkedHashMap<>();
   private final List<Consumer<RuntimeEvent>> eventSinks = new CopyOnWriteArrayList<>();
+  private final java.util.Queue<RuntimeEvent> pendingEvents = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Object deliveryLock = new Object();
   private final Map<String, String> failures = new LinkedHashMap<>();
   private final Map<String, FakeExec> execs = new LinkedHashMap<>();
   private final Map<String, List<LogLine>> logs = new LinkedHashMap<>();
@@ -58,7 +61,14 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   /** Creates {@code n} running containers of {@code swarmService} in the next slots. */
-  public synchronized void deploy(String swarmService, int n) {
+  public void deploy(String swarmService, int n) {
+    synchronized (this) {
+      deployLocked(swarmService, n);
+    }
+    deliver();
+  }
+
+  private void deployLocked(String swarmService, int n) {
     int current = replicas.getOrDefault(swarmService, 0);
     replicas.put(swarmService, current + n);
     for (int slot = current + 1; slot <= current + n; slot++) create(swarmService, slot);
@@ -107,8 +117,25 @@ public final class FakeContainerRuntime implements ContainerRuntime {
     }
   }
 
+  /** Queued under this fake's lock, in the order they happened; handed to the sinks by {@link #deliver}. */
   private void emit(RuntimeEvent e) {
-    eventSinks.forEach(s -> s.accept(e));
+    pendingEvents.add(e);
+  }
+
+  /**
+   * Hands queued events to the sinks, on the calling thread, after it released this fake's lock —
+   * as a real engine delivers them, from outside the call that caused them. A sink that calls back
+   * into this fake, or takes a lock another thread holds while calling this fake (the collectors
+   * do), can then never deadlock with it.
+   */
+  private void deliver() {
+    synchronized (deliveryLock) {
+      RuntimeEvent e;
+      while ((e = pendingEvents.poll()) != null) {
+        var event = e;
+        eventSinks.forEach(s -> s.accept(event));
+      }
+    }
   }
 
   @Override
@@ -129,16 +156,30 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public synchronized List<TaskInfo> tasks(String swarmService) {
+  public Integer idOf(int slot) {
+    return slot >= 1 ? slot - 1 : null;
+  }
+
+  @Override
+  public String describe(int id) {
+    return "slot " + (id + 1);
+  }
+
+  @Override
+  public synchronized Optional<Placement> locate(String swarmService, int id) {
     record("tasks " + swarmService);
-    var list = new ArrayList<TaskInfo>();
     for (var c : containers.values()) {
-      if (c.swarmService().equals(swarmService)) {
-        list.add(new TaskInfo(c.taskId(), c.slot(), c.nodeId(), c.id(), c.running() ? "running" : "failed",
-            c.running() ? "running" : "shutdown", null));
+      if (c.swarmService().equals(swarmService) && c.slot() == id + 1) {
+        return Optional.of(new Placement(c.nodeId(), "(slot " + c.slot() + "): task " + c.taskId() + " is "
+            + (c.running() ? "running" : "failed")));
       }
     }
-    return list;
+    return Optional.empty();
+  }
+
+  @Override
+  public void warmUp() {
+    record("warm-up");
   }
 
   @Override
@@ -149,6 +190,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
       if (c == null || !c.running()) throw new RuntimeFailure("container " + containerId + " is not running");
       if (signal.equals("SIGKILL")) end(c, 137);
     }
+    deliver();
   }
 
   @Override
@@ -158,6 +200,7 @@ public final class FakeContainerRuntime implements ContainerRuntime {
       var c = containers.get(containerId);
       if (c != null && c.running()) end(c, 0);
     }
+    deliver();
   }
 
   private void end(RunContainer c, int exit) {
@@ -167,17 +210,18 @@ public final class FakeContainerRuntime implements ContainerRuntime {
   }
 
   @Override
-  public void scale(String swarmService, int n) {
+  public void scaleTo(String swarmService, int n) {
     record("scale " + swarmService + " " + n);
     synchronized (this) {
       int current = replicas.getOrDefault(swarmService, 0);
-      if (n > current) deploy(swarmService, n - current);
+      if (n > current) deployLocked(swarmService, n - current);
       else replicas.put(swarmService, n);
     }
+    deliver();
   }
 
   @Override
-  public synchronized int replicas(String swarmService) {
+  public synchronized int count(String swarmService) {
     record("replicas " + swarmService);
     return replicas.getOrDefault(swarmService, 0);
   }

@@ -18,8 +18,15 @@ public final class FakeHostOps implements HostOps {
   private final FakeContainerRuntime runtime;
   private long nextPid = 5000;
 
+  private final java.util.Map<Long, java.time.Duration> lifetimes = new java.util.HashMap<>();
+
   public FakeHostOps(FakeContainerRuntime runtime) {
     this.runtime = runtime;
+  }
+
+  /** The lifetime each burner was started with, by PID. */
+  public synchronized java.util.Map<Long, java.time.Duration> lifetimes() {
+    return java.util.Map.copyOf(lifetimes);
   }
 
   public List<String> calls() {
@@ -32,9 +39,10 @@ public final class FakeHostOps implements HostOps {
   }
 
   @Override
-  public synchronized long startBurner(long containerPid, String marker) {
+  public synchronized long startBurner(long containerPid, String marker, java.time.Duration lifetime) {
     long pid = nextPid++;
     processes.put(pid, marker);
+    lifetimes.put(pid, lifetime);
     calls.add("burn " + containerPid + " " + marker + " -> " + pid);
     return pid;
   }
