@@ -6,19 +6,19 @@ import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.master.agentlink.EmbeddedAgent;
-import dev.reprise.master.cluster.ClusterException;
+import dev.reprise.master.cluster.HostOperationException;
 import dev.reprise.master.cluster.DockerCliImages;
-import dev.reprise.master.deploy.ComposeException;
-import dev.reprise.master.deploy.ComposeTranslator;
-import dev.reprise.master.deploy.StackSpec;
+import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.hosts.HostsFile;
 import dev.reprise.master.hosts.HostsFileException;
 import dev.reprise.master.hosts.HostsFileParser;
 import dev.reprise.master.remote.FleetAgents;
 import dev.reprise.master.remote.MultiHostSetup;
 import dev.reprise.master.ssh.JschConnector;
-import dev.reprise.master.deploy.IpvsProbe;
-import dev.reprise.master.docker.DockerSwarmCluster;
+import dev.reprise.master.swarm.DockerSwarmCluster;
+import dev.reprise.master.swarm.IpvsProbe;
+import dev.reprise.master.swarm.SwarmOrchestrator;
 import dev.reprise.master.run.AbortSignal;
 import dev.reprise.master.run.RunCoordinator;
 import dev.reprise.master.run.RunFolders;
@@ -137,12 +137,11 @@ public final class RunCommand implements Callable<Integer> {
     var settings = RunSettings.DEFAULTS;
     var abort = new AbortSignal();
     try (var cluster = DockerSwarmCluster.connect()) {
-      var coordinator = new RunCoordinator(cluster,
+      var coordinator = new RunCoordinator(new SwarmOrchestrator(cluster, SystemTime.INSTANCE, IpvsProbe.local(), System.getenv()),
           runId -> EmbeddedAgent.start(EmbeddedAgent.localAgent(), runId, Duration.ofSeconds(30)),
           dir -> new Exporter().export(dir),
-          SystemTime.INSTANCE, IpvsProbe.local(), System.getenv(), stdout, stderr, System.console() != null,
-          settings, abort);
-      return coordinate(coordinator, request, settings, abort);
+          SystemTime.INSTANCE, stdout, stderr, System.console() != null, settings, abort);
+      return coordinate(coordinator, request, null, settings, abort);
     } catch (java.io.IOException e) {
       stderr.println("warning: closing the Docker client: " + e.getMessage());
       return ExitCodes.RUN_FAILED;
@@ -159,16 +158,18 @@ public final class RunCommand implements Callable<Integer> {
       stderr.println(e.problems().size() + " problem(s) in " + hostsFile + "; nothing was deployed");
       return ExitCodes.INVALID_INPUT;
     }
-    List<String> images;
+    // translated once, here: the images are shipped before the coordinator (which deploys this translation) exists
+    Orchestrator.Translation translation;
     try {
-      var stack = new ComposeTranslator(System.getenv()).translate(request.composeFile(), request.composeText(),
-          RunFolders.sanitize(request.name()), request.plan().beginning()).stack();
-      images = stack.services().stream().map(StackSpec.Service::image).distinct().toList();
+      translation = SwarmOrchestrator.translator(System.getenv()).translate(request.composeFile(), request.composeText(),
+          request.plan().beginning());
     } catch (ComposeException e) {
       e.problems().forEach(stderr::println);
       stderr.println(e.problems().size() + " problem(s) in " + request.composeFile() + "; nothing was deployed");
       return ExitCodes.INVALID_INPUT;
     }
+    translation.warnings().forEach(stderr::println);
+    List<String> images = translation.stack().images();
     Path jar = agentJar != null ? agentJar : ClusterCommand.defaultAgentJar();
     if (jar == null || !Files.isRegularFile(jar)) {
       stderr.println("error: no agent jar " + (jar == null ? "found" : "at " + jar)
@@ -185,7 +186,7 @@ public final class RunCommand implements Callable<Integer> {
     try {
       setup = MultiHostSetup.prepare(hosts, new JschConnector(hosts.knownHosts(), acceptNewHostKeys), new DockerCliImages(),
           jar, request.faultsDir(), images, stderr);
-    } catch (ClusterException e) {
+    } catch (HostOperationException e) {
       e.problems().forEach(p -> stderr.println("error: " + p));
       return e.environment() || e.problems().stream().anyMatch(p -> p.contains("host key")) ? ExitCodes.ENVIRONMENT
           : ExitCodes.RUN_FAILED;
@@ -196,19 +197,20 @@ public final class RunCommand implements Callable<Integer> {
     var settings = RunSettings.MULTI_HOST_DEFAULTS;
     var abort = new AbortSignal();
     try (setup) {
-      var coordinator = new RunCoordinator(setup.manager(), new FleetAgents(setup.hosts(), Duration.ofSeconds(20)),
-          dir -> new Exporter().export(dir), SystemTime.INSTANCE, setup.ipvs(), System.getenv(), stdout, stderr,
-          System.console() != null, settings, abort);
-      return coordinate(coordinator, request, settings, abort);
+      var orchestrator = new SwarmOrchestrator(setup.manager(), SystemTime.INSTANCE, setup.ipvs(), System.getenv());
+      var coordinator = new RunCoordinator(orchestrator, new FleetAgents(setup.hosts(), Duration.ofSeconds(20)),
+          dir -> new Exporter().export(dir), SystemTime.INSTANCE, stdout, stderr, System.console() != null, settings, abort);
+      return coordinate(coordinator, request, translation, settings, abort);
     }
   }
 
   /** Runs the coordinator with the Ctrl-C hook installed. */
-  private int coordinate(RunCoordinator coordinator, RunRequest request, RunSettings settings, AbortSignal abort) {
+  private int coordinate(RunCoordinator coordinator, RunRequest request, Orchestrator.Translation translation,
+      RunSettings settings, AbortSignal abort) {
     Thread hook = new Thread(() -> onSignal(abort, settings), "master-run-abort");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      return coordinator.run(request).exitCode();
+      return coordinator.run(request, translation).exitCode();
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

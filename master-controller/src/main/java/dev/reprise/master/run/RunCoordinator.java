@@ -9,15 +9,11 @@ import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
 import dev.reprise.master.agentlink.AgentConnection.Incoming;
-import dev.reprise.master.deploy.ClusterException;
-import dev.reprise.master.deploy.ComposeException;
-import dev.reprise.master.deploy.ComposeTranslator;
-import dev.reprise.master.deploy.DeployException;
-import dev.reprise.master.deploy.EngineUnreachableException;
-import dev.reprise.master.deploy.IpvsProbe;
-import dev.reprise.master.deploy.StackDeployer;
-import dev.reprise.master.deploy.StackSpec;
-import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.master.orchestrator.DeployException;
+import dev.reprise.master.orchestrator.Orchestrator;
+import dev.reprise.master.orchestrator.OrchestratorException;
+import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
 import dev.reprise.master.run.time.Time;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -85,12 +81,10 @@ public final class RunCoordinator {
    */
   public record Result(String outcome, String reason, Path runDir, int exitCode) {}
 
-  private final SwarmCluster cluster;
+  private final Orchestrator orchestrator;
   private final RunAgents agents;
   private final RunExporter exporter;
   private final Time time;
-  private final IpvsProbe ipvs;
-  private final Map<String, String> environment;
   private final PrintStream out;
   private final PrintStream err;
   private final boolean tty;
@@ -100,25 +94,22 @@ public final class RunCoordinator {
   private State state = State.NEW;
 
   /** The embedded default: one agent, started by {@code agents}, writing into the run folder. */
-  public RunCoordinator(SwarmCluster cluster, AgentLauncher agents, RunExporter exporter, Time time, IpvsProbe ipvs,
-      Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
-      AbortSignal abort) {
-    this(cluster, RunAgents.embedded(agents), exporter, time, ipvs, environment, out, err, tty, settings, abort);
+  public RunCoordinator(Orchestrator orchestrator, AgentLauncher agents, RunExporter exporter, Time time,
+      PrintStream out, PrintStream err, boolean tty, RunSettings settings, AbortSignal abort) {
+    this(orchestrator, RunAgents.embedded(agents), exporter, time, out, err, tty, settings, abort);
   }
 
   /**
-   * Any agents: {@code cluster} is the swarm manager's engine (possibly reached through an SSH
-   * forward), {@code agents} the run's agents (a fleet over SSH in a multi-host run).
+   * Any agents: {@code orchestrator} deploys on the cluster (on Swarm through the manager's engine,
+   * possibly reached through an SSH forward), {@code agents} the run's agents (a fleet over SSH in a
+   * multi-host run).
    */
-  public RunCoordinator(SwarmCluster cluster, RunAgents agents, RunExporter exporter, Time time, IpvsProbe ipvs,
-      Map<String, String> environment, PrintStream out, PrintStream err, boolean tty, RunSettings settings,
-      AbortSignal abort) {
-    this.cluster = cluster;
+  public RunCoordinator(Orchestrator orchestrator, RunAgents agents, RunExporter exporter, Time time,
+      PrintStream out, PrintStream err, boolean tty, RunSettings settings, AbortSignal abort) {
+    this.orchestrator = orchestrator;
     this.agents = agents;
     this.exporter = exporter;
     this.time = time;
-    this.ipvs = ipvs;
-    this.environment = Map.copyOf(environment);
     this.out = out;
     this.err = err;
     this.tty = tty;
@@ -140,40 +131,52 @@ public final class RunCoordinator {
     history.add(next);
   }
 
-  /** Carries out the run; never throws for run failures (they are in the result). Call once. */
+  /**
+   * Carries out the run, translating its compose file (once; an invalid one ends it with exit code 2
+   * before the cluster is contacted); never throws for run failures (they are in the result). Call once.
+   */
   public Result run(RunRequest request) {
+    return run(request, null);
+  }
+
+  /**
+   * Carries out the run with its compose file already translated by the caller ({@code master run
+   * --hosts} translates before the hosts are set up, to ship the stack's images), so it is not
+   * translated again; {@code translated} null translates here. Call once.
+   */
+  public Result run(RunRequest request, Orchestrator.Translation translated) {
     if (state != State.NEW) throw new IllegalStateException("a RunCoordinator runs once");
     try {
-      return doRun(request);
+      return doRun(request, translated);
     } finally {
       enter(State.DONE);
       abort.finished();
     }
   }
 
-  private Result doRun(RunRequest req) {
+  private Result doRun(RunRequest req, Orchestrator.Translation translated) {
     Instant start = time.now();
     // The folder's name is the run's ID and the stack's name; it is created only once the input is valid.
     enter(State.CHECKING_ENGINE);
-    StackSpec stack;
-    String provisionalId = RunFolders.sanitize(req.name());
-    ComposeTranslator.Translation translation;
-    try {
-      translation = new ComposeTranslator(environment).translate(req.composeFile(), req.composeText(), provisionalId,
-          req.plan().beginning());
-    } catch (ComposeException e) {
-      e.problems().forEach(p -> err.println(p));
-      return new Result("invalid", e.problems().size() + " problem(s) in " + req.composeFile(), null, 2);
+    Orchestrator.Translation translation = translated;
+    if (translation == null) {
+      try {
+        translation = orchestrator.translate(req.composeFile(), req.composeText(), req.plan().beginning());
+      } catch (ComposeException e) {
+        e.problems().forEach(p -> err.println(p));
+        return new Result("invalid", e.problems().size() + " problem(s) in " + req.composeFile(), null, 2);
+      }
+      translation.warnings().forEach(w -> err.println(w));
     }
-    translation.warnings().forEach(w -> err.println(w));
 
-    SwarmCluster.Engine engine;
+    Orchestrator.Cluster engine;
     try {
-      engine = ensureSwarm();
-    } catch (EngineUnreachableException e) {
+      engine = orchestrator.prepare();
+      if (engine.prepared() != null) err.println(engine.prepared());
+    } catch (OrchestratorUnreachableException e) {
       err.println("error: " + e.getMessage());
       return new Result("environment", e.getMessage(), null, 3);
-    } catch (ClusterException e) {
+    } catch (OrchestratorException e) {
       err.println("error: " + e.getMessage());
       return new Result("environment", e.getMessage(), null, 3);
     }
@@ -188,13 +191,8 @@ public final class RunCoordinator {
       return new Result("environment", e.getMessage(), null, 3);
     }
     String runId = runDir.getFileName().toString();
-    try {
-      stack = new ComposeTranslator(environment).translate(req.composeFile(), req.composeText(), runId,
-          req.plan().beginning()).stack();
-    } catch (ComposeException e) {
-      throw new IllegalStateException("the compose file translated once and not twice", e);
-    }
-    ipvs.warning(stack).ifPresent(err::println);
+    Orchestrator.Stack stack = translation.stack().named(runId);
+    orchestrator.warnings(stack).forEach(err::println);
 
     var manifest = new Manifest(req, runId, start);
     try {
@@ -203,10 +201,9 @@ public final class RunCoordinator {
       err.println("error: cannot write " + runDir.resolve("run.json") + ": " + e.getMessage());
       return new Result(RunManifest.FAILED, e.getMessage(), runDir, 1);
     }
-    err.println("run " + runId + ": deploying stack " + runId + " (" + stack.services().size() + " service(s)) on "
+    err.println("run " + runId + ": deploying stack " + runId + " (" + stack.serviceNames().size() + " service(s)) on "
         + engine.hostname());
 
-    var deployer = new StackDeployer(cluster, time);
     String outcome;
     String reason = null;
     Instant t0 = null;
@@ -215,9 +212,9 @@ public final class RunCoordinator {
     AgentSession session = null;
     try {
       enter(State.DEPLOYING);
-      deployer.deploy(stack);
+      orchestrator.deploy(stack);
       enter(State.WAITING_FOR_CONTAINERS);
-      deployer.awaitRunning(stack, settings.containersTimeout(), abort::aborted);
+      orchestrator.awaitInitialContainers(stack, settings.containersTimeout(), abort::aborted);
       if (abort.aborted()) throw new InterruptedException(abort.reason());
 
       enter(State.CONNECTING_AGENT);
@@ -240,7 +237,7 @@ public final class RunCoordinator {
     } catch (InterruptedException e) {
       outcome = RunManifest.ABORTED;
       reason = abort.reason() != null ? abort.reason() : "interrupted";
-    } catch (ClusterException e) {
+    } catch (OrchestratorException e) {
       err.println("error: " + e.getMessage());
       outcome = RunManifest.FAILED;
       reason = e.getMessage();
@@ -284,7 +281,7 @@ public final class RunCoordinator {
     }
 
     enter(State.REMOVING_STACK);
-    var removal = deployer.remove(runId, settings.removeTimeout());
+    var removal = orchestrator.remove(runId, settings.removeTimeout());
     if (removal.problems().isEmpty()) {
       err.println("run " + runId + ": removed stack " + runId + " (" + removal.services().size() + " service(s), "
           + removal.networks().size() + " network(s))");
@@ -308,28 +305,6 @@ public final class RunCoordinator {
     return new Result(outcome, reason, runDir, RunManifest.OK.equals(outcome) ? 0 : 1);
   }
 
-  /** The engine, with swarm mode active (a single-node swarm is initialised when it is not). */
-  private SwarmCluster.Engine ensureSwarm() {
-    var engine = cluster.engine();
-    if (engine.swarmActive()) {
-      if (!engine.manager()) throw new ClusterException("this engine is a swarm worker; run the master on a manager node");
-      return engine;
-    }
-    if (!"inactive".equals(engine.swarmState())) {
-      throw new ClusterException("swarm mode is '" + engine.swarmState() + "' on this engine; fix it (docker swarm leave --force, "
-          + "or unlock it) and retry");
-    }
-    try {
-      cluster.initSwarm("127.0.0.1");
-      err.println("swarm mode was inactive: initialised a single-node swarm on this engine (advertise address 127.0.0.1)");
-    } catch (ClusterException e) {
-      // someone else may have initialised it meanwhile; the state below decides
-    }
-    engine = cluster.engine();
-    if (!engine.swarmActive()) throw new ClusterException("cannot initialise a swarm on this engine (state " + engine.swarmState() + ")");
-    return engine;
-  }
-
   /**
    * The conversation with the run's agents, from hello to ended: one agent in the embedded default,
    * one per host in a multi-host run. All of them are polled from this (the coordinator's) thread.
@@ -340,8 +315,8 @@ public final class RunCoordinator {
     final RunRequest req;
     final String runId;
     final Path runDir;
-    final StackSpec stack;
-    final SwarmCluster.Engine engine;
+    final Orchestrator.Stack stack;
+    final Orchestrator.Cluster engine;
     final ProgressView view;
     final Map<String, AgentConnection> links = new LinkedHashMap<>();
     final Map<String, Long> lastHeard = new HashMap<>();
@@ -356,7 +331,7 @@ public final class RunCoordinator {
     String reason;
     long nextHeartbeat;
 
-    AgentSession(RunRequest req, String runId, Path runDir, StackSpec stack, SwarmCluster.Engine engine) {
+    AgentSession(RunRequest req, String runId, Path runDir, Orchestrator.Stack stack, Orchestrator.Cluster engine) {
       this.req = req;
       this.runId = runId;
       this.runDir = runDir;

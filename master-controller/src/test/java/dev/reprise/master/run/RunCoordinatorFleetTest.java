@@ -7,9 +7,10 @@ import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.deploy.FakeSwarmCluster;
-import dev.reprise.master.deploy.IpvsProbe;
-import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.swarm.FakeSwarmCluster;
+import dev.reprise.master.swarm.IpvsProbe;
+import dev.reprise.master.swarm.SwarmOrchestrator;
+import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.run.RunCoordinator.State;
 import dev.reprise.master.run.time.ManualTime;
 import java.io.ByteArrayOutputStream;
@@ -55,7 +56,7 @@ class RunCoordinatorFleetTest {
   /** Records what the coordinator asked of "the agents of this run" as strings. */
   private final class FakeFleet implements RunAgents {
     @Override
-    public Map<String, AgentConnection> start(String runId, SwarmCluster.Engine manager) {
+    public Map<String, AgentConnection> start(String runId, Orchestrator.Cluster manager) {
       fleetCalls.add("start " + runId);
       return connections;
     }
@@ -83,8 +84,8 @@ class RunCoordinatorFleetTest {
   }
 
   private RunCoordinator.Result run() {
-    var c = new RunCoordinator(swarm, new FakeFleet(), dir -> fleetCalls.add("export"), time, new IpvsProbe(tmp.resolve("noroot")),
-        Map.of(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+    var c = new RunCoordinator(new SwarmOrchestrator(swarm, time, new IpvsProbe(tmp.resolve("noroot")), Map.of()),
+        new FakeFleet(), dir -> fleetCalls.add("export"), time, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), false, RunSettings.DEFAULTS, new AbortSignal());
     var result = c.run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
         Path.of("docker-compose.yml"), COMPOSE, 7, PLAN, tmp.resolve("faults"), "10.0.0.1", 15_000, true));

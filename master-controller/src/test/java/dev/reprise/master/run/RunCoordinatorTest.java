@@ -9,8 +9,10 @@ import dev.reprise.fdsl.plan.MarkAction;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
-import dev.reprise.master.deploy.FakeSwarmCluster;
-import dev.reprise.master.deploy.IpvsProbe;
+import dev.reprise.master.orchestrator.Orchestrator;
+import dev.reprise.master.swarm.FakeSwarmCluster;
+import dev.reprise.master.swarm.IpvsProbe;
+import dev.reprise.master.swarm.SwarmOrchestrator;
 import dev.reprise.master.run.RunCoordinator.State;
 import dev.reprise.master.run.time.ManualTime;
 import java.io.ByteArrayOutputStream;
@@ -49,11 +51,16 @@ class RunCoordinatorTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private int agentsStarted;
 
+  /** The swarm adapter over the fake engine; IP_VS is judged on the files under {@code ipvsRoot}. */
+  private Orchestrator orchestrator(Path ipvsRoot) {
+    return new SwarmOrchestrator(swarm, time, new IpvsProbe(ipvsRoot), Map.of());
+  }
+
   private RunCoordinator coordinator() {
-    return new RunCoordinator(swarm, runId -> {
+    return new RunCoordinator(orchestrator(tmp.resolve("noroot")), runId -> {
       agentsStarted++;
       return agent;
-    }, exported::add, time, new IpvsProbe(tmp.resolve("noroot")), Map.of(),
+    }, exported::add, time,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false,
         RunSettings.DEFAULTS, abort);
   }
@@ -215,9 +222,9 @@ class RunCoordinatorTest {
 
   @Test
   void exportFailureIsAWarningNotAFailedRun() {
-    var c = new RunCoordinator(swarm, runId -> agent, dir -> {
+    var c = new RunCoordinator(orchestrator(tmp), runId -> agent, dir -> {
       throw new UnsupportedOperationException("export is being built");
-    }, time, new IpvsProbe(tmp), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+    }, time, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8), false, RunSettings.DEFAULTS, abort);
     var result = c.run(request(COMPOSE));
     assertThat(result.exitCode()).isZero();
@@ -234,7 +241,7 @@ class RunCoordinatorTest {
   void silentAgentFailsTheRun() throws Exception {
     var silent = new FakeAgent(time);
     silent.silentAfterArm = true;
-    var c = new RunCoordinator(swarm, runId -> silent, exported::add, time, new IpvsProbe(tmp), Map.of(),
+    var c = new RunCoordinator(orchestrator(tmp), runId -> silent, exported::add, time,
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), false,
         RunSettings.DEFAULTS, abort);
     var result = c.run(request(COMPOSE));

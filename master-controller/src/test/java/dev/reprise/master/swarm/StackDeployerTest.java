@@ -1,4 +1,7 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
+
+import dev.reprise.master.orchestrator.DeployException;
+import dev.reprise.master.orchestrator.ComposeException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,13 +1,16 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
+
+import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.master.orchestrator.ComposeProblem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reprise.master.deploy.StackSpec.Attachment;
-import dev.reprise.master.deploy.StackSpec.EndpointMode;
-import dev.reprise.master.deploy.StackSpec.Mount;
-import dev.reprise.master.deploy.StackSpec.Port;
-import dev.reprise.master.deploy.StackSpec.Subnet;
+import dev.reprise.master.swarm.StackSpec.Attachment;
+import dev.reprise.master.swarm.StackSpec.EndpointMode;
+import dev.reprise.master.swarm.StackSpec.Mount;
+import dev.reprise.master.swarm.StackSpec.Port;
+import dev.reprise.master.swarm.StackSpec.Subnet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

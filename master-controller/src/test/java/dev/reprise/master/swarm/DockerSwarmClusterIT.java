@@ -1,11 +1,11 @@
-package dev.reprise.master.docker;
+package dev.reprise.master.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.reprise.master.deploy.ComposeTranslator;
-import dev.reprise.master.deploy.StackDeployer;
+import dev.reprise.master.swarm.ComposeTranslator;
+import dev.reprise.master.swarm.StackDeployer;
 import dev.reprise.master.run.time.SystemTime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
