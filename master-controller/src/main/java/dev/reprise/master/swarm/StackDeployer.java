@@ -1,9 +1,9 @@
 package dev.reprise.master.swarm;
 
-import dev.reprise.master.orchestrator.OrchestratorException;
-import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
 import dev.reprise.master.orchestrator.DeployException;
 import dev.reprise.master.orchestrator.Orchestrator;
+import dev.reprise.master.orchestrator.OrchestratorException;
+import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
 import dev.reprise.master.run.time.Time;
 import java.time.Duration;
 import java.util.ArrayList;

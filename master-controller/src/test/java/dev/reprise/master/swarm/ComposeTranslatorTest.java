@@ -1,11 +1,10 @@
 package dev.reprise.master.swarm;
 
-import dev.reprise.master.orchestrator.ComposeException;
-import dev.reprise.master.orchestrator.ComposeProblem;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.master.orchestrator.ComposeProblem;
 import dev.reprise.master.swarm.StackSpec.Attachment;
 import dev.reprise.master.swarm.StackSpec.EndpointMode;
 import dev.reprise.master.swarm.StackSpec.Mount;
