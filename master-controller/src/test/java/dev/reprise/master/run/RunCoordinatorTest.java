@@ -212,6 +212,17 @@ class RunCoordinatorTest {
   }
 
   @Test
+  void aTranslationHandedInIsNamedAndDeployedWithoutTranslatingAgain() throws Exception {
+    // master run --hosts translates before the hosts are set up; the coordinator must deploy that translation
+    var translation = orchestrator(tmp).translate(Path.of("docker-compose.yml"), COMPOSE, PLAN.beginning());
+    var result = coordinator().run(request("services:\n  web:\n    build: .\n"), translation);
+    assertThat(result.outcome()).isEqualTo("ok");
+    String stack = result.runDir().getFileName().toString();
+    assertThat(swarm.calls).contains("createService " + stack + "_web replicas=2");
+    assertThat(stderr()).doesNotContain("services.web.build");
+  }
+
+  @Test
   void noEngineExitsThreeWithWhatToDo() {
     swarm.unreachable = true;
     var result = coordinator().run(request(COMPOSE));
