@@ -109,15 +109,15 @@ public final class ComposeTranslator {
    * Translates {@code text} into stack {@code stackName}: {@link #translate(Path, String, Map)}, then
    * {@link StackSpec#named}. For callers that know the name already (tests, benchmarks).
    */
-  public Translation translate(Path file, String text, String stackName, Map<String, Integer> replicas)
+  public NamedTranslation translate(Path file, String text, String stackName, Map<String, Integer> replicas)
       throws ComposeException {
     var t = translate(file, text, replicas);
-    return new Translation(((StackSpec) t.stack()).named(stackName), t.warnings());
+    return new NamedTranslation(((StackSpec) t.stack()).named(stackName), t.warnings());
   }
 
-  /** A named translation: the stack and the warnings to show the user (each once). */
-  public record Translation(StackSpec stack, List<ComposeProblem> warnings) {
-    public Translation {
+  /** A translation already named: the stack and the warnings to show the user (each once). */
+  public record NamedTranslation(StackSpec stack, List<ComposeProblem> warnings) {
+    public NamedTranslation {
       warnings = List.copyOf(warnings);
     }
   }

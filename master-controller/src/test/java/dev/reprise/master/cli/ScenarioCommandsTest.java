@@ -288,6 +288,17 @@ class ScenarioCommandsTest {
     assertThat(o.out()).isEmpty();
   }
 
+  @Test void everyShippedExampleValidatesWithItsComposeFileTranslated() throws IOException {
+    try (var examples = Files.list(Path.of("..", "examples"))) {
+      var scenarios = examples.map(d -> d.resolve("scenario.yaml")).filter(Files::isRegularFile).sorted().toList();
+      assertThat(scenarios).hasSizeGreaterThanOrEqualTo(4);
+      for (Path s : scenarios) {
+        var o = run("validate", s.toString());
+        assertThat(o.code()).as(s + ": " + o.err()).isZero();
+      }
+    }
+  }
+
   @Test void badArgumentsExitTwo() {
     assertThat(run("plan").code()).isEqualTo(ExitCodes.INVALID_INPUT);
     assertThat(run("plan", "--seed", "abc", "x.yaml").code()).isEqualTo(ExitCodes.INVALID_INPUT);

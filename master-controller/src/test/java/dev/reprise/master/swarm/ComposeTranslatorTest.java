@@ -21,7 +21,7 @@ class ComposeTranslatorTest {
   private static final Path FILE = Path.of("/proj/docker-compose.yml");
   private final ComposeTranslator translator = new ComposeTranslator(Map.of("TAG", "1.2", "FROM_HOST", "hostvalue"));
 
-  private ComposeTranslator.Translation translate(String yaml, Map<String, Integer> replicas) throws ComposeException {
+  private ComposeTranslator.NamedTranslation translate(String yaml, Map<String, Integer> replicas) throws ComposeException {
     return translator.translate(FILE, yaml, "st", replicas);
   }
 
