@@ -208,6 +208,29 @@ final class ComposeServices {
       return new Deploy(mode, limits, reservations, constraints, labels);
     }
     var d = r.entries(dm);
+    checkDeployKeys(d, name, p);
+    if (d.containsKey("labels")) labels.putAll(r.labels(d.get("labels").value(), p + ".deploy.labels"));
+    if (d.containsKey("endpoint_mode")) {
+      String m = r.scalar(d.get("endpoint_mode").value(), p + ".deploy.endpoint_mode");
+      if ("dnsrr".equals(m)) mode = EndpointMode.DNSRR;
+      else if (m != null && !m.equals("vip")) r.error(d.get("endpoint_mode").value(), p + ".deploy.endpoint_mode: expected vip or dnsrr, got '" + m + "'");
+    }
+    if (d.containsKey("resources") && d.get("resources").value() instanceof MappingNode rm) {
+      var res = r.entries(rm);
+      res.forEach((k, v) -> {
+        if (!k.equals("limits") && !k.equals("reservations")) {
+          r.warnOnce("services.*.deploy.resources." + k, v.key(), "deploy.resources." + k + " is not supported and is ignored");
+        }
+      });
+      if (res.containsKey("limits")) limits = resources(res.get("limits").value(), p + ".deploy.resources.limits");
+      if (res.containsKey("reservations")) reservations = resources(res.get("reservations").value(), p + ".deploy.resources.reservations");
+    }
+    if (d.containsKey("placement") && d.get("placement").value() instanceof MappingNode pm) constraints.addAll(constraints(pm, p));
+    return new Deploy(mode, limits, reservations, constraints, labels);
+  }
+
+  /** The {@code deploy} keys a run cannot honour: {@code mode: global} is an error, the others are warned about and ignored. */
+  private void checkDeployKeys(Map<String, Entry> d, String name, String p) {
     d.forEach((k, v) -> {
       if (!DEPLOY_KEYS.contains(k) && !k.startsWith("x-")) {
         r.warnOnce("services.*.deploy." + k, v.key(), "deploy." + k + " is not supported and is ignored (first seen in service " + name + ")");
@@ -238,35 +261,22 @@ final class ComposeServices {
             "deploy.restart_policy is replaced by condition: none so a killed container stays dead");
       }
     }
-    if (d.containsKey("labels")) labels.putAll(r.labels(d.get("labels").value(), p + ".deploy.labels"));
-    if (d.containsKey("endpoint_mode")) {
-      String m = r.scalar(d.get("endpoint_mode").value(), p + ".deploy.endpoint_mode");
-      if ("dnsrr".equals(m)) mode = EndpointMode.DNSRR;
-      else if (m != null && !m.equals("vip")) r.error(d.get("endpoint_mode").value(), p + ".deploy.endpoint_mode: expected vip or dnsrr, got '" + m + "'");
-    }
-    if (d.containsKey("resources") && d.get("resources").value() instanceof MappingNode rm) {
-      var res = r.entries(rm);
-      res.forEach((k, v) -> {
-        if (!k.equals("limits") && !k.equals("reservations")) {
-          r.warnOnce("services.*.deploy.resources." + k, v.key(), "deploy.resources." + k + " is not supported and is ignored");
+  }
+
+  /** {@code deploy.placement.constraints}; the other placement keys are warned about and ignored. */
+  private List<String> constraints(MappingNode placement, String p) {
+    var constraints = new ArrayList<String>();
+    r.entries(placement).forEach((k, v) -> {
+      if (k.equals("constraints")) {
+        for (Node c : r.sequence(v.value(), p + ".deploy.placement.constraints")) {
+          String s = r.scalar(c, p + ".deploy.placement.constraints");
+          if (s != null) constraints.add(s);
         }
-      });
-      if (res.containsKey("limits")) limits = resources(res.get("limits").value(), p + ".deploy.resources.limits");
-      if (res.containsKey("reservations")) reservations = resources(res.get("reservations").value(), p + ".deploy.resources.reservations");
-    }
-    if (d.containsKey("placement") && d.get("placement").value() instanceof MappingNode pm) {
-      r.entries(pm).forEach((k, v) -> {
-        if (k.equals("constraints")) {
-          for (Node c : r.sequence(v.value(), p + ".deploy.placement.constraints")) {
-            String s = r.scalar(c, p + ".deploy.placement.constraints");
-            if (s != null) constraints.add(s);
-          }
-        } else {
-          r.warnOnce("services.*.deploy.placement." + k, v.key(), "deploy.placement." + k + " is not supported and is ignored");
-        }
-      });
-    }
-    return new Deploy(mode, limits, reservations, constraints, labels);
+      } else {
+        r.warnOnce("services.*.deploy.placement." + k, v.key(), "deploy.placement." + k + " is not supported and is ignored");
+      }
+    });
+    return constraints;
   }
 
   private Resources resources(Node n, String path) {
