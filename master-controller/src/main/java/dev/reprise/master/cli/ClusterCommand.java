@@ -1,6 +1,6 @@
 package dev.reprise.master.cli;
 
-import dev.reprise.master.cluster.ClusterException;
+import dev.reprise.master.cluster.HostOperationException;
 import dev.reprise.master.cluster.ClusterManager;
 import dev.reprise.master.cluster.DockerCliImages;
 import dev.reprise.master.hosts.HostsFile;
@@ -84,7 +84,7 @@ public final class ClusterCommand implements Callable<Integer> {
       }
       out.flush();
       return ExitCodes.OK;
-    } catch (ClusterException e) {
+    } catch (HostOperationException e) {
       e.problems().forEach(p -> err.println("error: " + p));
       err.flush();
       return e.environment() ? ExitCodes.ENVIRONMENT : (e.problems().stream().anyMatch(p -> p.contains("host key")) ? ExitCodes.ENVIRONMENT : ExitCodes.RUN_FAILED);

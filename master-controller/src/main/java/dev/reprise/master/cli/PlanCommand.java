@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code master plan SCENARIO [--compose FILE] [--seed N] [--json]}: prints the resolved timeline.
- * The same files and seed always print the same bytes.
+ * The same files and seed always print the same bytes. The scenario and compose file are checked
+ * as {@code master validate} checks them first ({@link ScenarioArgs#loadOrReport}).
  */
 @Command(name = "plan", description = "Print the resolved timeline: every action, its targets, the alive sets.")
 public final class PlanCommand implements Callable<Integer> {

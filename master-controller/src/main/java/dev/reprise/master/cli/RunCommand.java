@@ -6,19 +6,15 @@ import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.master.agentlink.ChildProcessAgent;
-import dev.reprise.master.cluster.ClusterException;
 import dev.reprise.master.cluster.DockerCliImages;
-import dev.reprise.master.deploy.ComposeException;
-import dev.reprise.master.deploy.ComposeTranslator;
-import dev.reprise.master.deploy.StackSpec;
+import dev.reprise.master.cluster.HostOperationException;
 import dev.reprise.master.hosts.HostsFile;
 import dev.reprise.master.hosts.HostsFileException;
 import dev.reprise.master.hosts.HostsFileParser;
-import dev.reprise.master.remote.SshRunAgents;
+import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.remote.MultiHostSetup;
-import dev.reprise.master.ssh.JschConnector;
-import dev.reprise.master.deploy.IpvsProbe;
-import dev.reprise.master.docker.DockerSwarmCluster;
+import dev.reprise.master.remote.SshRunAgents;
 import dev.reprise.master.run.ProgressView;
 import dev.reprise.master.run.RunAgents;
 import dev.reprise.master.run.RunCoordinator;
@@ -30,9 +26,13 @@ import dev.reprise.master.run.RunRequest;
 import dev.reprise.master.run.RunSettings;
 import dev.reprise.master.run.time.SystemTicker;
 import dev.reprise.master.run.time.SystemTime;
+import dev.reprise.master.ssh.JschConnector;
+import dev.reprise.master.swarm.DockerSwarmCluster;
+import dev.reprise.master.swarm.IpvsProbe;
+import dev.reprise.master.swarm.SwarmOrchestrator;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -144,7 +144,8 @@ public final class RunCommand implements Callable<Integer> {
     var settings = RunSettings.DEFAULTS;
     try (var cluster = DockerSwarmCluster.connect()) {
       var agents = RunAgents.local(runId -> ChildProcessAgent.start(runId, settings.abortWait()));
-      return runAndWait(request, new RunService.Target(cluster, agents, IpvsProbe.local(), settings));
+      var orchestrator = new SwarmOrchestrator(cluster, SystemTime.INSTANCE, IpvsProbe.local(), System.getenv());
+      return runAndWait(request, null, new RunService.Target(orchestrator, agents, settings));
     } catch (java.io.IOException e) {
       stderr.println("warning: closing the Docker client: " + e.getMessage());
       return ExitCodes.RUN_FAILED;
@@ -161,16 +162,18 @@ public final class RunCommand implements Callable<Integer> {
       stderr.println(e.problems().size() + " problem(s) in " + hostsFile + "; nothing was deployed");
       return ExitCodes.INVALID_INPUT;
     }
-    List<String> images;
+    // translated once, here: the images are shipped before the coordinator (which deploys this translation) exists
+    Orchestrator.Translation translation;
     try {
-      var stack = new ComposeTranslator(System.getenv()).translate(request.composeFile(), request.composeText(),
-          RunFolders.sanitize(request.name()), request.plan().beginning()).stack();
-      images = stack.services().stream().map(StackSpec.Service::image).distinct().toList();
+      translation = SwarmOrchestrator.translator(System.getenv()).translate(request.composeFile(), request.composeText(),
+          request.plan().beginning());
     } catch (ComposeException e) {
       e.problems().forEach(stderr::println);
       stderr.println(e.problems().size() + " problem(s) in " + request.composeFile() + "; nothing was deployed");
       return ExitCodes.INVALID_INPUT;
     }
+    translation.warnings().forEach(stderr::println);
+    List<String> images = translation.stack().images();
     Path jar = agentJar != null ? agentJar : ClusterCommand.defaultAgentJar();
     if (jar == null || !Files.isRegularFile(jar)) {
       stderr.println("error: no agent jar " + (jar == null ? "found" : "at " + jar)
@@ -187,7 +190,7 @@ public final class RunCommand implements Callable<Integer> {
     try {
       setup = MultiHostSetup.prepare(hosts, new JschConnector(hosts.knownHosts(), acceptNewHostKeys), new DockerCliImages(),
           jar, request.faultsDir(), images, stderr);
-    } catch (ClusterException e) {
+    } catch (HostOperationException e) {
       e.problems().forEach(p -> stderr.println("error: " + p));
       return e.environment() || e.problems().stream().anyMatch(p -> p.contains("host key")) ? ExitCodes.ENVIRONMENT
           : ExitCodes.RUN_FAILED;
@@ -198,7 +201,8 @@ public final class RunCommand implements Callable<Integer> {
     var settings = RunSettings.MULTI_HOST_DEFAULTS;
     try (setup) {
       var agents = new SshRunAgents(setup.hosts(), settings.abortWait());
-      return runAndWait(request, new RunService.Target(setup.manager(), agents, setup.ipvs(), settings));
+      var orchestrator = new SwarmOrchestrator(setup.manager(), SystemTime.INSTANCE, setup.ipvs(), System.getenv());
+      return runAndWait(request, translation, new RunService.Target(orchestrator, agents, settings));
     }
   }
 
@@ -207,7 +211,7 @@ public final class RunCommand implements Callable<Integer> {
    * Ctrl-C hook installed, waits for it, and maps its outcome to the exit code. The run folder's
    * path is printed as the last line of stdout when the run ends (before a signal's hook halts).
    */
-  private int runAndWait(RunRequest request, RunService.Target target) {
+  private int runAndWait(RunRequest request, Orchestrator.Translation translation, RunService.Target target) {
     var view = new ProgressView(stderr, System.console() != null, request.plan());
     RunListener printFolder = new RunListener() {
       @Override
@@ -217,8 +221,8 @@ public final class RunCommand implements Callable<Integer> {
         stderr.flush();
       }
     };
-    var service = new RunService(dir -> new Exporter().export(dir), SystemTime.INSTANCE, SystemTicker.INSTANCE, System.getenv());
-    var handle = service.start(request, target, List.of(view, printFolder));
+    var service = new RunService(dir -> new Exporter().export(dir), SystemTime.INSTANCE, SystemTicker.INSTANCE);
+    var handle = service.start(request, translation, target, List.of(view, printFolder));
     Thread hook = new Thread(() -> onSignal(handle, target.settings()), "master-run-abort");
     Runtime.getRuntime().addShutdownHook(hook);
     try {

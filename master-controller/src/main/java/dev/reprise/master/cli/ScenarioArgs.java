@@ -4,12 +4,27 @@ import dev.reprise.fdsl.Diagnostic;
 import dev.reprise.fdsl.LoadedScenario;
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
+import dev.reprise.fdsl.ScenarioParser;
+import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.master.orchestrator.ComposeProblem;
+import dev.reprise.master.swarm.SwarmOrchestrator;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The scenario arguments every scenario command takes: {@code SCENARIO [--compose FILE]}. A picocli mixin. */
+/**
+ * The scenario arguments every scenario command takes: {@code SCENARIO [--compose FILE]}, and the
+ * check they share: the scenario (fdsl-schema's loader) and the compose file translated as a run
+ * would translate it (every rule of the orchestrator adapter: {@code deploy.mode: global},
+ * {@code build:} without {@code image:}, undeclared networks and volumes, malformed values…), all
+ * problems of both files at once. Contacts nothing. A picocli mixin, used on the command's thread.
+ */
 public final class ScenarioArgs {
   @Parameters(index = "0", paramLabel = "SCENARIO", description = "The FDSL scenario file.")
   Path scenario;
@@ -19,22 +34,85 @@ public final class ScenarioArgs {
   Path compose;
 
   /**
-   * Loads and checks the scenario; on problems prints every one as {@code FILE:LINE:COL: message}
-   * to {@code err} and returns null (the caller exits with {@link ExitCodes#INVALID_INPUT}).
+   * Loads and checks the scenario and translates its compose file (compose variables from this
+   * process's environment, as {@code master run} resolves them); on problems prints every one as
+   * {@code FILE:LINE:COL: message} to {@code err} and returns null (the caller exits with
+   * {@link ExitCodes#INVALID_INPUT}). Compose warnings (ignored keys) are printed too, once each, and
+   * do not make the files invalid.
    */
   public LoadedScenario loadOrReport(PrintWriter err) {
+    return loadOrReport(err, System.getenv());
+  }
+
+  LoadedScenario loadOrReport(PrintWriter err, Map<String, String> environment) {
+    LoadedScenario loaded = null;
+    var problems = new ArrayList<Diagnostic>();
     try {
-      return ScenarioLoader.load(scenario, compose);
+      loaded = ScenarioLoader.load(scenario, compose);
     } catch (ScenarioException e) {
-      report(e, err);
-      return null;
+      problems.addAll(e.diagnostics());
+    }
+    Path composeFile = loaded != null ? loaded.composeFile() : composeFileOf();
+    // the loader reports a compose file it could not read or whose structure it rejected; translating it again would say it twice
+    boolean composeReported = composeFile == null || problems.stream().anyMatch(d -> composeFile.equals(d.file()));
+    var warnings = new ArrayList<ComposeProblem>();
+    if (!composeReported) {
+      String text = loaded != null ? loaded.composeText() : read(composeFile);
+      if (text != null) {
+        try {
+          // an invalid scenario has no beginning: every service gets 0 (the loader checked the names it uses)
+          Map<String, Integer> replicas = loaded != null ? loaded.plan(null).beginning() : Map.of();
+          warnings.addAll(SwarmOrchestrator.translator(environment).translate(composeFile, text, replicas).warnings());
+        } catch (ComposeException e) {
+          e.problems().forEach(p -> problems.add(new Diagnostic(p.file(), p.line(), p.column(), p.message())));
+        } catch (ScenarioException e) {
+          problems.addAll(e.diagnostics()); // not reached: the loader planned it under the same seed
+        }
+      }
+    }
+    warnings.forEach(err::println);
+    if (problems.isEmpty()) {
+      err.flush();
+      return loaded;
+    }
+    report(problems, err);
+    return null;
+  }
+
+  /** The compose file the loader looked at, when the scenario did not load (null when none could be found). */
+  private Path composeFileOf() {
+    if (compose != null) return compose;
+    String text = read(scenario);
+    if (text == null) return null;
+    Path dir = scenario.getParent();
+    var hint = ScenarioParser.composeHint(text);
+    if (hint.isPresent()) {
+      Path p = dir == null ? Path.of(hint.get().path()) : dir.resolve(hint.get().path()).normalize();
+      return Files.isRegularFile(p) ? p : null;
+    }
+    for (String name : ScenarioLoader.DEFAULT_COMPOSE_NAMES) {
+      Path p = dir == null ? Path.of(name) : dir.resolve(name);
+      if (Files.isRegularFile(p)) return p;
+    }
+    return null;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      return null; // the loader reported it
     }
   }
 
   /** Prints every diagnostic and a count line. */
   public static void report(ScenarioException e, PrintWriter err) {
-    for (Diagnostic d : e.diagnostics()) err.println(d);
-    int n = e.diagnostics().size();
+    report(e.diagnostics(), err);
+  }
+
+  private static void report(List<Diagnostic> diagnostics, PrintWriter err) {
+    for (Diagnostic d : diagnostics) err.println(d);
+    int n = diagnostics.size();
     err.println(n + (n == 1 ? " problem" : " problems") + "; nothing was deployed");
     err.flush();
   }

@@ -8,7 +8,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code master validate SCENARIO [--compose FILE]}: checks the scenario and its compose file
- * without contacting anything. Exit 0 when valid, 2 with every problem as {@code FILE:LINE:COL: message}.
+ * without contacting anything: the scenario as {@code master run} loads and plans it, and the compose
+ * file translated as {@code master run} deploys it ({@link ScenarioArgs#loadOrReport}), so nothing
+ * {@code run} would refuse passes here. Exit 0 when valid (compose warnings on stderr), 2 with every
+ * problem of both files as {@code FILE:LINE:COL: message}.
  */
 @Command(name = "validate", description = "Check a scenario and its compose file; contacts nothing.")
 public final class ValidateCommand implements Callable<Integer> {

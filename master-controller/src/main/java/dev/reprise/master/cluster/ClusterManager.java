@@ -58,7 +58,7 @@ public final class ClusterManager implements AutoCloseable {
   }
 
   /** Connects to every host in parallel (once); throws with every unreachable host named. */
-  public Map<String, RemoteHost> connectAll() throws ClusterException {
+  public Map<String, RemoteHost> connectAll() throws HostOperationException {
     var results = onEach(hostsFile.hosts(), spec -> {
       var existing = connected.get(spec.name());
       return existing != null ? existing : ssh.connect(spec);
@@ -68,7 +68,7 @@ public final class ClusterManager implements AutoCloseable {
   }
 
   /** Runs {@code task} for every host in parallel, with a connected host; all failures in one exception. */
-  private <T> Map<String, T> onAll(HostTask<T> task, boolean environment) throws ClusterException {
+  private <T> Map<String, T> onAll(HostTask<T> task, boolean environment) throws HostOperationException {
     connectAll();
     return onEach(hostsFile.hosts(), spec -> task.run(connected.get(spec.name())), environment);
   }
@@ -78,7 +78,7 @@ public final class ClusterManager implements AutoCloseable {
     T run(HostSpec spec) throws Exception;
   }
 
-  private <T> Map<String, T> onEach(List<HostSpec> specs, SpecTask<T> task, boolean environment) throws ClusterException {
+  private <T> Map<String, T> onEach(List<HostSpec> specs, SpecTask<T> task, boolean environment) throws HostOperationException {
     var pool = Executors.newFixedThreadPool(Math.max(1, Math.min(specs.size(), 16)), r -> {
       var t = new Thread(r, "cluster-host");
       t.setDaemon(true);
@@ -103,7 +103,7 @@ public final class ClusterManager implements AutoCloseable {
           problems.add(e.getKey() + ": interrupted");
         }
       }
-      if (!problems.isEmpty()) throw new ClusterException(problems, environment && !hostKey);
+      if (!problems.isEmpty()) throw new HostOperationException(problems, environment && !hostKey);
       return results;
     } finally {
       pool.shutdownNow();
@@ -128,7 +128,7 @@ public final class ClusterManager implements AutoCloseable {
    * is in none) and joined by every other host, {@code agentJar} and {@code faultsDir} shipped when
    * not null, {@code imageNames} loaded where the host's copy differs from the master's.
    */
-  public UpReport up(Path agentJar, Path faultsDir, List<String> imageNames) throws ClusterException {
+  public UpReport up(Path agentJar, Path faultsDir, List<String> imageNames) throws HostOperationException {
     var states = new LinkedHashMap<>(onAll(ClusterManager::inspect, true));
     var managerSpec = hostsFile.manager();
     var manager = connected.get(managerSpec.name());
@@ -138,7 +138,7 @@ public final class ClusterManager implements AutoCloseable {
         say(managerSpec.name() + ": creating the swarm (advertise " + managerSpec.address() + ")");
         check(manager, "docker swarm init --advertise-addr " + Shell.quote(managerSpec.address()));
       } else if (!ms.manager()) {
-        throw new ClusterException(List.of(managerSpec.name() + ": is a worker of a swarm, but the first host of "
+        throw new HostOperationException(List.of(managerSpec.name() + ": is a worker of a swarm, but the first host of "
             + hostsFile.path() + " must be its manager; list a manager first or run 'docker swarm leave' there"), false);
       }
       ms = inspect(manager);
@@ -161,7 +161,7 @@ public final class ClusterManager implements AutoCloseable {
       }, false);
       states.putAll(joined);
     } catch (IOException e) {
-      throw new ClusterException(List.of(e.getMessage()), false);
+      throw new HostOperationException(List.of(e.getMessage()), false);
     }
     var items = new ArrayList<Shipper.Item>();
     if (agentJar != null) items.add(new Shipper.Item(agentJar, AGENT_JAR));
@@ -169,7 +169,7 @@ public final class ClusterManager implements AutoCloseable {
       try {
         items.addAll(Shipper.tree(faultsDir, FAULTS));
       } catch (IOException e) {
-        throw new ClusterException(List.of("cannot read " + faultsDir + ": " + e.getMessage()), false);
+        throw new HostOperationException(List.of("cannot read " + faultsDir + ": " + e.getMessage()), false);
       }
     }
     var shipped = onAll(host -> {
@@ -201,7 +201,7 @@ public final class ClusterManager implements AutoCloseable {
   }
 
   /** One line per host (reachable, Docker, swarm role) and, from the manager, the swarm's node list. */
-  public List<String> status() throws ClusterException {
+  public List<String> status() throws HostOperationException {
     var lines = new ArrayList<String>();
     var states = onAll(ClusterManager::inspect, true);
     for (var st : states.values()) {
@@ -218,13 +218,13 @@ public final class ClusterManager implements AutoCloseable {
         lines.add("no swarm on " + hostsFile.manager().name() + " (" + r.summary() + "); run 'master cluster up'");
       }
     } catch (IOException e) {
-      throw new ClusterException(List.of(e.getMessage()), true);
+      throw new HostOperationException(List.of(e.getMessage()), true);
     }
     return lines;
   }
 
   /** Every worker leaves the swarm, then the manager (forced: it is the last one). Shipped files stay. */
-  public void down() throws ClusterException {
+  public void down() throws HostOperationException {
     var states = onAll(ClusterManager::inspect, true);
     var workers = hostsFile.hosts().subList(1, hostsFile.hosts().size());
     onEach(workers, spec -> {
@@ -240,7 +240,7 @@ public final class ClusterManager implements AutoCloseable {
       try {
         check(connected.get(m.name()), "docker swarm leave --force");
       } catch (IOException e) {
-        throw new ClusterException(List.of(e.getMessage()), false);
+        throw new HostOperationException(List.of(e.getMessage()), false);
       }
     }
   }

@@ -1,10 +1,10 @@
 package dev.reprise.master.remote;
 
-import dev.reprise.master.cluster.ClusterException;
+import dev.reprise.master.cluster.HostOperationException;
 import dev.reprise.master.cluster.ClusterManager;
 import dev.reprise.master.cluster.LocalImages;
-import dev.reprise.master.deploy.IpvsProbe;
-import dev.reprise.master.docker.DockerSwarmCluster;
+import dev.reprise.master.swarm.IpvsProbe;
+import dev.reprise.master.swarm.DockerSwarmCluster;
 import dev.reprise.master.hosts.HostsFile;
 import dev.reprise.master.ssh.RemoteHost;
 import dev.reprise.master.ssh.SshConnector;
@@ -47,11 +47,11 @@ public final class MultiHostSetup implements AutoCloseable {
    * Connects and brings the cluster up.
    *
    * @param images the compose file's images; those the local engine has are loaded where they differ
-   * @throws ClusterException with every problem, one per host; {@code environment()} when a host is
+   * @throws HostOperationException with every problem, one per host; {@code environment()} when a host is
    *     unreachable or has no Docker (exit 3)
    */
   public static MultiHostSetup prepare(HostsFile hostsFile, SshConnector ssh, LocalImages localImages, Path agentJar,
-      Path faultsDir, List<String> images, PrintStream progress) throws ClusterException {
+      Path faultsDir, List<String> images, PrintStream progress) throws HostOperationException {
     var cluster = new ClusterManager(hostsFile, ssh, localImages, progress);
     try {
       var connected = cluster.connectAll();
@@ -76,8 +76,8 @@ public final class MultiHostSetup implements AutoCloseable {
       return new MultiHostSetup(cluster, ordered, DockerSwarmCluster.connect(dockerHost), dockerHost, ipvsRoot);
     } catch (IOException e) {
       cluster.close();
-      throw new ClusterException(List.of(e.getMessage()), true);
-    } catch (ClusterException | RuntimeException e) {
+      throw new HostOperationException(List.of(e.getMessage()), true);
+    } catch (HostOperationException | RuntimeException e) {
       cluster.close();
       throw e;
     }

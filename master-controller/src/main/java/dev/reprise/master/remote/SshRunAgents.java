@@ -1,7 +1,7 @@
 package dev.reprise.master.remote;
 
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.merge.RunCollector;
 import dev.reprise.master.run.RunAgents;
 import dev.reprise.master.ssh.RemoteHost;
@@ -31,7 +31,7 @@ public final class SshRunAgents implements RunAgents {
   }
 
   @Override
-  public Map<String, AgentConnection> start(String runId, SwarmCluster.Engine manager) throws IOException {
+  public Map<String, AgentConnection> start(String runId, Orchestrator.Cluster manager) throws IOException {
     var started = new LinkedHashMap<String, AgentConnection>();
     try {
       for (var e : hosts.entrySet()) started.put(e.getKey(), SshAgent.start(e.getValue(), exitWait));

@@ -1,7 +1,7 @@
 package dev.reprise.master.run;
 
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.orchestrator.Orchestrator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ public interface RunAgents {
    * the swarm manager (its agent records marks and does {@code start} actions). An
    * {@link IOException} means an agent could not be started (the run fails; nothing was armed).
    */
-  Map<String, AgentConnection> start(String runId, SwarmCluster.Engine manager) throws IOException;
+  Map<String, AgentConnection> start(String runId, Orchestrator.Cluster manager) throws IOException;
 
   /** The {@code records_dir} for the agent of {@code host}. */
   String recordsDir(String host, String runId, Path runDir);
@@ -43,7 +43,7 @@ public interface RunAgents {
   static RunAgents local(RunCoordinator.AgentLauncher launcher) {
     return new RunAgents() {
       @Override
-      public Map<String, AgentConnection> start(String runId, SwarmCluster.Engine manager) throws IOException {
+      public Map<String, AgentConnection> start(String runId, Orchestrator.Cluster manager) throws IOException {
         var agents = new LinkedHashMap<String, AgentConnection>();
         agents.put(manager.hostname() == null ? "local" : manager.hostname(), launcher.start(runId));
         return agents;

@@ -8,15 +8,11 @@ import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.deploy.ClusterException;
-import dev.reprise.master.deploy.ComposeException;
-import dev.reprise.master.deploy.ComposeTranslator;
-import dev.reprise.master.deploy.DeployException;
-import dev.reprise.master.deploy.EngineUnreachableException;
-import dev.reprise.master.deploy.IpvsProbe;
-import dev.reprise.master.deploy.StackDeployer;
-import dev.reprise.master.deploy.StackSpec;
-import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.master.orchestrator.DeployException;
+import dev.reprise.master.orchestrator.Orchestrator;
+import dev.reprise.master.orchestrator.OrchestratorException;
+import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
 import dev.reprise.master.run.time.Ticker;
 import dev.reprise.master.run.time.Time;
 import java.io.IOException;
@@ -112,13 +108,11 @@ public final class RunCoordinator {
    */
   public record Result(Outcome outcome, String reason, Path runDir) {}
 
-  private final SwarmCluster cluster;
+  private final Orchestrator orchestrator;
   private final RunAgents agents;
   private final RunExporter exporter;
   private final Time time;
   private final Ticker ticker;
-  private final IpvsProbe ipvs;
-  private final Map<String, String> environment;
   private final RunListener listeners;
   private final RunSettings settings;
   private final AbortSignal abort;
@@ -126,27 +120,23 @@ public final class RunCoordinator {
   private State state = State.NEW;
 
   /** The local engine: one agent, started by {@code agents}, writing into the run folder. */
-  public RunCoordinator(SwarmCluster cluster, AgentLauncher agents, RunExporter exporter, Time time, Ticker ticker,
-      IpvsProbe ipvs, Map<String, String> environment, RunSettings settings, AbortSignal abort,
-      List<RunListener> listeners) {
-    this(cluster, RunAgents.local(agents), exporter, time, ticker, ipvs, environment, settings, abort, listeners);
+  public RunCoordinator(Orchestrator orchestrator, AgentLauncher agents, RunExporter exporter, Time time, Ticker ticker,
+      RunSettings settings, AbortSignal abort, List<RunListener> listeners) {
+    this(orchestrator, RunAgents.local(agents), exporter, time, ticker, settings, abort, listeners);
   }
 
   /**
-   * Any agents: {@code cluster} is the swarm manager's engine (possibly reached through an SSH
-   * forward), {@code agents} the run's agents (one per host over SSH in a multi-host run),
+   * Any agents: {@code orchestrator} deploys on the cluster (on Swarm through the manager's engine,
+   * possibly reached through an SSH forward), {@code agents} the run's agents (one per host over SSH in a multi-host run),
    * {@code ticker} the thread the agents' heartbeats go out on.
    */
-  public RunCoordinator(SwarmCluster cluster, RunAgents agents, RunExporter exporter, Time time, Ticker ticker,
-      IpvsProbe ipvs, Map<String, String> environment, RunSettings settings, AbortSignal abort,
-      List<RunListener> listeners) {
-    this.cluster = cluster;
+  public RunCoordinator(Orchestrator orchestrator, RunAgents agents, RunExporter exporter, Time time, Ticker ticker,
+      RunSettings settings, AbortSignal abort, List<RunListener> listeners) {
+    this.orchestrator = orchestrator;
     this.agents = agents;
     this.exporter = exporter;
     this.time = time;
     this.ticker = ticker;
-    this.ipvs = ipvs;
-    this.environment = Map.copyOf(environment);
     this.listeners = new Fanout(List.copyOf(listeners));
     this.settings = settings;
     this.abort = abort;
@@ -178,10 +168,20 @@ public final class RunCoordinator {
 
   /** Carries out the run; never throws for run failures (they are in the result). Call once. */
   public Result run(RunRequest request) {
+    return run(request, null);
+  }
+
+  /**
+   * Carries out the run with its compose file already translated by the caller ({@code master run
+   * --hosts} translates before the hosts are set up, to ship the stack's images), so it is not
+   * translated again; {@code translated} null translates here (once; an invalid compose file ends
+   * the run {@link Outcome#INVALID} before the cluster is contacted). Call once.
+   */
+  public Result run(RunRequest request, Orchestrator.Translation translated) {
     if (state != State.NEW) throw new IllegalStateException("a RunCoordinator runs once");
     Result result = null;
     try {
-      result = doRun(request);
+      result = doRun(request, translated);
       return result;
     } finally {
       enter(State.DONE);
@@ -190,33 +190,33 @@ public final class RunCoordinator {
     }
   }
 
-  private Result doRun(RunRequest req) {
+  private Result doRun(RunRequest req, Orchestrator.Translation translated) {
     Instant start = time.now();
     // The folder's name is the run's ID and the stack's name; it is created only once the input is valid.
     enter(State.CHECKING_ENGINE);
-    StackSpec stack;
-    String provisionalId = RunFolders.sanitize(req.name());
-    ComposeTranslator.Translation translation;
-    try {
-      translation = new ComposeTranslator(environment).translate(req.composeFile(), req.composeText(), provisionalId,
-          req.plan().beginning());
-    } catch (ComposeException e) {
-      e.problems().forEach(p -> listeners.message(RunListener.Level.ERROR, p.toString()));
-      return new Result(Outcome.INVALID, e.problems().size() + " problem(s) in " + req.composeFile(), null);
+    Orchestrator.Translation translation = translated;
+    if (translation == null) {
+      try {
+        translation = orchestrator.translate(req.composeFile(), req.composeText(), req.plan().beginning());
+      } catch (ComposeException e) {
+        e.problems().forEach(p -> listeners.message(RunListener.Level.ERROR, p.toString()));
+        return new Result(Outcome.INVALID, e.problems().size() + " problem(s) in " + req.composeFile(), null);
+      }
+      translation.warnings().forEach(w -> listeners.message(RunListener.Level.WARNING, w.toString()));
     }
-    translation.warnings().forEach(w -> listeners.message(RunListener.Level.WARNING, w.toString()));
     if (agents.remote() && isLoopback(req.ntpServer())) {
       say("warning: ntp_server " + req.ntpServer() + " is a loopback address: each host measures its clock against "
           + "itself, not against one shared clock; name an address every host reaches");
     }
 
-    SwarmCluster.Engine engine;
+    Orchestrator.Cluster engine;
     try {
-      engine = ensureSwarm();
-    } catch (EngineUnreachableException e) {
+      engine = orchestrator.prepare();
+      if (engine.prepared() != null) say(engine.prepared());
+    } catch (OrchestratorUnreachableException e) {
       say("error: " + e.getMessage());
       return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);
-    } catch (ClusterException e) {
+    } catch (OrchestratorException e) {
       say("error: " + e.getMessage());
       return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);
     }
@@ -231,13 +231,8 @@ public final class RunCoordinator {
       return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);
     }
     String runId = runDir.getFileName().toString();
-    try {
-      stack = new ComposeTranslator(environment).translate(req.composeFile(), req.composeText(), runId,
-          req.plan().beginning()).stack();
-    } catch (ComposeException e) {
-      throw new IllegalStateException("the compose file translated once and not twice", e);
-    }
-    ipvs.warning(stack).ifPresent(this::say);
+    Orchestrator.Stack stack = translation.stack().named(runId);
+    orchestrator.warnings(stack).forEach(this::say);
 
     var manifest = new Manifest(req, runId, start);
     try {
@@ -247,10 +242,9 @@ public final class RunCoordinator {
       return new Result(Outcome.FAILED, e.getMessage(), runDir);
     }
     listeners.deploying(runId, runDir);
-    say("run " + runId + ": deploying stack " + runId + " (" + stack.services().size() + " service(s)) on "
+    say("run " + runId + ": deploying stack " + runId + " (" + stack.serviceNames().size() + " service(s)) on "
         + engine.hostname());
 
-    var deployer = new StackDeployer(cluster, time);
     String outcome;
     String reason = null;
     Instant t0 = null;
@@ -259,9 +253,9 @@ public final class RunCoordinator {
     Conversation session = null;
     try {
       enter(State.DEPLOYING);
-      deployer.deploy(stack);
+      orchestrator.deploy(stack);
       enter(State.WAITING_FOR_CONTAINERS);
-      deployer.awaitRunning(stack, settings.containersTimeout(), abort::aborted);
+      orchestrator.awaitInitialContainers(stack, settings.containersTimeout(), abort::aborted);
       if (abort.aborted()) throw new InterruptedException(abort.reason());
 
       enter(State.CONNECTING_AGENT);
@@ -284,7 +278,7 @@ public final class RunCoordinator {
     } catch (InterruptedException e) {
       outcome = RunManifest.ABORTED;
       reason = abort.reason() != null ? abort.reason() : "interrupted";
-    } catch (ClusterException e) {
+    } catch (OrchestratorException e) {
       say("error: " + e.getMessage());
       outcome = RunManifest.FAILED;
       reason = e.getMessage();
@@ -328,7 +322,7 @@ public final class RunCoordinator {
     }
 
     enter(State.REMOVING_STACK);
-    var removal = deployer.remove(runId, settings.removeTimeout());
+    var removal = orchestrator.remove(runId, settings.removeTimeout());
     if (removal.problems().isEmpty()) {
       say("run " + runId + ": removed stack " + runId + " (" + removal.services().size() + " service(s), "
           + removal.networks().size() + " network(s))");
@@ -349,28 +343,6 @@ public final class RunCoordinator {
     return new Result(Outcome.ofWord(outcome), reason, runDir);
   }
 
-  /** The engine, with swarm mode active (a single-node swarm is initialised when it is not). */
-  private SwarmCluster.Engine ensureSwarm() {
-    var engine = cluster.engine();
-    if (engine.swarmActive()) {
-      if (!engine.manager()) throw new ClusterException("this engine is a swarm worker; run the master on a manager node");
-      return engine;
-    }
-    if (!"inactive".equals(engine.swarmState())) {
-      throw new ClusterException("swarm mode is '" + engine.swarmState() + "' on this engine; fix it (docker swarm leave --force, "
-          + "or unlock it) and retry");
-    }
-    try {
-      cluster.initSwarm("127.0.0.1");
-      say("swarm mode was inactive: initialised a single-node swarm on this engine (advertise address 127.0.0.1)");
-    } catch (ClusterException e) {
-      // someone else may have initialised it meanwhile; the state below decides
-    }
-    engine = cluster.engine();
-    if (!engine.swarmActive()) throw new ClusterException("cannot initialise a swarm on this engine (state " + engine.swarmState() + ")");
-    return engine;
-  }
-
   /**
    * The coordinator's side of the conversation with the run's agents ({@link AgentSession}): hello,
    * arm (one T0 for all), then the run loop on this thread — progress, the silence and end
@@ -382,8 +354,8 @@ public final class RunCoordinator {
     final RunRequest req;
     final String runId;
     final Path runDir;
-    final StackSpec stack;
-    final SwarmCluster.Engine engine;
+    final Orchestrator.Stack stack;
+    final Orchestrator.Cluster engine;
     AgentSession session;
     Instant t0;
     List<RunManifest.HostInfo> hosts = List.of();
@@ -392,7 +364,7 @@ public final class RunCoordinator {
     String outcome = RunManifest.FAILED;
     String reason;
 
-    Conversation(RunRequest req, String runId, Path runDir, StackSpec stack, SwarmCluster.Engine engine) {
+    Conversation(RunRequest req, String runId, Path runDir, Orchestrator.Stack stack, Orchestrator.Cluster engine) {
       this.req = req;
       this.runId = runId;
       this.runDir = runDir;

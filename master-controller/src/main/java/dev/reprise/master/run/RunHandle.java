@@ -76,11 +76,12 @@ public final class RunHandle {
   }
 
   /** Runs {@code coordinator} on a new (non-daemon) thread named after the run. */
-  static RunHandle start(RunCoordinator coordinator, RunRequest request, AbortSignal abort, ProgressTracker progress) {
+  static RunHandle start(RunCoordinator coordinator, RunRequest request, dev.reprise.master.orchestrator.Orchestrator.Translation translated,
+      AbortSignal abort, ProgressTracker progress) {
     var handle = new RunHandle(abort, progress);
     var thread = new Thread(() -> {
       try {
-        handle.result.complete(coordinator.run(request));
+        handle.result.complete(coordinator.run(request, translated));
       } catch (Throwable e) {
         handle.result.completeExceptionally(e);
       }

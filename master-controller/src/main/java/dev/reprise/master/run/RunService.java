@@ -1,12 +1,10 @@
 package dev.reprise.master.run;
 
-import dev.reprise.master.deploy.IpvsProbe;
-import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.run.time.Ticker;
 import dev.reprise.master.run.time.Time;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Starts runs and hands out their {@link RunHandle}s: what the CLI, and later campaigns and an
@@ -16,23 +14,20 @@ import java.util.Map;
 public final class RunService {
 
   /**
-   * Where a run goes: the swarm manager's engine, the run's agents (the local engine's one, or one
-   * per host over SSH), the IP_VS probe of the manager's kernel, and the timings. Built by the caller
-   * (the CLI prepares a multi-host cluster over SSH first); it stays the caller's to close.
+   * Where a run goes: the orchestrator that deploys its stack (Swarm through the manager's engine),
+   * the run's agents (the local engine's one, or one per host over SSH), and the timings. Built by
+   * the caller (the CLI prepares a multi-host cluster over SSH first); it stays the caller's to close.
    */
-  public record Target(SwarmCluster cluster, RunAgents agents, IpvsProbe ipvs, RunSettings settings) {}
+  public record Target(Orchestrator orchestrator, RunAgents agents, RunSettings settings) {}
 
   private final RunCoordinator.RunExporter exporter;
   private final Time time;
   private final Ticker ticker;
-  private final Map<String, String> environment;
 
-  /** {@code environment}: the variables compose files are interpolated with. */
-  public RunService(RunCoordinator.RunExporter exporter, Time time, Ticker ticker, Map<String, String> environment) {
+  public RunService(RunCoordinator.RunExporter exporter, Time time, Ticker ticker) {
     this.exporter = exporter;
     this.time = time;
     this.ticker = ticker;
-    this.environment = Map.copyOf(environment);
   }
 
   /**
@@ -41,13 +36,20 @@ public final class RunService {
    * progress listener comes first.
    */
   public RunHandle start(RunRequest request, Target target, List<RunListener> listeners) {
+    return start(request, null, target, listeners);
+  }
+
+  /**
+   * As {@link #start(RunRequest, Target, List)}, with the compose file already translated by the
+   * caller ({@code translated}; null: the run translates it), so it is translated once per run.
+   */
+  public RunHandle start(RunRequest request, Orchestrator.Translation translated, Target target, List<RunListener> listeners) {
     var abort = new AbortSignal();
     var progress = new RunHandle.ProgressTracker(request.plan().actions().size());
     var all = new ArrayList<RunListener>();
     all.add(progress);
     all.addAll(listeners);
-    var coordinator = new RunCoordinator(target.cluster(), target.agents(), exporter, time, ticker, target.ipvs(), environment,
-        target.settings(), abort, all);
-    return RunHandle.start(coordinator, request, abort, progress);
+    var coordinator = new RunCoordinator(target.orchestrator(), target.agents(), exporter, time, ticker, target.settings(), abort, all);
+    return RunHandle.start(coordinator, request, translated, abort, progress);
   }
 }

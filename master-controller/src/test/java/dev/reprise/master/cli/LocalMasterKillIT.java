@@ -3,8 +3,8 @@ package dev.reprise.master.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reprise.master.agentlink.ChildProcessAgent;
-import dev.reprise.master.deploy.StackDeployer;
-import dev.reprise.master.docker.DockerSwarmCluster;
+import dev.reprise.master.swarm.StackDeployer;
+import dev.reprise.master.swarm.DockerSwarmCluster;
 import dev.reprise.master.run.time.SystemTime;
 import dev.reprise.master.testbed.LocalProcesses;
 import dev.reprise.master.testbed.Testbed;

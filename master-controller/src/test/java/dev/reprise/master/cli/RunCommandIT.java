@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.reprise.fdsl.plan.PlanJson;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
-import dev.reprise.master.docker.DockerSwarmCluster;
+import dev.reprise.master.swarm.DockerSwarmCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -201,7 +201,7 @@ class RunCommandIT {
   private void removeLeftovers(String name) throws IOException {
     try (Stream<Path> dirs = Files.list(tmp)) {
       for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith(name + "-")).toList()) {
-        new dev.reprise.master.deploy.StackDeployer(docker, dev.reprise.master.run.time.SystemTime.INSTANCE)
+        new dev.reprise.master.swarm.StackDeployer(docker, dev.reprise.master.run.time.SystemTime.INSTANCE)
             .remove(d.getFileName().toString(), java.time.Duration.ofSeconds(60));
       }
     }

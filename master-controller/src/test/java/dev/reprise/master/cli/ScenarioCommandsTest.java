@@ -102,6 +102,203 @@ class ScenarioCommandsTest {
     assertThat(o.err()).contains(s + ":11:55: events[2].moment.services.db[0].stop.amount: cannot stop 2 containers of 'db' at 8s");
   }
 
+  // The compose file is translated as `master run` deploys it: every rule of the translator is reported by validate.
+
+  /** A scenario over services web and db (valid) beside {@code compose}. */
+  Path withCompose(String compose) throws IOException {
+    Files.writeString(dir.resolve("docker-compose.yml"), compose);
+    return Files.writeString(dir.resolve("scenario.yaml"), VALID);
+  }
+
+  Path compose() {
+    return dir.resolve("docker-compose.yml");
+  }
+
+  /** validate's verdict on {@code compose}: exit 2, exactly {@code problem} (no stack trace), and the count line. */
+  void assertOneComposeProblem(String compose, String problem) throws IOException {
+    var o = run("validate", withCompose(compose).toString());
+    assertThat(o.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(o.err().lines().filter(l -> !l.contains(": warning: ")))
+        .containsExactly(compose() + ":" + problem, "1 problem; nothing was deployed");
+    assertThat(o.out()).isEmpty();
+  }
+
+  @Test void validateReportsAGlobalService() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web:
+            image: x
+            deploy:
+              mode: global
+          db: {image: y}
+        """, "5:13: services.web.deploy.mode: global services cannot be scaled by the scenario; remove the key (replicated is the default)");
+  }
+
+  @Test void validateReportsBuildWithoutImage() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web:
+            build: .
+          db: {image: y}
+        """, "3:5: services.web.build: Reprise cannot build images; build it beforehand and name it with image:");
+  }
+
+  @Test void validateReportsAServiceWithoutImage() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web:
+            command: sleep 1
+          db: {image: y}
+        """, "3:5: services.web: image is required");
+  }
+
+  @Test void validateReportsAnUndeclaredNetwork() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web:
+            image: x
+            networks: [front]
+          db: {image: y, networks: [back]}
+        networks:
+          back:
+        """, "4:16: services.web.networks: network 'front' is not declared under the top-level networks: declared are back");
+  }
+
+  @Test void validateReportsAnUndeclaredVolume() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web:
+            image: x
+            volumes: ["data:/var/lib/data"]
+          db: {image: y}
+        """, "4:15: services.web.volumes: volume 'data' is not declared under the top-level volumes:");
+  }
+
+  @Test void validateReportsANetworkDriverOtherThanOverlay() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web: {image: x}
+          db: {image: y}
+        networks:
+          back:
+            driver: bridge
+        """, "6:13: networks.back.driver: swarm services can only use overlay networks, not 'bridge'; write driver: overlay or remove the key");
+  }
+
+  @Test void validateReportsAMalformedMemorySize() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web:
+            image: x
+            deploy:
+              resources:
+                limits: {memory: lots}
+          db: {image: y}
+        """, "6:26: services.web.deploy.resources.limits.memory: 'lots' is not a size; write e.g. 512M or 1G");
+  }
+
+  @Test void validateReportsAMalformedDuration() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web: {image: x, stop_grace_period: soon}
+          db: {image: y}
+        """, "2:38: services.web.stop_grace_period: 'soon' is not a duration; write e.g. 10s, 1m30s or 500ms");
+  }
+
+  @Test void validateReportsAMalformedPort() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web: {image: x, ports: ["80:http"]}
+          db: {image: y}
+        """, "2:27: services.web.ports: expected [PUBLISHED:]TARGET[/udp] like 8080:80, got '80:http'");
+  }
+
+  @Test void validateReportsExtends() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web:
+            image: x
+            extends: {service: db}
+          db: {image: y}
+        """, "4:5: services.web.extends is not supported; inline the extended service");
+  }
+
+  @Test void validateReportsARequiredVariableThatIsNotSet() throws IOException {
+    assertOneComposeProblem("""
+        services:
+          web: {image: "x:${REPRISE_TEST_UNSET_TAG:?set the tag}"}
+          db: {image: y}
+        """, "2:16: services.web.image: variable REPRISE_TEST_UNSET_TAG is required: set the tag");
+  }
+
+  @Test void validateReportsEveryComposeProblemAtOnce() throws IOException {
+    var o = run("validate", withCompose("""
+        services:
+          web:
+            build: .
+          db:
+            image: y
+            deploy: {mode: global, endpoint_mode: round-robin}
+        """).toString());
+    assertThat(o.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(o.err().lines()).containsExactly(
+        compose() + ":3:5: services.web.build: Reprise cannot build images; build it beforehand and name it with image:",
+        compose() + ":6:20: services.db.deploy.mode: global services cannot be scaled by the scenario; remove the key (replicated is the default)",
+        compose() + ":6:43: services.db.deploy.endpoint_mode: expected vip or dnsrr, got 'round-robin'",
+        "3 problems; nothing was deployed");
+  }
+
+  @Test void validateReportsComposeAndScenarioProblemsTogether() throws IOException {
+    Files.writeString(dir.resolve("docker-compose.yml"), """
+        services:
+          web: {image: x, deploy: {mode: global}}
+          db: {image: y}
+        """);
+    Path s = Files.writeString(dir.resolve("scenario.yaml"), VALID.replace("mark: go", "mrak: go"));
+    var o = run("validate", s.toString());
+    assertThat(o.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(o.err().lines()).containsExactly(
+        s + ":6:7: events[1].moment.mrak: unknown key 'mrak' (did you mean 'mark'?)",
+        compose() + ":2:34: services.web.deploy.mode: global services cannot be scaled by the scenario; remove the key (replicated is the default)",
+        "2 problems; nothing was deployed");
+  }
+
+  @Test void validateReportsAComposeYamlErrorOnce() throws IOException {
+    var o = run("validate", withCompose("services:\n  web: {image: x\n").toString());
+    assertThat(o.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(o.err().lines().filter(l -> l.startsWith(compose().toString()))).hasSize(1);
+  }
+
+  @Test void validatePrintsComposeWarningsAndStillExitsZero() throws IOException {
+    var o = run("validate", withCompose("""
+        services:
+          web: {image: x, restart: always}
+          db: {image: y, restart: always}
+        """).toString());
+    assertThat(o.code()).isZero();
+    assertThat(o.err().lines()).containsExactly(compose()
+        + ":2:19: warning: restart is ignored: Reprise forces restart condition none so a killed container stays dead");
+    assertThat(o.out()).contains("valid (2 moments");
+  }
+
+  @Test void planRefusesAComposeFileRunWouldRefuse() throws IOException {
+    var o = run("plan", withCompose("services:\n  web: {build: .}\n  db: {image: y}\n").toString());
+    assertThat(o.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(o.err()).contains(compose() + ":2:9: services.web.build: Reprise cannot build images");
+    assertThat(o.out()).isEmpty();
+  }
+
+  @Test void everyShippedExampleValidatesWithItsComposeFileTranslated() throws IOException {
+    try (var examples = Files.list(Path.of("..", "examples"))) {
+      var scenarios = examples.map(d -> d.resolve("scenario.yaml")).filter(Files::isRegularFile).sorted().toList();
+      assertThat(scenarios).hasSizeGreaterThanOrEqualTo(4);
+      for (Path s : scenarios) {
+        var o = run("validate", s.toString());
+        assertThat(o.code()).as(s + ": " + o.err()).isZero();
+      }
+    }
+  }
+
   @Test void badArgumentsExitTwo() {
     assertThat(run("plan").code()).isEqualTo(ExitCodes.INVALID_INPUT);
     assertThat(run("plan", "--seed", "abc", "x.yaml").code()).isEqualTo(ExitCodes.INVALID_INPUT);

@@ -71,7 +71,7 @@ class ClusterManagerTest {
     m.answers.put("docker node ls -q", c -> ok("NODE-M\n"));
     w.answers.put("docker info", c -> ok("w|20.10|active|NODE-X|false|\n"));
     try (var cm = manager()) {
-      assertThatThrownBy(() -> cm.up(null, null, List.of())).isInstanceOf(ClusterException.class)
+      assertThatThrownBy(() -> cm.up(null, null, List.of())).isInstanceOf(HostOperationException.class)
           .hasMessageContaining("w: already in another swarm (node NODE-X, not in CL1); run 'docker swarm leave --force' there first");
     }
   }
@@ -81,7 +81,7 @@ class ClusterManagerTest {
     m.answers.put("docker info", c -> ok("m|20.10|active|NODE-M|true|CL1\n"));
     w.answers.put("docker info", c -> new ExecResult(127, "", "sh: docker: not found"));
     try (var cm = manager()) {
-      assertThatThrownBy(cm::status).isInstanceOfSatisfying(ClusterException.class, e -> {
+      assertThatThrownBy(cm::status).isInstanceOfSatisfying(HostOperationException.class, e -> {
         assertThat(e.environment()).isTrue();
         assertThat(e.problems()).containsExactly("w: Docker does not answer there (exit 127: sh: docker: not found); "
             + "install Docker and start it, and let root use it");
@@ -90,7 +90,7 @@ class ClusterManagerTest {
   }
 
   @Test
-  void downMakesWorkersLeaveBeforeTheManager() throws IOException, ClusterException {
+  void downMakesWorkersLeaveBeforeTheManager() throws IOException, HostOperationException {
     m.answers.put("docker info", c -> ok("m|20.10|active|NODE-M|true|CL1\n"));
     w.answers.put("docker info", c -> ok("w|20.10|active|NODE-W|false|\n"));
     try (var cm = manager()) {

@@ -8,9 +8,10 @@ import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
 import dev.reprise.master.cli.ExitCodes;
-import dev.reprise.master.deploy.FakeSwarmCluster;
-import dev.reprise.master.deploy.IpvsProbe;
-import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.swarm.FakeSwarmCluster;
+import dev.reprise.master.swarm.IpvsProbe;
+import dev.reprise.master.swarm.SwarmOrchestrator;
+import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.run.RunCoordinator.State;
 import dev.reprise.master.run.time.ManualTicker;
 import dev.reprise.master.run.time.ManualTime;
@@ -58,7 +59,7 @@ class RunCoordinatorFleetTest {
   /** Records what the coordinator asked of "the agents of this run" as strings. */
   private final class FakeFleet implements RunAgents {
     @Override
-    public Map<String, AgentConnection> start(String runId, SwarmCluster.Engine manager) {
+    public Map<String, AgentConnection> start(String runId, Orchestrator.Cluster manager) {
       fleetCalls.add("start " + runId);
       return connections;
     }
@@ -90,8 +91,8 @@ class RunCoordinatorFleetTest {
   }
 
   private RunCoordinator.Result run(String ntpServer) {
-    var c = new RunCoordinator(swarm, new FakeFleet(), dir -> fleetCalls.add("export"), time, new ManualTicker(time), new IpvsProbe(tmp.resolve("noroot")),
-        Map.of(), RunSettings.DEFAULTS, new AbortSignal(),
+    var c = new RunCoordinator(new SwarmOrchestrator(swarm, time, new IpvsProbe(tmp.resolve("noroot")), Map.of()),
+        new FakeFleet(), dir -> fleetCalls.add("export"), time, new ManualTicker(time), RunSettings.DEFAULTS, new AbortSignal(),
         List.of(new ProgressView(new PrintStream(err, true, StandardCharsets.UTF_8), false, PLAN), recorder));
     var result = c.run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
         Path.of("docker-compose.yml"), COMPOSE, 7, PLAN, tmp.resolve("faults"), ntpServer, 15_000, true));

@@ -10,8 +10,10 @@ import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.cli.ExitCodes;
-import dev.reprise.master.deploy.FakeSwarmCluster;
-import dev.reprise.master.deploy.IpvsProbe;
+import dev.reprise.master.orchestrator.Orchestrator;
+import dev.reprise.master.swarm.FakeSwarmCluster;
+import dev.reprise.master.swarm.IpvsProbe;
+import dev.reprise.master.swarm.SwarmOrchestrator;
 import dev.reprise.master.run.RunCoordinator.State;
 import dev.reprise.master.run.time.ManualTicker;
 import dev.reprise.master.run.time.ManualTime;
@@ -51,11 +53,16 @@ class RunCoordinatorTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private int agentsStarted;
 
+  /** The swarm adapter over the fake engine; IP_VS is judged on the files under {@code ipvsRoot}. */
+  private Orchestrator orchestrator(Path ipvsRoot) {
+    return new SwarmOrchestrator(swarm, time, new IpvsProbe(ipvsRoot), Map.of());
+  }
+
   private RunCoordinator coordinator() {
-    return new RunCoordinator(swarm, runId -> {
+    return new RunCoordinator(orchestrator(tmp.resolve("noroot")), runId -> {
       agentsStarted++;
       return agent;
-    }, exported::add, time, new ManualTicker(time), new IpvsProbe(tmp.resolve("noroot")), Map.of(), RunSettings.DEFAULTS, abort, listeners());
+    }, exported::add, time, new ManualTicker(time), RunSettings.DEFAULTS, abort, listeners());
   }
 
   private RunRequest request(String compose) {
@@ -206,6 +213,17 @@ class RunCoordinatorTest {
   }
 
   @Test
+  void aTranslationHandedInIsNamedAndDeployedWithoutTranslatingAgain() throws Exception {
+    // master run --hosts translates before the hosts are set up; the coordinator must deploy that translation
+    var translation = orchestrator(tmp).translate(Path.of("docker-compose.yml"), COMPOSE, PLAN.beginning());
+    var result = coordinator().run(request("services:\n  web:\n    build: .\n"), translation);
+    assertThat(result.outcome()).isEqualTo(Outcome.OK);
+    String stack = result.runDir().getFileName().toString();
+    assertThat(swarm.calls).contains("createService " + stack + "_web replicas=2");
+    assertThat(stderr()).doesNotContain("services.web.build");
+  }
+
+  @Test
   void noEngineExitsThreeWithWhatToDo() {
     swarm.unreachable = true;
     var result = coordinator().run(request(COMPOSE));
@@ -216,9 +234,9 @@ class RunCoordinatorTest {
 
   @Test
   void exportFailureIsAWarningNotAFailedRun() {
-    var c = new RunCoordinator(swarm, runId -> agent, dir -> {
+    var c = new RunCoordinator(orchestrator(tmp), runId -> agent, dir -> {
       throw new UnsupportedOperationException("export is being built");
-    }, time, new ManualTicker(time), new IpvsProbe(tmp), Map.of(), RunSettings.DEFAULTS, abort, listeners());
+    }, time, new ManualTicker(time), RunSettings.DEFAULTS, abort, listeners());
     var result = c.run(request(COMPOSE));
     assertThat(ExitCodes.of(result.outcome())).isZero();
     assertThat(stderr()).contains("warning: export failed");
@@ -234,7 +252,7 @@ class RunCoordinatorTest {
   void silentAgentFailsTheRun() throws Exception {
     var silent = new FakeAgent(time);
     silent.silentAfterArm = true;
-    var c = new RunCoordinator(swarm, runId -> silent, exported::add, time, new ManualTicker(time), new IpvsProbe(tmp), Map.of(), RunSettings.DEFAULTS, abort, listeners());
+    var c = new RunCoordinator(orchestrator(tmp), runId -> silent, exported::add, time, new ManualTicker(time), RunSettings.DEFAULTS, abort, listeners());
     var result = c.run(request(COMPOSE));
     assertThat(result.outcome().word()).isEqualTo("failed");
     assertThat(result.reason()).isEqualTo("the agent was silent for 10 s");
@@ -260,7 +278,7 @@ class RunCoordinatorTest {
         throw new IllegalStateException("a listener's bug");
       }
     };
-    var c = new RunCoordinator(swarm, runId -> agent, exported::add, time, new ManualTicker(time), new IpvsProbe(tmp), Map.of(),
+    var c = new RunCoordinator(orchestrator(tmp), runId -> agent, exported::add, time, new ManualTicker(time),
         RunSettings.DEFAULTS, abort, List.of(broken, recorder));
     var result = c.run(request(COMPOSE));
     assertThat(result.outcome()).isEqualTo(Outcome.OK);

@@ -3,8 +3,9 @@ package dev.reprise.master.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reprise.agent.protocol.MasterMessage;
-import dev.reprise.master.deploy.FakeSwarmCluster;
-import dev.reprise.master.deploy.IpvsProbe;
+import dev.reprise.master.swarm.FakeSwarmCluster;
+import dev.reprise.master.swarm.IpvsProbe;
+import dev.reprise.master.swarm.SwarmOrchestrator;
 import dev.reprise.master.run.RunCoordinator.State;
 import dev.reprise.master.run.time.ManualTicker;
 import dev.reprise.master.run.time.ManualTime;
@@ -27,9 +28,9 @@ class RunServiceTest {
   private final RecordingListener recorder = new RecordingListener();
 
   private RunHandle start() {
-    var service = new RunService(dir -> {}, time, new ManualTicker(time), Map.of());
-    var target = new RunService.Target(swarm, RunAgents.local(runId -> agent), new IpvsProbe(tmp.resolve("noroot")),
-        RunSettings.DEFAULTS);
+    var service = new RunService(dir -> {}, time, new ManualTicker(time));
+    var target = new RunService.Target(new SwarmOrchestrator(swarm, time, new IpvsProbe(tmp.resolve("noroot")), Map.of()),
+        RunAgents.local(runId -> agent), RunSettings.DEFAULTS);
     return service.start(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
         Path.of("docker-compose.yml"), RunCoordinatorTest.COMPOSE, 7, RunCoordinatorTest.PLAN, tmp.resolve("faults"), null,
         60_000, true), target, List.of(recorder));

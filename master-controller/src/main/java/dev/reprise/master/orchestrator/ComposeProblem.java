@@ -1,4 +1,4 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.orchestrator;
 
 import java.nio.file.Path;
 

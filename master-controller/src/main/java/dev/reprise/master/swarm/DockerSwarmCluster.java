@@ -1,4 +1,4 @@
-package dev.reprise.master.docker;
+package dev.reprise.master.swarm;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
@@ -28,14 +28,13 @@ import com.github.dockerjava.api.model.VolumeOptions;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import dev.reprise.master.deploy.ClusterException;
-import dev.reprise.master.deploy.EngineUnreachableException;
-import dev.reprise.master.deploy.StackSpec;
-import dev.reprise.master.deploy.SwarmCluster;
+import dev.reprise.master.orchestrator.OrchestratorException;
+import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,9 +44,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * {@link SwarmCluster} over docker-java: the only class of the master that talks to the Docker API.
+ * {@link SwarmCluster} over docker-java: the only class of the master that talks to the Docker API
+ * (the multi-host tools in {@code cluster/} drive the {@code docker} CLI over SSH instead).
  * Thin by design: it maps our records to docker-java's and back, and turns docker-java failures into
- * {@link ClusterException}s (or {@link EngineUnreachableException} when nothing answers).
+ * {@link OrchestratorException}s (or {@link OrchestratorUnreachableException} when nothing answers).
  */
 public final class DockerSwarmCluster implements SwarmCluster, Closeable {
   private final DockerClient docker;
@@ -170,6 +170,17 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
     call("create service " + s.name(), () -> docker.createServiceCmd(spec).exec());
   }
 
+  @Override
+  public void scale(String serviceName, int replicas) {
+    call("scale service " + serviceName + " to " + replicas, () -> {
+      var service = docker.inspectServiceCmd(serviceName).exec();
+      var spec = service.getSpec().withMode(new ServiceModeConfig()
+          .withReplicated(new ServiceReplicatedModeOptions().withReplicas(replicas)));
+      docker.updateServiceCmd(service.getId(), spec).withVersion(service.getVersion().getIndex()).exec();
+      return null;
+    });
+  }
+
   private static ResourceSpecs resources(StackSpec.Resources r) {
     if (r.isEmpty()) return null;
     var spec = new ResourceSpecs();
@@ -204,7 +215,7 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
           t.getDesiredState() == null ? null : t.getDesiredState().getValue(),
           st == null ? null : st.getMessage(), st == null ? null : blankToNull(st.getErr()),
           cs == null ? null : blankToNull(cs.getContainerID()),
-          cs == null || cs.getExitCodeLong() == null ? null : cs.getExitCodeLong().intValue()));
+          cs == null || cs.getExitCodeLong() == null ? null : cs.getExitCodeLong().intValue(), instant(t.getCreatedAt())));
     }
     out.sort(java.util.Comparator.comparingInt(Task::slot));
     return out;
@@ -335,18 +346,18 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
     }
   }
 
-  private ClusterException translate(String what, RuntimeException e) {
+  private OrchestratorException translate(String what, RuntimeException e) {
     if (e instanceof DockerException de) {
-      return new ClusterException("cannot " + what + ": " + engineMessage(de), e);
+      return new OrchestratorException("cannot " + what + ": " + engineMessage(de), e);
     }
     // docker-java wraps transport failures (no socket, refused, timeout) in plain RuntimeExceptions
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     if (root instanceof IOException || e.getCause() instanceof IOException) {
-      return new EngineUnreachableException("no Docker engine answers at " + dockerHost + " (" + root.getMessage()
+      return new OrchestratorUnreachableException("no Docker engine answers at " + dockerHost + " (" + root.getMessage()
           + "); start one with scripts/setup-docker.sh, or start dockerd", e);
     }
-    return new ClusterException("cannot " + what + ": " + e.getMessage(), e);
+    return new OrchestratorException("cannot " + what + ": " + e.getMessage(), e);
   }
 
   /** docker-java puts the engine's JSON body in the message: keep just the engine's words. */
@@ -358,6 +369,16 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
       if (end > i) return m.substring(i + 11, end);
     }
     return m.strip();
+  }
+
+  /** An engine timestamp (RFC 3339 with up to nanoseconds); null when absent or unreadable. */
+  private static Instant instant(String text) {
+    if (text == null || text.isBlank()) return null;
+    try {
+      return Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static String blankToNull(String s) {

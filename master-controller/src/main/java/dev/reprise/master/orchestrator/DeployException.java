@@ -1,4 +1,4 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.orchestrator;
 
 /**
  * The stack could not be deployed or its initial containers did not all run; the message is the

@@ -1,4 +1,4 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,26 +1,64 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
 
+import dev.reprise.master.orchestrator.Orchestrator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * A stack ready to deploy on a swarm, in Reprise's words (no docker-java types): what {@code docker
  * stack deploy} would create from a compose file, with the run's replica counts and restart policy
  * {@code none}. Built by {@link ComposeTranslator}; deployed by {@link StackDeployer}. Immutable.
  *
+ * <p><b>Named once, translated once.</b> A run translates its compose file before its ID exists, under
+ * the placeholder {@link #UNNAMED}, and names the result with {@link #named} once the run folder is
+ * created. The placeholder starts with a NUL character, which no YAML scalar, environment variable or
+ * file name can contain, so every occurrence of it in a name, a label value, an attachment or a
+ * volume source came from the stack's name and nothing else is rewritten.
+ *
  * @param name the stack's name (the run's ID); every object carries {@link #NAMESPACE_LABEL} = name
  * @param networks the networks, those to create and the external ones services attach to
  * @param services the services, in compose order
  */
-public record StackSpec(String name, List<Network> networks, List<Service> services) {
+public record StackSpec(String name, List<Network> networks, List<Service> services) implements Orchestrator.Stack {
 
   /** The label {@code docker stack} uses to group a stack's objects; we set and select on it too. */
   public static final String NAMESPACE_LABEL = "com.docker.stack.namespace";
 
+  /** The name a stack is translated under until {@link #named} gives it its run's ID. */
+  public static final String UNNAMED = "\0stack";
+
   public StackSpec {
     networks = List.copyOf(networks);
     services = List.copyOf(services);
+  }
+
+  /**
+   * This stack under {@code newName}: service, network and volume names and the namespace labels
+   * follow it. Only a stack translated under {@link #UNNAMED} can be named.
+   *
+   * @throws IllegalStateException when this stack has a name already
+   */
+  @Override
+  public StackSpec named(String newName) {
+    if (!UNNAMED.equals(name)) throw new IllegalStateException("stack " + name + " is named already");
+    if (newName.indexOf('\0') >= 0) throw new IllegalArgumentException("a stack name cannot contain a NUL character");
+    UnaryOperator<String> rename = s -> s == null ? null : s.replace(UNNAMED, newName);
+    return new StackSpec(newName, networks.stream().map(n -> n.renamed(rename)).toList(),
+        services.stream().map(s -> s.renamed(rename)).toList());
+  }
+
+  @Override
+  public List<String> images() {
+    return services.stream().map(Service::image).distinct().toList();
+  }
+
+  private static Map<String, String> renamedValues(Map<String, String> map, UnaryOperator<String> rename) {
+    var out = new LinkedHashMap<String, String>();
+    map.forEach((k, v) -> out.put(k, rename.apply(v)));
+    return out;
   }
 
   /** The service translated from compose service {@code composeName}. */
@@ -29,6 +67,7 @@ public record StackSpec(String name, List<Network> networks, List<Service> servi
   }
 
   /** compose service name → swarm service name, for the agent's {@code arm} message. */
+  @Override
   public Map<String, String> serviceNames() {
     var map = new java.util.TreeMap<String, String>();
     services.forEach(s -> map.put(s.composeName(), s.name()));
@@ -61,6 +100,11 @@ public record StackSpec(String name, List<Network> networks, List<Service> servi
       labels = Map.copyOf(labels);
       subnets = List.copyOf(subnets);
     }
+
+    Network renamed(UnaryOperator<String> rename) {
+      return new Network(key, rename.apply(name), external, driver, attachable, internal, driverOpts,
+          renamedValues(labels, rename), subnets);
+    }
   }
 
   /** One IPAM pool; gateway and ipRange may be null. */
@@ -71,12 +115,20 @@ public record StackSpec(String name, List<Network> networks, List<Service> servi
     public Attachment {
       aliases = List.copyOf(aliases);
     }
+
+    Attachment renamed(UnaryOperator<String> rename) {
+      return new Attachment(rename.apply(network), aliases);
+    }
   }
 
   /** A mount: {@code type} is {@code bind}, {@code volume} or {@code tmpfs}; source is null for tmpfs and anonymous volumes. */
   public record Mount(String type, String source, String target, boolean readOnly, Map<String, String> volumeLabels) {
     public Mount {
       volumeLabels = Map.copyOf(volumeLabels);
+    }
+
+    Mount renamed(UnaryOperator<String> rename) {
+      return new Mount(type, rename.apply(source), target, readOnly, renamedValues(volumeLabels, rename));
     }
   }
 
@@ -143,6 +195,14 @@ public record StackSpec(String name, List<Network> networks, List<Service> servi
       constraints = List.copyOf(constraints);
       extraHosts = List.copyOf(extraHosts);
       if (replicas < 0) throw new IllegalArgumentException("replicas must be >= 0");
+    }
+
+    Service renamed(UnaryOperator<String> rename) {
+      return new Service(composeName, rename.apply(name), image, entrypoint, command, env,
+          renamedValues(containerLabels, rename), renamedValues(serviceLabels, rename),
+          networks.stream().map(a -> a.renamed(rename)).toList(), mounts.stream().map(m -> m.renamed(rename)).toList(),
+          ports, limits, reservations, constraints, endpointMode, hostname, user, workingDir, stopGracePeriodNanos,
+          stopSignal, tty, openStdin, readOnly, extraHosts, replicas);
     }
   }
 }

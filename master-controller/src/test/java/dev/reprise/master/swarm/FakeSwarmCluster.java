@@ -1,5 +1,8 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
 
+import dev.reprise.master.orchestrator.OrchestratorException;
+import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,17 +30,28 @@ public final class FakeSwarmCluster implements SwarmCluster {
   public int networkBusy;
   public final Map<String, StackSpec.Service> services = new LinkedHashMap<>();
   public final Map<String, StackSpec.Network> networks = new LinkedHashMap<>();
+  /** When set, initSwarm fails with this engine reason (and leaves the swarm as {@link #swarmStateAfterFailedInit} says). */
+  public String initSwarmFails;
+  public String swarmStateAfterFailedInit = "inactive";
+  /** service name → tasks reported before the running ones (e.g. a dead task of a slot). */
+  public final Map<String, List<Task>> earlierTasks = new HashMap<>();
+  /** When the fake's tasks were created. */
+  public Instant created = Instant.parse("2026-11-23T09:00:00Z");
 
   @Override
   public Engine engine() {
     calls.add("engine");
-    if (unreachable) throw new EngineUnreachableException("no Docker engine answers at unix:///var/run/docker.sock; start one with scripts/setup-docker.sh, or start dockerd", null);
+    if (unreachable) throw new OrchestratorUnreachableException("no Docker engine answers at unix:///var/run/docker.sock; start one with scripts/setup-docker.sh, or start dockerd", null);
     return new Engine("20.10.24", swarmState, "active".equals(swarmState) ? "node1" : null, "box", "active".equals(swarmState));
   }
 
   @Override
   public void initSwarm(String advertiseAddr) {
     calls.add("initSwarm " + advertiseAddr);
+    if (initSwarmFails != null) {
+      swarmState = swarmStateAfterFailedInit;
+      throw new OrchestratorException("cannot init a swarm: " + initSwarmFails);
+    }
     swarmState = "active";
   }
 
@@ -54,19 +68,30 @@ public final class FakeSwarmCluster implements SwarmCluster {
   }
 
   @Override
+  public void scale(String serviceName, int replicas) {
+    calls.add("scale " + serviceName + " replicas=" + replicas);
+    var s = services.get(serviceName);
+    if (s == null) throw new OrchestratorException("cannot scale service " + serviceName + ": service " + serviceName + " not found");
+    services.put(serviceName, new StackSpec.Service(s.composeName(), s.name(), s.image(), s.entrypoint(), s.command(), s.env(),
+        s.containerLabels(), s.serviceLabels(), s.networks(), s.mounts(), s.ports(), s.limits(), s.reservations(),
+        s.constraints(), s.endpointMode(), s.hostname(), s.user(), s.workingDir(), s.stopGracePeriodNanos(), s.stopSignal(),
+        s.tty(), s.openStdin(), s.readOnly(), s.extraHosts(), replicas));
+  }
+
+  @Override
   public List<Task> tasks(String serviceName) {
     var s = services.get(serviceName);
     if (s == null) return List.of();
-    var out = new ArrayList<Task>();
+    var out = new ArrayList<Task>(earlierTasks.getOrDefault(serviceName, List.of()));
     for (int slot = 1; slot <= s.replicas(); slot++) {
       if (!images.contains(s.image())) {
         out.add(new Task("t" + slot, serviceName, slot, "node1", "rejected", "shutdown", "preparing",
-            "No such image: " + s.image(), null, null));
+            "No such image: " + s.image(), null, null, created));
       } else if (slot == 1 && exitAtStart.containsKey(serviceName)) {
         out.add(new Task("t" + slot, serviceName, slot, "node1", "failed", "shutdown", "started",
-            "task: non-zero exit (" + exitAtStart.get(serviceName) + ")", "c" + slot + "000000000000", exitAtStart.get(serviceName)));
+            "task: non-zero exit (" + exitAtStart.get(serviceName) + ")", "c" + slot + "000000000000", exitAtStart.get(serviceName), created));
       } else {
-        out.add(new Task("t" + slot, serviceName, slot, "node1", "running", "running", "started", null, "c" + slot, null));
+        out.add(new Task("t" + slot, serviceName, slot, "node1", "running", "running", "started", null, "c" + slot, null, created));
       }
     }
     return out;
@@ -121,7 +146,7 @@ public final class FakeSwarmCluster implements SwarmCluster {
     calls.add("removeNetwork " + name);
     if (networkBusy > 0) {
       networkBusy--;
-      throw new ClusterException("cannot remove network " + name + ": network has active endpoints");
+      throw new OrchestratorException("cannot remove network " + name + ": network has active endpoints");
     }
     networks.remove(name);
   }

@@ -1,16 +1,19 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
 
+import dev.reprise.master.orchestrator.OrchestratorException;
+import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The swarm as the master needs it, in Reprise's words: engine facts, stack objects, tasks and the
- * containers behind them. The docker-java adapter is {@code dev.reprise.master.docker.DockerSwarmCluster};
+ * containers behind them. The docker-java adapter is {@code dev.reprise.master.swarm.DockerSwarmCluster};
  * tests use a hand-written fake. Called from the run coordinator's thread (and from the shutdown
  * hook's clean-up, which runs on that same thread); implementations need not be thread-safe.
  *
- * <p>Every method throws {@link ClusterException} when the engine refuses or fails the request,
- * and {@link EngineUnreachableException} when no engine answers at all.
+ * <p>Every method throws {@link OrchestratorException} when the engine refuses or fails the request,
+ * and {@link OrchestratorUnreachableException} when no engine answers at all.
  */
 public interface SwarmCluster {
 
@@ -37,6 +40,9 @@ public interface SwarmCluster {
 
   void createService(StackSpec.Service service);
 
+  /** Sets swarm service {@code serviceName}'s replica count. */
+  void scale(String serviceName, int replicas);
+
   /** Every task of swarm service {@code serviceName}, in any state (empty when the service is gone). */
   List<Task> tasks(String serviceName);
 
@@ -48,9 +54,10 @@ public interface SwarmCluster {
    * @param err the task's error (e.g. {@code No such image: x}), null when none
    * @param containerId null until a container exists
    * @param exitCode the container's exit code once it ended, else null
+   * @param created when swarm created the task, null when unknown
    */
   record Task(String id, String service, int slot, String nodeId, String state, String desiredState, String message,
-      String err, String containerId, Integer exitCode) {}
+      String err, String containerId, Integer exitCode, Instant created) {}
 
   /** The state of a container on this engine; empty when it does not exist (any more). */
   Optional<ContainerState> container(String containerId);
@@ -79,6 +86,6 @@ public interface SwarmCluster {
   /** Removes a service; removing one that is already gone is not an error. */
   void removeService(String name);
 
-  /** Removes a network; one that is already gone is not an error; one still in use is a {@link ClusterException}. */
+  /** Removes a network; one that is already gone is not an error; one still in use is a {@link OrchestratorException}. */
   void removeNetwork(String name);
 }

@@ -1,4 +1,4 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,8 +1,10 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.master.orchestrator.DeployException;
 import dev.reprise.master.run.time.ManualTime;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,9 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
 
+import dev.reprise.master.orchestrator.DeployException;
+import dev.reprise.master.orchestrator.Orchestrator;
+import dev.reprise.master.orchestrator.OrchestratorException;
+import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
 import dev.reprise.master.run.time.Time;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,8 +13,9 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * Deploys a {@link StackSpec} on a {@link SwarmCluster}, waits for its initial containers, and
- * removes it again. Called from the run coordinator's thread only.
+ * Deploys a {@link StackSpec} on a {@link SwarmCluster}, waits for its initial containers (with a
+ * diagnosis when they do not all run), and removes it again: the deploy half of
+ * {@link SwarmOrchestrator}. Called from the run coordinator's thread only.
  *
  * <p>Removal selects by the stack's namespace label, not by what this instance created, so it also
  * cleans up after a deploy that failed half-way. It only ever touches objects of the given stack.
@@ -45,18 +50,18 @@ public final class StackDeployer {
       if (n.external()) continue;
       try {
         cluster.createNetwork(n);
-      } catch (EngineUnreachableException e) {
+      } catch (OrchestratorUnreachableException e) {
         throw e;
-      } catch (ClusterException e) {
+      } catch (OrchestratorException e) {
         throw new DeployException("cannot create network " + n.name() + ": " + e.getMessage());
       }
     }
     for (var s : stack.services()) {
       try {
         cluster.createService(s);
-      } catch (EngineUnreachableException e) {
+      } catch (OrchestratorUnreachableException e) {
         throw e;
-      } catch (ClusterException e) {
+      } catch (OrchestratorException e) {
         throw new DeployException("cannot create service " + s.name() + " (image " + s.image() + "): " + e.getMessage());
       }
     }
@@ -148,24 +153,11 @@ public final class StackDeployer {
   }
 
   /**
-   * What {@link #remove} removed and what it could not.
-   *
-   * @param problems one line per object left behind and why; empty when the stack is gone
-   */
-  public record Removal(List<String> services, List<String> networks, List<String> problems) {
-    public Removal {
-      services = List.copyOf(services);
-      networks = List.copyOf(networks);
-      problems = List.copyOf(problems);
-    }
-  }
-
-  /**
    * Removes the stack: its services, then (once their containers are gone, waiting at most
    * {@code timeout}) its networks. Never throws for a single object; reports leftovers instead.
    * Not interruptible by design: it also runs while the JVM shuts down.
    */
-  public Removal remove(String stack, Duration timeout) {
+  public Orchestrator.Removal remove(String stack, Duration timeout) {
     var problems = new ArrayList<String>();
     var services = new ArrayList<String>();
     var networks = new ArrayList<String>();
@@ -176,7 +168,7 @@ public final class StackDeployer {
         try {
           cluster.removeService(name);
           services.add(name);
-        } catch (ClusterException e) {
+        } catch (OrchestratorException e) {
           problems.add("service " + name + ": " + e.getMessage());
         }
       }
@@ -189,7 +181,7 @@ public final class StackDeployer {
           try {
             cluster.removeNetwork(name);
             networks.add(name);
-          } catch (ClusterException e) {
+          } catch (OrchestratorException e) {
             still.add(name);
             lastError = e.getMessage();
           }
@@ -204,11 +196,11 @@ public final class StackDeployer {
       }
       int containers = cluster.stackContainers(stack);
       if (containers > 0) problems.add(containers + " container(s) of the stack still exist after " + timeout.toSeconds() + " s");
-    } catch (ClusterException e) {
+    } catch (OrchestratorException e) {
       problems.add("cannot list the stack's objects: " + e.getMessage());
     }
     if (interruptedWhileRemoving) Thread.currentThread().interrupt();
-    return new Removal(services, networks, problems);
+    return new Orchestrator.Removal(services, networks, problems);
   }
 
   private boolean interruptedWhileRemoving;

@@ -1,7 +1,8 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reprise.master.orchestrator.ComposeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

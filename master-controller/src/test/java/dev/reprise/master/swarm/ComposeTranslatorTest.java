@@ -1,13 +1,15 @@
-package dev.reprise.master.deploy;
+package dev.reprise.master.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reprise.master.deploy.StackSpec.Attachment;
-import dev.reprise.master.deploy.StackSpec.EndpointMode;
-import dev.reprise.master.deploy.StackSpec.Mount;
-import dev.reprise.master.deploy.StackSpec.Port;
-import dev.reprise.master.deploy.StackSpec.Subnet;
+import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.master.orchestrator.ComposeProblem;
+import dev.reprise.master.swarm.StackSpec.Attachment;
+import dev.reprise.master.swarm.StackSpec.EndpointMode;
+import dev.reprise.master.swarm.StackSpec.Mount;
+import dev.reprise.master.swarm.StackSpec.Port;
+import dev.reprise.master.swarm.StackSpec.Subnet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +21,7 @@ class ComposeTranslatorTest {
   private static final Path FILE = Path.of("/proj/docker-compose.yml");
   private final ComposeTranslator translator = new ComposeTranslator(Map.of("TAG", "1.2", "FROM_HOST", "hostvalue"));
 
-  private ComposeTranslator.Translation translate(String yaml, Map<String, Integer> replicas) throws ComposeException {
+  private ComposeTranslator.NamedTranslation translate(String yaml, Map<String, Integer> replicas) throws ComposeException {
     return translator.translate(FILE, yaml, "st", replicas);
   }
 

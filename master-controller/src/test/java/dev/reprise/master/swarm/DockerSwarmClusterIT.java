@@ -1,11 +1,10 @@
-package dev.reprise.master.docker;
+package dev.reprise.master.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.reprise.master.deploy.ComposeTranslator;
-import dev.reprise.master.deploy.StackDeployer;
+import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.run.time.SystemTime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,6 +114,48 @@ class DockerSwarmClusterIT {
       assertThat(docker.stackServices(stack)).isEmpty();
       assertThat(docker.stackNetworks(stack)).isEmpty();
       assertThat(docker.stackContainers(stack)).isZero();
+    }
+  }
+
+  @Test
+  void theOrchestratorPortDeploysScalesLocatesByFdslIdAndRemoves() throws Exception {
+    String runId = "mc-it-port-" + UUID.randomUUID().toString().substring(0, 6);
+    String compose = """
+        services:
+          web:
+            image: reprise/hello:latest
+            deploy: {endpoint_mode: dnsrr}
+        """;
+    try (var docker = DockerSwarmCluster.connect()) {
+      var time = SystemTime.INSTANCE;
+      Orchestrator orchestrator = new SwarmOrchestrator(docker, time, IpvsProbe.local(), Map.of());
+      var cluster = orchestrator.prepare();
+      assertThat(cluster.version()).isNotBlank();
+      var stack = orchestrator.translate(tmp.resolve("docker-compose.yml"), compose, Map.of("web", 1)).stack().named(runId);
+      try {
+        orchestrator.deploy(stack);
+        orchestrator.awaitInitialContainers(stack, Duration.ofSeconds(60), () -> false);
+        var first = orchestrator.locate(runId, "web", 0).orElseThrow();
+        assertThat(first.running()).isTrue();
+        assertThat(first.node()).isEqualTo(cluster.hostname());
+        assertThat(orchestrator.locate(runId, "web", 1)).isEmpty();
+
+        orchestrator.scale(runId, "web", 2);
+        long deadline = time.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Optional<Orchestrator.Placement> second = Optional.empty();
+        while (time.nanoTime() < deadline) {
+          second = orchestrator.locate(runId, "web", 1).filter(Orchestrator.Placement::running);
+          if (second.isPresent()) break;
+          time.sleep(Duration.ofMillis(250));
+        }
+        assertThat(second).as("FDSL ID 1 runs after the scale-up").isPresent();
+        assertThat(second.get().containerId()).isNotEqualTo(first.containerId());
+        assertThat(orchestrator.locate(runId, "web", 0)).contains(first);
+      } finally {
+        var removal = orchestrator.remove(runId, Duration.ofSeconds(60));
+        assertThat(removal.problems()).isEmpty();
+      }
+      assertThat(docker.stackServices(runId)).isEmpty();
     }
   }
 }

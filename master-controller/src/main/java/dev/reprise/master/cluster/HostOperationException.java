@@ -3,12 +3,12 @@ package dev.reprise.master.cluster;
 import java.util.List;
 
 /** A cluster operation that failed on some hosts; {@link #problems()} names each host and why. */
-public final class ClusterException extends Exception {
+public final class HostOperationException extends Exception {
   private final List<String> problems;
   private final boolean environment;
 
   /** @param environment true when hosts were unreachable or lacked Docker (exit 3), false when an operation failed (exit 1) */
-  public ClusterException(List<String> problems, boolean environment) {
+  public HostOperationException(List<String> problems, boolean environment) {
     super(String.join("\n", problems));
     this.problems = List.copyOf(problems);
     this.environment = environment;

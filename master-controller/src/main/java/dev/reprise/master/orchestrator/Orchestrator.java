@@ -1,0 +1,144 @@
+package dev.reprise.master.orchestrator;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The container orchestrator as a run needs it, in Reprise's words: get the cluster ready, turn a
+ * compose file into a stack, deploy it, wait for its initial containers, find the container behind a
+ * service's FDSL ID, scale a service, remove the stack. Docker Swarm is one adapter
+ * ({@code dev.reprise.master.swarm.SwarmOrchestrator}); how a Kubernetes adapter maps onto these
+ * calls is in {@code docs/architecture.md}. Nothing of an orchestrator's own types crosses this
+ * interface.
+ *
+ * <p>Called from the run coordinator's thread (and from the shutdown hook's clean-up, which runs on
+ * that same thread); implementations need not be thread-safe, except {@link #translate}, which
+ * contacts nothing and may be called from any thread (e.g. by {@code master validate}).
+ *
+ * <p>Every call that contacts the cluster throws {@link OrchestratorException} when the orchestrator
+ * refuses or fails a request, and {@link OrchestratorUnreachableException} when nothing answers at
+ * all (the CLI's exit code 3).
+ */
+public interface Orchestrator {
+
+  /**
+   * Makes sure the cluster can take a stack (on Swarm: swarm mode active on a manager, a single-node
+   * swarm initialised when it is inactive).
+   *
+   * @throws OrchestratorException saying why it cannot (with the orchestrator's own reason)
+   */
+  Cluster prepare();
+
+  /**
+   * The cluster a run deploys to, as the run folder records it.
+   *
+   * @param hostname the host of the node the master talks to
+   * @param nodeId that node's ID in the cluster
+   * @param version the orchestrator's (engine's) version
+   * @param prepared what {@link #prepare} had to do, one line for the user; null when the cluster was ready
+   */
+  record Cluster(String hostname, String nodeId, String version, String prepared) {}
+
+  /**
+   * Translates a compose file into the stack to deploy, without contacting anything: every rule the
+   * orchestrator cannot honour is a positioned error, every ignored key a warning. The stack is not
+   * named yet: a run translates once, before its ID exists, and names the result with
+   * {@link Stack#named} once its run folder (whose name is the stack's) is created.
+   *
+   * @param replicas FDSL service → containers at T0 (the scenario's {@code beginning}); services absent get 0
+   * @throws ComposeException with every error, positioned in {@code composeFile}
+   */
+  Translation translate(Path composeFile, String composeText, Map<String, Integer> replicas) throws ComposeException;
+
+  /** A translated compose file: the (unnamed) stack and the warnings to show the user, each once. */
+  record Translation(Stack stack, List<ComposeProblem> warnings) {
+    public Translation {
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /**
+   * A stack ready to deploy on the orchestrator that translated it. Immutable; the adapter's own type
+   * stays behind this interface.
+   */
+  interface Stack {
+    /** The stack's name (the run's ID); meaningless until {@link #named}. */
+    String name();
+
+    /** This stack under {@code name}: every object of it is named and labelled after it. Cheap; no translation. */
+    Stack named(String name);
+
+    /** FDSL (compose) service → the orchestrator's service name, for the agents' {@code arm} message. */
+    Map<String, String> serviceNames();
+
+    /** The images the stack's services run, each once, in compose order. */
+    List<String> images();
+  }
+
+  /**
+   * What the cluster will not serve as the user expects for this stack (on Swarm: virtual IPs without
+   * IP_VS in the kernel), one line each, to print before deploying; empty when nothing.
+   */
+  List<String> warnings(Stack stack);
+
+  /**
+   * Creates the stack's objects with their initial container counts and restart policy "never" (a
+   * killed container stays dead). Stops at the first refusal; what was created stays until
+   * {@link #remove}.
+   *
+   * @throws DeployException naming the object that was refused and why
+   */
+  void deploy(Stack stack) throws DeployException;
+
+  /**
+   * Waits until every service runs exactly its initial container count; fails fast when a container
+   * ends (with restart policy "never" it does not come back).
+   *
+   * @param cancelled polled between checks; when true, returns early with an {@link InterruptedException}
+   * @throws DeployException with the diagnosis of every service that does not run: state and error, exit
+   *     code, OOM kill, missing image, the tail of the container's log
+   */
+  void awaitInitialContainers(Stack stack, Duration timeout, BooleanSupplier cancelled)
+      throws DeployException, InterruptedException;
+
+  /**
+   * The container that FDSL ID {@code id} of service {@code fdslService} of stack {@code stack} names
+   * now (FDSL IDs count containers in creation order within the service, from 0), and its node; the
+   * running one when the ID has several, else the newest. Empty when the ID names no container.
+   */
+  Optional<Placement> locate(String stack, String fdslService, int id);
+
+  /**
+   * Where an FDSL ID's container is.
+   *
+   * @param node the host name of the node it is on, null when not yet placed
+   */
+  record Placement(String fdslService, int id, String containerId, String node, boolean running) {}
+
+  /** Sets how many containers service {@code fdslService} of stack {@code stack} should run. */
+  void scale(String stack, String fdslService, int replicas);
+
+  /**
+   * Removes the stack: its services, then (once their containers are gone, waiting at most
+   * {@code timeout}) its networks. Never throws for a single object; reports leftovers instead. Not
+   * interruptible by design: it also runs while the JVM shuts down.
+   */
+  Removal remove(String stack, Duration timeout);
+
+  /**
+   * What {@link #remove} removed and what it could not.
+   *
+   * @param problems one line per object left behind and why; empty when the stack is gone
+   */
+  record Removal(List<String> services, List<String> networks, List<String> problems) {
+    public Removal {
+      services = List.copyOf(services);
+      networks = List.copyOf(networks);
+      problems = List.copyOf(problems);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.reprise.master.swarm;
+
+import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.master.orchestrator.DeployException;
+import dev.reprise.master.orchestrator.Orchestrator;
+import dev.reprise.master.orchestrator.OrchestratorException;
+import dev.reprise.master.run.time.Time;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The {@link Orchestrator} port on Docker Swarm, over the manager's engine ({@link SwarmCluster}):
+ * swarm mode made active ({@link #prepare}), compose translated by {@link ComposeTranslator}, stacks
+ * deployed, awaited and removed by {@link StackDeployer}, the IP_VS check of {@link IpvsProbe}, and
+ * FDSL IDs resolved through swarm task slots (FDSL ID = slot − 1: with restart condition none swarm
+ * never reuses a dead task's slot and gives a scale-up the next ones, pinned by the agent's
+ * {@code AgentIT}). Called from the run coordinator's thread; {@link #translate} from any thread.
+ */
+public final class SwarmOrchestrator implements Orchestrator {
+  /** The address a single-node swarm advertises: the master's own engine, reached on loopback. */
+  static final String LOCAL_ADVERTISE_ADDRESS = "127.0.0.1";
+
+  private final SwarmCluster engine;
+  private final ComposeTranslator translator;
+  private final StackDeployer deployer;
+  private final IpvsProbe ipvs;
+
+  /**
+   * @param engine the swarm manager's engine (the local one, or a remote manager's through an SSH relay)
+   * @param ipvs judges the manager's kernel
+   * @param environment what compose's {@code ${VAR}} resolve from (usually {@code System.getenv()})
+   */
+  public SwarmOrchestrator(SwarmCluster engine, Time time, IpvsProbe ipvs, Map<String, String> environment) {
+    this(engine, new StackDeployer(engine, time), ipvs, environment);
+  }
+
+  SwarmOrchestrator(SwarmCluster engine, StackDeployer deployer, IpvsProbe ipvs, Map<String, String> environment) {
+    this.engine = engine;
+    this.translator = new ComposeTranslator(environment);
+    this.deployer = deployer;
+    this.ipvs = ipvs;
+  }
+
+  /**
+   * A translator that contacts nothing, for {@code master validate} and callers without an engine:
+   * the same rules a run applies.
+   */
+  public static ComposeTranslator translator(Map<String, String> environment) {
+    return new ComposeTranslator(environment);
+  }
+
+  /**
+   * Swarm mode active on a manager; a single-node swarm (advertising {@value #LOCAL_ADVERTISE_ADDRESS})
+   * when it is inactive. When the init fails and the swarm is still not active afterwards, the
+   * exception carries the engine's reason for the failed init; when it failed because someone else
+   * initialised the swarm meanwhile, the swarm is used and {@link Cluster#prepared} says so.
+   */
+  @Override
+  public Cluster prepare() {
+    var e = engine.engine();
+    if (e.swarmActive()) {
+      if (!e.manager()) throw new OrchestratorException("this engine is a swarm worker; run the master on a manager node");
+      return cluster(e, null);
+    }
+    if (!"inactive".equals(e.swarmState())) {
+      throw new OrchestratorException("swarm mode is '" + e.swarmState() + "' on this engine; fix it (docker swarm leave --force, "
+          + "or unlock it) and retry");
+    }
+    OrchestratorException initFailure = null;
+    try {
+      engine.initSwarm(LOCAL_ADVERTISE_ADDRESS);
+    } catch (OrchestratorException ex) {
+      initFailure = ex; // someone else may have initialised it meanwhile: the state below decides
+    }
+    e = engine.engine();
+    if (!e.swarmActive()) {
+      throw new OrchestratorException("cannot initialise a swarm on this engine (state " + e.swarmState() + ")"
+          + (initFailure == null ? "" : ": " + initFailure.getMessage()), initFailure);
+    }
+    if (initFailure != null) {
+      return cluster(e, "swarm mode became active while this master initialised it (its own init failed: "
+          + initFailure.getMessage() + "); using that swarm");
+    }
+    return cluster(e, "swarm mode was inactive: initialised a single-node swarm on this engine (advertise address "
+        + LOCAL_ADVERTISE_ADDRESS + ")");
+  }
+
+  private static Cluster cluster(SwarmCluster.Engine e, String prepared) {
+    return new Cluster(e.hostname(), e.nodeId(), e.version(), prepared);
+  }
+
+  @Override
+  public Translation translate(Path composeFile, String composeText, Map<String, Integer> replicas) throws ComposeException {
+    return translator.translate(composeFile, composeText, replicas);
+  }
+
+  @Override
+  public List<String> warnings(Stack stack) {
+    return ipvs.warning(spec(stack)).stream().toList();
+  }
+
+  @Override
+  public void deploy(Stack stack) throws DeployException {
+    deployer.deploy(spec(stack));
+  }
+
+  @Override
+  public void awaitInitialContainers(Stack stack, Duration timeout, BooleanSupplier cancelled)
+      throws DeployException, InterruptedException {
+    deployer.awaitRunning(spec(stack), timeout, cancelled);
+  }
+
+  @Override
+  public Optional<Placement> locate(String stack, String fdslService, int id) {
+    int slot = id + 1;
+    return engine.tasks(swarmService(stack, fdslService)).stream()
+        .filter(t -> t.slot() == slot && t.containerId() != null)
+        .max(Comparator.comparing((SwarmCluster.Task t) -> "running".equals(t.state()))
+            .thenComparing(t -> t.created() == null ? Instant.EPOCH : t.created()))
+        .map(t -> new Placement(fdslService, id, t.containerId(), t.nodeId() == null ? null : engine.nodeName(t.nodeId()),
+            "running".equals(t.state())));
+  }
+
+  @Override
+  public void scale(String stack, String fdslService, int replicas) {
+    if (replicas < 0) throw new IllegalArgumentException("replicas must be >= 0, not " + replicas);
+    engine.scale(swarmService(stack, fdslService), replicas);
+  }
+
+  @Override
+  public Removal remove(String stack, Duration timeout) {
+    return deployer.remove(stack, timeout);
+  }
+
+  /** How {@link ComposeTranslator} names a service of a stack. */
+  static String swarmService(String stack, String fdslService) {
+    return stack + "_" + fdslService;
+  }
+
+  private static StackSpec spec(Stack stack) {
+    if (stack instanceof StackSpec s) {
+      if (StackSpec.UNNAMED.equals(s.name())) throw new IllegalStateException("the stack is not named yet; call named(runId)");
+      return s;
+    }
+    throw new IllegalArgumentException("not a stack of this orchestrator: " + stack.getClass().getName());
+  }
+}
