@@ -1,5 +1,7 @@
 package dev.reprise.master.testbed;
 
+import dev.reprise.agent.runtime.HostOps;
+import dev.reprise.agent.runtime.LinuxHostOps;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,21 +17,19 @@ public final class LocalProcesses {
   private LocalProcesses() {}
 
   /**
-   * {@code pid: command line} of every burner of {@code runId} on this machine: the agent's burner is
-   * {@code /bin/sh -c 'while :; do :; done' reprise-burner/<run>/...} (LinuxHostOps); only processes
-   * with exactly that command line count, not the shells that look for them.
+   * {@code pid: command line} of every burner of {@code runId} on this machine, recognised as the agent
+   * recognises its own ({@link LinuxHostOps#findMarked}: the burner's shell with the marker
+   * {@code reprise-burner/<run>/...} as its argument), so the shells that look for them never count.
    */
   public static List<String> burnersOf(String runId) {
-    String burner = "/bin/sh\0-c\0while :; do :; done\0reprise-burner/" + runId + "/";
     var found = new ArrayList<String>();
-    ProcessHandle.allProcesses().forEach(p -> {
+    for (long pid : new LinuxHostOps().findMarked(HostOps.BURNER_PREFIX + "/" + runId)) {
       try {
-        String cmd = Files.readString(Path.of("/proc/" + p.pid() + "/cmdline"));
-        if (cmd.startsWith(burner)) found.add(p.pid() + ": " + cmd.replace('\0', ' ').strip());
+        found.add(pid + ": " + Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ').strip());
       } catch (IOException | java.io.UncheckedIOException e) {
         // ended meanwhile
       }
-    });
+    }
     return found;
   }
 
