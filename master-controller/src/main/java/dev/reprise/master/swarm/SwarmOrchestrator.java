@@ -133,6 +133,48 @@ public final class SwarmOrchestrator implements Orchestrator {
     engine.scale(swarmService(stack, fdslService), replicas);
   }
 
+  /** Task states after which its container no longer runs. */
+  private static final java.util.Set<String> FINAL_STATES = java.util.Set.of("complete", "failed", "shutdown", "rejected");
+
+  /**
+   * Every task of the stack's services on {@code node} (its node ID, or the node's host name) that had a
+   * container, with its task's state and its container's lines read through the manager ({@link
+   * SwarmCluster#taskLogs}). A service whose tasks cannot be listed, or a task whose logs cannot be
+   * read, is a problem line; the others are still returned.
+   */
+  @Override
+  public Salvage salvage(Stack stack, String node, Instant since) {
+    var spec = spec(stack);
+    var containers = new java.util.ArrayList<SalvagedContainer>();
+    var problems = new java.util.ArrayList<String>();
+    var names = new java.util.HashMap<String, String>();
+    for (var e : spec.serviceNames().entrySet()) {
+      List<SwarmCluster.Task> tasks;
+      try {
+        tasks = engine.tasks(e.getValue());
+      } catch (OrchestratorException x) {
+        problems.add("service " + e.getKey() + ": " + x.getMessage());
+        continue;
+      }
+      for (var t : tasks.stream().sorted(Comparator.comparingInt(SwarmCluster.Task::slot)).toList()) {
+        if (t.containerId() == null || t.nodeId() == null) continue; // never ran a container: nothing to salvage
+        if (!node.equals(t.nodeId()) && !node.equals(names.computeIfAbsent(t.nodeId(), engine::nodeName))) continue;
+        int id = t.slot() - 1;
+        List<LogLine> logs = List.of();
+        try {
+          var read = engine.taskLogs(t.id(), since);
+          logs = read.lines();
+          if (read.incomplete() != null) problems.add(e.getKey() + "." + id + ": its log may be incomplete: " + read.incomplete());
+        } catch (OrchestratorException x) {
+          problems.add(e.getKey() + "." + id + ": " + x.getMessage());
+        }
+        containers.add(new SalvagedContainer(e.getKey(), id, t.containerId(), t.state(), t.stateSince(),
+            FINAL_STATES.contains(t.state()), t.exitCode(), t.err(), t.created(), logs));
+      }
+    }
+    return new Salvage(containers, problems);
+  }
+
   @Override
   public Removal remove(String stack, Duration timeout) {
     return deployer.remove(stack, timeout);

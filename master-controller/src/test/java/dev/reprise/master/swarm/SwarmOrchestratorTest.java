@@ -148,7 +148,7 @@ class SwarmOrchestratorTest {
     var stack = o.translate(Path.of("c.yml"), COMPOSE, Map.of("web", 2)).stack().named("run-1");
     o.deploy(stack);
     swarm.earlierTasks.put("run-1_web", List.of(new SwarmCluster.Task("t0", "run-1_web", 2, "node1", "complete", "shutdown",
-        "finished", null, "dead2", 0, Instant.parse("2026-11-23T08:59:00Z"))));
+        "finished", null, "dead2", 0, Instant.parse("2026-11-23T08:59:00Z"), null)));
 
     assertThat(o.locate("run-1", "web", 0)).contains(new Orchestrator.Placement("web", 0, "c1", "box", true));
     assertThat(o.locate("run-1", "web", 1)).contains(new Orchestrator.Placement("web", 1, "c2", "box", true));
@@ -162,9 +162,9 @@ class SwarmOrchestratorTest {
     o.deploy(o.translate(Path.of("c.yml"), COMPOSE, Map.of()).stack().named("run-1"));
     swarm.earlierTasks.put("run-1_web", List.of(
         new SwarmCluster.Task("t1", "run-1_web", 1, "node1", "complete", "shutdown", "", null, "newer", 0,
-            Instant.parse("2026-11-23T09:00:05Z")),
+            Instant.parse("2026-11-23T09:00:05Z"), null),
         new SwarmCluster.Task("t0", "run-1_web", 1, "node1", "failed", "shutdown", "", null, "older", 137,
-            Instant.parse("2026-11-23T09:00:01Z"))));
+            Instant.parse("2026-11-23T09:00:01Z"), null)));
     assertThat(o.locate("run-1", "web", 0)).contains(new Orchestrator.Placement("web", 0, "newer", "box", false));
   }
 
