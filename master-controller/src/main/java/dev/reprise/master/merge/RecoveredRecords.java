@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  * agent saw no {@code die} of (at the time its task ended), and the log lines after the last one the
  * agent recorded for that container. Times are moved onto the run's clock with the host's last
  * clock correction in its {@code clock.jsonl} (none without one), as the agent moves the engine's.
- * Rewrites its files on every call (idempotent). Not thread-safe; the run coordinator's thread.
+ * Rewrites its files on every call (idempotent) and leaves none where nothing was recovered, except
+ * the (possibly empty) log file of a container the agent never saw, as the agent leaves one for every
+ * container it saw start. Not thread-safe; the run coordinator's thread.
  */
 public final class RecoveredRecords {
   /** What the file name of a recovered record file ends with, in place of {@code .jsonl}. */
@@ -105,6 +107,9 @@ public final class RecoveredRecords {
         logLines += writeLogs(hostDir, c, correctionNanos, !seen.contains(c.containerId()));
       }
     }
+    // a file with nothing recovered would only say "nothing": leave none
+    if (containers == 0) Files.delete(hostDir.resolve(recoveredFile("containers.jsonl")));
+    if (events == 0) Files.delete(hostDir.resolve(recoveredFile("container-events.jsonl")));
     return new Written(containers, events, logLines);
   }
 

@@ -439,8 +439,8 @@ class RemoteRunIT {
     var merged = Files.readAllLines(runDir.resolve("timeline.jsonl"));
     assertThat(merged).as("the lost host's action is in the merged timeline")
         .anyMatch(l -> l.contains("\"host\":\"" + lostHost + "\"") && l.contains("\"fault\":\"cpu\"") && l.contains("\"kind\":\"action\""));
-    System.out.printf("lost host: agent killed at %s; its last log line on disk %s (%d ms before the kill); %d line(s) recovered from the manager%n",
-        killedAt, lastAgentLine, Duration.between(lastAgentLine, killedAt).toMillis(), recovered.size());
+    System.out.printf("lost host: kill -9 sent at %s; the agent's last log line on disk is at %+d ms from then; %d later line(s) "
+        + "recovered from the manager%n", killedAt, Duration.between(killedAt, lastAgentLine).toMillis(), recovered.size());
     long gone = TIME.nanoTime() + BURNERS_GONE.toNanos();
     while (countBurningHosts() > 0 && TIME.nanoTime() < gone) TIME.sleep(Duration.ofMillis(200));
     assertThat(countBurningHosts()).as("the killed agent's burner ended itself at its deadline").isZero();

@@ -38,7 +38,7 @@ public final class FakeSwarmCluster implements SwarmCluster {
   public final Map<String, List<Task>> earlierTasks = new HashMap<>();
   /** slot → the node ID its running task is on (default {@code node1}), for every service. */
   public final Map<Integer, String> slotNodes = new HashMap<>();
-  /** task ID → the lines {@link #taskLogs} returns; a task without an entry has none. */
+  /** task ID ({@code <service>/<slot>} for the tasks this fake makes) → the lines {@link #taskLogs} returns; none without an entry. */
   public final Map<String, List<Orchestrator.LogLine>> taskLogs = new HashMap<>();
   /** task IDs whose {@link #taskLogs} the engine refuses. */
   public final Set<String> taskLogsFail = new HashSet<>();
@@ -92,13 +92,13 @@ public final class FakeSwarmCluster implements SwarmCluster {
     var out = new ArrayList<Task>(earlierTasks.getOrDefault(serviceName, List.of()));
     for (int slot = 1; slot <= s.replicas(); slot++) {
       if (!images.contains(s.image())) {
-        out.add(new Task("t" + slot, serviceName, slot, "node1", "rejected", "shutdown", "preparing",
+        out.add(new Task(serviceName + "/" + slot, serviceName, slot, "node1", "rejected", "shutdown", "preparing",
             "No such image: " + s.image(), null, null, created, created));
       } else if (slot == 1 && exitAtStart.containsKey(serviceName)) {
-        out.add(new Task("t" + slot, serviceName, slot, "node1", "failed", "shutdown", "started",
+        out.add(new Task(serviceName + "/" + slot, serviceName, slot, "node1", "failed", "shutdown", "started",
             "task: non-zero exit (" + exitAtStart.get(serviceName) + ")", "c" + slot + "000000000000", exitAtStart.get(serviceName), created, created));
       } else {
-        out.add(new Task("t" + slot, serviceName, slot, slotNodes.getOrDefault(slot, "node1"), "running", "running", "started", null,
+        out.add(new Task(serviceName + "/" + slot, serviceName, slot, slotNodes.getOrDefault(slot, "node1"), "running", "running", "started", null,
             "c" + slot, null, created, created));
       }
     }
