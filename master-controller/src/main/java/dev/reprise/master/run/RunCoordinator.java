@@ -352,11 +352,17 @@ public final class RunCoordinator {
    * for what it still holds of that host's containers (their logs since the run began, their state)
    * and writes it beside what was collected from the host ({@link RecoveredRecords}), then merges the
    * run's records again. What cannot be recovered is a warning; it never changes the outcome (the
-   * loss already failed the run).
+   * loss already failed the run). Skipped when the run was aborted (the abort waits for the removal).
    */
   private void recoverLostHosts(Path runDir, String runId, Orchestrator.Stack stack, Conversation c, Instant since) {
     var lost = c.session == null ? Map.<String, String>of() : c.session.lost();
     if (lost.isEmpty()) return;
+    if (abort.aborted()) {
+      // whoever aborted waits for the stack's removal; reading every lost container's log would delay it
+      say("warning: the run was aborted: what the orchestrator holds of lost host(s) " + String.join(", ", lost.keySet())
+          + " is not recovered");
+      return;
+    }
     boolean wrote = false;
     for (String h : lost.keySet()) {
       String node = c.nodeIds.getOrDefault(h, h);

@@ -40,6 +40,8 @@ public final class FakeSwarmCluster implements SwarmCluster {
   public final Map<Integer, String> slotNodes = new HashMap<>();
   /** task ID ({@code <service>/<slot>} for the tasks this fake makes) → the lines {@link #taskLogs} returns; none without an entry. */
   public final Map<String, List<Orchestrator.LogLine>> taskLogs = new HashMap<>();
+  /** Called with the task ID on every {@link #taskLogs} (e.g. to let a manual clock run). */
+  public java.util.function.Consumer<String> onTaskLogs = id -> {};
   /** task IDs whose {@link #taskLogs} the engine refuses. */
   public final Set<String> taskLogsFail = new HashSet<>();
   /** When the fake's tasks were created. */
@@ -119,6 +121,7 @@ public final class FakeSwarmCluster implements SwarmCluster {
   @Override
   public TaskLogs taskLogs(String taskId, Instant since) {
     calls.add("taskLogs " + taskId + (since == null ? "" : " since " + since));
+    onTaskLogs.accept(taskId);
     if (taskLogsFail.contains(taskId)) throw new OrchestratorException("cannot read the logs of task " + taskId + ": no such task");
     return new TaskLogs(taskLogs.getOrDefault(taskId, List.of()).stream()
         .filter(l -> since == null || !l.time().isBefore(since)).toList(), null);

@@ -211,4 +211,18 @@ class SwarmOrchestratorTest {
         .containsExactly("taskLogs run-1_web/2 since " + t.minusSeconds(1), "taskLogs run-1_web/3 since " + t.minusSeconds(1),
             "taskLogs dead since " + t.minusSeconds(1));
   }
+
+  @Test
+  void salvageStopsReadingLogsOnceItsBudgetIsSpentAndStillReportsEveryContainer() throws Exception {
+    var o = orchestrator();
+    var stack = o.translate(Path.of("c.yml"), COMPOSE, Map.of("web", 3)).stack().named("run-1");
+    o.deploy(stack);
+    swarm.onTaskLogs = id -> time.advance(Duration.ofSeconds(20)); // a node that answers slowly
+
+    var salvage = o.salvage(stack, "node1", null);
+
+    assertThat(salvage.containers()).extracting(Orchestrator.SalvagedContainer::id).containsExactly(0, 1, 2);
+    assertThat(swarm.calls).filteredOn(c -> c.startsWith("taskLogs")).containsExactly("taskLogs run-1_web/1", "taskLogs run-1_web/2");
+    assertThat(salvage.problems()).containsExactly("web.2: its log was not read: reading the others took the 30 s allowed");
+  }
 }
