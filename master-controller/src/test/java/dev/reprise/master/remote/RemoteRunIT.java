@@ -439,6 +439,9 @@ class RemoteRunIT {
     var merged = Files.readAllLines(runDir.resolve("timeline.jsonl"));
     assertThat(merged).as("the lost host's action is in the merged timeline")
         .anyMatch(l -> l.contains("\"host\":\"" + lostHost + "\"") && l.contains("\"fault\":\"cpu\"") && l.contains("\"kind\":\"action\""));
+    var recoveredSaid = said.lines().filter(l -> l.contains("recovered from the orchestrator for lost host " + lostHost)).toList();
+    assertThat(recoveredSaid).as(said).hasSize(1);
+    System.out.println(recoveredSaid.get(0));
     System.out.printf("lost host: kill -9 sent at %s; the agent's last log line on disk is at %+d ms from then; %d later line(s) "
         + "recovered from the manager%n", killedAt, Duration.between(killedAt, lastAgentLine).toMillis(), recovered.size());
     long gone = TIME.nanoTime() + BURNERS_GONE.toNanos();
