@@ -411,6 +411,7 @@ class RemoteRunIT {
     assertThat(pids).as("the agent of " + lostHost + " (" + jar + ")").hasSize(1);
     var killedAt = TIME.now();
     assertThat(victim.exec("kill -9 " + pids.get(0), Duration.ofSeconds(10)).exitCode()).isZero();
+    var killReturned = TIME.now();
 
     int code = run.get(3, java.util.concurrent.TimeUnit.MINUTES);
     String said = err.toString(StandardCharsets.UTF_8);
@@ -442,8 +443,9 @@ class RemoteRunIT {
     var recoveredSaid = said.lines().filter(l -> l.contains("recovered from the orchestrator for lost host " + lostHost)).toList();
     assertThat(recoveredSaid).as(said).hasSize(1);
     System.out.println(recoveredSaid.get(0));
-    System.out.printf("lost host: kill -9 sent at %s; the agent's last log line on disk is at %+d ms from then; %d later line(s) "
-        + "recovered from the manager%n", killedAt, Duration.between(killedAt, lastAgentLine).toMillis(), recovered.size());
+    System.out.printf("lost host: kill -9 sent at %s, done %d ms later; the agent's last log line on disk is at %+d ms from the "
+        + "send; %d later line(s) recovered from the manager%n", killedAt, Duration.between(killedAt, killReturned).toMillis(),
+        Duration.between(killedAt, lastAgentLine).toMillis(), recovered.size());
     long gone = TIME.nanoTime() + BURNERS_GONE.toNanos();
     while (countBurningHosts() > 0 && TIME.nanoTime() < gone) TIME.sleep(Duration.ofMillis(200));
     assertThat(countBurningHosts()).as("the killed agent's burner ended itself at its deadline").isZero();
