@@ -294,7 +294,7 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
    * Collects {@code <RFC 3339 timestamp> <text>} lines per stream from a log stream's frames (a line
    * may span frames); a line without a readable timestamp keeps the previous one's time.
    */
-  private static final class TaskLogLines extends ResultCallback.Adapter<Frame> {
+  static final class TaskLogLines extends ResultCallback.Adapter<Frame> {
     private final List<Orchestrator.LogLine> out = new ArrayList<>();
     private final Map<String, StringBuilder> partial = new java.util.HashMap<>();
     private Instant last;
