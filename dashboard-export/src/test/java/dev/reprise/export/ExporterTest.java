@@ -193,4 +193,31 @@ class ExporterTest {
     assertThat(second.files()).isEqualTo(first.files());
     assertThat(Files.readString(again.resolve("export/labels.csv")).lines()).hasSize(1);
   }
+
+  /**
+   * A multi-host run whose host was lost: the master merged what the orchestrator still held of its
+   * containers into the run's files, marked {@code recovered_from} (a container without slot, node or
+   * image; a {@code die}; late log lines). The export reads them as any other record.
+   */
+  @Test
+  void recordsRecoveredForALostHostExportLikeAnyOther(@TempDir Path dir) throws IOException {
+    Path lost = Fixtures.copy("fault-run", dir);
+    String c = "ca09".repeat(16);
+    Files.writeString(lost.resolve("containers.jsonl"), "{\"container\":\"" + c + "\",\"service\":\"cassandra\",\"id\":9,"
+        + "\"host\":\"node-2\",\"created\":\"2026-11-23T10:00:46.000000Z\",\"recovered_from\":\"orchestrator\"}\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(lost.resolve("container-events.jsonl"), "{\"time\":\"2026-11-23T10:00:46.000000Z\",\"event\":\"start\","
+        + "\"container\":\"" + c + "\",\"service\":\"cassandra\",\"id\":9,\"host\":\"node-2\",\"recovered_from\":\"orchestrator\"}\n"
+        + "{\"time\":\"2026-11-23T10:00:55.000000Z\",\"event\":\"die\",\"container\":\"" + c + "\",\"service\":\"cassandra\","
+        + "\"id\":9,\"host\":\"node-2\",\"exit_code\":137,\"recovered_from\":\"orchestrator\"}\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(lost.resolve("logs/cassandra.9.jsonl"), "{\"time\":\"2026-11-23T10:00:50.000000Z\",\"service\":\"cassandra\","
+        + "\"id\":9,\"container\":\"" + c + "\",\"stream\":\"stdout\",\"line\":\"said after its agent died\",\"host\":\"node-2\","
+        + "\"recovered_from\":\"orchestrator\"}\n");
+
+    var exported = new Exporter().export(lost);
+
+    assertThat(exported.warnings()).isEmpty();
+    assertThat(Files.readString(lost.resolve("export/dashboard/containers_logs.json"))).contains("said after its agent died");
+    assertThat(Files.readString(lost.resolve("export/dashboard/containers_events.json"))).contains("ca09");
+  }
 }

@@ -14,6 +14,9 @@ import dev.reprise.fdsl.plan.StartAction;
 import dev.reprise.fdsl.plan.StopAction;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.TimelineRecord;
+import dev.reprise.agent.runtime.LogLine;
+import dev.reprise.agent.runtime.StatsSample;
+import dev.reprise.agent.testing.FakeContainerRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -106,6 +109,46 @@ class AgentTest {
     assertThat(timeline.get(0).text()).isEqualTo("begin");
     assertThat(Files.readAllLines(dir.resolve("containers.jsonl"))).hasSize(5);
     assertThat(Files.readString(dir.resolve("container-events.jsonl"))).contains("\"event\":\"die\"", "\"exit_code\":137");
+  }
+
+  /**
+   * What a SIGKILLed agent leaves behind: every kind of record it wrote is on disk within one flush
+   * interval (500 ms) of being written, while the agent still runs — nobody calls flush or close.
+   */
+  @Test
+  void everyKindOfRecordIsOnDiskWithinOneFlushIntervalWhileTheAgentRuns() throws Exception {
+    var plan = TestPlans.plan(60_000, Map.of("web", 2), new MarkAction(0, 0, 1000, "begin"),
+        TestPlans.fault(1, 2000, "web", new KillFault(), 0));
+    try (var h = new AgentHarness(START)) {
+      h.runtime.deploy("run1_web", 2);
+      String web1 = FakeContainerRuntime.cid("run1_web", 2);
+      h.runtime.setLog(web1, List.of(new LogLine(START, "stdout", "hello from web.1")));
+      h.runtime.setStats(web1, List.of(new StatsSample(START, 2_000_000, 1_000_000, 20_000_000, 10_000_000, 2, 100, 200, 1, 2, 3, 4)));
+      h.send(new MasterMessage.Hello(1, "run1", "master"));
+      h.expect(AgentMessage.Hello.class);
+      h.send(arm(plan));
+      h.expect(AgentMessage.Armed.class);
+      step(h, T0.plusMillis(2000));
+      assertThat(h.expect(AgentMessage.Progress.class).seq()).isZero();
+      assertThat(h.expect(AgentMessage.Progress.class).seq()).isEqualTo(1);
+      step(h, T0.plusMillis(2500)); // one flush interval after the kill
+      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!allKindsOnDisk() && System.nanoTime() < until) TimeUnit.MILLISECONDS.sleep(20);
+      assertThat(h.agent.state()).as("the agent is still running: nothing was flushed by its end").isIn(Agent.State.ARMED, Agent.State.RUNNING);
+      assertThat(Files.readAllLines(dir.resolve("timeline.jsonl"))).as("timeline").hasSize(2);
+      assertThat(Files.readString(dir.resolve("container-events.jsonl"))).as("container events").contains("\"event\":\"die\"");
+      assertThat(Files.readAllLines(dir.resolve("containers.jsonl"))).as("containers").hasSize(2);
+      assertThat(Files.readString(dir.resolve("logs/web.1.jsonl"))).as("logs").contains("hello from web.1");
+      assertThat(Files.readAllLines(dir.resolve("stats.jsonl"))).as("stats").hasSize(1);
+    }
+  }
+
+  private boolean allKindsOnDisk() throws java.io.IOException {
+    return Files.readAllLines(dir.resolve("timeline.jsonl")).size() == 2
+        && Files.readString(dir.resolve("container-events.jsonl")).contains("\"event\":\"die\"")
+        && Files.readAllLines(dir.resolve("containers.jsonl")).size() == 2
+        && Files.isRegularFile(dir.resolve("logs/web.1.jsonl")) && Files.size(dir.resolve("logs/web.1.jsonl")) > 0
+        && Files.readAllLines(dir.resolve("stats.jsonl")).size() == 1;
   }
 
   @Test

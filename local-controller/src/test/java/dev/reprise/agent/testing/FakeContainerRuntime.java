@@ -46,6 +46,7 @@ public final class FakeContainerRuntime implements ContainerRuntime, ServicePlac
   private final Map<String, String> failures = new LinkedHashMap<>();
   private final Map<String, FakeExec> execs = new LinkedHashMap<>();
   private final Map<String, List<LogLine>> logs = new LinkedHashMap<>();
+  private final Map<String, List<StatsSample>> stats = new LinkedHashMap<>();
   private long nextPid = 1000;
   private int nextExec = 1;
   private Instant now = Instant.parse("2030-01-01T00:00:00Z");
@@ -103,6 +104,11 @@ public final class FakeContainerRuntime implements ContainerRuntime, ServicePlac
   /** Log lines {@link #logs} will replay for a container. */
   public synchronized void setLog(String containerId, List<LogLine> lines) {
     logs.put(containerId, List.copyOf(lines));
+  }
+
+  /** Samples {@link #stats} will replay for a container (none by default). */
+  public synchronized void setStats(String containerId, List<StatsSample> samples) {
+    stats.put(containerId, List.copyOf(samples));
   }
 
   private synchronized void record(String call) {
@@ -296,6 +302,11 @@ public final class FakeContainerRuntime implements ContainerRuntime, ServicePlac
   @Override
   public Closeable stats(String containerId, Consumer<StatsSample> sink) {
     record("stats " + containerId);
+    List<StatsSample> samples;
+    synchronized (this) {
+      samples = stats.getOrDefault(containerId, List.of());
+    }
+    samples.forEach(sink);
     return () -> { };
   }
 

@@ -16,7 +16,10 @@ import java.util.TreeSet;
  * {@code <run folder>/hosts/<host>/} and every kind ({@code timeline.jsonl}, {@code stats.jsonl},
  * {@code logs/<service>.<id>.jsonl}, ...) is merged across hosts into {@code <run folder>/<same path>}
  * with {@link RecordMerge}. A host that cannot be reached is reported and skipped: the others'
- * records are still merged (with what was pulled from that host earlier, if anything). Used from one thread.
+ * records are still merged (with what was pulled from that host earlier, if anything). A host whose
+ * agent died is pulled like the others — its agent flushed every record to disk within a second of
+ * its event — and what the orchestrator recovered for it ({@link RecoveredRecords}) is merged too.
+ * Used from one thread.
  */
 public final class RunCollector {
 
@@ -50,7 +53,11 @@ public final class RunCollector {
     return new Report(pulled, failed, mergeHosts(runDir));
   }
 
-  /** Merges every kind found under {@code runDir/hosts/<host>/} into {@code runDir}; hosts in name order. */
+  /**
+   * Merges every kind found under {@code runDir/hosts/<host>/} into {@code runDir}; hosts in name
+   * order. A host's {@code <kind>.recovered.jsonl} ({@link RecoveredRecords}: what the orchestrator
+   * still held of a lost host's containers) is merged into {@code <kind>.jsonl} with its records.
+   */
   public static Map<String, RecordMerge.Result> mergeHosts(Path runDir) throws IOException {
     Path hostsDir = runDir.resolve("hosts");
     var merged = new LinkedHashMap<String, RecordMerge.Result>();
@@ -64,14 +71,17 @@ public final class RunCollector {
       Path hd = hostsDir.resolve(h);
       try (var s = Files.walk(hd)) {
         s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".jsonl"))
-            .forEach(p -> kinds.add(hd.relativize(p).toString().replace('\\', '/')));
+            .forEach(p -> kinds.add(RecoveredRecords.kindOf(hd.relativize(p).toString().replace('\\', '/'))));
       }
     }
     for (String kind : kinds) {
       var sources = new ArrayList<RecordMerge.Source>();
       for (String h : hostNames) {
-        Path f = hostsDir.resolve(h).resolve(kind);
-        if (Files.isRegularFile(f)) sources.add(new RecordMerge.Source(h, f));
+        // the agent's own file first, then what was recovered from the orchestrator for a lost host
+        for (String name : List.of(kind, RecoveredRecords.recoveredFile(kind))) {
+          Path f = hostsDir.resolve(h).resolve(name);
+          if (Files.isRegularFile(f)) sources.add(new RecordMerge.Source(h, f));
+        }
       }
       merged.put(kind, RecordMerge.mergeTo(sources, runDir.resolve(kind)));
     }

@@ -2,6 +2,7 @@ package dev.reprise.master.orchestrator;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import java.util.function.BooleanSupplier;
 /**
  * The container orchestrator as a run needs it, in Reprise's words: get the cluster ready, turn a
  * compose file into a stack, deploy it, wait for its initial containers, find the container behind a
- * service's FDSL ID, scale a service, remove the stack. Docker Swarm is one adapter
+ * service's FDSL ID, scale a service, salvage what it holds of a lost host's containers, remove the stack. Docker Swarm is one adapter
  * ({@code dev.reprise.master.swarm.SwarmOrchestrator}); how a Kubernetes adapter maps onto these
  * calls is in {@code docs/architecture.md}. Nothing of an orchestrator's own types crosses this
  * interface.
@@ -128,6 +129,64 @@ public interface Orchestrator {
 
   /** Sets how many containers service {@code fdslService} of stack {@code stack} should run. */
   void scale(String stack, String fdslService, int replicas);
+
+  /**
+   * What the orchestrator still holds of the containers stack {@code stack} has or had on node
+   * {@code node}, read through the cluster's control plane (on Swarm the manager, which reads the task
+   * logs of every node's engine): each container with its last known state and the lines it wrote
+   * since {@code since}. For a host whose agent was lost mid-run, so its folder in the run holds what
+   * the engine kept after the agent died; call it before {@link #remove} (afterwards nothing is left to
+   * read). Never throws for one container or one service: what could not be read is a line of
+   * {@link Salvage#problems}.
+   *
+   * @param node the node's ID in the cluster (as its agent's {@code hello} reported it) or its host name
+   * @param since the earliest log line wanted (e.g. when the run began); null for all of them
+   * @throws OrchestratorException when the cluster cannot be asked at all
+   */
+  Salvage salvage(Stack stack, String node, Instant since);
+
+  /**
+   * What {@link #salvage} found on one node.
+   *
+   * @param containers the stack's containers that ran there, in service then FDSL ID order
+   * @param problems one line per container or service that could not be read, and why
+   */
+  record Salvage(List<SalvagedContainer> containers, List<String> problems) {
+    public Salvage {
+      containers = List.copyOf(containers);
+      problems = List.copyOf(problems);
+    }
+  }
+
+  /**
+   * One container as the orchestrator last saw it. Times are the node's clock as the orchestrator
+   * reported them.
+   *
+   * @param fdslService the FDSL (compose) service
+   * @param id its FDSL ID
+   * @param state the orchestrator's word for its state ({@code running}, {@code complete}, {@code failed}, ...)
+   * @param stateSince when it entered {@code state}, null when unknown
+   * @param ended whether the container has ended (its state is final)
+   * @param exitCode its exit code once ended, null when unknown
+   * @param error the orchestrator's error for it, null when none
+   * @param created when the orchestrator created it, null when unknown
+   * @param logs the lines it wrote (stdout and stderr), oldest first
+   */
+  record SalvagedContainer(String fdslService, int id, String containerId, String state, Instant stateSince, boolean ended,
+      Integer exitCode, String error, Instant created, List<LogLine> logs) {
+    public SalvagedContainer {
+      logs = List.copyOf(logs);
+    }
+  }
+
+  /**
+   * One line a container wrote.
+   *
+   * @param time the engine's timestamp of the line
+   * @param stream {@code stdout} or {@code stderr}
+   * @param text the line without its newline
+   */
+  record LogLine(Instant time, String stream, String text) {}
 
   /**
    * Removes the stack: its services, then (once their containers are gone, waiting at most

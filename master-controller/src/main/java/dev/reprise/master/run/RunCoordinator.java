@@ -8,6 +8,8 @@ import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
+import dev.reprise.master.merge.RecoveredRecords;
+import dev.reprise.master.merge.RunCollector;
 import dev.reprise.master.orchestrator.ComposeException;
 import dev.reprise.master.orchestrator.DeployException;
 import dev.reprise.master.orchestrator.Orchestrator;
@@ -38,7 +40,8 @@ import java.util.function.Consumer;
  * child process of the master; or one per host over SSH, with {@code cluster} reaching the
  * manager's engine), talking to them through one {@link AgentSession}: translate the compose file, make sure a swarm exists, create the run folder and {@code run.json},
  * deploy, wait for the initial containers, hello → arm (one T0 for all) → heartbeats and progress →
- * {@code ended} from every agent, collect the hosts' records (multi-host only), rewrite
+ * {@code ended} from every agent, collect the hosts' records (multi-host only; for a host whose agent
+ * was lost, also what the orchestrator still holds of its containers), rewrite
  * {@code run.json}, remove the stack, export. Everything it tells the world goes to its
  * {@link RunListener}s (it prints nothing itself); how it ended is a {@link Result} with an
  * {@link Outcome}.
@@ -312,6 +315,7 @@ public final class RunCoordinator {
         if (RunManifest.OK.equals(outcome)) outcome = RunManifest.FAILED;
         reason = (reason == null ? "" : reason + "; ") + "cannot collect the records: " + e.getMessage();
       }
+      recoverLostHosts(runDir, runId, stack, session, start);
     }
 
     hosts = withClockResyncs(runDir, hosts);
@@ -344,6 +348,45 @@ public final class RunCoordinator {
   }
 
   /**
+   * Before the stack is removed: for every host whose agent was lost mid-run, asks the orchestrator
+   * for what it still holds of that host's containers (their logs since the run began, their state)
+   * and writes it beside what was collected from the host ({@link RecoveredRecords}), then merges the
+   * run's records again. What cannot be recovered is a warning; it never changes the outcome (the
+   * loss already failed the run). Skipped when the run was aborted (the abort waits for the removal).
+   */
+  private void recoverLostHosts(Path runDir, String runId, Orchestrator.Stack stack, Conversation c, Instant since) {
+    var lost = c.session == null ? Map.<String, String>of() : c.session.lost();
+    if (lost.isEmpty()) return;
+    if (abort.aborted()) {
+      // whoever aborted waits for the stack's removal; reading every lost container's log would delay it
+      say("warning: the run was aborted: what the orchestrator holds of lost host(s) " + String.join(", ", lost.keySet())
+          + " is not recovered");
+      return;
+    }
+    boolean wrote = false;
+    for (String h : lost.keySet()) {
+      String node = c.nodeIds.getOrDefault(h, h);
+      try {
+        var salvage = orchestrator.salvage(stack, node, since);
+        var written = RecoveredRecords.write(runDir.resolve("hosts").resolve(h), h, salvage);
+        wrote |= !written.nothing();
+        salvage.problems().forEach(p -> say("warning: lost host " + h + ": " + p));
+        say("run " + runId + ": recovered from the orchestrator for lost host " + h + ": " + salvage.containers().size()
+            + " container(s), " + written.events() + " container event(s), " + written.logLines() + " log line(s) the agent had not recorded");
+      } catch (IOException | RuntimeException e) {
+        say("warning: cannot recover what the orchestrator holds of lost host " + h + "'s containers: " + e.getMessage());
+      }
+    }
+    if (!wrote) return;
+    try {
+      RunCollector.mergeHosts(runDir);
+    } catch (IOException | RuntimeException e) {
+      say("warning: cannot merge the records recovered for the lost host(s) (retry with `master collect " + runDir
+          + " --hosts FILE`): " + e.getMessage());
+    }
+  }
+
+  /**
    * The coordinator's side of the conversation with the run's agents ({@link AgentSession}): hello,
    * arm (one T0 for all), then the run loop on this thread — progress, the silence and end
    * watchdogs, aborts — until every agent ended or was lost. A host whose agent's stream closes
@@ -359,6 +402,8 @@ public final class RunCoordinator {
     AgentSession session;
     Instant t0;
     List<RunManifest.HostInfo> hosts = List.of();
+    /** host → its node ID in the cluster, as its hello said (hosts whose hello had none are absent). */
+    final Map<String, String> nodeIds = new java.util.HashMap<>();
     boolean started;
     boolean armed;
     String outcome = RunManifest.FAILED;
@@ -379,6 +424,9 @@ public final class RunCoordinator {
       Map<String, AgentMessage.Armed> acks;
       try {
         hellos = session.hello(runId, settings.helloTimeout(), this::other);
+        hellos.forEach((h, hello) -> {
+          if (hello.nodeId() != null) nodeIds.put(h, hello.nodeId());
+        });
         enter(State.ARMING);
         t0 = time.now().plus(settings.armLead());
         JsonNode planJson = PlanJson.mapper().readTree(PlanJson.write(req.plan()));

@@ -28,6 +28,7 @@ import com.github.dockerjava.api.model.VolumeOptions;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.orchestrator.OrchestratorException;
 import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
 import java.io.Closeable;
@@ -215,7 +216,8 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
           t.getDesiredState() == null ? null : t.getDesiredState().getValue(),
           st == null ? null : st.getMessage(), st == null ? null : blankToNull(st.getErr()),
           cs == null ? null : blankToNull(cs.getContainerID()),
-          cs == null || cs.getExitCodeLong() == null ? null : cs.getExitCodeLong().intValue(), instant(t.getCreatedAt())));
+          cs == null || cs.getExitCodeLong() == null ? null : cs.getExitCodeLong().intValue(), instant(t.getCreatedAt()),
+          st == null ? null : instant(st.getTimestamp())));
     }
     out.sort(java.util.Comparator.comparingInt(Task::slot));
     return out;
@@ -261,6 +263,74 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
     }
     synchronized (out) {
       if (partial.length() > 0) out.add(partial.toString());
+      return List.copyOf(out);
+    }
+  }
+
+  /** How long {@link #taskLogs} waits for the lines of one task (a node that does not answer holds the request). */
+  static final long TASK_LOGS_WAIT_SECONDS = 15;
+
+  @Override
+  public TaskLogs taskLogs(String taskId, Instant since) {
+    var lines = new TaskLogLines();
+    var cmd = docker.logTaskCmd(taskId).withStdout(true).withStderr(true).withTimestamps(true).withFollow(false);
+    if (since != null) cmd.withSince((int) Math.min(Integer.MAX_VALUE, since.getEpochSecond()));
+    try (var callback = cmd.exec(lines)) {
+      if (!callback.awaitCompletion(TASK_LOGS_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        lines.problem = "the node did not deliver every line within " + TASK_LOGS_WAIT_SECONDS + " s";
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      // closing the stream failed: what was read is kept
+    } catch (RuntimeException e) {
+      throw translate("read the logs of task " + taskId, e);
+    }
+    if (lines.failure != null) throw translate("read the logs of task " + taskId, lines.failure);
+    return new TaskLogs(lines.result(), lines.problem);
+  }
+
+  /**
+   * Collects {@code <RFC 3339 timestamp> <text>} lines per stream from a log stream's frames (a line
+   * may span frames); a line without a readable timestamp keeps the previous one's time.
+   */
+  static final class TaskLogLines extends ResultCallback.Adapter<Frame> {
+    private final List<Orchestrator.LogLine> out = new ArrayList<>();
+    private final Map<String, StringBuilder> partial = new java.util.HashMap<>();
+    private Instant last;
+    volatile RuntimeException failure;
+    String problem;
+
+    @Override
+    public synchronized void onNext(Frame frame) {
+      String stream = frame.getStreamType() == com.github.dockerjava.api.model.StreamType.STDERR ? "stderr" : "stdout";
+      var buf = partial.computeIfAbsent(stream, k -> new StringBuilder());
+      buf.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
+      int nl;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        add(stream, buf.substring(0, nl));
+        buf.delete(0, nl + 1);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      failure = t instanceof RuntimeException r ? r : new RuntimeException(t);
+      super.onError(t);
+    }
+
+    private void add(String stream, String raw) {
+      int sp = raw.indexOf(' ');
+      Instant t = sp > 0 ? instant(raw.substring(0, sp)) : null;
+      if (t != null) last = t;
+      out.add(new Orchestrator.LogLine(t != null ? t : last, stream, t != null ? raw.substring(sp + 1) : raw));
+    }
+
+    synchronized List<Orchestrator.LogLine> result() {
+      partial.forEach((stream, buf) -> {
+        if (buf.length() > 0) add(stream, buf.toString());
+      });
+      partial.clear();
       return List.copyOf(out);
     }
   }

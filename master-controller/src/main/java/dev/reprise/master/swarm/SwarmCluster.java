@@ -1,5 +1,6 @@
 package dev.reprise.master.swarm;
 
+import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.orchestrator.OrchestratorException;
 import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
 import java.time.Instant;
@@ -55,9 +56,29 @@ public interface SwarmCluster {
    * @param containerId null until a container exists
    * @param exitCode the container's exit code once it ended, else null
    * @param created when swarm created the task, null when unknown
+   * @param stateSince when the task entered {@code state} (its status timestamp, set by the node), null when unknown
    */
   record Task(String id, String service, int slot, String nodeId, String state, String desiredState, String message,
-      String err, String containerId, Integer exitCode, Instant created) {}
+      String err, String containerId, Integer exitCode, Instant created, Instant stateSince) {}
+
+  /**
+   * The lines task {@code taskId}'s container wrote since {@code since} (null: all), stdout and
+   * stderr, oldest first, read through this manager from whichever node runs the task (as
+   * {@code docker service logs} does); waits at most a few seconds for a node that does not answer.
+   *
+   * @throws OrchestratorException when the engine refuses (no such task, a log driver that cannot be read)
+   */
+  TaskLogs taskLogs(String taskId, Instant since);
+
+  /**
+   * @param lines what was read, oldest first
+   * @param incomplete why the lines may be incomplete (the node did not finish in time), null when complete
+   */
+  record TaskLogs(List<Orchestrator.LogLine> lines, String incomplete) {
+    public TaskLogs {
+      lines = List.copyOf(lines);
+    }
+  }
 
   /** The state of a container on this engine; empty when it does not exist (any more). */
   Optional<ContainerState> container(String containerId);

@@ -27,6 +27,7 @@ public final class SwarmOrchestrator implements Orchestrator {
   static final String LOCAL_ADVERTISE_ADDRESS = "127.0.0.1";
 
   private final SwarmCluster engine;
+  private final Time time;
   private final ComposeTranslator translator;
   private final StackDeployer deployer;
   private final IpvsProbe ipvs;
@@ -37,11 +38,12 @@ public final class SwarmOrchestrator implements Orchestrator {
    * @param environment what compose's {@code ${VAR}} resolve from (usually {@code System.getenv()})
    */
   public SwarmOrchestrator(SwarmCluster engine, Time time, IpvsProbe ipvs, Map<String, String> environment) {
-    this(engine, new StackDeployer(engine, time), ipvs, environment);
+    this(engine, time, new StackDeployer(engine, time), ipvs, environment);
   }
 
-  SwarmOrchestrator(SwarmCluster engine, StackDeployer deployer, IpvsProbe ipvs, Map<String, String> environment) {
+  SwarmOrchestrator(SwarmCluster engine, Time time, StackDeployer deployer, IpvsProbe ipvs, Map<String, String> environment) {
     this.engine = engine;
+    this.time = time;
     this.translator = new ComposeTranslator(environment);
     this.deployer = deployer;
     this.ipvs = ipvs;
@@ -131,6 +133,61 @@ public final class SwarmOrchestrator implements Orchestrator {
   public void scale(String stack, String fdslService, int replicas) {
     if (replicas < 0) throw new IllegalArgumentException("replicas must be >= 0, not " + replicas);
     engine.scale(swarmService(stack, fdslService), replicas);
+  }
+
+  /** Task states after which its container no longer runs. */
+  private static final java.util.Set<String> FINAL_STATES = java.util.Set.of("complete", "failed", "shutdown", "rejected");
+
+  /**
+   * How long {@link #salvage} spends reading logs in all (each read waits for a node that does not
+   * answer): the stack's removal waits for it, and so may a user's Ctrl-C.
+   */
+  static final Duration SALVAGE_LOGS_BUDGET = Duration.ofSeconds(30);
+
+  /**
+   * Every task of the stack's services on {@code node} (its node ID, or the node's host name) that had a
+   * container, with its task's state and its container's lines read through the manager ({@link
+   * SwarmCluster#taskLogs}). A service whose tasks cannot be listed, or a task whose logs cannot be
+   * read, is a problem line; the others are still returned. Logs are read for at most
+   * {@link #SALVAGE_LOGS_BUDGET} in all; the containers after that come without them (a problem line each).
+   */
+  @Override
+  public Salvage salvage(Stack stack, String node, Instant since) {
+    var spec = spec(stack);
+    var containers = new java.util.ArrayList<SalvagedContainer>();
+    var problems = new java.util.ArrayList<String>();
+    var names = new java.util.HashMap<String, String>();
+    long logsDeadline = time.nanoTime() + SALVAGE_LOGS_BUDGET.toNanos();
+    for (var e : spec.serviceNames().entrySet()) {
+      List<SwarmCluster.Task> tasks;
+      try {
+        tasks = engine.tasks(e.getValue());
+      } catch (OrchestratorException x) {
+        problems.add("service " + e.getKey() + ": " + x.getMessage());
+        continue;
+      }
+      for (var t : tasks.stream().sorted(Comparator.comparingInt(SwarmCluster.Task::slot)).toList()) {
+        if (t.containerId() == null || t.nodeId() == null) continue; // never ran a container: nothing to salvage
+        if (!node.equals(t.nodeId()) && !node.equals(names.computeIfAbsent(t.nodeId(), engine::nodeName))) continue;
+        int id = t.slot() - 1;
+        List<LogLine> logs = List.of();
+        if (time.nanoTime() >= logsDeadline) {
+          problems.add(e.getKey() + "." + id + ": its log was not read: reading the others took the " + SALVAGE_LOGS_BUDGET.toSeconds()
+              + " s allowed");
+        } else {
+          try {
+            var read = engine.taskLogs(t.id(), since);
+            logs = read.lines();
+            if (read.incomplete() != null) problems.add(e.getKey() + "." + id + ": its log may be incomplete: " + read.incomplete());
+          } catch (OrchestratorException x) {
+            problems.add(e.getKey() + "." + id + ": " + x.getMessage());
+          }
+        }
+        containers.add(new SalvagedContainer(e.getKey(), id, t.containerId(), t.state(), t.stateSince(),
+            FINAL_STATES.contains(t.state()), t.exitCode(), t.err(), t.created(), logs));
+      }
+    }
+    return new Salvage(containers, problems);
   }
 
   @Override

@@ -350,6 +350,108 @@ class RemoteRunIT {
   }
 
   /**
+   * Issue 11 item 10, as a user saw it: the agent of one host is SIGKILLed a few seconds after it
+   * fired a CPU fault. The run goes on and fails naming the lost host; that host's folder in the run
+   * holds what its agent had on disk (timeline with the fired action, stats, logs: flushed within a
+   * second of each record) and what the swarm manager still held of its container after the agent
+   * died (log lines, recovered before the stack was removed).
+   */
+  @Test
+  void aHostWhoseAgentIsKilledKeepsItsRecordsAndWhatTheManagerHeldOfItsContainers() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("lost"));
+    Files.writeString(dir.resolve("docker-compose.yml"), COMPOSE);
+    Files.writeString(dir.resolve("scenario.yaml"), """
+        environment:
+          seed: 13
+        events:
+          - beginning:
+              hello: 3
+          - moment:
+              time: 2
+              services:
+                hello:
+                  - fault: {target: {specific: [0, 1, 2]}, cpu: {duration: 5, cores: 1}}
+          - end: 16
+        """);
+    Path hostsNoNtp = dir.resolve("hosts.yaml"); // see masterRunWithHosts...: no ntp_server on this one-machine testbed
+    Files.write(hostsNoNtp, Files.readAllLines(hostsPath).stream().filter(l -> !l.startsWith("ntp_server:")).toList());
+    Path runs = tmp.resolve("lost-runs");
+    var out = new ByteArrayOutputStream();
+    var err = new ByteArrayOutputStream();
+    var run = java.util.concurrent.CompletableFuture.supplyAsync(() -> new CommandLine(new RunCommand(
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)))
+        .execute(dir.resolve("scenario.yaml").toString(), "--hosts", hostsNoNtp.toString(), "--out", runs.toString(),
+            "--agent-jar", Testbed.REPO.resolve("local-controller/target/agent-all.jar").toString()));
+    String lostHost = "rpr-n2";
+    var victim = connected.get(lostHost);
+    // wait until the victim's agent has its fired CPU action on its own disk
+    String runId = null;
+    String remoteTimeline = null;
+    long until = TIME.nanoTime() + Duration.ofSeconds(180).toNanos();
+    while (TIME.nanoTime() < until && !run.isDone()) {
+      if (runId == null && Files.isDirectory(runs)) {
+        try (var l = Files.list(runs)) {
+          runId = l.filter(Files::isDirectory).map(p -> p.getFileName().toString()).findFirst().orElse(null);
+        }
+      }
+      if (runId != null) {
+        remoteTimeline = SshAgent.recordsDir(victim.spec(), runId) + "/timeline.jsonl";
+        var t = victim.exec("cat " + remoteTimeline + " 2>/dev/null", Duration.ofSeconds(10)).stdout();
+        if (t.contains("\"kind\":\"action\"") && t.contains("\"fault\":\"cpu\"")) break;
+      }
+      TIME.sleep(Duration.ofMillis(300));
+    }
+    assertThat(run.isDone()).as("the run is still going; it said:\n" + err.toString(StandardCharsets.UTF_8)).isFalse();
+    assertThat(runId).as("a run folder under " + runs).isNotNull();
+    TIME.sleep(Duration.ofSeconds(3)); // the fault is 3 s old, as in the issue; logs and stats go on
+    String jar = victim.spec().workDir() + "/" + dev.reprise.master.cluster.ClusterManager.AGENT_JAR;
+    // the testbed's hosts share one process table: the victim's agent is the java running its own jar
+    var pids = victim.exec("ps -eo pid=,args=", Duration.ofSeconds(10)).stdout().lines()
+        .filter(l -> l.contains(" -jar " + jar) && l.contains("java")).map(l -> l.strip().split("\\s+")[0]).toList();
+    assertThat(pids).as("the agent of " + lostHost + " (" + jar + ")").hasSize(1);
+    var killedAt = TIME.now();
+    assertThat(victim.exec("kill -9 " + pids.get(0), Duration.ofSeconds(10)).exitCode()).isZero();
+    var killReturned = TIME.now();
+
+    int code = run.get(3, java.util.concurrent.TimeUnit.MINUTES);
+    String said = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(said).isEqualTo(1);
+    Path runDir = runs.resolve(runId);
+    var manifest = RecordJson.mapper().readValue(Files.readString(runDir.resolve("run.json")), RunManifest.class);
+    assertThat(manifest.outcome()).isEqualTo("failed");
+    assertThat(manifest.reason()).as(said).contains("lost host " + lostHost);
+
+    Path hostDir = runDir.resolve("hosts").resolve(lostHost);
+    assertThat(Files.readString(hostDir.resolve("timeline.jsonl"))).as("the lost host's fired action, from its own disk")
+        .contains("\"kind\":\"action\"").contains("\"fault\":\"cpu\"");
+    assertThat(Files.readAllLines(hostDir.resolve("stats.jsonl"))).as("its stats").isNotEmpty();
+    assertThat(Files.readAllLines(hostDir.resolve("containers.jsonl"))).as("its containers").hasSize(1);
+    var c = RecordJson.mapper().readTree(Files.readAllLines(hostDir.resolve("containers.jsonl")).get(0));
+    String logName = "logs/hello." + c.path("id").asInt() + ".jsonl";
+    var agentLog = Files.readAllLines(hostDir.resolve(logName));
+    assertThat(agentLog).as("its container's log, from its own disk").isNotEmpty();
+    var lastAgentLine = java.time.Instant.parse(RecordJson.mapper().readTree(agentLog.get(agentLog.size() - 1)).path("time").asText());
+    var recovered = Files.readAllLines(hostDir.resolve(logName.replace(".jsonl", ".recovered.jsonl")));
+    assertThat(recovered).as("the lines its container wrote after the agent died, recovered from the manager; the run said:\n" + said)
+        .isNotEmpty().allMatch(l -> l.contains("\"recovered_from\":\"orchestrator\""));
+    var firstRecovered = java.time.Instant.parse(RecordJson.mapper().readTree(recovered.get(0)).path("time").asText());
+    assertThat(firstRecovered).isAfter(lastAgentLine);
+    assertThat(Files.readString(runDir.resolve(logName))).as("merged into the run's log of that container").contains("recovered_from");
+    var merged = Files.readAllLines(runDir.resolve("timeline.jsonl"));
+    assertThat(merged).as("the lost host's action is in the merged timeline")
+        .anyMatch(l -> l.contains("\"host\":\"" + lostHost + "\"") && l.contains("\"fault\":\"cpu\"") && l.contains("\"kind\":\"action\""));
+    var recoveredSaid = said.lines().filter(l -> l.contains("recovered from the orchestrator for lost host " + lostHost)).toList();
+    assertThat(recoveredSaid).as(said).hasSize(1);
+    System.out.println(recoveredSaid.get(0));
+    System.out.printf("lost host: kill -9 sent at %s, done %d ms later; the agent's last log line on disk is at %+d ms from the "
+        + "send; %d later line(s) recovered from the manager%n", killedAt, Duration.between(killedAt, killReturned).toMillis(),
+        Duration.between(killedAt, lastAgentLine).toMillis(), recovered.size());
+    long gone = TIME.nanoTime() + BURNERS_GONE.toNanos();
+    while (countBurningHosts() > 0 && TIME.nanoTime() < gone) TIME.sleep(Duration.ofMillis(200));
+    assertThat(countBurningHosts()).as("the killed agent's burner ended itself at its deadline").isZero();
+  }
+
+  /**
    * Hosts with a burner for one of their own stack containers (burners carry
    * {@code reprise-burner/<run>/<node>/<seq>/<container id prefix>} in their command line; the
    * testbed's hosts share one process table, so the container ID tells the hosts apart).

@@ -36,6 +36,8 @@ final class FakeAgent implements AgentConnection {
   boolean silentAfterArm;
   /** Fall silent on abort instead of answering (a hung agent). */
   boolean ignoreAbort;
+  /** The swarm node ID its hello reports. */
+  String nodeId = "node1";
   /** Called with every message the master sends, after the fake handled it. */
   Consumer<MasterMessage> onSend = m -> {};
 
@@ -52,7 +54,7 @@ final class FakeAgent implements AgentConnection {
     if (closed) throw new IOException("closed");
     if (m instanceof MasterMessage.Hello h) {
       received.add("hello " + h.runId());
-      at(time.now(), new AgentMessage.Hello(1, "test", "box", "node1", "20.10.24", "6.1.0", 2, 24L << 30));
+      at(time.now(), new AgentMessage.Hello(1, "test", "box", nodeId, "20.10.24", "6.1.0", 2, 24L << 30));
     } else if (m instanceof MasterMessage.Arm a) {
       received.add("arm stack=" + a.stack() + " services=" + a.services() + " t0=" + a.t0());
       if (refuseArm != null) {

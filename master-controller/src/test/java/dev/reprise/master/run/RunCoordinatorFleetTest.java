@@ -132,28 +132,32 @@ class RunCoordinatorFleetTest {
     assertThat(swarm.services).isEmpty();
   }
 
-  @Test
-  void aHostLostMidRunFailsTheRunNamesTheHostAndTheOthersGoOnToTheEnd() throws Exception {
-    var h2 = fakes.get("h2");
-    Instant dies = Instant.parse("2026-11-23T09:00:06Z");
-    connections.put("h2", new AgentConnection() {
+  /** Host {@code host}'s agent connection breaks at {@code dies} (its stream closes, sends fail). */
+  private void loseAt(String host, Instant dies) {
+    var agent = fakes.get(host);
+    connections.put(host, new AgentConnection() {
       @Override
       public void send(MasterMessage message) throws IOException {
         if (!time.now().isBefore(dies)) throw new IOException("Broken pipe");
-        h2.send(message);
+        agent.send(message);
       }
 
       @Override
       public Incoming poll(Duration timeout) {
         if (!time.now().isBefore(dies)) return new Incoming.Closed("connection reset");
-        return h2.poll(timeout);
+        return agent.poll(timeout);
       }
 
       @Override
       public void close() {
-        h2.close();
+        agent.close();
       }
     });
+  }
+
+  @Test
+  void aHostLostMidRunFailsTheRunNamesTheHostAndTheOthersGoOnToTheEnd() throws Exception {
+    loseAt("h2", Instant.parse("2026-11-23T09:00:06Z"));
     var result = run();
     assertThat(result.outcome().word()).isEqualTo("failed");
     assertThat(ExitCodes.of(result.outcome())).isEqualTo(1);
@@ -167,6 +171,38 @@ class RunCoordinatorFleetTest {
     assertThat(m.hosts()).hasSize(3);
     assertThat(fleetCalls).as("the records of the others (and what h2 kept) are still collected").anyMatch(c -> c.startsWith("collect"));
     assertThat(swarm.services).isEmpty();
+  }
+
+  @Test
+  void whatTheOrchestratorHoldsOfALostHostsContainersIsRecoveredIntoItsFolderBeforeTheStackIsRemoved() throws Exception {
+    fakes.get("h2").nodeId = "node2";
+    swarm.slotNodes.put(2, "node2"); // web.1 runs on h2
+    Instant late = Instant.parse("2026-11-23T09:00:09Z");
+    var h2Arms = fakes.get("h2").onSend;
+    fakes.get("h2").onSend = m -> {
+      h2Arms.accept(m);
+      if (m instanceof MasterMessage.Arm a) {
+        swarm.taskLogs.put(a.stack() + "_web/2", List.of(new Orchestrator.LogLine(late, "stdout", "written after the agent died")));
+      }
+    };
+    loseAt("h2", Instant.parse("2026-11-23T09:00:06Z"));
+
+    var result = run();
+
+    assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+    String id = result.runDir().getFileName().toString();
+    assertThat(swarm.calls).as("only the lost host's container is salvaged, and before the stack is removed")
+        .filteredOn(c -> c.startsWith("taskLogs") || c.startsWith("removeService"))
+        .containsExactly("taskLogs " + id + "_web/2 since 2026-11-23T09:00:00Z", "removeService " + id + "_web");
+    Path h2 = result.runDir().resolve("hosts/h2");
+    assertThat(Files.readAllLines(h2.resolve("logs/web.1.recovered.jsonl"))).singleElement().asString()
+        .contains("\"line\":\"written after the agent died\"", "\"recovered_from\":\"orchestrator\"");
+    assertThat(Files.readString(result.runDir().resolve("logs/web.1.jsonl"))).as("merged into the run's log of web.1")
+        .contains("written after the agent died").contains("\"host\":\"h2\"");
+    assertThat(Files.readString(result.runDir().resolve("containers.jsonl"))).contains("\"recovered_from\":\"orchestrator\"");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("recovered from the orchestrator for lost host h2: 1 container(s), "
+        + "1 container event(s), 1 log line(s) the agent had not recorded");
+    assertThat(manifest(result.runDir()).reason()).contains("lost host h2");
   }
 
   @Test

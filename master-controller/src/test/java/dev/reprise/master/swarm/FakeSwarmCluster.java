@@ -1,5 +1,6 @@
 package dev.reprise.master.swarm;
 
+import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.orchestrator.OrchestratorException;
 import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
 import java.time.Instant;
@@ -35,6 +36,14 @@ public final class FakeSwarmCluster implements SwarmCluster {
   public String swarmStateAfterFailedInit = "inactive";
   /** service name → tasks reported before the running ones (e.g. a dead task of a slot). */
   public final Map<String, List<Task>> earlierTasks = new HashMap<>();
+  /** slot → the node ID its running task is on (default {@code node1}), for every service. */
+  public final Map<Integer, String> slotNodes = new HashMap<>();
+  /** task ID ({@code <service>/<slot>} for the tasks this fake makes) → the lines {@link #taskLogs} returns; none without an entry. */
+  public final Map<String, List<Orchestrator.LogLine>> taskLogs = new HashMap<>();
+  /** Called with the task ID on every {@link #taskLogs} (e.g. to let a manual clock run). */
+  public java.util.function.Consumer<String> onTaskLogs = id -> {};
+  /** task IDs whose {@link #taskLogs} the engine refuses. */
+  public final Set<String> taskLogsFail = new HashSet<>();
   /** When the fake's tasks were created. */
   public Instant created = Instant.parse("2026-11-23T09:00:00Z");
 
@@ -85,13 +94,14 @@ public final class FakeSwarmCluster implements SwarmCluster {
     var out = new ArrayList<Task>(earlierTasks.getOrDefault(serviceName, List.of()));
     for (int slot = 1; slot <= s.replicas(); slot++) {
       if (!images.contains(s.image())) {
-        out.add(new Task("t" + slot, serviceName, slot, "node1", "rejected", "shutdown", "preparing",
-            "No such image: " + s.image(), null, null, created));
+        out.add(new Task(serviceName + "/" + slot, serviceName, slot, "node1", "rejected", "shutdown", "preparing",
+            "No such image: " + s.image(), null, null, created, created));
       } else if (slot == 1 && exitAtStart.containsKey(serviceName)) {
-        out.add(new Task("t" + slot, serviceName, slot, "node1", "failed", "shutdown", "started",
-            "task: non-zero exit (" + exitAtStart.get(serviceName) + ")", "c" + slot + "000000000000", exitAtStart.get(serviceName), created));
+        out.add(new Task(serviceName + "/" + slot, serviceName, slot, "node1", "failed", "shutdown", "started",
+            "task: non-zero exit (" + exitAtStart.get(serviceName) + ")", "c" + slot + "000000000000", exitAtStart.get(serviceName), created, created));
       } else {
-        out.add(new Task("t" + slot, serviceName, slot, "node1", "running", "running", "started", null, "c" + slot, null, created));
+        out.add(new Task(serviceName + "/" + slot, serviceName, slot, slotNodes.getOrDefault(slot, "node1"), "running", "running", "started", null,
+            "c" + slot, null, created, created));
       }
     }
     return out;
@@ -106,6 +116,15 @@ public final class FakeSwarmCluster implements SwarmCluster {
   @Override
   public List<String> logTail(String containerId, int lines) {
     return logTail;
+  }
+
+  @Override
+  public TaskLogs taskLogs(String taskId, Instant since) {
+    calls.add("taskLogs " + taskId + (since == null ? "" : " since " + since));
+    onTaskLogs.accept(taskId);
+    if (taskLogsFail.contains(taskId)) throw new OrchestratorException("cannot read the logs of task " + taskId + ": no such task");
+    return new TaskLogs(taskLogs.getOrDefault(taskId, List.of()).stream()
+        .filter(l -> since == null || !l.time().isBefore(since)).toList(), null);
   }
 
   @Override

@@ -148,7 +148,7 @@ class SwarmOrchestratorTest {
     var stack = o.translate(Path.of("c.yml"), COMPOSE, Map.of("web", 2)).stack().named("run-1");
     o.deploy(stack);
     swarm.earlierTasks.put("run-1_web", List.of(new SwarmCluster.Task("t0", "run-1_web", 2, "node1", "complete", "shutdown",
-        "finished", null, "dead2", 0, Instant.parse("2026-11-23T08:59:00Z"))));
+        "finished", null, "dead2", 0, Instant.parse("2026-11-23T08:59:00Z"), null)));
 
     assertThat(o.locate("run-1", "web", 0)).contains(new Orchestrator.Placement("web", 0, "c1", "box", true));
     assertThat(o.locate("run-1", "web", 1)).contains(new Orchestrator.Placement("web", 1, "c2", "box", true));
@@ -162,9 +162,9 @@ class SwarmOrchestratorTest {
     o.deploy(o.translate(Path.of("c.yml"), COMPOSE, Map.of()).stack().named("run-1"));
     swarm.earlierTasks.put("run-1_web", List.of(
         new SwarmCluster.Task("t1", "run-1_web", 1, "node1", "complete", "shutdown", "", null, "newer", 0,
-            Instant.parse("2026-11-23T09:00:05Z")),
+            Instant.parse("2026-11-23T09:00:05Z"), null),
         new SwarmCluster.Task("t0", "run-1_web", 1, "node1", "failed", "shutdown", "", null, "older", 137,
-            Instant.parse("2026-11-23T09:00:01Z"))));
+            Instant.parse("2026-11-23T09:00:01Z"), null)));
     assertThat(o.locate("run-1", "web", 0)).contains(new Orchestrator.Placement("web", 0, "newer", "box", false));
   }
 
@@ -176,5 +176,53 @@ class SwarmOrchestratorTest {
     assertThat(swarm.calls).endsWith("scale run-1_web replicas=3");
     assertThat(swarm.tasks("run-1_web")).hasSize(3);
     assertThatThrownBy(() -> o.scale("run-1", "web", -1)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void salvageReturnsTheContainersOfOneNodeWithTheirStateAndTheLinesTheManagerReadsAndSaysWhatItCouldNotRead() throws Exception {
+    var o = orchestrator();
+    var stack = o.translate(Path.of("c.yml"), COMPOSE, Map.of("web", 3, "db", 1)).stack().named("run-1");
+    o.deploy(stack);
+    swarm.slotNodes.put(2, "node2");
+    swarm.slotNodes.put(3, "node2");
+    Instant t = Instant.parse("2026-11-23T09:00:10Z");
+    swarm.taskLogs.put("run-1_web/2", List.of(new Orchestrator.LogLine(t.minusSeconds(60), "stdout", "before the run"),
+        new Orchestrator.LogLine(t, "stdout", "hello"), new Orchestrator.LogLine(t.plusMillis(500), "stderr", "oops")));
+    swarm.taskLogsFail.add("run-1_web/3");
+    // a dead task of slot 2 on node2 (the container a kill ended) and one on another node
+    swarm.earlierTasks.put("run-1_web", List.of(
+        new SwarmCluster.Task("dead", "run-1_web", 4, "node2", "failed", "shutdown", "", "task: non-zero exit (137)", "c4", 137,
+            t.minusSeconds(5), t.plusSeconds(2)),
+        new SwarmCluster.Task("elsewhere", "run-1_web", 5, "node1", "failed", "shutdown", "", null, "c5", 1, t, t)));
+    swarm.calls.clear();
+
+    var salvage = o.salvage(stack, "node2", t.minusSeconds(1));
+
+    assertThat(salvage.containers()).extracting(Orchestrator.SalvagedContainer::fdslService, Orchestrator.SalvagedContainer::id,
+        Orchestrator.SalvagedContainer::containerId, Orchestrator.SalvagedContainer::state, Orchestrator.SalvagedContainer::ended,
+        Orchestrator.SalvagedContainer::exitCode).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("web", 1, "c2", "running", false, null),
+            org.assertj.core.groups.Tuple.tuple("web", 2, "c3", "running", false, null),
+            org.assertj.core.groups.Tuple.tuple("web", 3, "c4", "failed", true, 137));
+    assertThat(salvage.containers().get(0).logs()).extracting(Orchestrator.LogLine::text).containsExactly("hello", "oops");
+    assertThat(salvage.containers().get(2).stateSince()).isEqualTo(t.plusSeconds(2));
+    assertThat(salvage.problems()).containsExactly("web.2: cannot read the logs of task run-1_web/3: no such task");
+    assertThat(swarm.calls).as("only node2's tasks are read, through the manager")
+        .containsExactly("taskLogs run-1_web/2 since " + t.minusSeconds(1), "taskLogs run-1_web/3 since " + t.minusSeconds(1),
+            "taskLogs dead since " + t.minusSeconds(1));
+  }
+
+  @Test
+  void salvageStopsReadingLogsOnceItsBudgetIsSpentAndStillReportsEveryContainer() throws Exception {
+    var o = orchestrator();
+    var stack = o.translate(Path.of("c.yml"), COMPOSE, Map.of("web", 3)).stack().named("run-1");
+    o.deploy(stack);
+    swarm.onTaskLogs = id -> time.advance(Duration.ofSeconds(20)); // a node that answers slowly
+
+    var salvage = o.salvage(stack, "node1", null);
+
+    assertThat(salvage.containers()).extracting(Orchestrator.SalvagedContainer::id).containsExactly(0, 1, 2);
+    assertThat(swarm.calls).filteredOn(c -> c.startsWith("taskLogs")).containsExactly("taskLogs run-1_web/1", "taskLogs run-1_web/2");
+    assertThat(salvage.problems()).containsExactly("web.2: its log was not read: reading the others took the 30 s allowed");
   }
 }
