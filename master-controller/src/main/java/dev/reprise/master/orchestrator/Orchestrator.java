@@ -77,6 +77,13 @@ public interface Orchestrator {
 
     /** The images the stack's services run, each once, in compose order. */
     List<String> images();
+
+    /**
+     * The longest name {@link #named} accepts for this stack: the orchestrator names the stack's
+     * objects after it and limits their names' length (on Swarm: {@code <stack>_<service>} within 63
+     * characters), so a stack with long service names needs a short run ID.
+     */
+    int maxNameLength();
   }
 
   /**

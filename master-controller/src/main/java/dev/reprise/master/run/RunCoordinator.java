@@ -225,7 +225,7 @@ public final class RunCoordinator {
     enter(State.CREATING_FOLDER);
     Path runDir;
     try {
-      runDir = RunFolders.create(req.outDir(), req.name(), start).toAbsolutePath();
+      runDir = RunFolders.create(req.outDir(), req.name(), start, translation.stack().maxNameLength()).toAbsolutePath();
     } catch (IOException e) {
       say("error: cannot create the run folder under " + req.outDir() + ": " + e.getMessage());
       return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);

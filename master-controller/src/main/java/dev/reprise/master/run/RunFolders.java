@@ -11,7 +11,10 @@ import java.time.format.DateTimeFormatter;
 /**
  * Names and creates run folders: {@code <out>/<name>-<yyyyMMdd-HHmmss>/} (UTC), with {@code -2},
  * {@code -3}... appended when that folder exists. The folder's name is also the run's ID and its
- * stack's name, so names are reduced to the characters swarm accepts.
+ * stack's name, and swarm requires its networks' and services' names ({@code <stack>_<name>}) to be
+ * DNS name components ({@code [A-Za-z0-9]} runs joined by {@code -} or {@code _}, at most 63
+ * characters), so names are reduced to those characters: a user's folder {@code My Scenario.v1}
+ * names runs {@code My-Scenario-v1-<stamp>}.
  */
 public final class RunFolders {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -36,18 +39,36 @@ public final class RunFolders {
     return stem;
   }
 
-  /** {@code name} reduced to {@code [A-Za-z0-9_.-]}, starting with a letter or digit, never empty. */
+  /**
+   * {@code name} reduced to {@code [A-Za-z0-9_-]} (every other run of characters, dots included,
+   * becomes one {@code -}), starting with a letter or digit, never empty.
+   */
   public static String sanitize(String name) {
-    String s = name.replaceAll("[^A-Za-z0-9_.-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
+    String s = name.replaceAll("[^A-Za-z0-9_-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
     if (s.isEmpty()) s = "run";
     int max = MAX_ID - "-yyyyMMdd-HHmmss-99".length();
     return s.length() > max ? s.substring(0, max) : s;
   }
 
+  /** The shortest run ID {@link #create} makes: a one-character name, the stamp and a suffix ({@code r-yyyyMMdd-HHmmss-99}). */
+  public static final int MIN_ID = "r-yyyyMMdd-HHmmss-99".length();
+
   /** Creates and returns a new, empty run folder under {@code out} (created too when missing). */
   public static Path create(Path out, String name, Instant now) throws IOException {
+    return create(out, name, now, MAX_ID);
+  }
+
+  /**
+   * Creates and returns a new, empty run folder under {@code out} (created too when missing) whose
+   * name is at most {@code maxId} characters (and {@link #MAX_ID}; never below {@link #MIN_ID}): the
+   * name part is shortened to fit.
+   */
+  public static Path create(Path out, String name, Instant now, int maxId) throws IOException {
     Files.createDirectories(out);
-    String base = sanitize(name) + "-" + STAMP.format(now);
+    int keep = Math.max(MIN_ID, Math.min(maxId, MAX_ID)) - "-yyyyMMdd-HHmmss-99".length();
+    String named = sanitize(name);
+    named = named.length() > keep ? named.substring(0, keep) : named;
+    String base = named + "-" + STAMP.format(now);
     for (int i = 1; ; i++) {
       Path dir = out.resolve(i == 1 ? base : base + "-" + i);
       try {

@@ -84,6 +84,13 @@ public final class ComposeTranslator {
     var networkReader = new ComposeNetworks(r, stack);
     var volumeReader = new ComposeVolumes(r, stack);
     var serviceReader = new ComposeServices(r, networkReader, volumeReader, stack);
+    if (top.get("networks") != null && top.get("networks").value() instanceof MappingNode declaredNetworks) {
+      r.entries(declaredNetworks).forEach((name, e) -> {
+        // an external network, or one with its own name, is not named after the stack
+        boolean ownName = e.value() instanceof MappingNode m && r.entries(m).keySet().stream().anyMatch(k -> k.equals("external") || k.equals("name"));
+        if (!ownName) checkObjectName(r, "networks", name, e.key());
+      });
+    }
     var networks = networkReader.declared(top.get("networks"));
     var volumes = volumeReader.declared(top.get("volumes"));
     var services = new ArrayList<Service>();
@@ -92,6 +99,7 @@ public final class ComposeTranslator {
       r.error(servicesEntry == null ? rootMap : servicesEntry.value(), "services: a mapping of service name to service is required");
     } else {
       r.entries(servicesMap).forEach((name, e) -> {
+        checkObjectName(r, "services", name, e.key());
         var s = serviceReader.service(name, e.value(), networks, volumes, replicas.getOrDefault(name, 0));
         if (s != null) services.add(s);
       });
@@ -103,6 +111,30 @@ public final class ComposeTranslator {
     }
     if (!r.errors.isEmpty()) throw new ComposeException(r.errors);
     return new Orchestrator.Translation(new StackSpec(stack, ComposeNetworks.used(networks, services), services), r.warnings);
+  }
+
+  /**
+   * The names Swarm gives a stack's services and networks: {@code <stack>_<name>}, a DNS name
+   * component ({@code [A-Za-z0-9]} runs joined by {@code -} or {@code _}).
+   */
+  private static final java.util.regex.Pattern OBJECT_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9]+(?:[-_]+[A-Za-z0-9]+)*");
+
+  /**
+   * The longest compose service or network name: {@code <stack>_<name>} is at most
+   * {@link StackSpec#MAX_OBJECT_NAME} characters and the shortest run ID (the stack's name) is 20
+   * ({@code RunFolders.MIN_ID}).
+   */
+  static final int MAX_COMPOSE_NAME = StackSpec.MAX_OBJECT_NAME - 1 - 20;
+
+  /** Reports a service or network name Swarm would refuse, at its key, before anything is deployed. */
+  private static void checkObjectName(ComposeReader r, String section, String name, Node key) {
+    if (!OBJECT_NAME.matcher(name).matches()) {
+      r.error(key, section + "." + name + ": Swarm names it <stack>_" + name + ", which must be a DNS name component:"
+          + " letters, digits, and '-' or '_' between them (no dots or spaces); rename it");
+    } else if (name.length() > MAX_COMPOSE_NAME) {
+      r.error(key, section + "." + name + ": the name is " + name.length() + " characters; Swarm names it <stack>_" + name
+          + " within " + StackSpec.MAX_OBJECT_NAME + " characters, which leaves at most " + MAX_COMPOSE_NAME + " for it");
+    }
   }
 
   /**

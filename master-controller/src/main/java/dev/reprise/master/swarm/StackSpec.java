@@ -50,6 +50,23 @@ public record StackSpec(String name, List<Network> networks, List<Service> servi
         services.stream().map(s -> s.renamed(rename)).toList());
   }
 
+  /** Swarm's limit on a service's or a network's name (a DNS name component). */
+  public static final int MAX_OBJECT_NAME = 63;
+
+  /** The longest stack name that keeps every {@code <stack>_<name>} object of this stack within {@link #MAX_OBJECT_NAME}. */
+  @Override
+  public int maxNameLength() {
+    int longest = 0;
+    for (var s : services) longest = Math.max(longest, afterStackName(s.name()));
+    for (var n : networks) longest = Math.max(longest, afterStackName(n.name()));
+    return MAX_OBJECT_NAME - longest;
+  }
+
+  /** How much {@code objectName} adds to the stack's name ({@code _hello}: 6), or 0 when it is not named after the stack. */
+  private int afterStackName(String objectName) {
+    return objectName != null && objectName.startsWith(name) ? objectName.length() - name.length() : 0;
+  }
+
   @Override
   public List<String> images() {
     return services.stream().map(Service::image).distinct().toList();

@@ -91,13 +91,17 @@ class RunCommandIT {
 
   @Test
   void fullRunWritesACompleteRunFolderAndRemovesTheStack() throws Exception {
-    String name = unique("ok");
-    var r = run(fixture("ok").toString(), "--out", tmp.toString(), "--name", name, "--no-export");
+    // a user's folder, with capitals, a space and a dot: the run (and stack) is named after it
+    Path scenario = Files.createDirectories(tmp.resolve("My Scenario.v1"));
+    for (String f : List.of("scenario.yaml", "docker-compose.yml")) {
+      Files.copy(fixture("ok").resolveSibling(f), scenario.resolve(f));
+    }
+    var r = run(scenario.resolve("scenario.yaml").toString(), "--out", tmp.toString(), "--no-export");
 
     assertThat(r.exit()).as(r.stderr()).isZero();
     Path dir = r.runDir();
     assertThat(dir.getParent()).isEqualTo(tmp.toAbsolutePath());
-    assertThat(dir.getFileName().toString()).startsWith(name + "-");
+    assertThat(dir.getFileName().toString()).startsWith("My-Scenario-v1-");
     var m = manifest(dir);
     assertThat(m.outcome()).isEqualTo("ok");
     assertThat(m.t0()).isNotNull();

@@ -35,7 +35,18 @@ class RunFoldersTest {
   void namesAreReducedToWhatSwarmAccepts() {
     assertThat(RunFolders.sanitize("my run/ünï")).isEqualTo("my-run-n-");
     assertThat(RunFolders.sanitize("--x")).isEqualTo("x");
+    // swarm refuses dots in network and service names ("must be valid as a DNS name component")
+    assertThat(RunFolders.sanitize("My Scenario.v1")).isEqualTo("My-Scenario-v1");
+    assertThat(RunFolders.sanitize("paper.2019.fig-3")).isEqualTo("paper-2019-fig-3");
     assertThat(RunFolders.sanitize("!!!")).isEqualTo("run");
     assertThat(RunFolders.sanitize("a".repeat(80))).hasSizeLessThanOrEqualTo(RunFolders.MAX_ID - 19);
+  }
+
+  @Test
+  void aStackWithLongServiceNamesGetsAShorterRunIdNeverBelowTheMinimum(@TempDir Path tmp) throws Exception {
+    assertThat(RunFolders.create(tmp, "my-long-experiment-name", NOW, 30).getFileName())
+        .hasToString("my-long-exp-20261123-090507");
+    assertThat(RunFolders.create(tmp, "hello", NOW, 5).getFileName()).hasToString("h-20261123-090507");
+    assertThat(RunFolders.create(tmp, "hello", NOW, 1000).getFileName()).hasToString("hello-20261123-090507");
   }
 }

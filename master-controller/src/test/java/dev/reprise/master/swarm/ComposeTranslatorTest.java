@@ -434,4 +434,46 @@ class ComposeTranslatorTest {
   void invalidYamlIsAnErrorWithItsPosition() {
     assertThat(errors("services:\n  web: [\n")).singleElement().asString().startsWith("/proj/docker-compose.yml:3:");
   }
+
+  @Test
+  void serviceAndNetworkNamesSwarmWouldRefuseAreReportedAtTheirKeysAllAtOnce() {
+    assertThat(errors("""
+        services:
+          web.front:
+            image: x
+          "my app":
+            image: x
+          %s:
+            image: x
+        networks:
+          back.end: {}
+          ext.net:
+            external: true
+        """.formatted("a".repeat(ComposeTranslator.MAX_COMPOSE_NAME + 1)))).containsExactlyInAnyOrder(
+        "/proj/docker-compose.yml:2:3: services.web.front: Swarm names it <stack>_web.front, which must be a DNS name component:"
+            + " letters, digits, and '-' or '_' between them (no dots or spaces); rename it",
+        "/proj/docker-compose.yml:4:3: services.my app: Swarm names it <stack>_my app, which must be a DNS name component:"
+            + " letters, digits, and '-' or '_' between them (no dots or spaces); rename it",
+        "/proj/docker-compose.yml:6:3: services." + "a".repeat(43) + ": the name is 43 characters; Swarm names it <stack>_"
+            + "a".repeat(43) + " within 63 characters, which leaves at most 42 for it",
+        "/proj/docker-compose.yml:9:3: networks.back.end: Swarm names it <stack>_back.end, which must be a DNS name component:"
+            + " letters, digits, and '-' or '_' between them (no dots or spaces); rename it");
+  }
+
+  @Test
+  void theLongestStackNameKeepsEveryObjectNameWithinSwarmsLimit() throws Exception {
+    var stack = (StackSpec) translator.translate(FILE, """
+        services:
+          web: {image: x}
+          cassandra-seed_node: {image: x}
+        networks:
+          back: {}
+        """, Map.of()).stack();
+    assertThat(stack.maxNameLength()).isEqualTo(63 - "_cassandra-seed_node".length());
+    var named = stack.named("r".repeat(stack.maxNameLength()));
+    assertThat(named.services()).allSatisfy(s -> assertThat(s.name()).hasSizeLessThanOrEqualTo(63));
+    assertThat(named.networks()).allSatisfy(n -> assertThat(n.name()).hasSizeLessThanOrEqualTo(63));
+    // the shortest run ID RunFolders makes leaves room for the longest name the translator accepts
+    assertThat(ComposeTranslator.MAX_COMPOSE_NAME).isEqualTo(63 - 1 - dev.reprise.master.run.RunFolders.MIN_ID);
+  }
 }
