@@ -110,6 +110,8 @@ public final class Agent {
   private Scheduler scheduler;
   private long lastHeartbeatNanos;
   private boolean helloDone;
+  /** Whether a firing thread could not get real-time priority (said once on stderr). */
+  private final java.util.concurrent.atomic.AtomicBoolean firingAtNormalPriority = new java.util.concurrent.atomic.AtomicBoolean();
   private String runId;
   private EngineInfo engine;
   private MasterMessage.Arm arm;
@@ -310,8 +312,16 @@ public final class Agent {
     killLeftoverBurners("before the run");
     // Core threads are started now and a busy pool grows instead of queueing: no action waits for
     // another's engine call, and no thread is created at an instant in the common case.
+    // Firing threads run at real-time priority where the host allows it (HostOps.prioritizeCurrentThread):
+    // woken at an instant, they make the engine call at once even on a loaded host.
+    var host = deps.host();
     pool = new ThreadPoolExecutor(deps.poolThreads(), Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-      var t = new Thread(r, "agent-firing");
+      var t = new Thread(() -> {
+        host.prioritizeCurrentThread().ifPresent(why -> {
+          if (firingAtNormalPriority.compareAndSet(false, true)) System.err.println("agent: firing threads run at normal priority: " + why);
+        });
+        r.run();
+      }, "agent-firing");
       t.setDaemon(true);
       t.setPriority(Thread.MAX_PRIORITY);
       return t;

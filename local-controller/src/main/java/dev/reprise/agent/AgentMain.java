@@ -23,9 +23,11 @@ public final class AgentMain {
 
   /** The production dependencies: Docker on DOCKER_HOST or the local socket, /proc, NTP (re-measured every {@link #CLOCK_RESYNC}), the monotonic clock, the precise scheduler. */
   public static Agent.Dependencies realDependencies() {
-    return new Agent.Dependencies(DockerContainerRuntime.connect(), SwarmServicePlacement.connect(), new LinuxHostOps(), new ProcHostProbe(Path.of("/proc")),
+    var host = new LinuxHostOps();
+    return new Agent.Dependencies(DockerContainerRuntime.connect(), SwarmServicePlacement.connect(), host, new ProcHostProbe(Path.of("/proc")),
         ClockSync::forServer, MonotonicClock::new,
-        clock -> new PreciseScheduler(clock, "agent-scheduler", t -> System.err.println("agent: scheduled task failed: " + t)),
+        clock -> new PreciseScheduler(clock, "agent-scheduler", t -> System.err.println("agent: scheduled task failed: " + t),
+            () -> host.prioritizeCurrentThread().ifPresent(why -> System.err.println("agent: the scheduler runs at normal priority: " + why))),
         CLOCK_RESYNC, 4);
   }
 

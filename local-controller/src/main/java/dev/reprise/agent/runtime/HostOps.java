@@ -1,6 +1,7 @@
 package dev.reprise.agent.runtime;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the agent does on its host outside the engine: CPU burner processes placed in a container's
@@ -39,4 +40,17 @@ public interface HostOps {
 
   /** Whether {@code pid} is alive (and not a zombie). */
   boolean alive(long pid);
+
+  /**
+   * Gives the calling thread real-time scheduling (a low {@code SCHED_FIFO} priority), for the
+   * threads that wait for an action's instant and make its engine calls: on a loaded host a normal
+   * thread woken at its deadline waits behind the busy processes' time slices (tens of
+   * milliseconds), a real-time one runs at once. The thread must not busy-loop for long (the
+   * scheduler spins at most its last 1.5 ms; the kernel's real-time throttling caps the rest).
+   *
+   * @return empty when done, else why not (not root, no {@code chrt}): the thread keeps its priority
+   */
+  default Optional<String> prioritizeCurrentThread() {
+    return Optional.of(getClass().getSimpleName() + " has no real-time scheduling");
+  }
 }

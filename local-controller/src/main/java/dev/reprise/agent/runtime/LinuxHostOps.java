@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@link HostOps} on Linux through {@code /proc} and the cgroup file system; needs root (writing
@@ -127,6 +129,39 @@ public final class LinuxHostOps implements HostOps {
       return state != 'Z' && state != 'X';
     } catch (IOException | IndexOutOfBoundsException e) {
       return false;
+    }
+  }
+
+  /** The real-time priority of the agent's timing threads: low, above every normal process. */
+  static final int REALTIME_PRIORITY = 10;
+
+  /**
+   * {@code chrt --fifo --pid 10 <tid>} on the calling thread, found through {@code /proc/thread-self}
+   * (a link to {@code <pid>/task/<tid>}).
+   */
+  @Override
+  public Optional<String> prioritizeCurrentThread() {
+    String tid;
+    try {
+      tid = Files.readSymbolicLink(proc.resolve("thread-self")).getFileName().toString();
+    } catch (IOException | UnsupportedOperationException e) {
+      return Optional.of("cannot find the thread's ID in " + proc.resolve("thread-self") + ": " + e.getMessage());
+    }
+    try {
+      var chrt = new ProcessBuilder("chrt", "--fifo", "--pid", Integer.toString(REALTIME_PRIORITY), tid)
+          .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      String said = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      if (!chrt.waitFor(10, TimeUnit.SECONDS)) {
+        chrt.destroyForcibly();
+        return Optional.of("chrt did not answer within 10 s");
+      }
+      return chrt.exitValue() == 0 ? Optional.empty()
+          : Optional.of("chrt --fifo exited " + chrt.exitValue() + (said.isEmpty() ? "" : ": " + said) + " (real-time scheduling needs root)");
+    } catch (IOException e) {
+      return Optional.of("cannot run chrt (util-linux): " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of("interrupted");
     }
   }
 }

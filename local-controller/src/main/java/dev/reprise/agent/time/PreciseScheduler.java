@@ -35,9 +35,24 @@ public final class PreciseScheduler implements Scheduler {
   private volatile boolean closed;
 
   public PreciseScheduler(Clock clock, String name, java.util.function.Consumer<Throwable> onError) {
+    this(clock, name, onError, () -> {});
+  }
+
+  /**
+   * @param onStart runs first on the scheduler's thread (to give it real-time priority:
+   *     {@link dev.reprise.agent.runtime.HostOps#prioritizeCurrentThread}); what it throws goes to {@code onError}
+   */
+  public PreciseScheduler(Clock clock, String name, java.util.function.Consumer<Throwable> onError, Runnable onStart) {
     this.clock = clock;
     this.onError = onError;
-    this.thread = new Thread(this::loop, name);
+    this.thread = new Thread(() -> {
+      try {
+        onStart.run();
+      } catch (Throwable t) {
+        onError.accept(t);
+      }
+      loop();
+    }, name);
     thread.setDaemon(true);
     thread.setPriority(Thread.MAX_PRIORITY);
     thread.start();

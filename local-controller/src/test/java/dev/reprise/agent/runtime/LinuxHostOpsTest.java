@@ -46,4 +46,28 @@ class LinuxHostOpsTest {
     assertThat(HostOps.markedBy(MARKER, "reprise-burner/run")).as("another run whose ID is a prefix").isFalse();
     assertThat(HostOps.markedBy(MARKER, "reprise-burner/run-1/node-a/3/abc")).isFalse();
   }
+
+  @org.junit.jupiter.api.Test
+  void aPrioritizedThreadRunsUnderTheFifoPolicyOrSaysWhyNot() throws Exception {
+    var policy = new java.util.concurrent.atomic.AtomicReference<String>();
+    var result = new java.util.concurrent.atomic.AtomicReference<java.util.Optional<String>>();
+    var t = new Thread(() -> {
+      result.set(new LinuxHostOps().prioritizeCurrentThread());
+      try {
+        // /proc/thread-self/stat: field 41 is the scheduling policy (1 = SCHED_FIFO)
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
+        policy.set(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[38]);
+      } catch (java.io.IOException e) {
+        policy.set(e.toString());
+      }
+    });
+    t.start();
+    t.join();
+    if (result.get().isEmpty()) {
+      assertThat(policy.get()).as("the thread's scheduling policy").isEqualTo("1");
+    } else {
+      assertThat(result.get().get()).as("why not").isNotBlank();
+      assertThat(policy.get()).as("the thread's scheduling policy, unchanged").isEqualTo("0");
+    }
+  }
 }
