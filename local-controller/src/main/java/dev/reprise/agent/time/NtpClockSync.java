@@ -37,6 +37,16 @@ public final class NtpClockSync implements ClockSync {
 
   @Override
   public ClockOffset measure(Clock clock) throws IOException {
+    return measure(clock, false);
+  }
+
+  /** As {@link #measure}, but gives up after the first sample when the server did not answer it: one timeout, not {@code samples}. */
+  @Override
+  public ClockOffset probe(Clock clock) throws IOException {
+    return measure(clock, true);
+  }
+
+  private ClockOffset measure(Clock clock, boolean giveUpWhenSilent) throws IOException {
     String host = server;
     int port = 123;
     int colon = server.lastIndexOf(':');
@@ -59,6 +69,7 @@ public final class NtpClockSync implements ClockSync {
           replies.add(toSample(info, sent, received));
         } catch (IOException e) {
           failures.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+          if (giveUpWhenSilent && replies.isEmpty()) break;
         }
       }
     } finally {
