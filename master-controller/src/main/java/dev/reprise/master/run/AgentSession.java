@@ -22,7 +22,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The master's one conversation with the agents of a run, from hello to ended: one agent on the
+ * The master's one conversation with the agents of a run, from hello (and pre-flight) to ended: one agent on the
  * local engine, one per host in a multi-host run. {@code master run} (through the
  * {@link RunCoordinator}), the tests and the benchmarks all talk to agents through this class.
  *
@@ -153,6 +153,29 @@ public final class AgentSession implements AutoCloseable {
       hellos.put(h, hello);
     }
     return hellos;
+  }
+
+  /**
+   * Sends {@code preflight} to every agent at once (their checks run in parallel) and collects every
+   * answer until {@code timeout}; returns one report per host, in order, and never fails for one
+   * host: an agent that did not answer, refused or went away gets a report whose one problem says so.
+   * {@code others} gets whatever else the agents say meanwhile. Call after {@link #hello}.
+   */
+  public Map<String, AgentMessage.PreflightReport> preflight(MasterMessage.Preflight preflight, Duration timeout,
+      Consumer<Event> others) throws InterruptedException {
+    for (String h : links.keySet()) send(h, preflight);
+    var reports = new LinkedHashMap<String, AgentMessage.PreflightReport>();
+    long deadline = time.nanoTime() + timeout.toNanos();
+    for (String h : links.keySet()) {
+      try {
+        reports.put(h, (AgentMessage.PreflightReport) await(h, m -> m instanceof AgentMessage.PreflightReport, deadline, timeout,
+            "preflight_report", others));
+      } catch (Failed e) {
+        reports.put(h, new AgentMessage.PreflightReport(null, null, preflight.ntpServer(), null, null, Map.of(),
+            List.of(e.getMessage())));
+      }
+    }
+    return reports;
   }
 
   /**
@@ -298,7 +321,8 @@ public final class AgentSession implements AutoCloseable {
       lastHeard.put(host, time.nanoTime());
       if (wanted.test(m)) return m;
       if (m instanceof AgentMessage.Error e) {
-        throw new Failed(who(host) + " refused " + (what.equals("armed") ? "the plan" : "the hello") + ": " + e.message());
+        String step = what.equals("armed") ? "the plan" : what.equals("preflight_report") ? "the pre-flight" : "the hello";
+        throw new Failed(who(host) + " refused " + step + ": " + e.message());
       }
       if (m instanceof AgentMessage.Ended e) {
         throw new Failed(who(host) + " ended before the run began: " + e.outcome() + (e.reason() == null ? "" : " (" + e.reason() + ")"));

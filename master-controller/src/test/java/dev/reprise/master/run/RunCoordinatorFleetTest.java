@@ -111,8 +111,8 @@ class RunCoordinatorFleetTest {
     var result = run();
     assertThat(result.outcome().word()).as(err.toString(StandardCharsets.UTF_8)).isEqualTo("ok");
     String id = result.runDir().getFileName().toString();
-    assertThat(history).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.DEPLOYING,
-        State.WAITING_FOR_CONTAINERS, State.CONNECTING_AGENT, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
+    assertThat(history).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.CONNECTING_AGENT,
+        State.PREFLIGHT, State.DEPLOYING, State.WAITING_FOR_CONTAINERS, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
         State.COLLECTING_RECORDS, State.REMOVING_STACK, State.EXPORTING, State.DONE);
     assertThat(armsSent).containsExactly("h1 manager=true records=/work/h1/runs/" + id + " resync=15000",
         "h2 manager=false records=/work/h2/runs/" + id + " resync=15000", "h3 manager=false records=/work/h3/runs/" + id + " resync=15000");
