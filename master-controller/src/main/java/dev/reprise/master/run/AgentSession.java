@@ -297,7 +297,7 @@ public final class AgentSession implements AutoCloseable {
   /**
    * Waits until {@code host}'s agent sends the message {@code wanted} accepts; the other agents'
    * messages wait in their links. Throws {@link Failed} (in the run's wording) when it does not come
-   * before {@code deadline}.
+   * before {@code deadline}; once the deadline passed, what is already waiting in the link is still read.
    */
   private AgentMessage await(String host, Predicate<AgentMessage> wanted, long deadline, Duration timeout, String what,
       Consumer<Event> others) throws Failed, InterruptedException {
@@ -306,10 +306,14 @@ public final class AgentSession implements AutoCloseable {
       String cancelled = cancel.get();
       if (cancelled != null) throw new InterruptedException(cancelled);
       long now = time.nanoTime();
-      if (now >= deadline) throw new Failed(who(host) + " did not send " + what + " within " + timeout.toSeconds() + " s");
+      // Past the deadline (spent waiting for another host), what this host already sent still counts.
+      boolean late = now >= deadline;
       if (sendFailed.containsKey(host)) throw new Failed(who(host) + "'s stream closed before it sent " + what);
-      Incoming in = link.poll(Duration.ofNanos(Math.max(1, Math.min(deadline - now, 200_000_000L))));
-      if (in == null) continue;
+      Incoming in = link.poll(Duration.ofNanos(late ? 1 : Math.max(1, Math.min(deadline - now, 200_000_000L))));
+      if (in == null) {
+        if (late) throw new Failed(who(host) + " did not send " + what + " within " + timeout.toSeconds() + " s");
+        continue;
+      }
       if (in instanceof Incoming.Closed c) {
         throw new Failed(who(host) + "'s stream closed before it sent " + what + (c.cause() == null ? "" : ": " + c.cause()));
       }

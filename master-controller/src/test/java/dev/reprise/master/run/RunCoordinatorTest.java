@@ -296,4 +296,44 @@ class RunCoordinatorTest {
     assertThat(RunCoordinator.TRANSITIONS.get(State.DONE)).isEmpty();
     for (var s : State.values()) assertThat(RunCoordinator.TRANSITIONS).as("every state has its moves").containsKey(s);
   }
+
+  @Test
+  void aCpuFaultAsksForItsHostFeaturesAndAMissingOneEndsTheRunBeforeTheDeployWithExitThree() throws Exception {
+    var plan = new Plan(7, 10_000, new TreeMap<>(Map.of("web", 2)),
+        List.of(new FaultAction(0, 0, 5000, "web", List.of(1), new dev.reprise.fdsl.model.CpuFault(2000, 1))),
+        List.of(new AliveSnapshot(-1, 0, new TreeMap<>(Map.of("web", List.of(0, 1))))));
+    agent.preflightProblems = List.of("/sys/fs/cgroup/cgroup.procs is not writable (cgroup v2 at /sys/fs/cgroup)");
+    var c = coordinator();
+    var result = c.run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
+        Path.of("docker-compose.yml"), COMPOSE, 7, plan, tmp.resolve("faults"), "127.0.0.1:1", 60_000, true));
+
+    assertThat(agent.received).contains("preflight ntp=127.0.0.1:1 features=[cgroup_procs, shell]");
+    assertThat(ExitCodes.of(result.outcome())).isEqualTo(3);
+    assertThat(result.reason()).isEqualTo("pre-flight found 1 problem(s), nothing deployed: "
+        + "host box: /sys/fs/cgroup/cgroup.procs is not writable (cgroup v2 at /sys/fs/cgroup)");
+    assertThat(c.history()).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.CONNECTING_AGENT, State.PREFLIGHT,
+        State.STOPPING_AGENT, State.DONE);
+    assertThat(swarm.calls).noneMatch(call -> call.startsWith("createService"));
+    assertThat(result.runDir()).isNull();
+    assertThat(tmp.resolve("runs")).isEmptyDirectory();
+    assertThat(exported).isEmpty();
+    assertThat(recorder.events).last().isEqualTo("ended environment null");
+  }
+
+  @Test
+  void aReadyHostIsArmedByTheSameAgentAndItsFeaturesAreInRunJson() throws Exception {
+    var plan = new Plan(7, 10_000, new TreeMap<>(Map.of("web", 2)),
+        List.of(new FaultAction(0, 0, 5000, "web", List.of(1), new dev.reprise.fdsl.model.CpuFault(2000, 1))),
+        List.of(new AliveSnapshot(-1, 0, new TreeMap<>(Map.of("web", List.of(0, 1))))));
+    var result = coordinator().run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
+        Path.of("docker-compose.yml"), COMPOSE, 7, plan, tmp.resolve("faults"), null, 60_000, false));
+    assertThat(result.outcome()).isEqualTo(Outcome.OK);
+    assertThat(agentsStarted).isOne();
+    assertThat(agent.received.stream().filter(r -> !r.equals("heartbeat")).map(r -> r.split(" ")[0]).toList())
+        .containsExactly("hello", "preflight", "arm", "close");
+    assertThat(manifest(result.runDir()).hosts()).singleElement().satisfies(h -> {
+      assertThat(h.features()).containsExactly(Map.entry("cgroup_procs", "ok"), Map.entry("shell", "ok"));
+      assertThat(h.preflight()).isEqualTo(new RunManifest.Preflight("manager", null, null));
+    });
+  }
 }
