@@ -33,6 +33,8 @@ final class FakeAgent implements AgentConnection {
   boolean closed;
   /** Problems the pre-flight report lists (none: the host can arm). */
   List<String> preflightProblems = List.of();
+  /** Answer preflight with this error (an older agent that does not know the message). */
+  String refusePreflight;
   /** Say nothing to preflight (an agent whose checks hang). */
   boolean silentOnPreflight;
   /** Reply to arm with this error instead of armed. */
@@ -60,7 +62,9 @@ final class FakeAgent implements AgentConnection {
       at(time.now(), new AgentMessage.Hello(1, "test", "box", "node1", "20.10.24", "6.1.0", 2, 24L << 30));
     } else if (m instanceof MasterMessage.Preflight p) {
       received.add("preflight ntp=" + p.ntpServer() + " features=" + p.features());
-      if (!silentOnPreflight) {
+      if (refusePreflight != null) {
+        at(time.now(), new AgentMessage.Error(refusePreflight));
+      } else if (!silentOnPreflight) {
         var features = new java.util.LinkedHashMap<String, String>();
         p.features().forEach(f -> features.put(f, "ok"));
         at(time.now(), new AgentMessage.PreflightReport("20.10.24", "manager", p.ntpServer(), p.ntpServer() == null ? null : 0.4,
