@@ -257,8 +257,9 @@ public final class RunCoordinator {
     List<RunManifest.HostInfo> hosts = List.of();
     boolean armed = false;
     var session = new Conversation(req, runId, runDir, stack, engine);
+    // Why the run cannot arm (nothing is deployed yet), and how that ends it.
     String notArmable;
-    boolean abortedEarly = false;
+    Outcome o = Outcome.ENVIRONMENT;
     enter(State.CONNECTING_AGENT);
     try {
       notArmable = session.connect();
@@ -266,15 +267,15 @@ public final class RunCoordinator {
       notArmable = (agents.remote() ? "cannot start the agents: " : "cannot start the agent: ") + e.getMessage();
     } catch (InterruptedException e) {
       notArmable = abort.reason() != null ? abort.reason() : "interrupted";
-      abortedEarly = true;
+      o = Outcome.ABORTED;
     } catch (RuntimeException e) {
-      notArmable = "internal error: " + e;
+      notArmable = "internal error: " + e; // a bug of ours, not the environment
+      o = Outcome.FAILED;
     }
     if (notArmable != null) {
       enter(State.STOPPING_AGENT);
       session.close();
-      if (!abortedEarly) say("error: " + notArmable);
-      Outcome o = abortedEarly ? Outcome.ABORTED : Outcome.ENVIRONMENT;
+      if (o != Outcome.ABORTED) say("error: " + notArmable);
       Path kept = discardFolder(runDir, manifest, o, notArmable);
       say("run " + runId + ": " + o + ", nothing deployed" + (kept == null ? "" : "; kept " + kept + " (it holds records)"));
       return new Result(o, notArmable, kept);

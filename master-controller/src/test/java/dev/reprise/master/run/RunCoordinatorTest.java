@@ -336,4 +336,22 @@ class RunCoordinatorTest {
       assertThat(h.preflight()).isEqualTo(new RunManifest.Preflight("manager", null, null));
     });
   }
+
+  @Test
+  void anAbortDuringPreflightEndsTheRunAbortedWithNothingDeployedAndNoFolder() {
+    agent.silentOnPreflight = true;
+    agent.onSend = m -> {
+      if (m instanceof dev.reprise.agent.protocol.MasterMessage.Preflight) abort.abort("interrupted by a signal");
+    };
+    var c = coordinator();
+    var result = c.run(request(COMPOSE));
+    assertThat(result.outcome()).isEqualTo(Outcome.ABORTED);
+    assertThat(result.reason()).isEqualTo("interrupted by a signal");
+    assertThat(result.runDir()).isNull();
+    assertThat(tmp.resolve("runs")).isEmptyDirectory();
+    assertThat(c.history()).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.CONNECTING_AGENT, State.PREFLIGHT,
+        State.STOPPING_AGENT, State.DONE);
+    assertThat(swarm.calls).noneMatch(call -> call.startsWith("createService"));
+    assertThat(agent.received).last().isEqualTo("close");
+  }
 }
