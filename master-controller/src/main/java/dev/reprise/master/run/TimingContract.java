@@ -47,7 +47,7 @@ public final class TimingContract {
   /**
    * How long one NTP measurement may take on an agent: {@code ClockSync.forServer}'s samples (6)
    * times its reply timeout (2 s); mirrored here, keep them equal. A pre-flight probe of a server
-   * that does not answer gives up after one timeout.
+   * that does not answer gives up after two timeouts.
    */
   public static final Duration NTP_MEASURE = Duration.ofSeconds(12);
   /**
