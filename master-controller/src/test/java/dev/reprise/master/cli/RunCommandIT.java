@@ -155,7 +155,7 @@ class RunCommandIT {
     try (Stream<Path> left = Files.list(tmp)) {
       assertThat(left).as("no run folder is left").isEmpty();
     }
-    var ended = java.util.regex.Pattern.compile("run (" + name + "-\\S+): environment, nothing deployed").matcher(r.stderr());
+    var ended = java.util.regex.Pattern.compile("run (\\S+): environment, nothing deployed").matcher(r.stderr());
     assertThat(ended.find()).as(r.stderr()).isTrue();
     assertStackGone(ended.group(1));
     System.out.println("pre-flight failure took " + took.toMillis() + " ms: " + r.stderr().lines()
