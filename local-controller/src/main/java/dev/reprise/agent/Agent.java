@@ -55,7 +55,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The agent's protocol endpoint and run coordinator: one conversation (hello → arm → fire → ended)
+ * The agent's protocol endpoint and run coordinator: one conversation (hello → preflight → arm → fire → ended)
  * over JSON lines (see README). {@link #run} blocks on one coordinator thread that owns the state
  * ({@link State}) and handles, in order, every incoming message, every due deadline and every
  * finished action — all posted to one inbox. The scheduler only posts; injectors run on a small
@@ -136,6 +136,8 @@ public final class Agent {
   private ClockSync clockSync;
   private ExecutorService clockSyncThread;
   private double bestUncertaintyMillis = Double.NaN;
+  /** Runs pre-flight checks (which may block for an NTP timeout) off the coordinator and reading threads. */
+  private ExecutorService preflightThread;
 
   public Agent(Dependencies deps) {
     this.deps = deps;
@@ -189,6 +191,7 @@ public final class Agent {
       if (flusher != null) flusher.shutdown();
       if (follower != null) follower.shutdownNow();
       if (clockSyncThread != null) clockSyncThread.shutdownNow();
+      if (preflightThread != null) preflightThread.shutdownNow();
     }
     return endedOutcome;
   }
@@ -230,6 +233,7 @@ public final class Agent {
       return;
     }
     if (m instanceof MasterMessage.Hello h) onHello(h);
+    else if (m instanceof MasterMessage.Preflight p) onPreflight(p);
     else if (m instanceof MasterMessage.Arm a) onArm(a);
     else if (m instanceof MasterMessage.Abort a) stop(RunManifest.ABORTED, a.reason() == null ? "aborted by the master" : a.reason());
     // heartbeats only refresh lastHeartbeatNanos
@@ -255,6 +259,86 @@ public final class Agent {
     runId = h.runId();
     send(new AgentMessage.Hello(AgentMessage.PROTOCOL, version(), engine.host(), engine.nodeId(), engine.dockerVersion(),
         engine.kernel(), engine.cores(), engine.memBytes()));
+  }
+
+  /**
+   * {@code preflight} (coordinator thread): the checks run on the pre-flight thread, which posts
+   * the report back; meanwhile this thread goes on handling heartbeats. Refused before hello and
+   * once armed.
+   */
+  private void onPreflight(MasterMessage.Preflight p) {
+    if (!helloDone) {
+      send(new AgentMessage.Error("preflight before hello"));
+      return;
+    }
+    if (state != State.IDLE) {
+      send(new AgentMessage.Error("preflight after arm"));
+      return;
+    }
+    if (preflightThread == null) {
+      preflightThread = Executors.newSingleThreadExecutor(r -> {
+        var t = new Thread(r, "agent-preflight");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    var c = clock;
+    preflightThread.execute(() -> {
+      var report = preflight(p, c);
+      post(() -> send(report));
+    });
+  }
+
+  /**
+   * The pre-flight checks (pre-flight thread): the engine (version, swarm membership), the clock
+   * against the {@code ntp_server} (measured with {@link ClockSync#probe}, never stepped: that is
+   * for arm), and each requested host feature ({@link HostOps#probe}). Every failure is a problem
+   * in the report; nothing is thrown.
+   */
+  private AgentMessage.PreflightReport preflight(MasterMessage.Preflight p, Clock c) {
+    var problems = new ArrayList<String>();
+    String version = null;
+    String swarm = null;
+    try {
+      var e = deps.runtime().info();
+      version = e.dockerVersion();
+      swarm = e.nodeId() == null ? "inactive" : e.manager() ? "manager" : "worker";
+      if (e.nodeId() == null) problems.add("the Docker engine is not part of a swarm (swarm mode inactive)");
+    } catch (RuntimeException e) {
+      problems.add("no Docker engine reachable: " + e.getMessage());
+    }
+    String server = p.ntpServer() == null || p.ntpServer().isBlank() ? null : p.ntpServer();
+    Double offset = null;
+    Double uncertainty = null;
+    if (server != null) {
+      try {
+        var o = deps.clockSync().apply(server).probe(c);
+        offset = o.offsetMillis();
+        uncertainty = o.uncertaintyMillis();
+      } catch (IOException | RuntimeException e) {
+        problems.add("ntp_server " + server + " unreachable: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      }
+    }
+    var features = new java.util.LinkedHashMap<String, String>();
+    var known = java.util.EnumSet.noneOf(dev.reprise.fdsl.fault.HostFeature.class);
+    for (var word : p.features()) {
+      var f = dev.reprise.fdsl.fault.HostFeature.ofWord(word);
+      if (f == null) {
+        features.put(word, "unknown to this agent");
+        problems.add("host feature " + word + " is unknown to this agent (version " + version() + "): update the agent");
+      } else {
+        known.add(f);
+      }
+    }
+    try {
+      for (var check : deps.host().probe(known)) {
+        features.put(check.feature().word(), check.ok() ? AgentMessage.PreflightReport.OK : "missing: " + check.missing());
+        if (!check.ok()) problems.add(check.missing());
+      }
+    } catch (RuntimeException e) {
+      problems.add("cannot check the host features " + known + ": " + e.getMessage());
+    }
+    return new AgentMessage.PreflightReport(version, swarm, server, offset, uncertainty, features, problems);
   }
 
   static String version() {

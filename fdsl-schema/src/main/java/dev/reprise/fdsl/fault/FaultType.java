@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reprise.fdsl.model.FaultSpec;
 import dev.reprise.fdsl.parse.FaultParser;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Everything that must agree about one fault type, in one place: the FDSL key (also its JSON
  * {@code type} name), the record that holds its parameters, the parser that builds that record from
  * YAML, and the JSON-Schema fragment editors check the YAML with. Its plot label is the record's
- * {@link FaultSpec#label()} (declared by every record; the compiler enforces it). The injector that
+ * {@link FaultSpec#label()} (declared by every record; the compiler enforces it), and the host
+ * features its injector needs. The injector that
  * applies the type lives in the local controller, keyed by {@link #name()}.
  *
  * <p>Entries are constants of {@link FaultTypes}; {@code FaultTypesTest} fails when any part of any
@@ -23,8 +27,11 @@ import java.util.Objects;
  * @param schemaJson the JSON Schema (draft-07) of the value under the key, as JSON text
  * @param example a valid value under the key, in YAML flow style (e.g. {@code "{duration: 30s, cores: 2}"}),
  *     used by the tests to check the parser, the schema, the label and the JSON form together
+ * @param hostFeatures what its injector needs on a host beyond a reachable engine ({@link HostFeature});
+ *     checked on every host before a run that uses the type is deployed
  */
-public record FaultType<F extends FaultSpec>(String name, Class<F> record, FaultParser parser, String schemaJson, String example) {
+public record FaultType<F extends FaultSpec>(String name, Class<F> record, FaultParser parser, String schemaJson, String example,
+    Set<HostFeature> hostFeatures) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   public FaultType {
@@ -33,6 +40,8 @@ public record FaultType<F extends FaultSpec>(String name, Class<F> record, Fault
     Objects.requireNonNull(parser, "parser of " + name);
     Objects.requireNonNull(schemaJson, "schema of " + name);
     Objects.requireNonNull(example, "example of " + name);
+    Objects.requireNonNull(hostFeatures, "host features of " + name);
+    hostFeatures = hostFeatures.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(hostFeatures));
     if (!name.matches("[a-z][a-z0-9_]*")) throw new IllegalArgumentException("fault type name '" + name + "' is not a lower-case FDSL key");
   }
 

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.yaml.snakeyaml.nodes.Node;
@@ -37,7 +38,7 @@ public final class FaultTypes {
 
   public static final FaultType<KillFault> KILL = new FaultType<>(KillFault.TYPE, KillFault.class, FaultTypes::kill, """
       {"description": "SIGKILL; the containers are dead afterwards.", "type": ["null", "object"], "maxProperties": 0}
-      """, "");
+      """, "", Set.of());
 
   public static final FaultType<SignalFault> SIGNAL = new FaultType<>(SignalFault.TYPE, SignalFault.class, FaultTypes::signal, """
       {
@@ -53,7 +54,7 @@ public final class FaultTypes {
           "kills_container": {"$ref": "#/definitions/yesNo"}
         }
       }
-      """, "{signal: SIGUSR1, kills_container: no}");
+      """, "{signal: SIGUSR1, kills_container: no}", Set.of());
 
   public static final FaultType<CpuFault> CPU = new FaultType<>(CpuFault.TYPE, CpuFault.class, FaultTypes::cpu, """
       {
@@ -65,7 +66,7 @@ public final class FaultTypes {
           "cores": {"description": "Extension: cores to burn (default 1).", "type": "integer", "minimum": 1}
         }
       }
-      """, "{duration: 30s, cores: 2}");
+      """, "{duration: 30s, cores: 2}", Set.of(HostFeature.CGROUP_PROCS, HostFeature.SHELL));
 
   public static final FaultType<CustomFault> CUSTOM = new FaultType<>(CustomFault.TYPE, CustomFault.class, FaultTypes::custom, """
       {
@@ -81,7 +82,7 @@ public final class FaultTypes {
           "executable_arguments": {"type": ["array", "null"], "items": {"type": ["string", "number", "boolean"]}}
         }
       }
-      """, "{kills_container: no, fault_file_name: x.sh, fault_script_arguments: [20]}");
+      """, "{kills_container: no, fault_file_name: x.sh, fault_script_arguments: [20]}", Set.of());
 
   private static final Map<String, FaultType<?>> BY_NAME = index(List.of(KILL, SIGNAL, CPU, CUSTOM));
 
@@ -110,6 +111,13 @@ public final class FaultTypes {
   /** The fault type registered as {@code name}, if any. */
   public static Optional<FaultType<?>> byName(String name) {
     return Optional.ofNullable(BY_NAME.get(name));
+  }
+
+  /** The host features the injectors of {@code faults}' types need, together (empty when none needs any). */
+  public static Set<HostFeature> hostFeatures(java.util.Collection<? extends FaultSpec> faults) {
+    var needed = java.util.EnumSet.noneOf(HostFeature.class);
+    for (var f : faults) needed.addAll(of(f).hostFeatures());
+    return Collections.unmodifiableSet(needed);
   }
 
   /** The entry of {@code fault}'s type. Every {@link FaultSpec} has one (FaultTypesTest). */

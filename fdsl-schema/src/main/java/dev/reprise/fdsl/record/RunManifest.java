@@ -2,7 +2,10 @@ package dev.reprise.fdsl.record;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code run.json}: what was run, where, and how it ended. Written by the master when the run is
@@ -64,6 +67,9 @@ public record RunManifest(
    * @param clockResyncsNotApplied re-measurements rejected (congested path) or failed (see {@code clock.jsonl})
    * @param clockMaxDriftMillis the largest error an applied re-measurement found: how far the clock
    *     had wandered between measurements; null when there was none
+   * @param features each host feature the scenario's fault types need (its JSON name) → {@code ok}, or
+   *     why it is missing; null when pre-flight did not check (older run folders)
+   * @param preflight what the host's pre-flight found; null when none ran
    */
   public record HostInfo(
       String name,
@@ -77,7 +83,27 @@ public record RunManifest(
       Double clockUncertaintyMillis,
       Integer clockResyncs,
       Integer clockResyncsNotApplied,
-      Double clockMaxDriftMillis) {
+      Double clockMaxDriftMillis,
+      Map<String, String> features,
+      Preflight preflight) {
+    public HostInfo {
+      features = features == null ? null : Collections.unmodifiableMap(new TreeMap<>(features));
+    }
+
+    /** A host without pre-flight figures (older run folders, tests). */
+    public HostInfo(String name, String node, String dockerVersion, String kernel, Integer cores, Long memBytes,
+        String ntpServer, Double clockOffsetMillis, Double clockUncertaintyMillis, Integer clockResyncs,
+        Integer clockResyncsNotApplied, Double clockMaxDriftMillis) {
+      this(name, node, dockerVersion, kernel, cores, memBytes, ntpServer, clockOffsetMillis, clockUncertaintyMillis,
+          clockResyncs, clockResyncsNotApplied, clockMaxDriftMillis, null, null);
+    }
+
+    /** This host with what its pre-flight found. */
+    public HostInfo withPreflight(Map<String, String> features, Preflight preflight) {
+      return new HostInfo(name, node, dockerVersion, kernel, cores, memBytes, ntpServer, clockOffsetMillis,
+          clockUncertaintyMillis, clockResyncs, clockResyncsNotApplied, clockMaxDriftMillis, features, preflight);
+    }
+
     /** This host with its clock summary: the counts and largest drift of {@code records}' resyncs. */
     public HostInfo withResyncs(List<ClockRecord> records) {
       if (ntpServer == null) return this;
@@ -95,7 +121,17 @@ public record RunManifest(
         }
       }
       return new HostInfo(name, node, dockerVersion, kernel, cores, memBytes, ntpServer, clockOffsetMillis,
-          clockUncertaintyMillis, applied, notApplied, maxDrift);
+          clockUncertaintyMillis, applied, notApplied, maxDrift, features, preflight);
     }
   }
+
+  /**
+   * What a host's pre-flight found before anything was deployed (the clock measured, not stepped:
+   * it is stepped at arm).
+   *
+   * @param swarmState the engine's swarm membership: {@code manager}, {@code worker} or {@code inactive}
+   * @param clockOffsetMillis reference − host clock measured against the {@code ntp_server}; null without clock sync
+   * @param clockUncertaintyMillis half the round trip of the kept sample; null without clock sync
+   */
+  public record Preflight(String swarmState, Double clockOffsetMillis, Double clockUncertaintyMillis) {}
 }

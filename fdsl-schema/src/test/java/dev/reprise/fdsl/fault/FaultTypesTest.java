@@ -110,4 +110,16 @@ class FaultTypesTest {
           .as("schema problems with the example of %s", type.name()).isEmpty();
     }
   }
+
+  @Test
+  void cpuNeedsCgroupsAndAShellTheOthersOnlyTheEngine() {
+    assertThat(FaultTypes.CPU.hostFeatures()).containsExactlyInAnyOrder(HostFeature.CGROUP_PROCS, HostFeature.SHELL);
+    assertThat(FaultTypes.KILL.hostFeatures()).isEmpty();
+    assertThat(FaultTypes.SIGNAL.hostFeatures()).isEmpty();
+    assertThat(FaultTypes.CUSTOM.hostFeatures()).isEmpty();
+    assertThat(FaultTypes.hostFeatures(List.of(parsedExample(FaultTypes.KILL), parsedExample(FaultTypes.CPU))))
+        .containsExactly(HostFeature.CGROUP_PROCS, HostFeature.SHELL);
+    for (var f : HostFeature.values()) assertThat(HostFeature.ofWord(f.word())).isEqualTo(f);
+    assertThat(HostFeature.ofWord("warp_drive")).isNull();
+  }
 }

@@ -42,4 +42,15 @@ class RunManifestTest {
     assertThat(h.clockResyncs()).isNull();
     assertThat(RecordJson.line(h)).doesNotContain("clock_resyncs");
   }
+
+  @Test void preflightFiguresSurviveTheJsonRoundTripAndTheResyncSummary() throws Exception {
+    var h = host("ntp").withPreflight(java.util.Map.of("shell", "ok", "cgroup_procs", "ok"),
+        new RunManifest.Preflight("manager", 2.5, 0.2)).withResyncs(List.of());
+    String json = RecordJson.line(h);
+    assertThat(json).contains("\"features\":{\"cgroup_procs\":\"ok\",\"shell\":\"ok\"}")
+        .contains("\"preflight\":{\"swarm_state\":\"manager\",\"clock_offset_millis\":2.5");
+    var back = RecordJson.mapper().readValue(json, RunManifest.HostInfo.class);
+    assertThat(back).isEqualTo(h);
+    assertThat(RecordJson.line(host(null))).doesNotContain("features").doesNotContain("preflight");
+  }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = AgentMessage.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = AgentMessage.PreflightReport.class, name = "preflight_report"),
     @JsonSubTypes.Type(value = AgentMessage.Armed.class, name = "armed"),
     @JsonSubTypes.Type(value = AgentMessage.Progress.class, name = "progress"),
     @JsonSubTypes.Type(value = AgentMessage.Heartbeat.class, name = "heartbeat"),
@@ -33,6 +34,29 @@ public sealed interface AgentMessage {
   /** The agent's answer to the master's {@code hello}: who and where it is. */
   record Hello(Integer protocol, String agentVersion, String host, String nodeId, String dockerVersion, String kernel,
       Integer cores, Long memBytes) implements AgentMessage {}
+
+  /**
+   * The answer to {@code preflight}: what the agent found on its host. The host can arm when
+   * {@code problems} is empty; each problem is a sentence a user can act on.
+   *
+   * @param dockerVersion the engine's version; null when the engine did not answer
+   * @param swarmState {@code manager}, {@code worker} or {@code inactive}; null when the engine did not answer
+   * @param ntpServer the server the clock was measured against; null without clock sync
+   * @param clockOffsetMs reference − the agent's clock, measured (not applied); null without clock sync or when it failed
+   * @param clockUncertaintyMs half the kept sample's round trip; null likewise
+   * @param features each requested feature (its JSON name) → {@code ok}, or why it is missing
+   * @param problems everything that keeps this host from arming; empty when it can
+   */
+  record PreflightReport(String dockerVersion, String swarmState, String ntpServer, Double clockOffsetMs,
+      Double clockUncertaintyMs, Map<String, String> features, List<String> problems) implements AgentMessage {
+    public PreflightReport {
+      features = features == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(features));
+      problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+
+    /** The value of {@link #features} for a feature the host has. */
+    public static final String OK = "ok";
+  }
 
   /**
    * The run is armed; every action will fire at T0 + offset on the corrected clock

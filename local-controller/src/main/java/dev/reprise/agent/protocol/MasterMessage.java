@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +15,7 @@ import java.util.Map;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = MasterMessage.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = MasterMessage.Preflight.class, name = "preflight"),
     @JsonSubTypes.Type(value = MasterMessage.Arm.class, name = "arm"),
     @JsonSubTypes.Type(value = MasterMessage.Heartbeat.class, name = "heartbeat"),
     @JsonSubTypes.Type(value = MasterMessage.Abort.class, name = "abort"),
@@ -25,6 +27,19 @@ public sealed interface MasterMessage {
    * reads as 0, which the agent refuses as an unsupported version.
    */
   record Hello(int protocol, String runId, String host) implements MasterMessage {}
+
+  /**
+   * Asks the agent, after {@code hello} and before anything is deployed, whether its host can arm
+   * this run: its engine, its clock against {@code ntpServer} (measured, not stepped; null or blank:
+   * no clock sync) and the host features the scenario's fault types need ({@code features}: their
+   * JSON names, {@code HostFeature#word}). The agent answers {@code preflight_report}, from a
+   * thread of its own (it keeps answering heartbeats meanwhile). May be sent again; refused once armed.
+   */
+  record Preflight(String ntpServer, List<String> features) implements MasterMessage {
+    public Preflight {
+      features = features == null ? List.of() : List.copyOf(features);
+    }
+  }
 
   /**
    * Hands the agent its run; it fires every action at {@code t0} + offset. {@code plan} is the

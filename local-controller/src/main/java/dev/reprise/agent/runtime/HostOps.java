@@ -1,13 +1,26 @@
 package dev.reprise.agent.runtime;
 
+import dev.reprise.fdsl.fault.HostFeature;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the agent does on its host outside the engine: CPU burner processes placed in a container's
- * cgroups, and killing processes. Thread-safe.
+ * cgroups, and killing processes; and whether the host has what the fault types need
+ * ({@link #probe}). Thread-safe.
  */
 public interface HostOps {
+  /**
+   * One feature's check: {@code missing} null when the host has it, else why not, in a sentence a
+   * user can act on; {@code detail} what was found (e.g. {@code cgroup v2 at /sys/fs/cgroup}), may be null.
+   */
+  record FeatureCheck(HostFeature feature, String missing, String detail) {
+    public boolean ok() {
+      return missing == null;
+    }
+  }
+
   /** Every burner marker starts with this; the levels below it are separated by {@code /}. */
   String BURNER_PREFIX = "reprise-burner";
 
@@ -53,4 +66,12 @@ public interface HostOps {
   default Optional<String> prioritizeCurrentThread() {
     return Optional.of(getClass().getSimpleName() + " has no real-time scheduling");
   }
+
+  /**
+   * Checks that this host has each of {@code features}, cheaply (file and executable checks, no
+   * process started, nothing changed): one {@link FeatureCheck} per feature, in {@code features}'
+   * order. Never throws for a missing feature (that is a check that failed); called off the agent's
+   * coordinator thread, before anything is deployed.
+   */
+  List<FeatureCheck> probe(Set<HostFeature> features);
 }

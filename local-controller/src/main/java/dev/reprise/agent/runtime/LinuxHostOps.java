@@ -1,5 +1,6 @@
 package dev.reprise.agent.runtime;
 
+import dev.reprise.fdsl.fault.HostFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -163,5 +164,54 @@ public final class LinuxHostOps implements HostOps {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted");
     }
+  }
+
+  @Override
+  public List<FeatureCheck> probe(java.util.Set<HostFeature> features) {
+    var checks = new ArrayList<FeatureCheck>();
+    for (var f : features) {
+      checks.add(switch (f) {
+        case CGROUP_PROCS -> cgroupProcs();
+        case SHELL -> Files.isExecutable(Path.of(SHELL))
+            ? new FeatureCheck(f, null, SHELL)
+            : new FeatureCheck(f, SHELL + " is missing or not executable (CPU burners are shell loops)", null);
+      });
+    }
+    return checks;
+  }
+
+  /**
+   * A writable {@code cgroup.procs} where a burner would be written: the unified root's (v2), or
+   * the CPU controller mount's (v1: {@code cpu,cpuacct}, {@code cpu}); writable is checked with
+   * {@code access(2)}, which a read-only cgroup mount or a non-root agent fails.
+   */
+  private FeatureCheck cgroupProcs() {
+    var f = HostFeature.CGROUP_PROCS;
+    if (!Files.isDirectory(cgroupRoot)) return new FeatureCheck(f, "no cgroup file system at " + cgroupRoot, null);
+    Path procs;
+    String layout;
+    if (Files.exists(cgroupRoot.resolve("cgroup.controllers"))) {
+      procs = cgroupRoot.resolve("cgroup.procs");
+      layout = "cgroup v2 at " + cgroupRoot;
+    } else {
+      procs = null;
+      layout = null;
+      for (var mount : List.of("cpu,cpuacct", "cpuacct,cpu", "cpu")) {
+        if (Files.exists(cgroupRoot.resolve(mount).resolve("cgroup.procs"))) {
+          procs = cgroupRoot.resolve(mount).resolve("cgroup.procs");
+          layout = "cgroup v1, CPU controller at " + cgroupRoot.resolve(mount);
+          break;
+        }
+      }
+      if (procs == null) {
+        return new FeatureCheck(f, "no cgroup v2 root and no cgroup v1 CPU controller under " + cgroupRoot
+            + " (CPU faults place burners in the container's cgroups)", null);
+      }
+    }
+    if (!Files.isWritable(procs)) {
+      return new FeatureCheck(f, procs + " is not writable (" + layout + "; the agent must run as root on the host, "
+          + "with the cgroup file system mounted read-write)", layout);
+    }
+    return new FeatureCheck(f, null, layout);
   }
 }

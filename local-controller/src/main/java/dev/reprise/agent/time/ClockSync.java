@@ -16,6 +16,18 @@ public interface ClockSync {
    */
   ClockOffset measure(Clock clock) throws IOException;
 
+  /**
+   * A quick measurement for pre-flight: whether the reference answers and how far {@code clock} is
+   * from it, the clock left as it is. May give up sooner than {@link #measure} when the reference
+   * does not answer at all (an unreachable server would not answer the later samples either).
+   * Called on the agent's pre-flight thread.
+   *
+   * @throws IOException when the reference cannot be measured against (the message says why)
+   */
+  default ClockOffset probe(Clock clock) throws IOException {
+    return measure(clock);
+  }
+
   /** The clock sync for an {@code ntp_server} setting: none (offset 0) when null or blank. */
   static ClockSync forServer(String ntpServer) {
     if (ntpServer == null || ntpServer.isBlank()) return clock -> ClockOffset.NONE;

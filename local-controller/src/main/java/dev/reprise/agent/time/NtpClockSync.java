@@ -21,6 +21,8 @@ import org.apache.commons.net.ntp.TimeStamp;
  */
 public final class NtpClockSync implements ClockSync {
   static final int DEFAULT_SAMPLES = 6;
+  /** How many unanswered samples in a row, with no reply yet, end a {@link #probe}. */
+  static final int PROBE_SILENT_SAMPLES = 2;
 
   /** A computed delay this far below zero is stamp jitter, read as zero; further below, a bad reply. */
   static final double DELAY_JITTER_MS = 0.05;
@@ -37,6 +39,20 @@ public final class NtpClockSync implements ClockSync {
 
   @Override
   public ClockOffset measure(Clock clock) throws IOException {
+    return measure(clock, false);
+  }
+
+  /**
+   * As {@link #measure}, but gives up when the first {@link #PROBE_SILENT_SAMPLES} samples all went
+   * unanswered: an unreachable server costs two timeouts, not {@code samples}, and one lost packet
+   * does not fail it.
+   */
+  @Override
+  public ClockOffset probe(Clock clock) throws IOException {
+    return measure(clock, true);
+  }
+
+  private ClockOffset measure(Clock clock, boolean giveUpWhenSilent) throws IOException {
     String host = server;
     int port = 123;
     int colon = server.lastIndexOf(':');
@@ -59,6 +75,7 @@ public final class NtpClockSync implements ClockSync {
           replies.add(toSample(info, sent, received));
         } catch (IOException e) {
           failures.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+          if (giveUpWhenSilent && replies.isEmpty() && failures.size() >= PROBE_SILENT_SAMPLES) break;
         }
       }
     } finally {

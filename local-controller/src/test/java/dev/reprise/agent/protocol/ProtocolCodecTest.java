@@ -63,7 +63,7 @@ class ProtocolCodecTest {
   @Test
   void theAgentRefusesAnUnknownMasterTypeNamingTheKnownOnes() {
     assertThatThrownBy(() -> ProtocolCodec.decodeMaster("{\"type\":\"launch\"}")).isInstanceOf(ProtocolException.class)
-        .hasMessage("unknown message type launch (expected one of hello, arm, heartbeat, abort)");
+        .hasMessage("unknown message type launch (expected one of hello, preflight, arm, heartbeat, abort)");
   }
 
   // --- agent → master ---
@@ -138,5 +138,24 @@ class ProtocolCodecTest {
     String longLine = "{\"type\":\"log\",\"message\":" + "x".repeat(500);
     assertThatThrownBy(() -> ProtocolCodec.decodeAgent(longLine)).as("a long line is quoted abbreviated")
         .hasMessageEndingWith(longLine.substring(0, 200) + "…");
+  }
+
+  @Test
+  void preflightAndItsReportRoundTripInTheirDocumentedForm() throws Exception {
+    var pre = new MasterMessage.Preflight("10.0.0.9", List.of("cgroup_procs", "shell"));
+    var line = ProtocolCodec.encode(pre);
+    assertThat(line).isEqualTo("{\"type\":\"preflight\",\"ntp_server\":\"10.0.0.9\",\"features\":[\"cgroup_procs\",\"shell\"]}");
+    assertThat(ProtocolCodec.decodeMaster(line)).isEqualTo(pre);
+    assertThat(ProtocolCodec.decodeMaster("{\"type\":\"preflight\"}")).as("no ntp_server, no features")
+        .isEqualTo(new MasterMessage.Preflight(null, List.of()));
+
+    var report = new AgentMessage.PreflightReport("24.0.7", "manager", "10.0.0.9", null, null,
+        Map.of("cgroup_procs", "missing: not writable"), List.of("ntp_server 10.0.0.9 unreachable: timed out"));
+    var out = ProtocolCodec.encode(report);
+    assertThat(out).startsWith("{\"type\":\"preflight_report\",\"docker_version\":\"24.0.7\",\"swarm_state\":\"manager\"")
+        .contains("\"clock_offset_ms\":null", "\"problems\":[\"ntp_server 10.0.0.9 unreachable: timed out\"]");
+    assertThat(ProtocolCodec.decodeAgent(out)).isEqualTo(report);
+    assertThat(ProtocolCodec.decodeAgent("{\"type\":\"preflight_report\"}")).as("an empty report has no problems, never null")
+        .isEqualTo(new AgentMessage.PreflightReport(null, null, null, null, null, Map.of(), List.of()));
   }
 }

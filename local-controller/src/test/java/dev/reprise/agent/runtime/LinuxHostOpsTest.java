@@ -70,4 +70,27 @@ class LinuxHostOpsTest {
       assertThat(policy.get()).as("the thread's scheduling policy, unchanged").isEqualTo("0");
     }
   }
+
+  @Test void probeFindsAWritableCgroupV2RootAndTheShell(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+    java.nio.file.Files.writeString(root.resolve("cgroup.controllers"), "cpu memory\n");
+    java.nio.file.Files.writeString(root.resolve("cgroup.procs"), "");
+    var checks = new LinuxHostOps(java.nio.file.Path.of("/proc"), root)
+        .probe(java.util.EnumSet.of(dev.reprise.fdsl.fault.HostFeature.CGROUP_PROCS, dev.reprise.fdsl.fault.HostFeature.SHELL));
+    assertThat(checks).allSatisfy(c -> assertThat(c.ok()).as(c.toString()).isTrue());
+    assertThat(checks.get(0).detail()).isEqualTo("cgroup v2 at " + root);
+  }
+
+  @Test void probeSaysWhyCgroupsAreMissingAndFindsV1sCpuMount(@org.junit.jupiter.api.io.TempDir java.nio.file.Path root) throws Exception {
+    var f = java.util.EnumSet.of(dev.reprise.fdsl.fault.HostFeature.CGROUP_PROCS);
+    var none = new LinuxHostOps(java.nio.file.Path.of("/proc"), root).probe(f).get(0);
+    assertThat(none.missing()).isEqualTo("no cgroup v2 root and no cgroup v1 CPU controller under " + root
+        + " (CPU faults place burners in the container's cgroups)");
+    var absent = new LinuxHostOps(java.nio.file.Path.of("/proc"), root.resolve("nope")).probe(f).get(0);
+    assertThat(absent.missing()).isEqualTo("no cgroup file system at " + root.resolve("nope"));
+    java.nio.file.Files.createDirectories(root.resolve("cpu,cpuacct"));
+    java.nio.file.Files.writeString(root.resolve("cpu,cpuacct/cgroup.procs"), "");
+    var v1 = new LinuxHostOps(java.nio.file.Path.of("/proc"), root).probe(f).get(0);
+    assertThat(v1.ok()).isTrue();
+    assertThat(v1.detail()).isEqualTo("cgroup v1, CPU controller at " + root.resolve("cpu,cpuacct"));
+  }
 }

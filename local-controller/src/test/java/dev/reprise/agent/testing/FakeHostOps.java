@@ -20,6 +20,14 @@ public final class FakeHostOps implements HostOps {
 
   private final java.util.Map<Long, java.time.Duration> lifetimes = new java.util.HashMap<>();
 
+  private final Map<dev.reprise.fdsl.fault.HostFeature, String> missing = new java.util.EnumMap<>(dev.reprise.fdsl.fault.HostFeature.class);
+
+  /** {@link #probe} answers that this host lacks {@code feature}, because {@code why}; every other feature is there. */
+  public synchronized FakeHostOps lacking(dev.reprise.fdsl.fault.HostFeature feature, String why) {
+    missing.put(feature, why);
+    return this;
+  }
+
   public FakeHostOps(FakeContainerRuntime runtime) {
     this.runtime = runtime;
   }
@@ -68,5 +76,11 @@ public final class FakeHostOps implements HostOps {
   @Override
   public synchronized boolean alive(long pid) {
     return processes.containsKey(pid);
+  }
+
+  @Override
+  public synchronized List<FeatureCheck> probe(java.util.Set<dev.reprise.fdsl.fault.HostFeature> features) {
+    calls.add("probe " + features.stream().map(dev.reprise.fdsl.fault.HostFeature::word).sorted().toList());
+    return features.stream().map(f -> new FeatureCheck(f, missing.get(f), missing.containsKey(f) ? null : "fake")).toList();
   }
 }

@@ -66,4 +66,57 @@ class NtpClockSyncTest {
     assertThat(NtpClockSync.toSample(new TimeInfo(packet, EPOCH_MS + 2), EPOCH_MS, EPOCH_MS + 2).rejection())
         .isEqualTo("zero transmit timestamp");
   }
+
+  /** A loopback UDP socket that reads NTP requests and never answers (a server that is down or filtered). */
+  private static final class SilentServer implements AutoCloseable {
+    final java.net.DatagramSocket socket;
+    final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+    final Thread reader;
+
+    SilentServer() throws java.io.IOException {
+      socket = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress());
+      reader = new Thread(() -> {
+        var buf = new java.net.DatagramPacket(new byte[64], 64);
+        try {
+          while (true) {
+            socket.receive(buf);
+            requests.incrementAndGet();
+          }
+        } catch (java.io.IOException closed) {
+          // closed by the test
+        }
+      }, "silent-ntp");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    String address() {
+      return "127.0.0.1:" + socket.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+      reader.join(5000);
+    }
+  }
+
+  @Test void aProbeOfASilentServerGivesUpAfterTwoSamplesWhileAMeasurementTriesThemAll() throws Exception {
+    try (var server = new SilentServer()) {
+      var sync = new NtpClockSync(server.address(), 6, java.time.Duration.ofMillis(200));
+      var clock = new dev.reprise.agent.testing.ManualClock(java.time.Instant.parse("2030-01-01T00:00:00Z"));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> sync.probe(clock)).isInstanceOf(java.io.IOException.class)
+          .hasMessageStartingWith("no usable NTP reply from " + server.address());
+      awaitRequests(server, 2);
+      assertThat(server.requests.get()).isEqualTo(2);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> sync.measure(clock)).isInstanceOf(java.io.IOException.class);
+      awaitRequests(server, 8);
+      assertThat(server.requests.get()).isEqualTo(8);
+    }
+  }
+
+  /** Waits (10 s at most) until the silent server has read {@code n} requests: its reader thread may lag. */
+  private static void awaitRequests(SilentServer server, int n) throws InterruptedException {
+    for (int i = 0; i < 1000 && server.requests.get() < n; i++) java.util.concurrent.TimeUnit.MILLISECONDS.sleep(10);
+  }
 }

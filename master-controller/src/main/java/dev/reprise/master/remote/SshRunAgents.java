@@ -9,9 +9,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@link RunAgents} of a multi-host run: one agent per connected host, started over an SSH exec
@@ -30,16 +34,45 @@ public final class SshRunAgents implements RunAgents {
     this.exitWait = exitWait;
   }
 
+  /**
+   * Starts every host's agent at once (one thread per host: each opens an exec channel and starts a
+   * JVM, seconds each) and returns them in the hosts file's order. When any host fails, the agents
+   * that did start are closed and the {@link IOException} names every host that failed.
+   */
   @Override
   public Map<String, AgentConnection> start(String runId, Orchestrator.Cluster manager) throws IOException {
-    var started = new LinkedHashMap<String, AgentConnection>();
+    var pool = Executors.newFixedThreadPool(Math.max(1, hosts.size()), r -> {
+      var t = new Thread(r, "agent-start");
+      t.setDaemon(true);
+      return t;
+    });
     try {
-      for (var e : hosts.entrySet()) started.put(e.getKey(), SshAgent.start(e.getValue(), exitWait));
-    } catch (IOException e) {
-      started.values().forEach(AgentConnection::close);
-      throw e;
+      var pending = new LinkedHashMap<String, Future<AgentConnection>>();
+      hosts.forEach((name, host) -> pending.put(name, pool.submit(() -> SshAgent.start(host, exitWait))));
+      var started = new LinkedHashMap<String, AgentConnection>();
+      var failures = new ArrayList<String>();
+      IOException first = null;
+      for (var e : pending.entrySet()) {
+        try {
+          started.put(e.getKey(), e.getValue().get());
+        } catch (ExecutionException x) {
+          var cause = x.getCause();
+          failures.add(e.getKey() + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+          if (first == null && cause instanceof IOException io) first = io;
+        } catch (InterruptedException x) {
+          Thread.currentThread().interrupt();
+          failures.add(e.getKey() + ": interrupted while starting its agent");
+        }
+      }
+      if (!failures.isEmpty()) {
+        started.values().forEach(AgentConnection::close);
+        if (failures.size() == 1 && first != null) throw first;
+        throw new IOException(String.join("; ", failures), first);
+      }
+      return started;
+    } finally {
+      pool.shutdownNow();
     }
-    return started;
   }
 
   @Override

@@ -22,7 +22,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * The master's one conversation with the agents of a run, from hello to ended: one agent on the
+ * The master's one conversation with the agents of a run, from hello (and pre-flight) to ended: one agent on the
  * local engine, one per host in a multi-host run. {@code master run} (through the
  * {@link RunCoordinator}), the tests and the benchmarks all talk to agents through this class.
  *
@@ -156,6 +156,29 @@ public final class AgentSession implements AutoCloseable {
   }
 
   /**
+   * Sends {@code preflight} to every agent at once (their checks run in parallel) and collects every
+   * answer until {@code timeout}; returns one report per host, in order, and never fails for one
+   * host: an agent that did not answer, refused or went away gets a report whose one problem says so.
+   * {@code others} gets whatever else the agents say meanwhile. Call after {@link #hello}.
+   */
+  public Map<String, AgentMessage.PreflightReport> preflight(MasterMessage.Preflight preflight, Duration timeout,
+      Consumer<Event> others) throws InterruptedException {
+    for (String h : links.keySet()) send(h, preflight);
+    var reports = new LinkedHashMap<String, AgentMessage.PreflightReport>();
+    long deadline = time.nanoTime() + timeout.toNanos();
+    for (String h : links.keySet()) {
+      try {
+        reports.put(h, (AgentMessage.PreflightReport) await(h, m -> m instanceof AgentMessage.PreflightReport, deadline, timeout,
+            "preflight_report", others));
+      } catch (Failed e) {
+        reports.put(h, new AgentMessage.PreflightReport(null, null, preflight.ntpServer(), null, null, Map.of(),
+            List.of(e.getMessage())));
+      }
+    }
+    return reports;
+  }
+
+  /**
    * Sends each agent its {@code arm} ({@code armFor} builds it from the host and whether it is the
    * manager, i.e. the first) and waits until every one confirmed. When one does not, the others
    * (which may have armed already) are told to abort with the reason before {@link Failed} is thrown.
@@ -274,7 +297,7 @@ public final class AgentSession implements AutoCloseable {
   /**
    * Waits until {@code host}'s agent sends the message {@code wanted} accepts; the other agents'
    * messages wait in their links. Throws {@link Failed} (in the run's wording) when it does not come
-   * before {@code deadline}.
+   * before {@code deadline}; once the deadline passed, what is already waiting in the link is still read.
    */
   private AgentMessage await(String host, Predicate<AgentMessage> wanted, long deadline, Duration timeout, String what,
       Consumer<Event> others) throws Failed, InterruptedException {
@@ -283,10 +306,14 @@ public final class AgentSession implements AutoCloseable {
       String cancelled = cancel.get();
       if (cancelled != null) throw new InterruptedException(cancelled);
       long now = time.nanoTime();
-      if (now >= deadline) throw new Failed(who(host) + " did not send " + what + " within " + timeout.toSeconds() + " s");
+      // Past the deadline (spent waiting for another host), what this host already sent still counts.
+      boolean late = now >= deadline;
       if (sendFailed.containsKey(host)) throw new Failed(who(host) + "'s stream closed before it sent " + what);
-      Incoming in = link.poll(Duration.ofNanos(Math.max(1, Math.min(deadline - now, 200_000_000L))));
-      if (in == null) continue;
+      Incoming in = link.poll(Duration.ofNanos(late ? 1 : Math.max(1, Math.min(deadline - now, 200_000_000L))));
+      if (in == null) {
+        if (late) throw new Failed(who(host) + " did not send " + what + " within " + timeout.toSeconds() + " s");
+        continue;
+      }
       if (in instanceof Incoming.Closed c) {
         throw new Failed(who(host) + "'s stream closed before it sent " + what + (c.cause() == null ? "" : ": " + c.cause()));
       }
@@ -298,7 +325,8 @@ public final class AgentSession implements AutoCloseable {
       lastHeard.put(host, time.nanoTime());
       if (wanted.test(m)) return m;
       if (m instanceof AgentMessage.Error e) {
-        throw new Failed(who(host) + " refused " + (what.equals("armed") ? "the plan" : "the hello") + ": " + e.message());
+        String step = what.equals("armed") ? "the plan" : what.equals("preflight_report") ? "the pre-flight" : "the hello";
+        throw new Failed(who(host) + " refused " + step + ": " + e.message());
       }
       if (m instanceof AgentMessage.Ended e) {
         throw new Failed(who(host) + " ended before the run began: " + e.outcome() + (e.reason() == null ? "" : " (" + e.reason() + ")"));

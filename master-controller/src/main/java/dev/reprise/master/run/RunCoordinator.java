@@ -3,6 +3,9 @@ package dev.reprise.master.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.reprise.agent.protocol.AgentMessage;
 import dev.reprise.agent.protocol.MasterMessage;
+import dev.reprise.fdsl.fault.FaultTypes;
+import dev.reprise.fdsl.fault.HostFeature;
+import dev.reprise.fdsl.plan.ContainerAction;
 import dev.reprise.fdsl.plan.PlanJson;
 import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.RecordJson;
@@ -39,7 +42,10 @@ import java.util.function.Consumer;
  * Runs one scenario on a swarm with the run's agents ({@link RunAgents}: on the local engine one, a
  * child process of the master; or one per host over SSH, with {@code cluster} reaching the
  * manager's engine), talking to them through one {@link AgentSession}: translate the compose file, make sure a swarm exists, create the run folder and {@code run.json},
- * deploy, wait for the initial containers, hello → arm (one T0 for all) → heartbeats and progress →
+ * start the agents, hello → pre-flight (every host's engine, clock against the {@code ntp_server}
+ * and the host features the scenario's fault types need, checked at once; any problem ends the run
+ * {@link Outcome#ENVIRONMENT} listing them all, nothing deployed, the empty run folder removed),
+ * deploy, wait for the initial containers, arm the same agents (one T0 for all) → heartbeats and progress →
  * {@code ended} from every agent, collect the hosts' records (multi-host only; for a host whose agent
  * was lost, also what the orchestrator still holds of its containers), rewrite
  * {@code run.json}, remove the stack, export. Everything it tells the world goes to its
@@ -57,10 +63,13 @@ public final class RunCoordinator {
 
   /**
    * Where the run is. Transitions only go forward; {@link #DONE} is reached on every path.
-   * {@link #COLLECTING_RECORDS} only in a multi-host run ({@link RunAgents#remote()}).
+   * The agents are started ({@link #CONNECTING_AGENT}) and checked ({@link #PREFLIGHT}) before
+   * anything is deployed; the same agents then arm. A run that cannot arm goes from there to
+   * {@link #STOPPING_AGENT} and {@link #DONE}, nothing deployed. {@link #COLLECTING_RECORDS} only in
+   * a multi-host run ({@link RunAgents#remote()}).
    */
   public enum State {
-    NEW, CHECKING_ENGINE, CREATING_FOLDER, DEPLOYING, WAITING_FOR_CONTAINERS, CONNECTING_AGENT, ARMING, RUNNING,
+    NEW, CHECKING_ENGINE, CREATING_FOLDER, CONNECTING_AGENT, PREFLIGHT, DEPLOYING, WAITING_FOR_CONTAINERS, ARMING, RUNNING,
     STOPPING_AGENT, COLLECTING_RECORDS, REMOVING_STACK, EXPORTING, DONE
   }
 
@@ -74,10 +83,11 @@ public final class RunCoordinator {
     var t = new EnumMap<State, Set<State>>(State.class);
     t.put(State.NEW, EnumSet.of(State.CHECKING_ENGINE));
     t.put(State.CHECKING_ENGINE, EnumSet.of(State.CREATING_FOLDER));
-    t.put(State.CREATING_FOLDER, EnumSet.of(State.DEPLOYING));
-    t.put(State.DEPLOYING, EnumSet.of(State.WAITING_FOR_CONTAINERS, State.REMOVING_STACK));
-    t.put(State.WAITING_FOR_CONTAINERS, EnumSet.of(State.CONNECTING_AGENT, State.REMOVING_STACK));
-    t.put(State.CONNECTING_AGENT, EnumSet.of(State.ARMING, State.STOPPING_AGENT));
+    t.put(State.CREATING_FOLDER, EnumSet.of(State.CONNECTING_AGENT));
+    t.put(State.CONNECTING_AGENT, EnumSet.of(State.PREFLIGHT, State.STOPPING_AGENT));
+    t.put(State.PREFLIGHT, EnumSet.of(State.DEPLOYING, State.STOPPING_AGENT));
+    t.put(State.DEPLOYING, EnumSet.of(State.WAITING_FOR_CONTAINERS, State.STOPPING_AGENT));
+    t.put(State.WAITING_FOR_CONTAINERS, EnumSet.of(State.ARMING, State.STOPPING_AGENT));
     t.put(State.ARMING, EnumSet.of(State.RUNNING, State.STOPPING_AGENT));
     t.put(State.RUNNING, EnumSet.of(State.STOPPING_AGENT));
     t.put(State.STOPPING_AGENT, EnumSet.of(State.COLLECTING_RECORDS, State.REMOVING_STACK));
@@ -244,31 +254,46 @@ public final class RunCoordinator {
       say("error: cannot write " + runDir.resolve("run.json") + ": " + e.getMessage());
       return new Result(Outcome.FAILED, e.getMessage(), runDir);
     }
-    listeners.deploying(runId, runDir);
-    say("run " + runId + ": deploying stack " + runId + " (" + stack.serviceNames().size() + " service(s)) on "
-        + engine.hostname());
-
     String outcome;
     String reason = null;
     Instant t0 = null;
     List<RunManifest.HostInfo> hosts = List.of();
     boolean armed = false;
-    Conversation session = null;
+    var session = new Conversation(req, runId, runDir, stack, engine);
+    // Why the run cannot arm (nothing is deployed yet), and how that ends it.
+    String notArmable;
+    Outcome o = Outcome.ENVIRONMENT;
+    enter(State.CONNECTING_AGENT);
+    try {
+      notArmable = session.connect();
+    } catch (IOException e) {
+      notArmable = (agents.remote() ? "cannot start the agents: " : "cannot start the agent: ") + e.getMessage();
+    } catch (InterruptedException e) {
+      notArmable = abort.reason() != null ? abort.reason() : "interrupted";
+      o = Outcome.ABORTED;
+    } catch (RuntimeException e) {
+      notArmable = "internal error: " + e; // a bug of ours, not the environment
+      o = Outcome.FAILED;
+    }
+    if (notArmable != null) {
+      enter(State.STOPPING_AGENT);
+      session.close();
+      if (o != Outcome.ABORTED) say("error: " + notArmable);
+      Path kept = discardFolder(runDir, manifest, o, notArmable);
+      say("run " + runId + ": " + o + ", nothing deployed" + (kept == null ? "" : "; kept " + kept + " (it holds records)"));
+      return new Result(o, notArmable, kept);
+    }
+
+    listeners.deploying(runId, runDir);
+    say("run " + runId + ": deploying stack " + runId + " (" + stack.serviceNames().size() + " service(s)) on "
+        + engine.hostname());
     try {
       enter(State.DEPLOYING);
       orchestrator.deploy(stack);
       enter(State.WAITING_FOR_CONTAINERS);
       orchestrator.awaitInitialContainers(stack, settings.containersTimeout(), abort::aborted);
       if (abort.aborted()) throw new InterruptedException(abort.reason());
-
-      enter(State.CONNECTING_AGENT);
-      session = new Conversation(req, runId, runDir, stack, engine);
-      try {
-        session.converse(manifest);
-      } finally {
-        enter(State.STOPPING_AGENT);
-        session.close();
-      }
+      session.converse(manifest);
       t0 = session.t0;
       hosts = session.hosts;
       armed = session.armed;
@@ -286,18 +311,21 @@ public final class RunCoordinator {
       outcome = RunManifest.FAILED;
       reason = e.getMessage();
     } catch (IOException e) {
-      String what = agents.remote() ? "cannot start the agents: " : "cannot start the agent: ";
-      say("error: " + what + e.getMessage());
+      say("error: " + e.getMessage());
       outcome = RunManifest.FAILED;
-      reason = what + e.getMessage();
+      reason = e.getMessage();
     } catch (RuntimeException e) {
       // a bug of ours: still heal (the agent link is closed), remove the stack and write the folder
       say("error: " + e);
       outcome = RunManifest.FAILED;
       reason = "internal error: " + e;
+    } finally {
+      enter(State.STOPPING_AGENT);
+      session.close();
     }
+    if (hosts.isEmpty()) hosts = session.preflightHosts();
 
-    if (agents.remote() && session != null && session.started) {
+    if (agents.remote() && session.armSent) {
       enter(State.COLLECTING_RECORDS);
       try {
         var missing = agents.collect(runDir, runId);
@@ -387,8 +415,8 @@ public final class RunCoordinator {
   }
 
   /**
-   * The coordinator's side of the conversation with the run's agents ({@link AgentSession}): hello,
-   * arm (one T0 for all), then the run loop on this thread — progress, the silence and end
+   * The coordinator's side of the conversation with the run's agents ({@link AgentSession}): hello
+   * and pre-flight before the deploy ({@link #connect}), arm (one T0 for all) after it, then the run loop on this thread — progress, the silence and end
    * watchdogs, aborts — until every agent ended or was lost. A host whose agent's stream closes
    * mid-run is lost: the others go on, the run fails, and the reason names the lost hosts. A
    * refusal, an error, silence or the end deadline abort all of them.
@@ -400,11 +428,15 @@ public final class RunCoordinator {
     final Orchestrator.Stack stack;
     final Orchestrator.Cluster engine;
     AgentSession session;
+    Map<String, AgentMessage.Hello> hellos;
+    Map<String, AgentMessage.PreflightReport> reports;
     Instant t0;
     List<RunManifest.HostInfo> hosts = List.of();
     /** host → its node ID in the cluster, as its hello said (hosts whose hello had none are absent). */
     final Map<String, String> nodeIds = new java.util.HashMap<>();
     boolean started;
+    /** Arm went out: some agents may have recorded (multi-host: their records are collected). */
+    boolean armSent;
     boolean armed;
     String outcome = RunManifest.FAILED;
     String reason;
@@ -417,17 +449,81 @@ public final class RunCoordinator {
       this.engine = engine;
     }
 
-    void converse(Manifest manifest) throws IOException, InterruptedException {
+    /**
+     * Starts the agents, says hello and runs pre-flight on every host at once; null when every host
+     * can arm, else why not: every host's every problem, in one sentence. Nothing is deployed yet.
+     */
+    String connect() throws IOException, InterruptedException {
       session = AgentSession.open(agents.start(runId, engine), time, ticker, settings.heartbeat()).cancelWhen(abort::reason);
       started = true;
-      Map<String, AgentMessage.Hello> hellos;
-      Map<String, AgentMessage.Armed> acks;
       try {
         hellos = session.hello(runId, settings.helloTimeout(), this::other);
         hellos.forEach((h, hello) -> {
           if (hello.nodeId() != null) nodeIds.put(h, hello.nodeId());
         });
+      } catch (AgentSession.Failed e) {
+        return e.getMessage();
+      }
+      enter(State.PREFLIGHT);
+      var features = FaultTypes.hostFeatures(req.plan().actions().stream()
+          .flatMap(a -> a instanceof ContainerAction c ? c.injectedFault().stream() : java.util.stream.Stream.empty()).toList());
+      var ask = new MasterMessage.Preflight(req.ntpServer(), features.stream().map(HostFeature::word).toList());
+      reports = session.preflight(ask, TimingContract.PREFLIGHT, this::other);
+      if (abort.aborted()) throw new InterruptedException(abort.reason());
+      listeners.preflight(reports);
+      var problems = new ArrayList<String>();
+      reports.forEach((h, r) -> r.problems().forEach(p -> problems.add("host " + name(h) + ": " + p)));
+      if (!problems.isEmpty()) {
+        return "pre-flight found " + problems.size() + " problem(s), nothing deployed: " + String.join("; ", problems);
+      }
+      reports.forEach((h, r) -> say("run " + runId + ": pre-flight " + name(h) + ": " + summary(r)));
+      return null;
+    }
+
+    /** The name a host goes by in the run: the engine's host name with the one local agent. */
+    private String name(String h) {
+      var hello = hellos == null ? null : hellos.get(h);
+      return !agents.remote() && hello != null && hello.host() != null ? hello.host() : h;
+    }
+
+    private String summary(AgentMessage.PreflightReport r) {
+      var b = new StringBuilder("engine ").append(r.dockerVersion()).append(" (").append(r.swarmState()).append(")");
+      if (r.ntpServer() != null && r.clockOffsetMs() != null) {
+        b.append(String.format(java.util.Locale.ROOT, ", clock %+.3f ms", r.clockOffsetMs()));
+        if (r.clockUncertaintyMs() != null) b.append(String.format(java.util.Locale.ROOT, " ± %.3f ms", r.clockUncertaintyMs()));
+        b.append(" against ").append(r.ntpServer());
+      }
+      if (!r.features().isEmpty()) {
+        b.append(", ");
+        b.append(String.join(", ", r.features().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).toList()));
+      }
+      return b.toString();
+    }
+
+    /** Each host as pre-flight saw it, for a run.json written before arm. */
+    List<RunManifest.HostInfo> preflightHosts() {
+      if (hellos == null || reports == null) return List.of();
+      var infos = new ArrayList<RunManifest.HostInfo>();
+      for (String h : session.hosts()) {
+        var hello = hellos.get(h);
+        infos.add(withPreflight(new RunManifest.HostInfo(name(h), hello.nodeId(), hello.dockerVersion(), hello.kernel(),
+            hello.cores(), hello.memBytes(), req.ntpServer(), null, null, null, null, null), h));
+      }
+      return List.copyOf(infos);
+    }
+
+    private RunManifest.HostInfo withPreflight(RunManifest.HostInfo info, String h) {
+      var r = reports == null ? null : reports.get(h);
+      if (r == null) return info;
+      return info.withPreflight(r.features(), new RunManifest.Preflight(r.swarmState(), r.clockOffsetMs(), r.clockUncertaintyMs()));
+    }
+
+    /** Arms the agents {@link #connect} checked (the stack is up), then runs until every agent ended. */
+    void converse(Manifest manifest) throws IOException, InterruptedException {
+      Map<String, AgentMessage.Armed> acks;
+      try {
         enter(State.ARMING);
+        armSent = true;
         t0 = time.now().plus(settings.armLead());
         JsonNode planJson = PlanJson.mapper().readTree(PlanJson.write(req.plan()));
         acks = session.arm((h, manager) -> new MasterMessage.Arm(runId, planJson, t0, stack.name(), stack.serviceNames(), manager,
@@ -444,11 +540,11 @@ public final class RunCoordinator {
         var ack = acks.get(h);
         boolean local = !agents.remote();
         String name = local && hello.host() != null ? hello.host() : h;
-        infos.add(new RunManifest.HostInfo(name,
+        infos.add(withPreflight(new RunManifest.HostInfo(name,
             hello.nodeId() != null ? hello.nodeId() : local ? engine.nodeId() : null,
             hello.dockerVersion() != null ? hello.dockerVersion() : local ? engine.version() : null, hello.kernel(),
             hello.cores(), hello.memBytes(), req.ntpServer(), ack.clockOffsetMs(),
-            ack.clockUncertaintyMs(), null, null, null));
+            ack.clockUncertaintyMs(), null, null, null), h));
       }
       hosts = List.copyOf(infos);
       manifest.write(runDir, t0, hosts, RunManifest.RUNNING, null, null);
@@ -607,6 +703,7 @@ public final class RunCoordinator {
       // heartbeats (and progress outside the run) only prove the agent is alive
     }
 
+    /** Closes the agents' links (idempotent): an agent that has not ended sees EOF and heals. */
     void close() {
       if (session != null) session.close();
     }
@@ -638,6 +735,11 @@ public final class RunCoordinator {
     @Override
     public void message(Level level, String text) {
       each(l -> l.message(level, text));
+    }
+
+    @Override
+    public void preflight(Map<String, AgentMessage.PreflightReport> byHost) {
+      each(l -> l.preflight(byHost));
     }
 
     @Override
@@ -724,6 +826,29 @@ public final class RunCoordinator {
       }
     }
     return out;
+  }
+
+  /**
+   * The run folder of a run that ended before anything was deployed: removed when it holds nothing
+   * but {@code run.json} (returns null), kept with {@code run.json} rewritten to {@code outcome}
+   * when something else is in it (returns it).
+   */
+  private Path discardFolder(Path runDir, Manifest manifest, Outcome outcome, String reason) {
+    try {
+      Files.deleteIfExists(runDir.resolve("run.json.tmp"));
+      try (var entries = Files.list(runDir)) {
+        if (entries.allMatch(p -> p.getFileName().toString().equals("run.json"))) {
+          Files.deleteIfExists(runDir.resolve("run.json"));
+          Files.delete(runDir);
+          return null;
+        }
+      }
+      manifest.write(runDir, null, List.of(), outcome == Outcome.ABORTED ? RunManifest.ABORTED : RunManifest.FAILED, reason,
+          time.now());
+    } catch (IOException e) {
+      say("warning: cannot remove the run folder " + runDir + ": " + e.getMessage());
+    }
+    return runDir;
   }
 
   /** Whether {@code host} names this machine's loopback (by its literal form: no name is looked up). */

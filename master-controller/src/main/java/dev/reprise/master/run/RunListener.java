@@ -29,6 +29,12 @@ public interface RunListener {
    */
   default void message(Level level, String text) {}
 
+  /**
+   * Every agent answered pre-flight ({@code byHost}: engine, clock, features, problems), before
+   * anything was deployed; when any report has problems the run ends next, with nothing deployed.
+   */
+  default void preflight(Map<String, AgentMessage.PreflightReport> byHost) {}
+
   /** The run folder exists and the stack is being deployed under the run's ID. */
   default void deploying(String runId, Path runDir) {}
 

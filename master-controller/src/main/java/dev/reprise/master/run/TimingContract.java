@@ -44,6 +44,18 @@ public final class TimingContract {
   /** The default stop grace (SIGTERM → SIGKILL) of a {@code stop} action. */
   public static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
+  /**
+   * How long one NTP measurement may take on an agent: {@code ClockSync.forServer}'s samples (6)
+   * times its reply timeout (2 s); mirrored here, keep them equal. A pre-flight probe of a server
+   * that does not answer gives up after two timeouts.
+   */
+  public static final Duration NTP_MEASURE = Duration.ofSeconds(12);
+  /**
+   * How long the master waits for every agent's pre-flight report: the clock measurement plus a few
+   * seconds for the engine and the host-feature checks (file and executable tests).
+   */
+  public static final Duration PREFLIGHT = NTP_MEASURE.plusSeconds(5);
+
   private TimingContract() {}
 
   /** The shortest abort wait the contract allows for {@code stopGrace}, plus a second of slack. */

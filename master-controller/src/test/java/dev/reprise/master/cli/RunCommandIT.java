@@ -145,6 +145,28 @@ class RunCommandIT {
   }
 
   @Test
+  void anUnreachableNtpServerFailsPreflightWithExitThreeInSecondsAndDeploysNothing() throws Exception {
+    String name = unique("preflight");
+    long start = System.nanoTime();
+    var r = run(fixture("unreachable-ntp").toString(), "--out", tmp.toString(), "--name", name, "--no-export");
+    var took = java.time.Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(r.exit()).as(r.stderr()).isEqualTo(3);
+    assertThat(r.stderr()).contains("pre-flight found").contains("nothing deployed: host ")
+        .contains("ntp_server 127.0.0.1:1 unreachable: ");
+    assertThat(r.stderr()).doesNotContain("deploying stack");
+    assertThat(took).as("pre-flight fails in seconds (took %s)", took).isLessThan(java.time.Duration.ofSeconds(30));
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left).as("no run folder is left").isEmpty();
+    }
+    var ended = java.util.regex.Pattern.compile("run (\\S+): environment, nothing deployed").matcher(r.stderr());
+    assertThat(ended.find()).as(r.stderr()).isTrue();
+    assertStackGone(ended.group(1));
+    System.out.println("pre-flight failure took " + took.toMillis() + " ms: " + r.stderr().lines()
+        .filter(l -> l.contains("pre-flight found")).findFirst().orElse(""));
+  }
+
+  @Test
   void sigintToTheMasterProcessHealsAbortsAndRemovesTheStack() throws Exception {
     String name = unique("sigint");
     String java = ProcessHandle.current().info().command().orElse("java");

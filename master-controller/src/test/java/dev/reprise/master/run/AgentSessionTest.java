@@ -167,4 +167,21 @@ class AgentSessionTest {
       assertThat(session.silentFor(TimingContract.AGENT_SILENCE)).containsExactly("h1");
     }
   }
+
+  @Test
+  void preflightAsksEveryAgentAtOnceAndAnAgentThatRefusesGetsAReportSayingSo() throws Exception {
+    try (var session = open("h1", "h2", "h3")) {
+      session.hello("r1", Duration.ofSeconds(30), others::add);
+      fakes.get("h2").refusePreflight = "unknown message type preflight (expected one of hello, arm, heartbeat, abort)";
+      var reports = session.preflight(new MasterMessage.Preflight("10.0.0.1", List.of("shell")), TimingContract.PREFLIGHT,
+          others::add);
+      assertThat(reports.keySet()).containsExactly("h1", "h2", "h3");
+      assertThat(fakes.values()).allSatisfy(f -> assertThat(f.received).contains("preflight ntp=10.0.0.1 features=[shell]"));
+      assertThat(reports.get("h1").problems()).isEmpty();
+      assertThat(reports.get("h1").features()).containsExactly(Map.entry("shell", "ok"));
+      assertThat(reports.get("h2").problems()).containsExactly(
+          "the agent on h2 refused the pre-flight: unknown message type preflight (expected one of hello, arm, heartbeat, abort)");
+      assertThat(reports.get("h3").problems()).isEmpty();
+    }
+  }
 }

@@ -16,7 +16,8 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * An agent that answers by the protocol on a manual clock: hello → hello, arm → armed, then one
+ * An agent that answers by the protocol on a manual clock: hello → hello, preflight → a report
+ * (its problems {@link #preflightProblems}), arm → armed, then one
  * progress per planned action at T0 + offset and {@code ended ok} at T0 + end, heartbeats every
  * second; abort → {@code ended aborted}. Switches make it misbehave. Records what the master sent
  * as readable strings in {@link #received}.
@@ -30,6 +31,12 @@ final class FakeAgent implements AgentConnection {
       ? Long.compare(a.order, b.order) : a.at.compareTo(b.at));
   private long order;
   boolean closed;
+  /** Problems the pre-flight report lists (none: the host can arm). */
+  List<String> preflightProblems = List.of();
+  /** Answer preflight with this error (an older agent that does not know the message). */
+  String refusePreflight;
+  /** Say nothing to preflight (an agent whose checks hang). */
+  boolean silentOnPreflight;
   /** Reply to arm with this error instead of armed. */
   String refuseArm;
   /** After armed, say nothing more until abort (a wedged agent). */
@@ -55,6 +62,16 @@ final class FakeAgent implements AgentConnection {
     if (m instanceof MasterMessage.Hello h) {
       received.add("hello " + h.runId());
       at(time.now(), new AgentMessage.Hello(1, "test", "box", nodeId, "20.10.24", "6.1.0", 2, 24L << 30));
+    } else if (m instanceof MasterMessage.Preflight p) {
+      received.add("preflight ntp=" + p.ntpServer() + " features=" + p.features());
+      if (refusePreflight != null) {
+        at(time.now(), new AgentMessage.Error(refusePreflight));
+      } else if (!silentOnPreflight) {
+        var features = new java.util.LinkedHashMap<String, String>();
+        p.features().forEach(f -> features.put(f, "ok"));
+        at(time.now(), new AgentMessage.PreflightReport("20.10.24", "manager", p.ntpServer(), p.ntpServer() == null ? null : 0.4,
+            p.ntpServer() == null ? null : 0.1, features, preflightProblems));
+      }
     } else if (m instanceof MasterMessage.Arm a) {
       received.add("arm stack=" + a.stack() + " services=" + a.services() + " t0=" + a.t0());
       if (refuseArm != null) {

@@ -17,6 +17,12 @@ final class RecordingListener implements RunListener {
   }
 
   @Override
+  public void preflight(Map<String, AgentMessage.PreflightReport> byHost) {
+    var problems = byHost.values().stream().mapToInt(r -> r.problems().size()).sum();
+    events.add("preflight " + byHost.keySet() + " problems=" + problems);
+  }
+
+  @Override
   public void deploying(String runId, Path runDir) {
     events.add("deploying " + runId);
   }

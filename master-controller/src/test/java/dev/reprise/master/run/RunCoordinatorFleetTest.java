@@ -111,8 +111,8 @@ class RunCoordinatorFleetTest {
     var result = run();
     assertThat(result.outcome().word()).as(err.toString(StandardCharsets.UTF_8)).isEqualTo("ok");
     String id = result.runDir().getFileName().toString();
-    assertThat(history).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.DEPLOYING,
-        State.WAITING_FOR_CONTAINERS, State.CONNECTING_AGENT, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
+    assertThat(history).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.CONNECTING_AGENT,
+        State.PREFLIGHT, State.DEPLOYING, State.WAITING_FOR_CONTAINERS, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
         State.COLLECTING_RECORDS, State.REMOVING_STACK, State.EXPORTING, State.DONE);
     assertThat(armsSent).containsExactly("h1 manager=true records=/work/h1/runs/" + id + " resync=15000",
         "h2 manager=false records=/work/h2/runs/" + id + " resync=15000", "h3 manager=false records=/work/h3/runs/" + id + " resync=15000");
@@ -236,5 +236,55 @@ class RunCoordinatorFleetTest {
     assertThat(List.of("127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST", "::1", "[::1]", "ntp.localhost"))
         .allMatch(RunCoordinator::isLoopback);
     assertThat(java.util.Arrays.asList("10.0.0.1", "ntp.example.org", "192.168.1.127", null)).noneMatch(RunCoordinator::isLoopback);
+  }
+
+  @Test
+  void aPreflightProblemOnAnyHostEndsTheRunWithEveryProblemListedNothingDeployedAndNoFolder() throws Exception {
+    fakes.get("h2").preflightProblems = List.of("ntp_server 10.0.0.9 unreachable: no usable NTP reply from 10.0.0.9");
+    fakes.get("h3").preflightProblems = List.of("/sys/fs/cgroup/cgroup.procs is not writable (cgroup v2 at /sys/fs/cgroup)",
+        "the Docker engine is not part of a swarm (swarm mode inactive)");
+    var result = run("10.0.0.9");
+
+    assertThat(result.outcome()).isEqualTo(Outcome.ENVIRONMENT);
+    assertThat(ExitCodes.of(result.outcome())).isEqualTo(3);
+    assertThat(result.reason()).isEqualTo("pre-flight found 3 problem(s), nothing deployed: "
+        + "host h2: ntp_server 10.0.0.9 unreachable: no usable NTP reply from 10.0.0.9; "
+        + "host h3: /sys/fs/cgroup/cgroup.procs is not writable (cgroup v2 at /sys/fs/cgroup); "
+        + "host h3: the Docker engine is not part of a swarm (swarm mode inactive)");
+    assertThat(result.runDir()).isNull();
+    assertThat(tmp.resolve("runs")).isEmptyDirectory();
+    assertThat(history).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.CONNECTING_AGENT, State.PREFLIGHT,
+        State.STOPPING_AGENT, State.DONE);
+    assertThat(swarm.calls).noneMatch(c -> c.startsWith("createService") || c.startsWith("createNetwork"));
+    assertThat(fakes.values()).as("every host was checked at once, none armed, all closed").allSatisfy(f -> {
+      assertThat(f.received).contains("preflight ntp=10.0.0.9 features=[]").noneMatch(r -> r.startsWith("arm"));
+      assertThat(f.received).last().isEqualTo("close");
+    });
+    assertThat(fleetCalls).containsExactly("start " + "hello-20261123-090000");
+    assertThat(recorder.events).contains("preflight [h1, h2, h3] problems=3").noneMatch(e -> e.startsWith("deploying"));
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: pre-flight found 3 problem(s), nothing deployed: host h2: ")
+        .contains("run hello-20261123-090000: environment, nothing deployed");
+  }
+
+  @Test
+  void aHostSilentOnPreflightIsAProblemWithinTheBoundAndTheOthersReportsStillCount() {
+    fakes.get("h1").silentOnPreflight = true;
+    fakes.get("h3").preflightProblems = List.of("no Docker engine reachable: connection refused");
+    var start = time.nanoTime();
+    var result = run();
+    assertThat(result.outcome()).isEqualTo(Outcome.ENVIRONMENT);
+    assertThat(result.reason()).isEqualTo("pre-flight found 2 problem(s), nothing deployed: host h1: the agent on h1 did not send "
+        + "preflight_report within " + TimingContract.PREFLIGHT.toSeconds() + " s; host h3: no Docker engine reachable: connection refused");
+    assertThat(Duration.ofNanos(time.nanoTime() - start)).isLessThan(TimingContract.PREFLIGHT.plusSeconds(2));
+  }
+
+  @Test
+  void aReadyFleetHasItsPreflightInRunJson() throws Exception {
+    var result = run();
+    var m = manifest(result.runDir());
+    assertThat(m.hosts()).extracting(RunManifest.HostInfo::preflight)
+        .containsOnly(new RunManifest.Preflight("manager", 0.4, 0.1));
+    assertThat(m.hosts()).allSatisfy(h -> assertThat(h.features()).isEmpty());
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("pre-flight h2: engine 20.10.24 (manager), clock +0.400 ms ± 0.100 ms against 10.0.0.1");
   }
 }

@@ -93,14 +93,16 @@ class RunCoordinatorTest {
     Path dir = result.runDir();
     assertThat(dir.getFileName().toString()).isEqualTo("hello-20261123-090000");
     assertThat(recorder.events).as("the run folder is the last thing a run tells").last().isEqualTo("ended ok " + dir);
-    assertThat(c.history()).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.DEPLOYING,
-        State.WAITING_FOR_CONTAINERS, State.CONNECTING_AGENT, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
+    assertThat(c.history()).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.CONNECTING_AGENT,
+        State.PREFLIGHT, State.DEPLOYING, State.WAITING_FOR_CONTAINERS, State.ARMING, State.RUNNING, State.STOPPING_AGENT,
         State.REMOVING_STACK, State.EXPORTING, State.DONE);
     String stack = dir.getFileName().toString();
     assertThat(swarm.calls).containsSubsequence("engine", "createNetwork " + stack + "_default",
         "createService " + stack + "_web replicas=2", "removeService " + stack + "_web", "removeNetwork " + stack + "_default");
     assertThat(swarm.services).isEmpty();
     assertThat(agent.received).first().isEqualTo("hello " + stack);
+    assertThat(agent.received).as("pre-flight asks for the kill fault's features: none beyond the engine")
+        .contains("preflight ntp=null features=[]");
     assertThat(agent.received).filteredOn(r -> r.startsWith("arm")).singleElement().asString().startsWith("arm stack=" + stack + " services={web=" + stack + "_web} t0=2026-11-23T09:00:03");
     assertThat(agent.received).contains("heartbeat").last().isEqualTo("close");
     assertThat(exported).containsExactly(dir);
@@ -188,12 +190,13 @@ class RunCoordinatorTest {
   }
 
   @Test
-  void deployFailureIsDiagnosedTheStackRemovedAndNoAgentStarted() throws Exception {
+  void deployFailureIsDiagnosedTheStackRemovedAndTheCheckedAgentClosedUnarmed() throws Exception {
     var result = coordinator().run(request(COMPOSE.replace("reprise/hello:latest", "reprise/nosuch:latest")));
     assertThat(result.outcome().word()).isEqualTo("failed");
     assertThat(ExitCodes.of(result.outcome())).isEqualTo(1);
     assertThat(stderr()).contains("image reprise/nosuch:latest is not present on node box; build it (scripts/build-images.sh)");
-    assertThat(agentsStarted).isZero();
+    assertThat(agentsStarted).isOne();
+    assertThat(agent.received).noneMatch(r -> r.startsWith("arm")).last().isEqualTo("close");
     assertThat(swarm.services).isEmpty();
     assertThat(swarm.networks).isEmpty();
     var m = manifest(result.runDir());
@@ -263,8 +266,9 @@ class RunCoordinatorTest {
   void listenersHearTheRunInTheOrderItHappened() {
     var result = coordinator().run(request(COMPOSE));
     String id = result.runDir().getFileName().toString();
-    assertThat(recorder.events).containsExactly("state CHECKING_ENGINE", "state CREATING_FOLDER", "deploying " + id,
-        "state DEPLOYING", "state WAITING_FOR_CONTAINERS", "state CONNECTING_AGENT", "state ARMING",
+    assertThat(recorder.events).containsExactly("state CHECKING_ENGINE", "state CREATING_FOLDER", "state CONNECTING_AGENT",
+        "state PREFLIGHT", "preflight [box] problems=0", "deploying " + id, "state DEPLOYING", "state WAITING_FOR_CONTAINERS",
+        "state ARMING",
         "armed [box] t0=2026-11-23T09:00:03Z", "state RUNNING", "fired box #0 mark ok", "fired box #1 fault ok",
         "agent ended box ok healed 0", "state STOPPING_AGENT", "state REMOVING_STACK", "state EXPORTING", "state DONE",
         "ended ok " + result.runDir());
@@ -291,5 +295,63 @@ class RunCoordinatorTest {
     assertThat(RunCoordinator.TRANSITIONS.get(State.RUNNING)).doesNotContain(State.DEPLOYING, State.ARMING);
     assertThat(RunCoordinator.TRANSITIONS.get(State.DONE)).isEmpty();
     for (var s : State.values()) assertThat(RunCoordinator.TRANSITIONS).as("every state has its moves").containsKey(s);
+  }
+
+  @Test
+  void aCpuFaultAsksForItsHostFeaturesAndAMissingOneEndsTheRunBeforeTheDeployWithExitThree() throws Exception {
+    var plan = new Plan(7, 10_000, new TreeMap<>(Map.of("web", 2)),
+        List.of(new FaultAction(0, 0, 5000, "web", List.of(1), new dev.reprise.fdsl.model.CpuFault(2000, 1))),
+        List.of(new AliveSnapshot(-1, 0, new TreeMap<>(Map.of("web", List.of(0, 1))))));
+    agent.preflightProblems = List.of("/sys/fs/cgroup/cgroup.procs is not writable (cgroup v2 at /sys/fs/cgroup)");
+    var c = coordinator();
+    var result = c.run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
+        Path.of("docker-compose.yml"), COMPOSE, 7, plan, tmp.resolve("faults"), "127.0.0.1:1", 60_000, true));
+
+    assertThat(agent.received).contains("preflight ntp=127.0.0.1:1 features=[cgroup_procs, shell]");
+    assertThat(ExitCodes.of(result.outcome())).isEqualTo(3);
+    assertThat(result.reason()).isEqualTo("pre-flight found 1 problem(s), nothing deployed: "
+        + "host box: /sys/fs/cgroup/cgroup.procs is not writable (cgroup v2 at /sys/fs/cgroup)");
+    assertThat(c.history()).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.CONNECTING_AGENT, State.PREFLIGHT,
+        State.STOPPING_AGENT, State.DONE);
+    assertThat(swarm.calls).noneMatch(call -> call.startsWith("createService"));
+    assertThat(result.runDir()).isNull();
+    assertThat(tmp.resolve("runs")).isEmptyDirectory();
+    assertThat(exported).isEmpty();
+    assertThat(recorder.events).last().isEqualTo("ended environment null");
+  }
+
+  @Test
+  void aReadyHostIsArmedByTheSameAgentAndItsFeaturesAreInRunJson() throws Exception {
+    var plan = new Plan(7, 10_000, new TreeMap<>(Map.of("web", 2)),
+        List.of(new FaultAction(0, 0, 5000, "web", List.of(1), new dev.reprise.fdsl.model.CpuFault(2000, 1))),
+        List.of(new AliveSnapshot(-1, 0, new TreeMap<>(Map.of("web", List.of(0, 1))))));
+    var result = coordinator().run(new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n",
+        Path.of("docker-compose.yml"), COMPOSE, 7, plan, tmp.resolve("faults"), null, 60_000, false));
+    assertThat(result.outcome()).isEqualTo(Outcome.OK);
+    assertThat(agentsStarted).isOne();
+    assertThat(agent.received.stream().filter(r -> !r.equals("heartbeat")).map(r -> r.split(" ")[0]).toList())
+        .containsExactly("hello", "preflight", "arm", "close");
+    assertThat(manifest(result.runDir()).hosts()).singleElement().satisfies(h -> {
+      assertThat(h.features()).containsExactly(Map.entry("cgroup_procs", "ok"), Map.entry("shell", "ok"));
+      assertThat(h.preflight()).isEqualTo(new RunManifest.Preflight("manager", null, null));
+    });
+  }
+
+  @Test
+  void anAbortDuringPreflightEndsTheRunAbortedWithNothingDeployedAndNoFolder() {
+    agent.silentOnPreflight = true;
+    agent.onSend = m -> {
+      if (m instanceof dev.reprise.agent.protocol.MasterMessage.Preflight) abort.abort("interrupted by a signal");
+    };
+    var c = coordinator();
+    var result = c.run(request(COMPOSE));
+    assertThat(result.outcome()).isEqualTo(Outcome.ABORTED);
+    assertThat(result.reason()).isEqualTo("interrupted by a signal");
+    assertThat(result.runDir()).isNull();
+    assertThat(tmp.resolve("runs")).isEmptyDirectory();
+    assertThat(c.history()).containsExactly(State.CHECKING_ENGINE, State.CREATING_FOLDER, State.CONNECTING_AGENT, State.PREFLIGHT,
+        State.STOPPING_AGENT, State.DONE);
+    assertThat(swarm.calls).noneMatch(call -> call.startsWith("createService"));
+    assertThat(agent.received).last().isEqualTo("close");
   }
 }
