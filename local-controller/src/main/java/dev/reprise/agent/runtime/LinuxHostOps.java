@@ -137,8 +137,10 @@ public final class LinuxHostOps implements HostOps {
   static final int REALTIME_PRIORITY = 10;
 
   /**
-   * {@code chrt --fifo --pid 10 <tid>} on the calling thread, found through {@code /proc/thread-self}
-   * (a link to {@code <pid>/task/<tid>}).
+   * {@code chrt --fifo --reset-on-fork --pid 10 <tid>} on the calling thread, found through
+   * {@code /proc/thread-self} (a link to {@code <pid>/task/<tid>}). Reset on fork: the processes the
+   * thread starts (a CPU burner above all: a real-time busy loop would starve the host, and cgroup
+   * v1 refuses it in a container's CPU cgroup with EINVAL) run under the normal policy.
    */
   @Override
   public Optional<String> prioritizeCurrentThread() {
@@ -149,7 +151,7 @@ public final class LinuxHostOps implements HostOps {
       return Optional.of("cannot find the thread's ID in " + proc.resolve("thread-self") + ": " + e.getMessage());
     }
     try {
-      var chrt = new ProcessBuilder("chrt", "--fifo", "--pid", Integer.toString(REALTIME_PRIORITY), tid)
+      var chrt = new ProcessBuilder("chrt", "--fifo", "--reset-on-fork", "--pid", Integer.toString(REALTIME_PRIORITY), tid)
           .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
       String said = new String(chrt.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       if (!chrt.waitFor(10, TimeUnit.SECONDS)) {

@@ -50,19 +50,26 @@ class LinuxHostOpsTest {
   @org.junit.jupiter.api.Test
   void aPrioritizedThreadRunsUnderTheFifoPolicyOrSaysWhyNot() throws Exception {
     var policy = new java.util.concurrent.atomic.AtomicReference<String>();
+    var childPolicy = new java.util.concurrent.atomic.AtomicReference<String>();
     var result = new java.util.concurrent.atomic.AtomicReference<java.util.Optional<String>>();
     var t = new Thread(() -> {
       result.set(new LinuxHostOps().prioritizeCurrentThread());
       try {
-        // /proc/thread-self/stat: field 41 is the scheduling policy (1 = SCHED_FIFO)
+        // /proc/thread-self/stat: field 41 is the scheduling policy (1 = SCHED_FIFO, 0 = normal)
         String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/thread-self/stat"));
         policy.set(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[38]);
-      } catch (java.io.IOException e) {
+        // a process this thread starts (as a burner is started) runs under the normal policy
+        var child = new ProcessBuilder("/bin/sh", "-c", "cat /proc/self/stat").start();
+        String childStat = new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        child.waitFor();
+        childPolicy.set(childStat.substring(childStat.lastIndexOf(')') + 2).split(" ")[38]);
+      } catch (java.io.IOException | InterruptedException e) {
         policy.set(e.toString());
       }
     });
     t.start();
     t.join();
+    assertThat(childPolicy.get()).as("the scheduling policy of a process the thread started").isEqualTo("0");
     if (result.get().isEmpty()) {
       assertThat(policy.get()).as("the thread's scheduling policy").isEqualTo("1");
     } else {
