@@ -80,16 +80,21 @@ public final class LinuxHostOps implements HostOps {
     return List.of(SHELL, "-c", LOOP, marker, String.format(Locale.ROOT, "%d.%03d", millis / 1000, millis % 1000));
   }
 
+  /**
+   * {@inheritDoc} A burner's shell forks a copy of itself for its {@code sleep} (the copy has the
+   * burner's command line until it execs), so a match whose parent is also a match is that copy,
+   * not another burner, and is left out ({@link #kill} of the burner takes it along).
+   */
   @Override
   public List<Long> findMarked(String prefix) {
-    var found = new ArrayList<Long>();
+    var matches = new java.util.LinkedHashMap<Long, Long>(); // pid -> parent pid
     try (var dirs = Files.list(proc)) {
       for (var dir : (Iterable<Path>) dirs::iterator) {
         var name = dir.getFileName().toString();
         if (!name.chars().allMatch(Character::isDigit)) continue;
         try {
           var marker = burnerMarker(new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8));
-          if (marker != null && HostOps.markedBy(marker, prefix)) found.add(Long.parseLong(name));
+          if (marker != null && HostOps.markedBy(marker, prefix)) matches.put(Long.parseLong(name), parentOf(dir));
         } catch (IOException e) {
           // the process ended while we looked
         }
@@ -97,7 +102,22 @@ public final class LinuxHostOps implements HostOps {
     } catch (IOException e) {
       throw new RuntimeFailure("cannot list " + proc + ": " + e.getMessage(), e);
     }
+    var found = new ArrayList<Long>();
+    matches.forEach((pid, parent) -> {
+      if (!matches.containsKey(parent)) found.add(pid);
+    });
     return found;
+  }
+
+  /** The parent PID from {@code /proc/<pid>/stat} (the field after the state), or -1 when unreadable. */
+  private static long parentOf(Path procDir) throws IOException {
+    var stat = Files.readString(procDir.resolve("stat"));
+    var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    try {
+      return fields.length > 1 ? Long.parseLong(fields[1]) : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   /** The marker of a burner's {@code /proc/<pid>/cmdline} (NUL-separated), or null for any other process. */

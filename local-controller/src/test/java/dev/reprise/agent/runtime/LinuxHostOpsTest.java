@@ -100,4 +100,21 @@ class LinuxHostOpsTest {
     assertThat(v1.ok()).isTrue();
     assertThat(v1.detail()).isEqualTo("cgroup v1, CPU controller at " + root.resolve("cpu,cpuacct"));
   }
+
+  @Test void findMarkedLeavesOutABurnersForkedCopyAndProcessesThatOnlyMentionTheMarker(@org.junit.jupiter.api.io.TempDir java.nio.file.Path proc)
+      throws Exception {
+    String burner = "/bin/sh\0-c\0" + LinuxHostOps.LOOP + "\0" + MARKER + "\0" + "5.000\0";
+    procEntry(proc, 100, 1, burner);
+    procEntry(proc, 101, 100, burner); // the shell's fork for `sleep`, before it execs
+    procEntry(proc, 200, 1, burner.replace(MARKER, MARKER + "x"));
+    procEntry(proc, 300, 1, "grep\0" + MARKER + "\0");
+    var found = new LinuxHostOps(proc, proc).findMarked(MARKER.substring(0, MARKER.lastIndexOf('/')));
+    assertThat(found).containsExactlyInAnyOrder(100L, 200L);
+  }
+
+  private static void procEntry(java.nio.file.Path proc, long pid, long parent, String cmdline) throws java.io.IOException {
+    var dir = java.nio.file.Files.createDirectories(proc.resolve(Long.toString(pid)));
+    java.nio.file.Files.writeString(dir.resolve("cmdline"), cmdline);
+    java.nio.file.Files.writeString(dir.resolve("stat"), pid + " (sh) S " + parent + " " + pid + " 0 0\n");
+  }
 }
