@@ -49,19 +49,7 @@ class LocalMasterKillIT {
       """;
 
   /** All 3 containers burning one core for 60 s from second 1 of a 90 s run. */
-  static final String SCENARIO = """
-      environment:
-        seed: 5
-      events:
-        - beginning:
-            hello: 3
-        - moment:
-            time: 1
-            services:
-              hello:
-                - fault: {target: {specific: [0, 1, 2]}, cpu: {duration: 60, cores: 1}}
-        - end: 90
-      """;
+  static final String SCENARIO = MasterJvm.CPU_ON_THREE;
 
   @TempDir static Path tmp;
   static DockerSwarmCluster docker;

@@ -52,19 +52,7 @@ class MasterKillIT {
   static final String COMPOSE = RemoteRunIT.COMPOSE;
 
   /** One container per host, all burning one core for 60 s from second 1 of a 90 s run. */
-  static final String SCENARIO = """
-      environment:
-        seed: 5
-      events:
-        - beginning:
-            hello: 3
-        - moment:
-            time: 1
-            services:
-              hello:
-                - fault: {target: {specific: [0, 1, 2]}, cpu: {duration: 60, cores: 1}}
-        - end: 90
-      """;
+  static final String SCENARIO = MasterJvm.CPU_ON_THREE;
 
   @BeforeAll
   static void up() throws Exception {
@@ -78,10 +66,8 @@ class MasterKillIT {
     try {
       MasterJvm.cleanUp(jvm, tmp.resolve("runs"), NAME, MasterKillIT::removeStack, "MasterKillIT");
     } finally {
-      connected.values().forEach(RemoteHost::close);
-      Testbed.run("testbed/down");
+      Testbed.down(connected.values());
     }
-    assertThat(Testbed.leftovers()).isEmpty();
   }
 
   @Test

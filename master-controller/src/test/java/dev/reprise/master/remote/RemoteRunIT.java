@@ -76,9 +76,7 @@ class RemoteRunIT {
 
   @AfterAll
   static void down() throws Exception {
-    connected.values().forEach(RemoteHost::close);
-    Testbed.run("testbed/down");
-    assertThat(Testbed.leftovers()).isEmpty();
+    Testbed.down(connected.values());
   }
 
   @AfterEach

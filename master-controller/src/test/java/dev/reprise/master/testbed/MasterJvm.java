@@ -15,6 +15,24 @@ import java.util.concurrent.TimeUnit;
  * start with the run's {@code --name}.
  */
 public final class MasterJvm implements AutoCloseable {
+  /**
+   * The kill ITs' scenario: 3 containers of {@code hello}, all burning one core for 60 s from
+   * second 1 of a 90 s run (seed 5), so a kill lands while every burner burns.
+   */
+  public static final String CPU_ON_THREE = """
+      environment:
+        seed: 5
+      events:
+        - beginning:
+            hello: 3
+        - moment:
+            time: 1
+            services:
+              hello:
+                - fault: {target: {specific: [0, 1, 2]}, cpu: {duration: 60, cores: 1}}
+        - end: 90
+      """;
+
   private final Process process;
   private final Path runs;
   private final String name;

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,19 @@ public final class Testbed {
     cl.setErr(new PrintWriter(err, true));
     int exit = cl.execute(args);
     return new Cli(exit, out.toString(), err.toString());
+  }
+
+  /**
+   * Closes {@code sessions}, runs testbed/down and asserts that it removed everything up created
+   * ({@link #leftovers}); testbed/down runs even when closing a session fails.
+   */
+  public static void down(Collection<? extends RemoteHost> sessions) throws Exception {
+    try {
+      sessions.forEach(RemoteHost::close);
+    } finally {
+      run("testbed/down");
+    }
+    assertThat(leftovers()).as("testbed/down removes everything up created").isEmpty();
   }
 
   /** What of the testbed is still there (empty when down removed everything). */
