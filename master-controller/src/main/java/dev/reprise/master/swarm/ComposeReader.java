@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -53,6 +54,26 @@ final class ComposeReader {
     if (!warned.add(keyPath)) return;
     Mark m = at.getStartMark();
     warnings.add(new ComposeProblem(file, m.getLine() + 1, m.getColumn() + 1, "warning: " + message));
+  }
+
+  /**
+   * A top-level section such as {@code networks:} or {@code volumes:}: each of its keys read by
+   * {@code one} (given the key and its value; a null result is left out, its problem reported by
+   * {@code one}), in the file's order. A missing or null section is empty; one that is not a mapping
+   * is an error ("SECTION: expected a mapping of THING name to THING").
+   */
+  <T> LinkedHashMap<String, T> topLevel(Entry section, String name, String thing, BiFunction<String, Node, T> one) {
+    var out = new LinkedHashMap<String, T>();
+    if (section == null || isNull(section.value())) return out;
+    if (!(section.value() instanceof MappingNode map)) {
+      error(section.value(), name + ": expected a mapping of " + thing + " name to " + thing);
+      return out;
+    }
+    entries(map).forEach((key, e) -> {
+      T t = one.apply(key, e.value());
+      if (t != null) out.put(key, t);
+    });
+    return out;
   }
 
   /** A mapping's entries by key, with YAML merge keys ({@code <<: *anchor}) applied. */
