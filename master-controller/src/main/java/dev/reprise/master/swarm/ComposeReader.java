@@ -1,6 +1,6 @@
 package dev.reprise.master.swarm;
 
-import dev.reprise.master.orchestrator.ComposeProblem;
+import dev.reprise.fdsl.Diagnostic;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,8 +30,8 @@ final class ComposeReader {
 
   final Path file;
   private final ComposeInterpolation interpolation;
-  final List<ComposeProblem> errors = new ArrayList<>();
-  final List<ComposeProblem> warnings = new ArrayList<>();
+  final List<Diagnostic> errors = new ArrayList<>();
+  final List<Diagnostic> warnings = new ArrayList<>();
   private final Set<String> warned = new LinkedHashSet<>();
 
   ComposeReader(Path file, ComposeInterpolation interpolation) {
@@ -46,14 +46,14 @@ final class ComposeReader {
 
   void error(Node at, String message) {
     Mark m = at.getStartMark();
-    errors.add(new ComposeProblem(file, m.getLine() + 1, m.getColumn() + 1, message));
+    errors.add(new Diagnostic(file, m.getLine() + 1, m.getColumn() + 1, message));
   }
 
   /** A warning, given once per {@code keyPath} (the first occurrence's position) however often the key appears. */
   void warnOnce(String keyPath, Node at, String message) {
     if (!warned.add(keyPath)) return;
     Mark m = at.getStartMark();
-    warnings.add(new ComposeProblem(file, m.getLine() + 1, m.getColumn() + 1, "warning: " + message));
+    warnings.add(new Diagnostic(file, m.getLine() + 1, m.getColumn() + 1, "warning: " + message));
   }
 
   /**
