@@ -108,6 +108,14 @@ final class HtmlPage {
     return Double.isFinite(v) ? Math.round(v * 1e4) / 1e4 : 0;
   }
 
+  /** The page's "Warnings" section, one escaped item per warning; empty when there are none. */
+  static String warningsSection(List<String> warnings) {
+    if (warnings.isEmpty()) return "";
+    var b = new StringBuilder("<section id=\"warnings\"><h2>Warnings</h2><ul>\n");
+    warnings.forEach(w -> b.append("<li class=\"warn\">").append(esc(w)).append("</li>\n"));
+    return b.append("</ul></section>\n").toString();
+  }
+
   /** A {@code <div>} the script fills with chart {@code id}. */
   static String chartDiv(Chart chart) {
     return "<div class=\"chart\" id=\"chart-" + esc(chart.id()) + "\" data-chart=\"" + esc(chart.id()) + "\"></div>\n";

@@ -155,11 +155,7 @@ final class HtmlReport {
     b.append("<table id=\"log-table\"><thead><tr><th>s</th><th>container</th><th>docker id</th><th>stream</th>"
         + "<th>line</th></tr></thead><tbody id=\"log-body\"></tbody></table>\n</section>\n");
 
-    if (!warnings.isEmpty()) {
-      b.append("<section id=\"warnings\"><h2>Warnings</h2><ul>\n");
-      warnings.forEach(w -> b.append("<li class=\"warn\">").append(HtmlPage.esc(w)).append("</li>\n"));
-      b.append("</ul></section>\n");
-    }
+    b.append(HtmlPage.warningsSection(warnings));
 
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("charts", charts.stream().map(HtmlPage::chartData).toList());

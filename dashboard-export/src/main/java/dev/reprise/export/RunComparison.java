@@ -223,11 +223,7 @@ public final class RunComparison {
     b.append("</table>\n</section>\n<section id=\"plots\"><h2>Both runs on one time axis</h2>\n");
     charts.forEach(ch -> b.append(HtmlPage.chartDiv(ch)));
     b.append("</section>\n");
-    if (!warnings.isEmpty()) {
-      b.append("<section id=\"warnings\"><h2>Warnings</h2><ul>\n");
-      warnings.forEach(w -> b.append("<li class=\"warn\">").append(HtmlPage.esc(w)).append("</li>\n"));
-      b.append("</ul></section>\n");
-    }
+    b.append(HtmlPage.warningsSection(warnings));
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("charts", charts.stream().map(HtmlPage::chartData).toList());
     return HtmlPage.render("Reprise comparison: " + c.run() + " vs " + c.baseline(),

@@ -9,7 +9,7 @@ import com.networknt.schema.ValidationMessage;
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.plan.PlanJson;
-import dev.reprise.fdsl.schema.FdslSchema;
+import dev.reprise.fdsl.FdslSchema;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

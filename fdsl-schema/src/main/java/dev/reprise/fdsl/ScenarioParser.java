@@ -13,7 +13,7 @@ import dev.reprise.fdsl.parse.YamlReader;
 import dev.reprise.fdsl.source.Problem;
 import dev.reprise.fdsl.source.Problems;
 import dev.reprise.fdsl.source.SourcePos;
-import dev.reprise.fdsl.text.Suggestions;
+import dev.reprise.fdsl.source.Suggestions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.reprise.fdsl.model.SignalFault;
 import dev.reprise.fdsl.model.Signals;
 import dev.reprise.fdsl.parse.ParseContext;
 import dev.reprise.fdsl.parse.YamlReader;
-import dev.reprise.fdsl.text.Suggestions;
+import dev.reprise.fdsl.source.Suggestions;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -3,7 +3,7 @@ package dev.reprise.fdsl.parse;
 import dev.reprise.fdsl.model.Durations;
 import dev.reprise.fdsl.source.Problems;
 import dev.reprise.fdsl.source.SourcePos;
-import dev.reprise.fdsl.text.Suggestions;
+import dev.reprise.fdsl.source.Suggestions;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -13,7 +13,7 @@ import dev.reprise.fdsl.model.FaultSpec;
 import dev.reprise.fdsl.model.ServiceEvent;
 import dev.reprise.fdsl.parse.ParseContext;
 import dev.reprise.fdsl.plan.PlanJson;
-import dev.reprise.fdsl.schema.FdslSchema;
+import dev.reprise.fdsl.FdslSchema;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;

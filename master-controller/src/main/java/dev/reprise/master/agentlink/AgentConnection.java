@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * The master's end of one agent conversation. {@link AgentLink} implements it over JSON-line
+ * The master's end of one agent conversation. {@link ProcessAgentConnection} implements it over JSON-line
  * streams (a child process's stdio, {@link ChildProcessAgent}; an SSH exec channel); tests use a
  * fake. Threads: {@link #poll} and {@link #close} are called from the owner's thread (the run
  * coordinator's); {@link #send} also from the session's heartbeat thread, so it must be thread-safe.

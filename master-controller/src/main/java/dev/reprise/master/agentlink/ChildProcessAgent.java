@@ -1,6 +1,5 @@
 package dev.reprise.master.agentlink;
 
-import dev.reprise.agent.protocol.MasterMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +48,7 @@ public final class ChildProcessAgent {
   public static AgentConnection start(String name, Duration exitWait) throws IOException {
     var process = new ProcessBuilder(command()).redirectError(ProcessBuilder.Redirect.PIPE).start();
     var stderr = new Tail(process.getErrorStream(), "agent-stderr-" + name);
-    var link = new AgentLink(process.getInputStream(), process.getOutputStream(), name);
-    return new ChildConnection(link, process, stderr, exitWait);
+    return new ProcessAgentConnection(process.getInputStream(), process.getOutputStream(), name, new Child(process, stderr), exitWait);
   }
 
   /** The last characters a stream carried, read on a daemon thread. Thread-safe. */
@@ -80,54 +78,28 @@ public final class ChildProcessAgent {
     }
   }
 
-  private static final class ChildConnection implements AgentConnection {
-    private final AgentLink link;
-    private final Process process;
-    private final Tail stderr;
-    private final Duration exitWait;
-
-    ChildConnection(AgentLink link, Process process, Tail stderr, Duration exitWait) {
-      this.link = link;
-      this.process = process;
-      this.stderr = stderr;
-      this.exitWait = exitWait;
+  /** A child {@link Process} as the connection's {@link ProcessAgentConnection.AgentProcess}. */
+  private record Child(Process process, Tail stderr) implements ProcessAgentConnection.AgentProcess {
+    @Override
+    public Integer exitCode(Duration atMost) throws InterruptedException {
+      return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
     }
 
     @Override
-    public void send(MasterMessage message) throws IOException {
-      link.send(message);
+    public String stderrTail() {
+      return stderr.text();
     }
 
     @Override
-    public Incoming poll(Duration timeout) throws InterruptedException {
-      var next = link.poll(timeout);
-      if (next instanceof Incoming.Closed c && c.cause() == null) {
-        // the stream ended: say why when the process failed (give it a moment to be reaped)
-        if (process.waitFor(1, TimeUnit.SECONDS) && process.exitValue() != 0) {
-          String tail = lastLine(stderr.text());
-          return new Incoming.Closed("the agent exited with code " + process.exitValue() + (tail.isEmpty() ? "" : ": " + tail));
-        }
-      }
-      return next;
-    }
-
-    @Override
-    public void close() {
-      link.close(); // EOF on the agent's stdin: it heals, flushes and ends
-      try {
-        if (!process.waitFor(exitWait.toMillis(), TimeUnit.MILLISECONDS)) {
-          process.destroy(); // SIGTERM: the agent's shutdown hook heals before the JVM exits
-          if (!process.waitFor(exitWait.toMillis(), TimeUnit.MILLISECONDS)) process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    public void stop(Duration grace) throws InterruptedException {
+      if (grace.isZero()) {
         process.destroy();
+        return;
       }
-    }
-
-    private static String lastLine(String text) {
-      String t = text.strip();
-      return t.substring(t.lastIndexOf('\n') + 1);
+      // its stdout ended, or grace passed: an exiting JVM is reaped in moments
+      if (process.waitFor(ProcessAgentConnection.REAP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) return;
+      process.destroy(); // SIGTERM: the agent's shutdown hook heals before the JVM exits
+      if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) process.destroyForcibly();
     }
   }
 }

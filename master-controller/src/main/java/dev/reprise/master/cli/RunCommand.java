@@ -11,7 +11,6 @@ import dev.reprise.master.cluster.HostOperationException;
 import dev.reprise.master.hosts.HostsFile;
 import dev.reprise.master.hosts.HostsFileException;
 import dev.reprise.master.hosts.HostsFileParser;
-import dev.reprise.master.orchestrator.ComposeException;
 import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.remote.MultiHostSetup;
 import dev.reprise.master.remote.SshRunAgents;
@@ -167,9 +166,9 @@ public final class RunCommand implements Callable<Integer> {
     try {
       translation = SwarmOrchestrator.translator(System.getenv()).translate(request.composeFile(), request.composeText(),
           request.plan().beginning());
-    } catch (ComposeException e) {
-      e.problems().forEach(stderr::println);
-      stderr.println(e.problems().size() + " problem(s) in " + request.composeFile() + "; nothing was deployed");
+    } catch (ScenarioException e) {
+      e.diagnostics().forEach(stderr::println);
+      stderr.println(e.diagnostics().size() + " problem(s) in " + request.composeFile() + "; nothing was deployed");
       return ExitCodes.INVALID_INPUT;
     }
     translation.warnings().forEach(stderr::println);

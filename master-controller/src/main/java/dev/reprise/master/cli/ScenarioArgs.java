@@ -5,8 +5,6 @@ import dev.reprise.fdsl.LoadedScenario;
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.ScenarioParser;
-import dev.reprise.master.orchestrator.ComposeException;
-import dev.reprise.master.orchestrator.ComposeProblem;
 import dev.reprise.master.swarm.SwarmOrchestrator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -55,7 +53,7 @@ public final class ScenarioArgs {
     Path composeFile = loaded != null ? loaded.composeFile() : composeFileOf();
     // the loader reports a compose file it could not read or whose structure it rejected; translating it again would say it twice
     boolean composeReported = composeFile == null || problems.stream().anyMatch(d -> composeFile.equals(d.file()));
-    var warnings = new ArrayList<ComposeProblem>();
+    var warnings = new ArrayList<Diagnostic>();
     if (!composeReported) {
       String text = loaded != null ? loaded.composeText() : read(composeFile);
       if (text != null) {
@@ -63,10 +61,9 @@ public final class ScenarioArgs {
           // an invalid scenario has no beginning: every service gets 0 (the loader checked the names it uses)
           Map<String, Integer> replicas = loaded != null ? loaded.plan(null).beginning() : Map.of();
           warnings.addAll(SwarmOrchestrator.translator(environment).translate(composeFile, text, replicas).warnings());
-        } catch (ComposeException e) {
-          e.problems().forEach(p -> problems.add(new Diagnostic(p.file(), p.line(), p.column(), p.message())));
         } catch (ScenarioException e) {
-          problems.addAll(e.diagnostics()); // not reached: the loader planned it under the same seed
+          // the translation's errors (planning the beginning again cannot fail: the loader planned it under the same seed)
+          problems.addAll(e.diagnostics());
         }
       }
     }

@@ -1,6 +1,6 @@
 package dev.reprise.master.hosts;
 
-import dev.reprise.fdsl.text.Suggestions;
+import dev.reprise.fdsl.source.Suggestions;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;

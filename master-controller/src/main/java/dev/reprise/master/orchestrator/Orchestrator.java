@@ -1,5 +1,7 @@
 package dev.reprise.master.orchestrator;
 
+import dev.reprise.fdsl.Diagnostic;
+import dev.reprise.fdsl.ScenarioException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,12 +53,12 @@ public interface Orchestrator {
    * {@link Stack#named} once its run folder (whose name is the stack's) is created.
    *
    * @param replicas FDSL service → containers at T0 (the scenario's {@code beginning}); services absent get 0
-   * @throws ComposeException with every error, positioned in {@code composeFile}
+   * @throws ScenarioException with every error, positioned in {@code composeFile}
    */
-  Translation translate(Path composeFile, String composeText, Map<String, Integer> replicas) throws ComposeException;
+  Translation translate(Path composeFile, String composeText, Map<String, Integer> replicas) throws ScenarioException;
 
   /** A translated compose file: the (unnamed) stack and the warnings to show the user, each once. */
-  record Translation(Stack stack, List<ComposeProblem> warnings) {
+  record Translation(Stack stack, List<Diagnostic> warnings) {
     public Translation {
       warnings = List.copyOf(warnings);
     }

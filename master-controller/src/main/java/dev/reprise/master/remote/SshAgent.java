@@ -1,8 +1,7 @@
 package dev.reprise.master.remote;
 
-import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.master.agentlink.AgentConnection;
-import dev.reprise.master.agentlink.AgentLink;
+import dev.reprise.master.agentlink.ProcessAgentConnection;
 import dev.reprise.master.cluster.ClusterManager;
 import dev.reprise.master.hosts.HostSpec;
 import dev.reprise.master.merge.RunCollector;
@@ -42,53 +41,30 @@ public final class SshAgent {
     return spec.workDir() + "/" + ClusterManager.FAULTS;
   }
 
-  /** Starts the agent; the returned connection's {@code close} waits up to {@code exitWait} for the agent to end. */
+  /**
+   * Starts the agent; the returned connection's {@code close} closes the channel's stdin, waits up
+   * to {@code exitWait} for the agent's stdout to end, then closes the channel.
+   */
   public static AgentConnection start(RemoteHost host, Duration exitWait) throws IOException {
     RemoteProcess process = host.start(command(host.spec()));
-    var link = new AgentLink(process.stdout(), process.stdin(), host.spec().name());
-    return new SshAgentConnection(link, process, exitWait);
+    return new ProcessAgentConnection(process.stdout(), process.stdin(), host.spec().name(), new Exec(process), exitWait);
   }
 
-  /** The link plus the process, so closing ends both and an early exit can be explained. */
-  private static final class SshAgentConnection implements AgentConnection {
-    private final AgentLink link;
-    private final RemoteProcess process;
-    private final Duration exitWait;
-
-    SshAgentConnection(AgentLink link, RemoteProcess process, Duration exitWait) {
-      this.link = link;
-      this.process = process;
-      this.exitWait = exitWait;
+  /** An SSH exec as the connection's {@link ProcessAgentConnection.AgentProcess}. */
+  private record Exec(RemoteProcess process) implements ProcessAgentConnection.AgentProcess {
+    @Override
+    public Integer exitCode(Duration atMost) {
+      return process.exitCode(); // known once the channel closed; SSH gives nothing to wait on
     }
 
     @Override
-    public void send(MasterMessage message) throws IOException {
-      link.send(message);
+    public String stderrTail() {
+      return process.stderrTail();
     }
 
     @Override
-    public Incoming poll(Duration timeout) throws InterruptedException {
-      var next = link.poll(timeout);
-      if (next instanceof Incoming.Closed c && c.cause() == null && process.exitCode() != null && process.exitCode() != 0) {
-        String tail = process.stderrTail().strip();
-        return new Incoming.Closed("the agent exited with code " + process.exitCode()
-            + (tail.isEmpty() ? "" : ": " + tail.substring(tail.lastIndexOf('\n') + 1)));
-      }
-      return next;
-    }
-
-    @Override
-    public void close() {
-      link.close(); // EOF on the agent's stdin: it heals, flushes and ends
-      long until = System.nanoTime() + exitWait.toNanos();
-      try {
-        while (process.exitCode() == null && System.nanoTime() < until) {
-          if (link.poll(Duration.ofMillis(100)) instanceof Incoming.Closed) break;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      process.close();
+    public void stop(Duration grace) {
+      process.close(); // closing the channel: sshd hangs up on the agent
     }
   }
 }

@@ -13,7 +13,7 @@ import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.agentlink.AgentConnection;
 import dev.reprise.master.merge.RecoveredRecords;
 import dev.reprise.master.merge.RunCollector;
-import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.master.orchestrator.DeployException;
 import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.orchestrator.OrchestratorException;
@@ -211,9 +211,9 @@ public final class RunCoordinator {
     if (translation == null) {
       try {
         translation = orchestrator.translate(req.composeFile(), req.composeText(), req.plan().beginning());
-      } catch (ComposeException e) {
-        e.problems().forEach(p -> listeners.message(RunListener.Level.ERROR, p.toString()));
-        return new Result(Outcome.INVALID, e.problems().size() + " problem(s) in " + req.composeFile(), null);
+      } catch (ScenarioException e) {
+        e.diagnostics().forEach(p -> listeners.message(RunListener.Level.ERROR, p.toString()));
+        return new Result(Outcome.INVALID, e.diagnostics().size() + " problem(s) in " + req.composeFile(), null);
       }
       translation.warnings().forEach(w -> listeners.message(RunListener.Level.WARNING, w.toString()));
     }

@@ -34,15 +34,7 @@ final class ComposeNetworks {
 
   /** The top-level networks by key, with {@code default} added when not declared. */
   Map<String, Network> declared(Entry top) {
-    var out = new LinkedHashMap<String, Network>();
-    if (top != null && top.value() instanceof MappingNode map) {
-      r.entries(map).forEach((key, e) -> {
-        var n = network(key, e.value());
-        if (n != null) out.put(key, n);
-      });
-    } else if (top != null && !ComposeReader.isNull(top.value())) {
-      r.error(top.value(), "networks: expected a mapping of network name to network");
-    }
+    var out = r.topLevel(top, "networks", "network", this::network);
     out.putIfAbsent("default", plain("default"));
     return out;
   }

@@ -1,6 +1,6 @@
 package dev.reprise.master.swarm;
 
-import dev.reprise.master.orchestrator.ComposeProblem;
+import dev.reprise.fdsl.Diagnostic;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -29,8 +30,8 @@ final class ComposeReader {
 
   final Path file;
   private final ComposeInterpolation interpolation;
-  final List<ComposeProblem> errors = new ArrayList<>();
-  final List<ComposeProblem> warnings = new ArrayList<>();
+  final List<Diagnostic> errors = new ArrayList<>();
+  final List<Diagnostic> warnings = new ArrayList<>();
   private final Set<String> warned = new LinkedHashSet<>();
 
   ComposeReader(Path file, ComposeInterpolation interpolation) {
@@ -45,14 +46,34 @@ final class ComposeReader {
 
   void error(Node at, String message) {
     Mark m = at.getStartMark();
-    errors.add(new ComposeProblem(file, m.getLine() + 1, m.getColumn() + 1, message));
+    errors.add(new Diagnostic(file, m.getLine() + 1, m.getColumn() + 1, message));
   }
 
   /** A warning, given once per {@code keyPath} (the first occurrence's position) however often the key appears. */
   void warnOnce(String keyPath, Node at, String message) {
     if (!warned.add(keyPath)) return;
     Mark m = at.getStartMark();
-    warnings.add(new ComposeProblem(file, m.getLine() + 1, m.getColumn() + 1, "warning: " + message));
+    warnings.add(new Diagnostic(file, m.getLine() + 1, m.getColumn() + 1, "warning: " + message));
+  }
+
+  /**
+   * A top-level section such as {@code networks:} or {@code volumes:}: each of its keys read by
+   * {@code one} (given the key and its value; a null result is left out, its problem reported by
+   * {@code one}), in the file's order. A missing or null section is empty; one that is not a mapping
+   * is an error ("SECTION: expected a mapping of THING name to THING").
+   */
+  <T> LinkedHashMap<String, T> topLevel(Entry section, String name, String thing, BiFunction<String, Node, T> one) {
+    var out = new LinkedHashMap<String, T>();
+    if (section == null || isNull(section.value())) return out;
+    if (!(section.value() instanceof MappingNode map)) {
+      error(section.value(), name + ": expected a mapping of " + thing + " name to " + thing);
+      return out;
+    }
+    entries(map).forEach((key, e) -> {
+      T t = one.apply(key, e.value());
+      if (t != null) out.put(key, t);
+    });
+    return out;
   }
 
   /** A mapping's entries by key, with YAML merge keys ({@code <<: *anchor}) applied. */

@@ -1,7 +1,7 @@
 package dev.reprise.master.swarm;
 
-import dev.reprise.master.orchestrator.ComposeException;
-import dev.reprise.master.orchestrator.ComposeProblem;
+import dev.reprise.fdsl.ScenarioException;
+import dev.reprise.fdsl.Diagnostic;
 import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.swarm.StackSpec.Service;
 import java.io.StringReader;
@@ -69,9 +69,9 @@ public final class ComposeTranslator {
    * name it with {@link StackSpec#named} before deploying.
    *
    * @param replicas compose service → tasks at T0; services absent here get 0
-   * @throws ComposeException with every error found, positioned in {@code file}
+   * @throws ScenarioException with every error found, positioned in {@code file}
    */
-  public Orchestrator.Translation translate(Path file, String text, Map<String, Integer> replicas) throws ComposeException {
+  public Orchestrator.Translation translate(Path file, String text, Map<String, Integer> replicas) throws ScenarioException {
     var r = new ComposeReader(file, interpolation);
     MappingNode rootMap = root(file, text);
     var top = r.entries(rootMap);
@@ -109,7 +109,7 @@ public final class ComposeTranslator {
         r.error(rootMap, "services." + name + ": the scenario uses service '" + name + "' but the compose file does not define it");
       }
     }
-    if (!r.errors.isEmpty()) throw new ComposeException(r.errors);
+    if (!r.errors.isEmpty()) throw new ScenarioException(r.errors);
     return new Orchestrator.Translation(new StackSpec(stack, ComposeNetworks.used(networks, services), services), r.warnings);
   }
 
@@ -142,20 +142,20 @@ public final class ComposeTranslator {
    * {@link StackSpec#named}. For callers that know the name already (tests, benchmarks).
    */
   public NamedTranslation translate(Path file, String text, String stackName, Map<String, Integer> replicas)
-      throws ComposeException {
+      throws ScenarioException {
     var t = translate(file, text, replicas);
     return new NamedTranslation(((StackSpec) t.stack()).named(stackName), t.warnings());
   }
 
   /** A translation already named: the stack and the warnings to show the user (each once). */
-  public record NamedTranslation(StackSpec stack, List<ComposeProblem> warnings) {
+  public record NamedTranslation(StackSpec stack, List<Diagnostic> warnings) {
     public NamedTranslation {
       warnings = List.copyOf(warnings);
     }
   }
 
   /** The document's root mapping, or the YAML error (or the missing mapping) as the only problem. */
-  private static MappingNode root(Path file, String text) throws ComposeException {
+  private static MappingNode root(Path file, String text) throws ScenarioException {
     Node root;
     try {
       var options = new LoaderOptions();
@@ -163,11 +163,11 @@ public final class ComposeTranslator {
       root = new Yaml(options).compose(new StringReader(text));
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      throw new ComposeException(List.of(new ComposeProblem(file, m == null ? 1 : m.getLine() + 1,
+      throw new ScenarioException(List.of(new Diagnostic(file, m == null ? 1 : m.getLine() + 1,
           m == null ? 1 : m.getColumn() + 1, "not valid YAML: " + e.getProblem())));
     }
     if (!(root instanceof MappingNode rootMap)) {
-      throw new ComposeException(List.of(new ComposeProblem(file, 1, 1, "a compose file is a mapping with a 'services' key")));
+      throw new ScenarioException(List.of(new Diagnostic(file, 1, 1, "a compose file is a mapping with a 'services' key")));
     }
     return rootMap;
   }

@@ -32,34 +32,30 @@ final class ComposeVolumes {
 
   /** Top-level volumes: key → a volume mount template (swarm volume name and labels; no target). */
   Map<String, Mount> declared(Entry top) {
-    var out = new LinkedHashMap<String, Mount>();
-    if (top == null || ComposeReader.isNull(top.value())) return out;
-    if (!(top.value() instanceof MappingNode map)) {
-      r.error(top.value(), "volumes: expected a mapping of volume name to volume");
-      return out;
+    return r.topLevel(top, "volumes", "volume", this::volume);
+  }
+
+  /** One top-level volume as a volume mount template. */
+  private Mount volume(String key, Node node) {
+    String path = "volumes." + key;
+    String name = stack + "_" + key;
+    var labels = new LinkedHashMap<String, String>();
+    labels.put(StackSpec.NAMESPACE_LABEL, stack);
+    if (node instanceof MappingNode vm) {
+      var ve = r.entries(vm);
+      boolean external = ve.containsKey("external") && !(ve.get("external").value() instanceof MappingNode)
+          && Boolean.TRUE.equals(r.bool(ve.get("external").value(), path + ".external"));
+      if (ve.containsKey("name")) name = r.scalar(ve.get("name").value(), path + ".name");
+      else if (external) name = key;
+      if (external) labels.clear();
+      if (ve.containsKey("labels")) labels.putAll(r.labels(ve.get("labels").value(), path + ".labels"));
+      ve.forEach((k, v) -> {
+        if (!VOLUME_KEYS.contains(k)) {
+          r.warnOnce("volumes.*." + k, v.key(), path + "." + k + " is not supported; the local driver with default options is used");
+        }
+      });
     }
-    r.entries(map).forEach((key, e) -> {
-      String path = "volumes." + key;
-      String name = stack + "_" + key;
-      var labels = new LinkedHashMap<String, String>();
-      labels.put(StackSpec.NAMESPACE_LABEL, stack);
-      if (e.value() instanceof MappingNode vm) {
-        var ve = r.entries(vm);
-        boolean external = ve.containsKey("external") && !(ve.get("external").value() instanceof MappingNode)
-            && Boolean.TRUE.equals(r.bool(ve.get("external").value(), path + ".external"));
-        if (ve.containsKey("name")) name = r.scalar(ve.get("name").value(), path + ".name");
-        else if (external) name = key;
-        if (external) labels.clear();
-        if (ve.containsKey("labels")) labels.putAll(r.labels(ve.get("labels").value(), path + ".labels"));
-        ve.forEach((k, v) -> {
-          if (!VOLUME_KEYS.contains(k)) {
-            r.warnOnce("volumes.*." + k, v.key(), path + "." + k + " is not supported; the local driver with default options is used");
-          }
-        });
-      }
-      out.put(key, new Mount("volume", name, "", false, labels));
-    });
-    return out;
+    return new Mount("volume", name, "", false, labels);
   }
 
   /** A service's {@code volumes} and {@code tmpfs} as mounts, in that order. */

@@ -1,6 +1,6 @@
 package dev.reprise.master.swarm;
 
-import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.master.orchestrator.DeployException;
 import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.orchestrator.OrchestratorException;
@@ -98,7 +98,7 @@ public final class SwarmOrchestrator implements Orchestrator {
   }
 
   @Override
-  public Translation translate(Path composeFile, String composeText, Map<String, Integer> replicas) throws ComposeException {
+  public Translation translate(Path composeFile, String composeText, Map<String, Integer> replicas) throws ScenarioException {
     return translator.translate(composeFile, composeText, replicas);
   }
 

@@ -1,7 +1,6 @@
 package dev.reprise.master.agentlink;
 
 import dev.reprise.agent.protocol.AgentMessage;
-import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.agent.protocol.ProtocolCodec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,28 +52,23 @@ public final class EmbeddedAgent {
       }
     }, "embedded-agent-" + name);
     thread.setDaemon(true);
-    var link = new AgentLink(Channels.newInputStream(fromAgent.source()), Channels.newOutputStream(toAgent.sink()), name);
     thread.start();
-    return new AgentConnection() {
-      @Override
-      public void send(MasterMessage message) throws IOException {
-        link.send(message);
-      }
+    return new ProcessAgentConnection(Channels.newInputStream(fromAgent.source()), Channels.newOutputStream(toAgent.sink()), name,
+        new ProcessAgentConnection.AgentProcess() {
+          @Override
+          public Integer exitCode(Duration atMost) {
+            return null; // a thread has no exit code: a crash is said in the protocol (above)
+          }
 
-      @Override
-      public Incoming poll(Duration timeout) throws InterruptedException {
-        return link.poll(timeout);
-      }
+          @Override
+          public String stderrTail() {
+            return "";
+          }
 
-      @Override
-      public void close() {
-        link.close();
-        try {
-          thread.join(joinTimeout.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    };
+          @Override
+          public void stop(Duration grace) throws InterruptedException {
+            thread.join(Math.max(1, grace.toMillis())); // its records are flushed when it returns
+          }
+        }, joinTimeout);
   }
 }

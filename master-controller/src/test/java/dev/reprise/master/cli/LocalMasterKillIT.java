@@ -3,11 +3,10 @@ package dev.reprise.master.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reprise.master.agentlink.ChildProcessAgent;
-import dev.reprise.master.swarm.StackDeployer;
 import dev.reprise.master.swarm.DockerSwarmCluster;
-import dev.reprise.master.run.time.SystemTime;
+import dev.reprise.master.testbed.LocalEngine;
 import dev.reprise.master.testbed.LocalProcesses;
-import dev.reprise.master.testbed.Testbed;
+import dev.reprise.master.testbed.MasterJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,45 +49,23 @@ class LocalMasterKillIT {
       """;
 
   /** All 3 containers burning one core for 60 s from second 1 of a 90 s run. */
-  static final String SCENARIO = """
-      environment:
-        seed: 5
-      events:
-        - beginning:
-            hello: 3
-        - moment:
-            time: 1
-            services:
-              hello:
-                - fault: {target: {specific: [0, 1, 2]}, cpu: {duration: 60, cores: 1}}
-        - end: 90
-      """;
+  static final String SCENARIO = MasterJvm.CPU_ON_THREE;
 
   @TempDir static Path tmp;
   static DockerSwarmCluster docker;
-  static Process master;
-  static final StringBuffer masterOut = new StringBuffer();
-  static final StringBuffer masterErr = new StringBuffer();
+  static MasterJvm jvm;
 
   @BeforeAll
   static void engine() {
-    docker = DockerSwarmCluster.connect();
-    assertThat(docker.hasImage("reprise/hello:latest"))
-        .as("reprise/hello:latest must be built first: images/hello/build.sh (scripts/build-images.sh)").isTrue();
+    docker = LocalEngine.connectWithHello();
   }
 
   @AfterAll
   static void cleanUp() throws Exception {
     try {
-      if (master != null && master.isAlive()) {
-        master.destroyForcibly();
-        master.waitFor(10, TimeUnit.SECONDS);
-      }
-      for (String runId : runIds()) {
-        var removal = new StackDeployer(docker, SystemTime.INSTANCE).remove(runId, Duration.ofSeconds(60));
-        removal.problems().forEach(p -> System.err.println("LocalMasterKillIT cleanup: " + p));
-        LocalProcesses.killBurnersOf(runId, "LocalMasterKillIT");
-      }
+      MasterJvm.cleanUp(jvm, tmp.resolve("runs"), NAME,
+          runId -> LocalEngine.removeStack(docker, runId).forEach(p -> System.err.println("LocalMasterKillIT cleanup: " + p)),
+          "LocalMasterKillIT");
     } finally {
       docker.close();
     }
@@ -96,18 +73,10 @@ class LocalMasterKillIT {
 
   @Test
   void sigkillOfTheMasterDuringACpuFaultHealsWithinTheBoundAndTheStackCanBeRemoved() throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve("scenario"));
-    Files.writeString(dir.resolve("docker-compose.yml"), COMPOSE);
-    Files.writeString(dir.resolve("scenario.yaml"), SCENARIO);
-    // a copy, as bin/master runs a copy: a rebuild during the test must not rewrite the running jar
-    Path masterJar = Files.copy(Testbed.REPO.resolve("master-controller/target/master-all.jar"), tmp.resolve("master.jar"));
-    Path runs = tmp.resolve("runs");
-
-    String java = ProcessHandle.current().info().command().orElse("java");
-    master = new ProcessBuilder(java, "-jar", masterJar.toString(), "run", dir.resolve("scenario.yaml").toString(),
-        "--out", runs.toString(), "--name", NAME, "--no-export").start();
-    LocalProcesses.drain(master.getInputStream(), masterOut, "master-stdout");
-    LocalProcesses.drain(master.getErrorStream(), masterErr, "master-stderr");
+    Path scenario = MasterJvm.writeScenario(tmp.resolve("scenario"), COMPOSE, SCENARIO);
+    jvm = MasterJvm.start(tmp, NAME, scenario);
+    Path runs = jvm.runs();
+    Process master = jvm.process();
     assertThat(ProcessHandle.of(master.pid()).flatMap(h -> h.info().command()).orElse(""))
         .as("the process to kill is the master's JVM itself, not a wrapper").endsWith("/java");
 
@@ -152,23 +121,15 @@ class LocalMasterKillIT {
     assertThat(cpu.stream().filter(l -> l.contains("\"kind\":\"heal\"")).count()).as("heals in " + cpu).isEqualTo(3);
 
     // and the stack the dead master left behind can be removed
-    var removal = new StackDeployer(docker, SystemTime.INSTANCE).remove(runId, Duration.ofSeconds(60));
-    assertThat(removal.problems()).isEmpty();
-    assertThat(docker.stackServices(runId)).as("services of " + runId).isEmpty();
-    assertThat(docker.stackNetworks(runId)).as("networks of " + runId).isEmpty();
-    assertThat(docker.stackContainers(runId)).as("containers of " + runId).isZero();
+    assertThat(LocalEngine.removeStack(docker, runId)).isEmpty();
+    LocalEngine.assertStackGone(docker, runId);
   }
 
-  /** The run folders the master created (their names are the run IDs and the stacks' names). */
   static List<String> runIds() throws IOException {
-    Path runs = tmp.resolve("runs");
-    if (!Files.isDirectory(runs)) return List.of();
-    try (var s = Files.list(runs)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(NAME + "-")).sorted().toList();
-    }
+    return jvm.runIds();
   }
 
   static String said() {
-    return "stdout:\n" + masterOut + "stderr:\n" + masterErr;
+    return jvm.said();
   }
 }

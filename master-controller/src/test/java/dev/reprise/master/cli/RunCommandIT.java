@@ -7,6 +7,8 @@ import dev.reprise.fdsl.plan.PlanJson;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.swarm.DockerSwarmCluster;
+import dev.reprise.master.testbed.LocalEngine;
+import dev.reprise.master.testbed.MasterJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,9 +40,7 @@ class RunCommandIT {
 
   @BeforeAll
   static void engine() {
-    docker = DockerSwarmCluster.connect();
-    assertThat(docker.hasImage("reprise/hello:latest"))
-        .as("reprise/hello:latest must be built first: images/hello/build.sh (scripts/build-images.sh)").isTrue();
+    docker = LocalEngine.connectWithHello();
   }
 
   @AfterAll
@@ -84,9 +84,7 @@ class RunCommandIT {
   }
 
   private static void assertStackGone(String stack) {
-    assertThat(docker.stackServices(stack)).as("services of " + stack).isEmpty();
-    assertThat(docker.stackNetworks(stack)).as("networks of " + stack).isEmpty();
-    assertThat(docker.stackContainers(stack)).as("containers of " + stack).isZero();
+    LocalEngine.assertStackGone(docker, stack);
   }
 
   @Test
@@ -169,7 +167,7 @@ class RunCommandIT {
   @Test
   void sigintToTheMasterProcessHealsAbortsAndRemovesTheStack() throws Exception {
     String name = unique("sigint");
-    String java = ProcessHandle.current().info().command().orElse("java");
+    String java = MasterJvm.javaBinary();
     // perl resets SIGINT to its default first: a JVM started with SIGINT ignored (a background job
     // of a non-interactive shell, as in CI) would otherwise never see it.
     var pb = new ProcessBuilder("perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die \"exec: $!\"", java,
@@ -225,12 +223,7 @@ class RunCommandIT {
 
   /** Removes the stack of a run named {@code name} if a failed test left it behind (only that stack). */
   private void removeLeftovers(String name) throws IOException {
-    try (Stream<Path> dirs = Files.list(tmp)) {
-      for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith(name + "-")).toList()) {
-        new dev.reprise.master.swarm.StackDeployer(docker, dev.reprise.master.run.time.SystemTime.INSTANCE)
-            .remove(d.getFileName().toString(), java.time.Duration.ofSeconds(60));
-      }
-    }
+    for (String stack : MasterJvm.runFolders(tmp, name)) LocalEngine.removeStack(docker, stack);
   }
 
   private static String readAll(InputStream in) {

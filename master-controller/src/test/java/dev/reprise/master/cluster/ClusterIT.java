@@ -4,6 +4,8 @@ import dev.reprise.agent.protocol.AgentMessage;
 import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.master.testbed.Testbed;
 
+import static dev.reprise.master.testbed.Testbed.agentJar;
+import static dev.reprise.master.testbed.Testbed.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reprise.master.agentlink.AgentConnection;
@@ -14,8 +16,6 @@ import dev.reprise.master.hosts.HostsFileParser;
 import dev.reprise.master.remote.SshAgent;
 import dev.reprise.master.ssh.JschConnector;
 import dev.reprise.master.ssh.RemoteHost;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * On a 3-host testbed (testbed/up 3, one for the class): master cluster down/up/status, ed25519
@@ -50,27 +49,8 @@ class ClusterIT {
 
   @AfterAll
   static void down() throws Exception {
-    Testbed.run("testbed/down");
-    assertThat(Testbed.leftovers()).as("testbed/down removes everything up created").isEmpty();
+    Testbed.down(List.of());
     Testbed.run("testbed/down"); // safe to run twice
-  }
-
-  record Cli(int exit, String out, String err) {}
-
-  static Cli cli(Object command, String... args) {
-    var out = new StringWriter();
-    var err = new StringWriter();
-    var cl = new CommandLine(command);
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Cli(exit, out.toString(), err.toString());
-  }
-
-  static Path agentJar() {
-    Path jar = Testbed.REPO.resolve("local-controller/target/agent-all.jar");
-    assertThat(jar).as("the agent jar is built before master-controller's ITs run").isRegularFile();
-    return jar;
   }
 
   @Test

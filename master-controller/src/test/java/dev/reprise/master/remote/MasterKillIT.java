@@ -6,14 +6,12 @@ import dev.reprise.master.cli.CollectCommand;
 import dev.reprise.master.cluster.ClusterManager;
 import dev.reprise.master.hosts.HostsFile;
 import dev.reprise.master.hosts.HostsFileParser;
-import dev.reprise.master.ssh.JschConnector;
 import dev.reprise.master.ssh.RemoteHost;
 import dev.reprise.master.ssh.Shell;
 import dev.reprise.master.testbed.LocalProcesses;
+import dev.reprise.master.testbed.MasterJvm;
 import dev.reprise.master.testbed.Testbed;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The dead-man switch for real: a {@code master run --hosts} JVM (the shaded master jar, started as
@@ -48,75 +45,40 @@ class MasterKillIT {
   @TempDir static Path tmp;
   static Path hostsPath;
   static HostsFile hosts;
-  static final Map<String, RemoteHost> connected = new LinkedHashMap<>();
-  static Process master;
-  static final StringBuffer masterOut = new StringBuffer();
-  static final StringBuffer masterErr = new StringBuffer();
+  static Map<String, RemoteHost> connected = Map.of();
+  static MasterJvm jvm;
 
   /** One hello container per host (RemoteRunIT's compose file). */
   static final String COMPOSE = RemoteRunIT.COMPOSE;
 
   /** One container per host, all burning one core for 60 s from second 1 of a 90 s run. */
-  static final String SCENARIO = """
-      environment:
-        seed: 5
-      events:
-        - beginning:
-            hello: 3
-        - moment:
-            time: 1
-            services:
-              hello:
-                - fault: {target: {specific: [0, 1, 2]}, cpu: {duration: 60, cores: 1}}
-        - end: 90
-      """;
+  static final String SCENARIO = MasterJvm.CPU_ON_THREE;
 
   @BeforeAll
   static void up() throws Exception {
     hostsPath = Testbed.up(3);
     hosts = new HostsFileParser().parse(hostsPath);
-    var ssh = new JschConnector(hosts.knownHosts(), false);
-    for (var spec : hosts.hosts()) connected.put(spec.name(), ssh.connect(spec));
+    connected = Testbed.connectAll(hosts);
   }
 
   @AfterAll
   static void down() throws Exception {
     try {
-      if (master != null && master.isAlive()) {
-        master.destroyForcibly();
-        master.waitFor(10, TimeUnit.SECONDS);
-      }
-      for (String stack : runIds()) {
-        try {
-          removeStack(stack);
-        } catch (Exception | AssertionError e) {
-          System.err.println("MasterKillIT cleanup: " + e.getMessage());
-        }
-        LocalProcesses.killBurnersOf(stack, "MasterKillIT");
-      }
+      MasterJvm.cleanUp(jvm, tmp.resolve("runs"), NAME, MasterKillIT::removeStack, "MasterKillIT");
     } finally {
-      connected.values().forEach(RemoteHost::close);
-      Testbed.run("testbed/down");
+      Testbed.down(connected.values());
     }
-    assertThat(Testbed.leftovers()).isEmpty();
   }
 
   @Test
   void sigkillOfTheMasterDuringACpuFaultHealsEveryHostWithin5sAndTheStackCanBeRemoved() throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve("scenario"));
-    Files.writeString(dir.resolve("docker-compose.yml"), COMPOSE);
-    Files.writeString(dir.resolve("scenario.yaml"), SCENARIO);
-    // Copies, as bin/master runs a copy: a rebuild during the test must not rewrite the running jars.
-    Path masterJar = Files.copy(Testbed.REPO.resolve("master-controller/target/master-all.jar"), tmp.resolve("master.jar"));
+    Path scenario = MasterJvm.writeScenario(tmp.resolve("scenario"), COMPOSE, SCENARIO);
+    // a copy, as bin/master runs a copy: a rebuild during the test must not rewrite the running jar
     Path agentJar = Files.copy(Testbed.REPO.resolve("local-controller/target/agent-all.jar"), tmp.resolve("agent-all.jar"));
-    Path runs = tmp.resolve("runs");
-
-    String java = ProcessHandle.current().info().command().orElse("java");
-    master = new ProcessBuilder(java, "-jar", masterJar.toString(), "run", dir.resolve("scenario.yaml").toString(),
-        "--hosts", hostsPath.toString(), "--accept-new-host-keys", "--agent-jar", agentJar.toString(),
-        "--out", runs.toString(), "--name", NAME, "--no-export").start();
-    LocalProcesses.drain(master.getInputStream(), masterOut, "master-stdout");
-    LocalProcesses.drain(master.getErrorStream(), masterErr, "master-stderr");
+    jvm = MasterJvm.start(tmp, NAME, scenario, "--hosts", hostsPath.toString(), "--accept-new-host-keys",
+        "--agent-jar", agentJar.toString());
+    Path runs = jvm.runs();
+    Process master = jvm.process();
     assertThat(ProcessHandle.of(master.pid()).flatMap(h -> h.info().command()).orElse(""))
         .as("the process to kill is the master's JVM itself, not a wrapper").endsWith("/java");
 
@@ -175,12 +137,8 @@ class MasterKillIT {
 
     // master collect fetches them later
     Path runDir = runs.resolve(runId);
-    var out = new StringWriter();
-    var err = new StringWriter();
-    var collect = new CommandLine(new CollectCommand());
-    collect.setOut(new PrintWriter(out, true));
-    collect.setErr(new PrintWriter(err, true));
-    assertThat(collect.execute(runDir.toString(), "--hosts", hostsPath.toString())).as(out + "\n" + err).isZero();
+    var collect = Testbed.cli(new CollectCommand(), runDir.toString(), "--hosts", hostsPath.toString());
+    assertThat(collect.exit()).as(collect.out() + "\n" + collect.err()).isZero();
     var merged = Files.readAllLines(runDir.resolve("timeline.jsonl"));
     for (var h : hosts.hosts()) {
       assertThat(merged.stream().filter(l -> l.contains("\"host\":\"" + h.name() + "\"") && l.contains("\"fault\":\"cpu\"")).toList())
@@ -193,13 +151,8 @@ class MasterKillIT {
     removeStack(runId);
   }
 
-  /** The run folders the master created (their names are the run IDs and the stacks' names). */
   static List<String> runIds() throws IOException {
-    Path runs = tmp.resolve("runs");
-    if (!Files.isDirectory(runs)) return List.of();
-    try (var s = Files.list(runs)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(NAME + "-")).sorted().toList();
-    }
+    return jvm.runIds();
   }
 
   /**
@@ -250,7 +203,7 @@ class MasterKillIT {
   }
 
   static String said() {
-    return "stdout:\n" + masterOut + "stderr:\n" + masterErr;
+    return jvm.said();
   }
 
 }

@@ -4,10 +4,7 @@ import dev.reprise.master.testbed.Testbed;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.reprise.master.cli.ClusterCommand;
-import dev.reprise.master.hosts.HostsFileParser;
 import dev.reprise.master.merge.RunCollector;
-import dev.reprise.master.ssh.JschConnector;
 import dev.reprise.master.ssh.RemoteHost;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,15 +32,8 @@ public final class MultiHostBench {
   public static void main(String[] args) throws Exception {
     int moments = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     RemoteRunIT.tmp = Files.createTempDirectory("rpr-bench");
-    RemoteRunIT.hostsPath = Testbed.up(3);
     try {
-      RemoteRunIT.hosts = new HostsFileParser().parse(RemoteRunIT.hostsPath);
-      Path jar = Testbed.REPO.resolve("local-controller/target/agent-all.jar");
-      int up = new picocli.CommandLine(new ClusterCommand()).execute("up", "--hosts", RemoteRunIT.hostsPath.toString(),
-          "--agent-jar", jar.toString());
-      if (up != 0) throw new IllegalStateException("cluster up failed");
-      var ssh = new JschConnector(RemoteRunIT.hosts.knownHosts(), false);
-      for (var spec : RemoteRunIT.hosts.hosts()) RemoteRunIT.connected.put(spec.name(), ssh.connect(spec));
+      RemoteRunIT.up(); // the testbed, master cluster up, one SSH session per host
       var events = new StringBuilder();
       for (int i = 0; i < moments; i++) {
         events.append("  - moment:\n      time: ").append(2 + i).append("\n      services:\n        hello:\n")

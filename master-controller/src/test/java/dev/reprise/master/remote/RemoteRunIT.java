@@ -1,7 +1,5 @@
 package dev.reprise.master.remote;
 
-import dev.reprise.master.testbed.Testbed;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,13 +20,12 @@ import dev.reprise.master.run.AgentSession;
 import dev.reprise.master.run.TimingContract;
 import dev.reprise.master.run.time.SystemTicker;
 import dev.reprise.master.run.time.SystemTime;
-import dev.reprise.master.ssh.JschConnector;
 import dev.reprise.master.ssh.RemoteHost;
+import dev.reprise.master.testbed.MasterJvm;
+import dev.reprise.master.testbed.Testbed;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,22 +69,14 @@ class RemoteRunIT {
   static void up() throws Exception {
     hostsPath = Testbed.up(3);
     hosts = new HostsFileParser().parse(hostsPath);
-    Path jar = Testbed.REPO.resolve("local-controller/target/agent-all.jar");
-    assertThat(jar).as("the agent jar is built before master-controller's ITs").isRegularFile();
-    var err = new StringWriter();
-    var cl = new CommandLine(new ClusterCommand());
-    cl.setErr(new PrintWriter(err, true));
-    cl.setOut(new PrintWriter(new StringWriter(), true));
-    assertThat(cl.execute("up", "--hosts", hostsPath.toString(), "--agent-jar", jar.toString())).as(err.toString()).isZero();
-    var ssh = new JschConnector(hosts.knownHosts(), false);
-    for (var spec : hosts.hosts()) connected.put(spec.name(), ssh.connect(spec));
+    var up = Testbed.cli(new ClusterCommand(), "up", "--hosts", hostsPath.toString(), "--agent-jar", Testbed.agentJar().toString());
+    assertThat(up.exit()).as(up.err()).isZero();
+    connected.putAll(Testbed.connectAll(hosts));
   }
 
   @AfterAll
   static void down() throws Exception {
-    connected.values().forEach(RemoteHost::close);
-    Testbed.run("testbed/down");
-    assertThat(Testbed.leftovers()).isEmpty();
+    Testbed.down(connected.values());
   }
 
   @AfterEach
@@ -132,10 +121,9 @@ class RemoteRunIT {
 
   /** Plans {@code events} on the hello service, deploys the stack with one container per host, waits for the 3 containers. */
   static Plan deployAndPlan(String name, String events) throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve(name));
-    Files.writeString(dir.resolve("docker-compose.yml"), COMPOSE);
-    Files.writeString(dir.resolve("scenario.yaml"), "environment:\n  seed: 7\nevents:\n  - beginning:\n      hello: 3\n" + events);
-    var loaded = ScenarioLoader.load(dir.resolve("scenario.yaml"), null);
+    Path scenario = MasterJvm.writeScenario(tmp.resolve(name), COMPOSE,
+        "environment:\n  seed: 7\nevents:\n  - beginning:\n      hello: 3\n" + events);
+    var loaded = ScenarioLoader.load(scenario, null);
     var plan = Planner.plan(loaded.scenario(), 7).plan().orElseThrow();
     var m = manager();
     String remoteCompose = m.spec().workDir() + "/" + name + "-compose.yml";
@@ -253,10 +241,8 @@ class RemoteRunIT {
           - end: 70
         """);
     String runId = "rprit-cpu-" + TIME.now().getEpochSecond();
-    var ssh = new JschConnector(hosts.knownHosts(), false);
     // the run gets its own sessions, so dropping them is what the agents see when the master is SIGKILLed
-    var runHosts = new LinkedHashMap<String, RemoteHost>();
-    for (var spec : hosts.hosts()) runHosts.put(spec.name(), ssh.connect(spec));
+    var runHosts = Testbed.connectAll(hosts);
     var events = new CopyOnWriteArrayList<AgentSession.Event>();
     try (var session = open(runHosts, runId, Duration.ZERO)) {
       session.hello(runId, Duration.ofSeconds(60), events::add);
@@ -281,9 +267,7 @@ class RemoteRunIT {
 
   @Test
   void masterRunWithHostsRunsTheScenarioOnEveryHostAndMergesTheRecords() throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve("cli"));
-    Files.writeString(dir.resolve("docker-compose.yml"), COMPOSE);
-    Files.writeString(dir.resolve("scenario.yaml"), """
+    Path scenario = MasterJvm.writeScenario(tmp.resolve("cli"), COMPOSE, """
         environment:
           seed: 11
         events:
@@ -304,7 +288,8 @@ class RemoteRunIT {
                   - fault: {target: {specific: [1]}, signal: {signal: SIGTERM, kills_container: yes}}
           - end: 8
         """);
-    var plan = ScenarioLoader.load(dir.resolve("scenario.yaml"), null).plan(null);
+    Path dir = scenario.getParent();
+    var plan = ScenarioLoader.load(scenario, null).plan(null);
     // Without ntp_server: on this one-machine testbed the round trip to chronyd is below the agent's
     // 1 ms client timestamp resolution and its NTP samples are sometimes all rejected as "negative
     // delay" (then arm is refused); the hosts share one clock, so nothing is lost here.
@@ -313,9 +298,9 @@ class RemoteRunIT {
     var out = new ByteArrayOutputStream();
     var err = new ByteArrayOutputStream();
     int code = new CommandLine(new RunCommand(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8))).execute(dir.resolve("scenario.yaml").toString(),
+        new PrintStream(err, true, StandardCharsets.UTF_8))).execute(scenario.toString(),
         "--hosts", hostsNoNtp.toString(), "--out", tmp.resolve("cli-runs").toString(),
-        "--agent-jar", Testbed.REPO.resolve("local-controller/target/agent-all.jar").toString());
+        "--agent-jar", Testbed.agentJar().toString());
     String said = err.toString(StandardCharsets.UTF_8);
     assertThat(code).as(said).isZero();
     var lines = out.toString(StandardCharsets.UTF_8).strip().lines().toList();

@@ -3,8 +3,8 @@ package dev.reprise.master.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reprise.master.orchestrator.ComposeException;
-import dev.reprise.master.orchestrator.ComposeProblem;
+import dev.reprise.fdsl.ScenarioException;
+import dev.reprise.fdsl.Diagnostic;
 import dev.reprise.master.swarm.StackSpec.Attachment;
 import dev.reprise.master.swarm.StackSpec.EndpointMode;
 import dev.reprise.master.swarm.StackSpec.Mount;
@@ -21,20 +21,20 @@ class ComposeTranslatorTest {
   private static final Path FILE = Path.of("/proj/docker-compose.yml");
   private final ComposeTranslator translator = new ComposeTranslator(Map.of("TAG", "1.2", "FROM_HOST", "hostvalue"));
 
-  private ComposeTranslator.NamedTranslation translate(String yaml, Map<String, Integer> replicas) throws ComposeException {
+  private ComposeTranslator.NamedTranslation translate(String yaml, Map<String, Integer> replicas) throws ScenarioException {
     return translator.translate(FILE, yaml, "st", replicas);
   }
 
-  private StackSpec.Service web(String yaml) throws ComposeException {
+  private StackSpec.Service web(String yaml) throws ScenarioException {
     return translate(yaml, Map.of("web", 2)).stack().service("web").orElseThrow();
   }
 
   private List<String> errors(String yaml) {
     try {
       translate(yaml, Map.of());
-      throw new AssertionError("expected a ComposeException");
-    } catch (ComposeException e) {
-      return e.problems().stream().map(ComposeProblem::toString).toList();
+      throw new AssertionError("expected a ScenarioException");
+    } catch (ScenarioException e) {
+      return e.diagnostics().stream().map(Diagnostic::toString).toList();
     }
   }
 
@@ -386,9 +386,9 @@ class ComposeTranslatorTest {
               restart_policy:
                 condition: on-failure
         """, Map.of("web", 1));
-    assertThat(t.warnings()).extracting(ComposeProblem::toString).anySatisfy(w -> assertThat(w)
+    assertThat(t.warnings()).extracting(Diagnostic::toString).anySatisfy(w -> assertThat(w)
         .startsWith("/proj/docker-compose.yml:6:7: warning: deploy.restart_policy is replaced by condition: none"));
-    assertThat(t.warnings()).extracting(ComposeProblem::message).anySatisfy(w -> assertThat(w).contains("restart is ignored"));
+    assertThat(t.warnings()).extracting(Diagnostic::message).anySatisfy(w -> assertThat(w).contains("restart is ignored"));
   }
 
   @Test
@@ -403,7 +403,7 @@ class ComposeTranslatorTest {
             image: x
             healthcheck: {test: ["CMD", "true"]}
         """, Map.of());
-    assertThat(t.warnings()).extracting(ComposeProblem::toString).containsExactly(
+    assertThat(t.warnings()).extracting(Diagnostic::toString).containsExactly(
         "/proj/docker-compose.yml:4:5: warning: healthcheck is ignored: health checks are not applied by Reprise yet (first seen in service a)",
         "/proj/docker-compose.yml:5:5: warning: unknown service key 'frobnicate' is ignored (first seen in service a)");
   }
@@ -427,7 +427,7 @@ class ComposeTranslatorTest {
   @Test
   void scenarioServiceMissingFromComposeIsAnError() {
     assertThatThrownBy(() -> translate("services: {web: {image: x}}", Map.of("web", 1, "db", 2)))
-        .isInstanceOf(ComposeException.class).hasMessageContaining("services.db: the scenario uses service 'db'");
+        .isInstanceOf(ScenarioException.class).hasMessageContaining("services.db: the scenario uses service 'db'");
   }
 
   @Test

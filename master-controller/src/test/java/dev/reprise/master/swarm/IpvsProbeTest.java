@@ -2,7 +2,7 @@ package dev.reprise.master.swarm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.fdsl.ScenarioException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class IpvsProbeTest {
-  private static StackSpec stack(String mode) throws ComposeException {
+  private static StackSpec stack(String mode) throws ScenarioException {
     return new ComposeTranslator(Map.of()).translate(Path.of("c.yml"),
         "services: {web: {image: x, deploy: {endpoint_mode: " + mode + "}}}", "st", Map.of("web", 1)).stack();
   }

@@ -3,7 +3,7 @@ package dev.reprise.master.swarm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.reprise.master.orchestrator.ComposeException;
+import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.master.orchestrator.DeployException;
 import dev.reprise.master.run.time.ManualTime;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ class StackDeployerTest {
   private final ManualTime time = new ManualTime(Instant.parse("2026-01-01T00:00:00Z"));
   private final StackDeployer deployer = new StackDeployer(swarm, time);
 
-  private StackSpec stack(String image, int replicas) throws ComposeException {
+  private StackSpec stack(String image, int replicas) throws ScenarioException {
     return new ComposeTranslator(Map.of()).translate(Path.of("c.yml"), """
         services:
           web:

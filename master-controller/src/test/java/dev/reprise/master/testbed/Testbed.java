@@ -1,12 +1,23 @@
 package dev.reprise.master.testbed;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reprise.master.hosts.HostsFile;
+import dev.reprise.master.ssh.JschConnector;
+import dev.reprise.master.ssh.RemoteHost;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 
 /** Drives testbed/up and testbed/down for ITs (one testbed per IT class). */
 public final class Testbed {
@@ -52,6 +63,48 @@ public final class Testbed {
     if (Files.exists(STATE.resolve("created"))) run("testbed/down");
     var out = run("testbed/up", String.valueOf(n));
     return Path.of(out.get(out.size() - 1));
+  }
+
+  /** The shaded agent jar, checked to be built (the ITs run after local-controller's package phase). */
+  public static Path agentJar() {
+    Path jar = REPO.resolve("local-controller/target/agent-all.jar");
+    assertThat(jar).as("the agent jar is built before master-controller's ITs run").isRegularFile();
+    return jar;
+  }
+
+  /** One SSH session per host of {@code hosts} (keys as the hosts file's known_hosts says), by host name, in the file's order. */
+  public static Map<String, RemoteHost> connectAll(HostsFile hosts) throws IOException {
+    var ssh = new JschConnector(hosts.knownHosts(), false);
+    var connected = new LinkedHashMap<String, RemoteHost>();
+    for (var spec : hosts.hosts()) connected.put(spec.name(), ssh.connect(spec));
+    return connected;
+  }
+
+  /** What a picocli command printed, and its exit code. */
+  public record Cli(int exit, String out, String err) {}
+
+  /** Runs {@code command} with {@code args} in this JVM, capturing what it prints. */
+  public static Cli cli(Object command, String... args) {
+    var out = new StringWriter();
+    var err = new StringWriter();
+    var cl = new CommandLine(command);
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(args);
+    return new Cli(exit, out.toString(), err.toString());
+  }
+
+  /**
+   * Closes {@code sessions}, runs testbed/down and asserts that it removed everything up created
+   * ({@link #leftovers}); testbed/down runs even when closing a session fails.
+   */
+  public static void down(Collection<? extends RemoteHost> sessions) throws Exception {
+    try {
+      sessions.forEach(RemoteHost::close);
+    } finally {
+      run("testbed/down");
+    }
+    assertThat(leftovers()).as("testbed/down removes everything up created").isEmpty();
   }
 
   /** What of the testbed is still there (empty when down removed everything). */

@@ -1,4 +1,4 @@
-package dev.reprise.fdsl.schema;
+package dev.reprise.fdsl;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.reprise.fdsl.text;
+package dev.reprise.fdsl.source;
 
 import java.util.Collection;
 import java.util.Locale;

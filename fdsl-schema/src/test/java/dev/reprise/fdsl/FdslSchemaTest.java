@@ -1,4 +1,4 @@
-package dev.reprise.fdsl.schema;
+package dev.reprise.fdsl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
