@@ -201,7 +201,7 @@ class RunCommandIT {
   private void removeLeftovers(String name) throws IOException {
     try (Stream<Path> dirs = Files.list(tmp)) {
       for (Path d : dirs.filter(d -> d.getFileName().toString().startsWith(name + "-")).toList()) {
-        new dev.reprise.master.swarm.StackDeployer(docker, dev.reprise.master.run.time.SystemTime.INSTANCE)
+        new dev.reprise.master.swarm.StackDeployer(docker, dev.reprise.time.SystemTime.INSTANCE)
             .remove(d.getFileName().toString(), java.time.Duration.ofSeconds(60));
       }
     }
