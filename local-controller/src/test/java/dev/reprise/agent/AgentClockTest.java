@@ -45,7 +45,7 @@ class AgentClockTest {
     }
 
     @Override
-    public synchronized ClockOffset measure(dev.reprise.agent.time.Clock clock) throws IOException {
+    public synchronized ClockOffset measure(dev.reprise.time.Clock clock) throws IOException {
       calls++;
       var a = answers.isEmpty() ? new ClockOffset(0, 0.2, "ntp.test") : answers.poll();
       if (a instanceof IOException e) throw e;

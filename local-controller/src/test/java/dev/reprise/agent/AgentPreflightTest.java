@@ -28,13 +28,13 @@ class AgentPreflightTest {
     int probes;
 
     @Override
-    public synchronized ClockOffset measure(dev.reprise.agent.time.Clock clock) throws IOException {
+    public synchronized ClockOffset measure(dev.reprise.time.Clock clock) throws IOException {
       measures++;
       throw new IOException("no usable NTP reply from 127.0.0.1:1: SocketTimeoutException: Receive timed out");
     }
 
     @Override
-    public synchronized ClockOffset probe(dev.reprise.agent.time.Clock clock) throws IOException {
+    public synchronized ClockOffset probe(dev.reprise.time.Clock clock) throws IOException {
       probes++;
       throw new IOException("no usable NTP reply from 127.0.0.1:1: SocketTimeoutException: Receive timed out");
     }
@@ -100,12 +100,12 @@ class AgentPreflightTest {
     var release = new CountDownLatch(1);
     ClockSync slow = new ClockSync() {
       @Override
-      public ClockOffset measure(dev.reprise.agent.time.Clock clock) {
+      public ClockOffset measure(dev.reprise.time.Clock clock) {
         return ClockOffset.NONE;
       }
 
       @Override
-      public ClockOffset probe(dev.reprise.agent.time.Clock clock) throws IOException {
+      public ClockOffset probe(dev.reprise.time.Clock clock) throws IOException {
         try {
           if (!release.await(20, TimeUnit.SECONDS)) throw new IOException("never released");
         } catch (InterruptedException e) {

@@ -28,6 +28,7 @@ import com.datastax.oss.driver.api.core.servererrors.QueryConsistencyException;
 import com.datastax.oss.driver.api.core.servererrors.ReadTimeoutException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
 import com.datastax.oss.driver.api.core.servererrors.WriteTimeoutException;
+import dev.reprise.time.Time;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -82,7 +83,7 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
   private static final long FD_RESERVE = 512;
 
   private final TrafficOptions options;
-  private final Clock clock;
+  private final Time clock;
   private final byte[] valuePool;
   private final int valueSize;
   private final AtomicLong attempts = new AtomicLong();
@@ -98,7 +99,7 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
   private volatile boolean closed;
   private Thread connector;
 
-  public CassandraTarget(TrafficOptions options, Clock clock) {
+  public CassandraTarget(TrafficOptions options, Time clock) {
     this.options = options;
     this.clock = clock;
     this.valueSize = options.amplification() ? Math.max(4096, options.valueSize() * 4) : options.valueSize();
@@ -133,7 +134,7 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
           s.close();
           return;
         }
-        connectedAt = clock.wallTime();
+        connectedAt = clock.now();
         session = s;
         LOG.info("connected to {} after {} attempt(s)", options.hosts(), attempts.get());
       } catch (RuntimeException e) {
@@ -145,7 +146,7 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
           s.closeAsync();
         }
         try {
-          clock.sleepUntil(clock.nanoTime() + 1_000_000_000L);
+          clock.sleepUntilNanos(clock.nanoTime() + 1_000_000_000L);
         } catch (InterruptedException ie) {
           return;
         }

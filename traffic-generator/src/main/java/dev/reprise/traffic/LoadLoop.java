@@ -1,5 +1,6 @@
 package dev.reprise.traffic;
 
+import dev.reprise.time.Time;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
@@ -20,13 +21,13 @@ public final class LoadLoop implements Runnable {
   private final LoadTarget target;
   private final Semaphore inFlightPermits;
   private final Metrics metrics;
-  private final Clock clock;
+  private final Time clock;
   private final int stride;
   private volatile long next;
   private volatile boolean running = true;
 
   public LoadLoop(int first, int stride, Pacer pacer, Workload workload, LoadTarget target,
-      Semaphore inFlightPermits, Metrics metrics, Clock clock) {
+      Semaphore inFlightPermits, Metrics metrics, Time clock) {
     this.next = first;
     this.stride = stride;
     this.pacer = pacer;
@@ -56,7 +57,7 @@ public final class LoadLoop implements Runnable {
    */
   public void step() throws InterruptedException {
     long due = pacer.intendedNanos(next);
-    clock.sleepUntil(due);
+    clock.sleepUntilNanos(due);
     inFlightPermits.acquire();
     if (!running) {
       inFlightPermits.release();

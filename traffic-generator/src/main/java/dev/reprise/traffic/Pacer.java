@@ -15,7 +15,7 @@ public final class Pacer {
   private final long ratePerSecond;
 
   /**
-   * @param startNanos intended send time of operation 0 ({@link Clock#nanoTime()} scale)
+   * @param startNanos intended send time of operation 0 ({@link dev.reprise.time.Time#nanoTime()} scale)
    * @param ratePerSecond operations per second, total; at least 1
    */
   public Pacer(long startNanos, long ratePerSecond) {

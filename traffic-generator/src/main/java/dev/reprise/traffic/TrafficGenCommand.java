@@ -1,5 +1,7 @@
 package dev.reprise.traffic;
 
+import dev.reprise.time.SystemTime;
+import dev.reprise.time.Time;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -178,7 +180,7 @@ public final class TrafficGenCommand implements Callable<Integer> {
   }
 
   private static int runForReal(TrafficOptions options) {
-    Clock clock = SystemClock.INSTANCE;
+    Time clock = SystemTime.INSTANCE;
     CassandraTarget target = new CassandraTarget(options, clock);
     TrafficGenerator generator = new TrafficGenerator(options, target, target, clock, System.out,
         new FinalLogWriter(options.log(), System.err));

@@ -1,5 +1,6 @@
 package dev.reprise.traffic;
 
+import dev.reprise.time.Time;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +48,7 @@ public final class TrafficGenerator {
   private final TrafficOptions options;
   private final LoadTarget target;
   private final ConnectionStress stress;
-  private final Clock clock;
+  private final Time clock;
   private final PrintStream out;
   private final FinalLogSink sink;
   private final Metrics metrics = new Metrics();
@@ -70,7 +71,7 @@ public final class TrafficGenerator {
   private long lastReportNanos;
   private long intervals;
 
-  public TrafficGenerator(TrafficOptions options, LoadTarget target, ConnectionStress stress, Clock clock,
+  public TrafficGenerator(TrafficOptions options, LoadTarget target, ConnectionStress stress, Time clock,
       PrintStream out, FinalLogSink sink) {
     this.options = options;
     this.target = target;
@@ -92,10 +93,10 @@ public final class TrafficGenerator {
     target.start();
     long connectDeadline = clock.nanoTime() + 2 * options.clusterTimeout().toNanos();
     while (!target.connected() && clock.nanoTime() < connectDeadline && stopReason.get() == null) {
-      clock.sleepUntil(Math.min(connectDeadline, clock.nanoTime() + 20_000_000L));
+      clock.sleepUntilNanos(Math.min(connectDeadline, clock.nanoTime() + 20_000_000L));
     }
     startNanos = clock.nanoTime();
-    startWall = clock.wallTime();
+    startWall = clock.now();
     Instant nextSecond = startWall.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     firstBoundaryWall = nextSecond;
     firstBoundaryNanos = startNanos + Duration.between(startWall, nextSecond).toNanos();
@@ -151,7 +152,7 @@ public final class TrafficGenerator {
         break;
       }
       // Poll the stop flag every 50 ms; the deadline itself is absolute.
-      clock.sleepUntil(Math.min(end, now + 50_000_000L));
+      clock.sleepUntilNanos(Math.min(end, now + 50_000_000L));
     }
     return stopReason.get();
   }
@@ -209,7 +210,7 @@ public final class TrafficGenerator {
     long deadline = clock.nanoTime() + Math.min(options.clusterTimeout().toNanos() + 500_000_000L, 5 * SECOND);
     try {
       while (permits.availablePermits() < options.maxInFlight() && clock.nanoTime() < deadline) {
-        clock.sleepUntil(clock.nanoTime() + 10_000_000L);
+        clock.sleepUntilNanos(clock.nanoTime() + 10_000_000L);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -220,7 +221,7 @@ public final class TrafficGenerator {
     try {
       for (long k = 0; running; k++) {
         long boundary = firstBoundaryNanos + k * SECOND;
-        clock.sleepUntil(boundary);
+        clock.sleepUntilNanos(boundary);
         if (!running) {
           return;
         }
@@ -280,7 +281,7 @@ public final class TrafficGenerator {
           stormFailures.incrementAndGet();
           metrics.recordException("storm." + e.getClass().getSimpleName());
           // The cluster is unreachable; do not spin.
-          clock.sleepUntil(clock.nanoTime() + 250_000_000L);
+          clock.sleepUntilNanos(clock.nanoTime() + 250_000_000L);
         }
       }
     } catch (InterruptedException e) {
@@ -292,14 +293,14 @@ public final class TrafficGenerator {
     long period = SECOND / options.leakRate();
     try {
       for (long next = clock.nanoTime(); running; next += period) {
-        clock.sleepUntil(next);
+        clock.sleepUntilNanos(next);
         try {
           stress.leakConnection();
         } catch (RuntimeException e) {
           leakFailures.incrementAndGet();
           metrics.recordException("leak." + e.getClass().getSimpleName());
           // Back off and restart the schedule rather than bursting to catch up.
-          clock.sleepUntil(clock.nanoTime() + 250_000_000L);
+          clock.sleepUntilNanos(clock.nanoTime() + 250_000_000L);
           next = clock.nanoTime();
         }
       }
@@ -320,7 +321,7 @@ public final class TrafficGenerator {
           }
         }
         cpuBursts.incrementAndGet();
-        clock.sleepUntil(clock.nanoTime() + 3 * SECOND);
+        clock.sleepUntilNanos(clock.nanoTime() + 3 * SECOND);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package dev.reprise.traffic;
 
+import dev.reprise.time.Time;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -17,11 +18,11 @@ final class FakeTarget implements LoadTarget, ConnectionStress {
 
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   final List<CompletableFuture<Void>> pending = Collections.synchronizedList(new ArrayList<>());
-  private final Clock clock;
+  private final Time clock;
   volatile boolean completeImmediately;
   volatile int leaked;
 
-  FakeTarget(Clock clock) {
+  FakeTarget(Time clock) {
     this.clock = clock;
   }
 

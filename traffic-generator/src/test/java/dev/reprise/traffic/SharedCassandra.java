@@ -1,5 +1,6 @@
 package dev.reprise.traffic;
 
+import dev.reprise.time.SystemTime;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,7 @@ final class SharedCassandra {
         throw new IllegalStateException(diagnosis("exited before serving CQL (running, oomkilled, exit code: "
             + state.output.trim() + ")"));
       }
-      SystemClock.INSTANCE.sleepUntil(System.nanoTime() + 500_000_000L);
+      SystemTime.INSTANCE.sleepUntilNanos(System.nanoTime() + 500_000_000L);
     }
     throw new IllegalStateException(diagnosis("did not log '" + READY_LINE + "' within 150 s"));
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reprise.time.SystemTime;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -66,7 +67,7 @@ class TrafficGenProcessIT {
         throw new AssertionError("expected " + count + " matching lines within " + seconds + " s; stdout "
             + c.out().lines() + "\nstderr:\n" + c.err());
       }
-      SystemClock.INSTANCE.sleepUntil(System.nanoTime() + 100_000_000L);
+      SystemTime.INSTANCE.sleepUntilNanos(System.nanoTime() + 100_000_000L);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.reprise.traffic;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.reprise.time.SystemTime;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,8 +36,8 @@ class TrafficGeneratorIT {
     assertThat(code).as("arguments %s", List.of(args)).isZero();
     LineCollector out = new LineCollector();
     List<Map<String, Object>> logs = new ArrayList<>();
-    CassandraTarget target = new CassandraTarget(parsed[0], SystemClock.INSTANCE);
-    TrafficGenerator g = new TrafficGenerator(parsed[0], target, target, SystemClock.INSTANCE,
+    CassandraTarget target = new CassandraTarget(parsed[0], SystemTime.INSTANCE);
+    TrafficGenerator g = new TrafficGenerator(parsed[0], target, target, SystemTime.INSTANCE,
         new PrintStream(out, true, StandardCharsets.UTF_8), (log, complete) -> {
           synchronized (logs) {
             logs.add(log);
@@ -67,7 +68,7 @@ class TrafficGeneratorIT {
         }
       }
       seen = lines.size();
-      SystemClock.INSTANCE.sleepUntil(System.nanoTime() + 200_000_000L);
+      SystemTime.INSTANCE.sleepUntilNanos(System.nanoTime() + 200_000_000L);
     }
     throw new AssertionError("no per-second line " + what + " within " + seconds + " s; last lines: "
         + run.out().lines().subList(Math.max(0, run.out().lines().size() - 5), run.out().lines().size()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reprise.time.SystemTime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,12 +26,12 @@ class TrafficGeneratorTest {
 
   @Test
   void printsOneContractLinePerIntervalAndAFinalLogWithEveryOperation() throws Exception {
-    FakeTarget target = new FakeTarget(SystemClock.INSTANCE);
+    FakeTarget target = new FakeTarget(SystemTime.INSTANCE);
     target.completeImmediately = true;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     List<Map<String, Object>> logs = new ArrayList<>();
     TrafficGenerator g = new TrafficGenerator(options(Duration.ofMillis(2500), false), target, target,
-        SystemClock.INSTANCE, new PrintStream(out, true, StandardCharsets.UTF_8), (log, complete) -> {
+        SystemTime.INSTANCE, new PrintStream(out, true, StandardCharsets.UTF_8), (log, complete) -> {
           if (complete) {
             logs.add(log);
           }
@@ -64,16 +65,16 @@ class TrafficGeneratorTest {
 
   @Test
   void stopEndsAnOpenEndedRunAndLeakOpensConnections() throws Exception {
-    FakeTarget target = new FakeTarget(SystemClock.INSTANCE);
+    FakeTarget target = new FakeTarget(SystemTime.INSTANCE);
     target.completeImmediately = true;
     List<Map<String, Object>> logs = new ArrayList<>();
     TrafficOptions o = options(Duration.ofDays(1), true);
-    TrafficGenerator g = new TrafficGenerator(o, target, target, SystemClock.INSTANCE,
+    TrafficGenerator g = new TrafficGenerator(o, target, target, SystemTime.INSTANCE,
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), (log, complete) -> logs.add(log));
     g.start();
     Thread stopper = new Thread(() -> {
       try {
-        SystemClock.INSTANCE.sleepUntil(System.nanoTime() + 600_000_000L);
+        SystemTime.INSTANCE.sleepUntilNanos(System.nanoTime() + 600_000_000L);
       } catch (InterruptedException e) {
         return;
       }

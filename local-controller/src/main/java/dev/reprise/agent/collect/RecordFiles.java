@@ -1,6 +1,5 @@
 package dev.reprise.agent.collect;
 
-import dev.reprise.agent.time.Clock;
 import dev.reprise.agent.time.Scheduler;
 import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.ContainerEventRecord;
@@ -10,6 +9,7 @@ import dev.reprise.fdsl.record.LogRecord;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.StatsRecord;
 import dev.reprise.fdsl.record.TimelineRecord;
+import dev.reprise.time.Clock;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,7 @@
 package dev.reprise.agent.inject;
 
-import dev.reprise.agent.time.Clock;
 import dev.reprise.agent.time.Scheduler;
+import dev.reprise.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

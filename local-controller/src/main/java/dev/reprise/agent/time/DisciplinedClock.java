@@ -1,5 +1,9 @@
 package dev.reprise.agent.time;
 
+import dev.reprise.time.Clock;
+
+
+
 /**
  * A {@link Clock} that can be corrected while a run uses it, without ever going backwards: the
  * agent steps it once at arm (before any action's deadline is scheduled) and slews it after every

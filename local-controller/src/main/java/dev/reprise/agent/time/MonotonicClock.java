@@ -1,15 +1,17 @@
 package dev.reprise.agent.time;
 
+import dev.reprise.time.SystemTime;
 import java.time.Instant;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
  * The real {@link DisciplinedClock}: the system wall clock read once, at construction, then carried
- * forward by the monotonic counter ({@link System#nanoTime()}) plus the corrections the agent makes.
+ * forward by the monotonic counter ({@link SystemTime#nanoTime()}) plus the corrections the agent makes.
  * A step of the system clock during a run (an operator's {@code date -s}, an NTP daemon's
  * {@code makestep}) therefore moves no deadline and no record; the drift of the counter itself is
- * what the agent's NTP re-measurements correct, by slewing. The only class that reads system time.
+ * what the agent's NTP re-measurements correct, by slewing. The agent's only class that reads system
+ * time, and only through {@link SystemTime}.
  *
  * <p>Lock-free reads: the state is one immutable snapshot, replaced whole by {@link #step} and
  * {@link #slew}.
@@ -38,9 +40,9 @@ public final class MonotonicClock implements DisciplinedClock {
   private final Supplier<Instant> wall;
   private volatile State state;
 
-  /** The real clock: {@link System#nanoTime()} and {@link Instant#now()}. */
+  /** The real clock: {@link SystemTime}'s counter and wall clock. */
   public MonotonicClock() {
-    this(System::nanoTime, Instant::now);
+    this(SystemTime.INSTANCE::nanoTime, SystemTime.INSTANCE::now);
   }
 
   /** A clock on the given counter and wall clock (tests drive both by hand). */

@@ -1,5 +1,6 @@
 package dev.reprise.agent.time;
 
+import dev.reprise.time.Clock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;

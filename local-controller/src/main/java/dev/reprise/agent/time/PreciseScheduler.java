@@ -1,5 +1,6 @@
 package dev.reprise.agent.time;
 
+import dev.reprise.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.PriorityQueue;

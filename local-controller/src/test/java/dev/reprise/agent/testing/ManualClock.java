@@ -2,51 +2,39 @@ package dev.reprise.agent.testing;
 
 import dev.reprise.agent.time.DisciplinedClock;
 import dev.reprise.agent.time.Scheduler;
+import dev.reprise.time.ManualTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
- * A clock and scheduler that move only when a test says so (Kafka's MockTime + MockScheduler in
- * one): {@link #advance(Duration)} moves time forward and runs every task that became due, in
+ * The shared {@link ManualTime} as the agent's {@link DisciplinedClock} and {@link Scheduler}: time
+ * moves only on {@link #advance}/{@link #advanceTo}, which run every task that became due, in
  * deadline order, on the calling thread, with the clock set to each task's deadline while it runs.
  * Thread-safe; tasks may schedule further tasks.
  *
- * <p>As a {@link DisciplinedClock}: {@link #step} moves the time at once (tasks it makes due run at
- * the next advance); {@link #slew} is recorded ({@link #slews()}) and counted in the correction but
- * does not bend the time, which only {@link #advance} moves.
+ * <p>As a {@link DisciplinedClock}: {@link #step} moves the wall time at once (tasks it makes due
+ * run at the next advance; the monotonic counter stays); {@link #slew} is recorded ({@link
+ * #slews()}) and counted in the correction but does not bend the time, which only an advance moves.
  */
-public final class ManualClock implements DisciplinedClock, Scheduler {
-  private Instant now;
-  private long nanos;
-  private long sequence;
+public final class ManualClock extends ManualTime implements DisciplinedClock, Scheduler {
   private double correctionMillis;
   private double pendingSlewMillis;
   private final List<Double> steps = new ArrayList<>();
   private final List<Double> slews = new ArrayList<>();
-  private final PriorityQueue<Task> tasks = new PriorityQueue<>();
 
   public ManualClock(Instant start) {
-    this.now = start;
+    super(start);
   }
 
   @Override
-  public synchronized Instant now() {
-    return now;
-  }
-
-  @Override
-  public synchronized long nanoTime() {
-    return nanos;
-  }
-
-  @Override
-  public synchronized void step(double deltaMillis) {
-    steps.add(deltaMillis);
-    correctionMillis += deltaMillis;
-    now = now.plusNanos(Math.round(deltaMillis * 1_000_000d));
+  public void step(double deltaMillis) {
+    synchronized (this) {
+      steps.add(deltaMillis);
+      correctionMillis += deltaMillis;
+    }
+    shiftWall(Duration.ofNanos(Math.round(deltaMillis * 1_000_000d)));
   }
 
   @Override
@@ -77,70 +65,12 @@ public final class ManualClock implements DisciplinedClock, Scheduler {
   }
 
   @Override
-  public synchronized Cancellable at(Instant deadline, Runnable task) {
-    var t = new Task(deadline, sequence++, task);
-    tasks.add(t);
-    return () -> {
-      synchronized (ManualClock.this) {
-        tasks.remove(t);
-      }
-    };
-  }
-
-  /** Moves time forward by {@code d}, running due tasks in order. */
-  public void advance(Duration d) {
-    Instant target;
-    synchronized (this) {
-      target = now.plus(d);
-    }
-    advanceTo(target);
-  }
-
-  /** Moves time forward to {@code target} (no-op if in the past), running due tasks in order. */
-  public void advanceTo(Instant target) {
-    while (true) {
-      Task due;
-      synchronized (this) {
-        due = tasks.peek();
-        if (due == null || due.deadline.isAfter(target)) {
-          setNow(target);
-          return;
-        }
-        tasks.poll();
-        setNow(due.deadline);
-      }
-      due.task.run();
-    }
-  }
-
-  private void setNow(Instant t) {
-    if (t.isAfter(now)) {
-      nanos += Duration.between(now, t).toNanos();
-      now = t;
-    }
-  }
-
-  /** Number of tasks still pending. */
-  public synchronized int pending() {
-    return tasks.size();
-  }
-
-  /** The earliest pending deadline, or null. */
-  public synchronized Instant nextDeadline() {
-    var t = tasks.peek();
-    return t == null ? null : t.deadline;
+  public Cancellable at(Instant deadline, Runnable task) {
+    return runAt(deadline, task)::cancel;
   }
 
   @Override
-  public synchronized void close() {
-    tasks.clear();
-  }
-
-  private record Task(Instant deadline, long seq, Runnable task) implements Comparable<Task> {
-    @Override
-    public int compareTo(Task o) {
-      int c = deadline.compareTo(o.deadline);
-      return c != 0 ? c : Long.compare(seq, o.seq);
-    }
+  public void close() {
+    clearTasks();
   }
 }

@@ -5,7 +5,7 @@ import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.master.agentlink.AgentConnection;
 import dev.reprise.master.agentlink.AgentConnection.Incoming;
 import dev.reprise.master.run.time.Ticker;
-import dev.reprise.master.run.time.Time;
+import dev.reprise.time.Time;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

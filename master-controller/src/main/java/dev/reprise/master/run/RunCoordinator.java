@@ -19,7 +19,7 @@ import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.orchestrator.OrchestratorException;
 import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
 import dev.reprise.master.run.time.Ticker;
-import dev.reprise.master.run.time.Time;
+import dev.reprise.time.Time;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

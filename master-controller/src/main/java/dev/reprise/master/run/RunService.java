@@ -2,7 +2,7 @@ package dev.reprise.master.run;
 
 import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.run.time.Ticker;
-import dev.reprise.master.run.time.Time;
+import dev.reprise.time.Time;
 import java.util.ArrayList;
 import java.util.List;
 

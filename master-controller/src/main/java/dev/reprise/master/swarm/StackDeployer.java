@@ -4,7 +4,7 @@ import dev.reprise.master.orchestrator.DeployException;
 import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.orchestrator.OrchestratorException;
 import dev.reprise.master.orchestrator.OrchestratorUnreachableException;
-import dev.reprise.master.run.time.Time;
+import dev.reprise.time.Time;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -19,7 +19,7 @@ import dev.reprise.master.merge.RunCollector;
 import dev.reprise.master.run.AgentSession;
 import dev.reprise.master.run.TimingContract;
 import dev.reprise.master.run.time.SystemTicker;
-import dev.reprise.master.run.time.SystemTime;
+import dev.reprise.time.SystemTime;
 import dev.reprise.master.ssh.RemoteHost;
 import dev.reprise.master.testbed.MasterJvm;
 import dev.reprise.master.testbed.Testbed;

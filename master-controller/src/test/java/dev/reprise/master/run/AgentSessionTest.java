@@ -8,7 +8,7 @@ import dev.reprise.agent.protocol.MasterMessage;
 import dev.reprise.fdsl.plan.PlanJson;
 import dev.reprise.master.agentlink.AgentConnection;
 import dev.reprise.master.run.time.ManualTicker;
-import dev.reprise.master.run.time.ManualTime;
+import dev.reprise.time.ManualTime;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -14,7 +14,7 @@ import dev.reprise.master.swarm.SwarmOrchestrator;
 import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.run.RunCoordinator.State;
 import dev.reprise.master.run.time.ManualTicker;
-import dev.reprise.master.run.time.ManualTime;
+import dev.reprise.time.ManualTime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

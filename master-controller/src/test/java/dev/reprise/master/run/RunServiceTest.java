@@ -8,7 +8,7 @@ import dev.reprise.master.swarm.IpvsProbe;
 import dev.reprise.master.swarm.SwarmOrchestrator;
 import dev.reprise.master.run.RunCoordinator.State;
 import dev.reprise.master.run.time.ManualTicker;
-import dev.reprise.master.run.time.ManualTime;
+import dev.reprise.time.ManualTime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

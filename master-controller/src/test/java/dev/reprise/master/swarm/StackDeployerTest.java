@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.master.orchestrator.DeployException;
-import dev.reprise.master.run.time.ManualTime;
+import dev.reprise.time.ManualTime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.orchestrator.OrchestratorException;
-import dev.reprise.master.run.time.ManualTime;
+import dev.reprise.time.ManualTime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package dev.reprise.master.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.reprise.master.run.time.SystemTime;
+import dev.reprise.time.SystemTime;
 import dev.reprise.master.swarm.DockerSwarmCluster;
 import dev.reprise.master.swarm.StackDeployer;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.reprise.master.run.time;
 
+import dev.reprise.time.ManualTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
