@@ -852,7 +852,7 @@ public final class RunCoordinator {
   }
 
   /** Whether {@code host} names this machine's loopback (by its literal form: no name is looked up). */
-  static boolean isLoopback(String host) {
+  public static boolean isLoopback(String host) {
     if (host == null) return false;
     String h = host.strip().toLowerCase(java.util.Locale.ROOT);
     if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);

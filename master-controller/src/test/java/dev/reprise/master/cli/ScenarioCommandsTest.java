@@ -65,6 +65,26 @@ class ScenarioCommandsTest {
     assertThat(o.err()).doesNotContain("Exception", "\tat ");
   }
 
+  @Test void validateWithHostsWarnsOfALoopbackNtpServerForSeveralHostsAndReportsAHostsFilesProblems() throws IOException {
+    Path s = scenario(VALID);
+    Files.writeString(dir.resolve("id"), "a key file (validate does not read it as a key)\n");
+    Path hosts = Files.writeString(dir.resolve("hosts.yaml"), """
+        ntp_server: 127.0.0.1
+        hosts:
+          - {address: 10.0.0.11, user: root, private_key: id}
+          - {address: 10.0.0.12, user: root, private_key: id}
+        """);
+    var o = run("validate", s.toString(), "--hosts", hosts.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.err()).contains(hosts + ": warning: ntp_server 127.0.0.1 is a loopback address: each of the 2 hosts");
+    Path one = Files.writeString(dir.resolve("one.yaml"), "ntp_server: 127.0.0.1\nhosts:\n  - {address: 10.0.0.11, user: root, private_key: id}\n");
+    assertThat(run("validate", s.toString(), "--hosts", one.toString()).err()).as("one host: its own clock is the run's").isEmpty();
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "hosts:\n  - {adress: 10.0.0.11, user: root, private_key: id}\n");
+    var b = run("validate", s.toString(), "--hosts", bad.toString());
+    assertThat(b.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(b.err()).startsWith(bad + ":2:").doesNotContain("Exception");
+  }
+
   @Test void validateExitsTwoOnAYamlSyntaxError() throws IOException {
     Path s = scenario("events:\n  - beginning: [web: 1\n");
     var o = run("validate", s.toString());
