@@ -29,7 +29,7 @@ log() { echo "bench: $*" >&2; }
 
 mkdir -p "$out"
 "$root/images/cassandra/build.sh"
-[[ -f "$jar" ]] || (cd "$root" && ./mvnw -q -B -DskipTests -pl traffic-generator package)
+[[ -f "$jar" ]] || (cd "$root" && ./mvnw -q -B -DskipTests -pl traffic-generator -am package)
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 cleanup() { docker rm -f -v "$name" >/dev/null 2>&1 || true; }

@@ -17,7 +17,7 @@ log() { echo "traffic-gen: $*" >&2; }
 
 if [[ ! -f "$jar" || -n "$(find "$root/traffic-generator/src/main" "$root/traffic-generator/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
   log "building $jar"
-  (cd "$root" && ./mvnw -q -B -DskipTests -pl traffic-generator package) >&2
+  (cd "$root" && ./mvnw -q -B -DskipTests -pl traffic-generator -am package) >&2
 fi
 base_id="$(docker image inspect -f '{{.Id}}' "$base" 2>/dev/null || true)"
 if [[ -z "$base_id" ]]; then
