@@ -110,6 +110,8 @@ public final class Agent {
   private Scheduler scheduler;
   private long lastHeartbeatNanos;
   private boolean helloDone;
+  /** The most firing threads started at arm; an instant needing more grows the pool. */
+  static final int MAX_PRESTARTED_FIRING_THREADS = 32;
   /** Whether a firing thread could not get real-time priority (said once on stderr). */
   private final java.util.concurrent.atomic.AtomicBoolean firingAtNormalPriority = new java.util.concurrent.atomic.AtomicBoolean();
   private String runId;
@@ -399,7 +401,10 @@ public final class Agent {
     // Firing threads run at real-time priority where the host allows it (HostOps.prioritizeCurrentThread):
     // woken at an instant, they make the engine call at once even on a loaded host.
     var host = deps.host();
-    pool = new ThreadPoolExecutor(deps.poolThreads(), Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+    // As many started as the busiest instant of the plan may need (bounded): a thread created at an
+    // instant would first ask for its priority (a chrt process) before its engine call.
+    int core = Math.max(deps.poolThreads(), Math.min(MAX_PRESTARTED_FIRING_THREADS, busiestInstant(p)));
+    pool = new ThreadPoolExecutor(core, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
       var t = new Thread(() -> {
         host.prioritizeCurrentThread().ifPresent(why -> {
           if (firingAtNormalPriority.compareAndSet(false, true)) System.err.println("agent: firing threads run at normal priority: " + why);
@@ -755,5 +760,18 @@ public final class Agent {
     endedOutcome = outcome;
     state = State.ENDED;
     send(new AgentMessage.Ended(outcome, reason, healed));
+  }
+
+  /**
+   * The most targets any one instant of {@code plan} has, over every host (an upper bound for this
+   * one): each container action counts its IDs (at least one), any other action one.
+   */
+  static int busiestInstant(dev.reprise.fdsl.plan.Plan plan) {
+    var perInstant = new java.util.HashMap<Long, Integer>();
+    for (var a : plan.actions()) {
+      int targets = a instanceof ContainerAction c ? Math.max(1, c.ids().size()) : 1;
+      perInstant.merge(a.offsetMillis(), targets, Integer::sum);
+    }
+    return perInstant.values().stream().mapToInt(Integer::intValue).max().orElse(0);
   }
 }
