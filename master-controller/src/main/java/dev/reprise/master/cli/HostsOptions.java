@@ -28,6 +28,11 @@ public final class HostsOptions {
    * exits with {@link ExitCodes#INVALID_INPUT}).
    */
   public HostsFile parseOrReport(PrintWriter err) {
+    return parseOrReport(file, err);
+  }
+
+  /** {@code file} parsed; on problems prints every one to {@code err} and returns null. */
+  static HostsFile parseOrReport(Path file, PrintWriter err) {
     try {
       return new HostsFileParser().parse(file);
     } catch (HostsFileException e) {

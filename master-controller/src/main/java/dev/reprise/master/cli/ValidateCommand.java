@@ -1,7 +1,5 @@
 package dev.reprise.master.cli;
 
-import dev.reprise.master.hosts.HostsFileException;
-import dev.reprise.master.hosts.HostsFileParser;
 import dev.reprise.master.run.RunCoordinator;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -32,18 +30,8 @@ public final class ValidateCommand implements Callable<Integer> {
   public Integer call() {
     var err = spec.commandLine().getErr();
     var loaded = args.loadOrReport(err);
-    dev.reprise.master.hosts.HostsFile hosts = null;
-    boolean hostsBad = false;
-    if (hostsFile != null) {
-      try {
-        hosts = new HostsFileParser().parse(hostsFile);
-      } catch (HostsFileException e) {
-        e.problems().forEach(err::println);
-        err.flush();
-        hostsBad = true;
-      }
-    }
-    if (loaded == null || hostsBad) return ExitCodes.INVALID_INPUT;
+    var hosts = hostsFile == null ? null : HostsOptions.parseOrReport(hostsFile, err);
+    if (loaded == null || (hostsFile != null && hosts == null)) return ExitCodes.INVALID_INPUT;
     if (hosts != null && hosts.hosts().size() > 1) {
       String ntp = loaded.ntpServer().orElse(hosts.ntpServer());
       if (RunCoordinator.isLoopback(ntp)) {
