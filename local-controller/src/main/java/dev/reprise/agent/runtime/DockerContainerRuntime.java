@@ -243,6 +243,31 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public void pause(String containerId) {
+    run("pause " + containerId, () -> firing.pauseContainerCmd(containerId).exec());
+  }
+
+  @Override
+  public void unpause(String containerId) {
+    try {
+      run("unpause " + containerId, () -> firingStops.unpauseContainerCmd(containerId).exec());
+    } catch (RuntimeFailure e) {
+      // "is not paused" (409) and "No such container" (404): nothing to thaw.
+      var m = String.valueOf(e.getMessage());
+      if (!(m.contains("not paused") || m.contains("No such container") || m.contains("404") || m.contains("409"))) throw e;
+    }
+  }
+
+  @Override
+  public void start(String containerId) {
+    try {
+      run("start " + containerId, () -> firingStops.startContainerCmd(containerId).exec());
+    } catch (RuntimeFailure e) {
+      if (!String.valueOf(e.getMessage()).contains("already started") && !String.valueOf(e.getMessage()).contains("304")) throw e;
+    }
+  }
+
+  @Override
   public void copyFile(String containerId, Path file, String folder, String name) {
     byte[] content;
     try {

@@ -21,6 +21,23 @@ public interface HostOps {
     }
   }
 
+  /** What a host command printed (stdout and stderr together, at most its last 8 KiB) and how it exited. */
+  record CommandResult(int exitCode, String output) {
+    public boolean ok() {
+      return exitCode == 0;
+    }
+  }
+
+  /**
+   * Runs {@code argv} on the host (no shell; stdin from {@code /dev/null}) and waits for it, at most
+   * {@code timeout}: the agent's way to call {@code tc}, {@code iptables}, {@code nsenter} and the
+   * like. A non-zero exit is a result, not an exception.
+   *
+   * @throws RuntimeFailure when it cannot be started
+   * @throws RuntimeTimeout when it did not end within {@code timeout} (it is killed; it may have acted)
+   */
+  CommandResult run(List<String> argv, java.time.Duration timeout);
+
   /** Every burner marker starts with this; the levels below it are separated by {@code /}. */
   String BURNER_PREFIX = "reprise-burner";
 

@@ -236,4 +236,43 @@ public final class LinuxHostOps implements HostOps {
     }
     return new FeatureCheck(f, null, layout);
   }
+
+  @Override
+  public CommandResult run(List<String> argv, java.time.Duration timeout) {
+    Process p;
+    try {
+      p = new ProcessBuilder(argv).redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    } catch (IOException e) {
+      throw new RuntimeFailure("cannot run " + String.join(" ", argv) + ": " + e.getMessage(), e);
+    }
+    var out = new java.io.ByteArrayOutputStream();
+    var reader = new Thread(() -> {
+      try (var in = p.getInputStream()) {
+        in.transferTo(out);
+      } catch (IOException ignored) {
+        // the process was killed
+      }
+    }, "host-command-output");
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      if (!p.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        throw new RuntimeTimeout(String.join(" ", argv) + " did not end within " + timeout.toMillis() + " ms", null);
+      }
+      reader.join(2000);
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new RuntimeTimeout("interrupted while running " + String.join(" ", argv), e);
+    }
+    byte[] bytes;
+    synchronized (out) {
+      bytes = out.toByteArray();
+    }
+    int from = Math.max(0, bytes.length - 8192);
+    return new CommandResult(p.exitValue(), new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).strip());
+  }
 }

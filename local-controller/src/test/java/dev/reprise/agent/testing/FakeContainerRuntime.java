@@ -209,6 +209,46 @@ public final class FakeContainerRuntime implements ContainerRuntime, ServicePlac
     deliver();
   }
 
+  @Override
+  public void pause(String containerId) {
+    record("pause " + containerId);
+    synchronized (this) {
+      var c = containers.get(containerId);
+      if (c == null || !c.running()) throw new RuntimeFailure("container " + containerId + " is not running");
+      paused.add(containerId);
+    }
+  }
+
+  @Override
+  public void unpause(String containerId) {
+    record("unpause " + containerId);
+    synchronized (this) {
+      paused.remove(containerId);
+    }
+  }
+
+  @Override
+  public void start(String containerId) {
+    record("start " + containerId);
+    synchronized (this) {
+      var c = containers.get(containerId);
+      if (c == null) throw new RuntimeFailure("no such container " + containerId);
+      if (!c.running()) {
+        containers.put(c.id(), new RunContainer(c.id(), c.swarmService(), c.slot(), c.taskId(), c.nodeId(), c.image(), true,
+            c.pid() > 0 ? c.pid() : 4242, null, false, c.created()));
+        emit(new RuntimeEvent(now, "start", c.id(), c.swarmService(), c.slot(), null, null));
+      }
+    }
+    deliver();
+  }
+
+  /** The containers paused now (pause without unpause). */
+  public synchronized java.util.Set<String> paused() {
+    return java.util.Set.copyOf(paused);
+  }
+
+  private final java.util.Set<String> paused = new java.util.HashSet<>();
+
   private void end(RunContainer c, int exit) {
     containers.put(c.id(), new RunContainer(c.id(), c.swarmService(), c.slot(), c.taskId(), c.nodeId(), c.image(), false, 0,
         exit, false, c.created()));

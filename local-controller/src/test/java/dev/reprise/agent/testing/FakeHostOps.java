@@ -83,4 +83,32 @@ public final class FakeHostOps implements HostOps {
     calls.add("probe " + features.stream().map(dev.reprise.fdsl.fault.HostFeature::word).sorted().toList());
     return features.stream().map(f -> new FeatureCheck(f, missing.get(f), missing.containsKey(f) ? null : "fake")).toList();
   }
+
+  private final List<java.util.function.Function<List<String>, CommandResult>> commandAnswers = new CopyOnWriteArrayList<>();
+  private final List<List<String>> commands = new CopyOnWriteArrayList<>();
+
+  /**
+   * Adds an answer to host commands: the first answer that returns non-null for a command's argv
+   * decides its result; a command no answer takes exits 0 with no output.
+   */
+  public FakeHostOps answering(java.util.function.Function<List<String>, CommandResult> answer) {
+    commandAnswers.add(answer);
+    return this;
+  }
+
+  /** Every host command run, in order. */
+  public List<List<String>> commands() {
+    return List.copyOf(commands);
+  }
+
+  @Override
+  public CommandResult run(List<String> argv, java.time.Duration timeout) {
+    commands.add(List.copyOf(argv));
+    calls.add("run " + String.join(" ", argv));
+    for (var a : commandAnswers) {
+      var r = a.apply(argv);
+      if (r != null) return r;
+    }
+    return new CommandResult(0, "");
+  }
 }
