@@ -44,6 +44,15 @@ public interface ContainerRuntime extends AutoCloseable {
   /** Docker's stop: SIGTERM (or the image's stop signal), then SIGKILL after {@code grace}. Blocks until stopped. */
   void stop(String containerId, Duration grace);
 
+  /** Freezes every process of the container (the engine's pause: the cgroup freezer). */
+  void pause(String containerId);
+
+  /** Thaws a paused container; a container that is not paused (or gone) is left as it is, without error. */
+  void unpause(String containerId);
+
+  /** Starts the (stopped) container again, the same container with the same volumes; a running one is left as it is. */
+  void start(String containerId);
+
   /**
    * Copies the host file {@code file} into the container as {@code folder/name}, creating
    * {@code folder} (with parents) and making the file executable. Uses the engine's archive API:
