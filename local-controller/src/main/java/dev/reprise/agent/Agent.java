@@ -4,6 +4,10 @@ import dev.reprise.agent.collect.Collectors;
 import dev.reprise.agent.collect.ContainerDirectory;
 import dev.reprise.agent.collect.ProcHostProbe;
 import dev.reprise.agent.collect.RecordFiles;
+import dev.reprise.agent.heal.HealJournalStore;
+import dev.reprise.agent.heal.LeftoverHealer;
+import dev.reprise.agent.heal.UndoRunner;
+import dev.reprise.agent.heal.Watchdog;
 import dev.reprise.agent.inject.FaultJournal;
 import dev.reprise.agent.inject.InjectionContext;
 import dev.reprise.agent.protocol.AgentMessage;
@@ -90,10 +94,19 @@ public final class Agent {
    * @param clockResync how often to re-measure the clock during a run, when the arm names no interval
    * @param hostProbe null: no host stats
    * @param poolThreads firing threads started at arm (the pool grows beyond them when more targets fire at once)
+   * @param healJournalRoot where this host's on-disk heal journal lives ({@link HealJournalStore}); null:
+   *     kept in memory only and no watchdog (unit tests with fakes)
    */
   public record Dependencies(ContainerRuntime runtime, ServicePlacement placement, HostOps host, ProcHostProbe hostProbe,
       Function<String, ClockSync> clockSync, Supplier<DisciplinedClock> clocks, Function<Clock, Scheduler> schedulers,
-      Duration clockResync, int poolThreads) {}
+      Duration clockResync, int poolThreads, Path healJournalRoot) {
+    /** Without an on-disk heal journal. */
+    public Dependencies(ContainerRuntime runtime, ServicePlacement placement, HostOps host, ProcHostProbe hostProbe,
+        Function<String, ClockSync> clockSync, Supplier<DisciplinedClock> clocks, Function<Clock, Scheduler> schedulers,
+        Duration clockResync, int poolThreads) {
+      this(runtime, placement, host, hostProbe, clockSync, clocks, schedulers, clockResync, poolThreads, null);
+    }
+  }
 
   /** A re-measurement is not applied when its uncertainty exceeds this factor times the best seen... */
   static final double RESYNC_REJECT_FACTOR = 3;
@@ -121,6 +134,10 @@ public final class Agent {
   private RecordFiles records;
   private ContainerDirectory directory;
   private FaultJournal journal;
+  /** This host's on-disk heal journal (null without {@link Dependencies#healJournalRoot()}); known after hello. */
+  private HealJournalStore healStore;
+  /** Heals this journal's entries if this process dies before it does (null: none started). */
+  private Watchdog watchdog;
   private Collectors collectors;
   /** Firing threads: one per target of an action at its instant (prestarted, grows as needed). */
   private ThreadPoolExecutor pool;
@@ -259,8 +276,33 @@ public final class Agent {
     }
     helloDone = true;
     runId = h.runId();
+    healLeftovers();
     send(new AgentMessage.Hello(AgentMessage.PROTOCOL, version(), engine.host(), engine.nodeId(), engine.dockerVersion(),
         engine.kernel(), engine.cores(), engine.memBytes()));
+  }
+
+  /**
+   * Before anything else in a conversation: heals what an agent of this host that is gone (killed,
+   * host rebooted) left in the on-disk heal journal, and says so.
+   */
+  private void healLeftovers() {
+    if (deps.healJournalRoot() == null) return;
+    healStore = new HealJournalStore(deps.healJournalRoot(), node());
+    try {
+      var report = LeftoverHealer.healLeftovers(healStore, new UndoRunner(deps.host(), deps.runtime()));
+      if (report.healed() > 0) {
+        send(new AgentMessage.Log("warn", "healed " + report.healed() + " fault effect(s) left in " + healStore.dir()
+            + " by an agent that did not end its run"));
+      }
+      report.problems().forEach(p -> send(new AgentMessage.Log("warn", "could not heal a leftover fault effect: " + p)));
+    } catch (RuntimeException e) {
+      send(new AgentMessage.Log("warn", "cannot read the heal journal " + healStore.dir() + ": " + e.getMessage()));
+    }
+  }
+
+  /** This host's name in burner markers and the heal journal: its swarm node ID, else its host name. */
+  private String node() {
+    return engine.nodeId() != null ? engine.nodeId() : engine.host();
   }
 
   /**
@@ -390,10 +432,19 @@ public final class Agent {
     // Nothing of the run is scheduled yet (only the heartbeat tick), so the one step is safe here.
     if (offset.offsetMillis() != 0) clock.step(offset.offsetMillis());
     directory = new ContainerDirectory(a.services(), deps.placement());
-    journal = new FaultJournal(clock, scheduler, this::post, this::onHealed);
+    journal = new FaultJournal(clock, scheduler, this::post, this::onHealed,
+        new FaultJournal.Durability(healStore, new UndoRunner(deps.host(), deps.runtime()), a.runId(), node()));
+    if (healStore != null) {
+      try {
+        watchdog = Watchdog.start(deps.healJournalRoot(), node());
+      } catch (java.io.IOException e) {
+        send(new AgentMessage.Log("warn", "cannot start the heal watchdog (faults left by a crash of this agent are healed"
+            + " at its next start only): " + e.getMessage()));
+      }
+    }
     var runEnd = a.t0().plusMillis(p.endMillis());
     ctx = new InjectionContext(deps.runtime(), deps.host(), journal, a.runId(),
-        engine.nodeId() != null ? engine.nodeId() : engine.host(),
+        node(),
         a.faultsDir() == null ? null : Path.of(a.faultsDir()), Duration.ofMillis(stopGraceMs()), runEnd);
     killLeftoverBurners("before the run");
     // Core threads are started now and a busy pool grows instead of queueing: no action waits for
@@ -751,9 +802,23 @@ public final class Agent {
       }
     }
     killLeftoverBurners("at the end (not in the journal)");
+    stopWatchdog();
     collectors.close();
     records.close();
     end(outcome, reason, healedAtStop.get());
+  }
+
+  /** Ends the watchdog once this agent's heal journal entries are all healed (else it stays, to retry them). */
+  private void stopWatchdog() {
+    if (watchdog == null) return;
+    var problems = new ArrayList<String>();
+    long mine = healStore.list(problems).stream().filter(st -> st.entry().agentPid() == ProcessHandle.current().pid()).count();
+    if (mine == 0) {
+      watchdog.stop();
+    } else {
+      send(new AgentMessage.Log("warn", mine + " fault effect(s) could not be healed; they stay in " + healStore.dir()
+          + " and the heal watchdog retries them when this agent exits"));
+    }
   }
 
   private void end(String outcome, String reason, int healed) {

@@ -1,5 +1,9 @@
 package dev.reprise.agent.inject;
 
+import dev.reprise.agent.heal.HealJournalStore;
+import dev.reprise.agent.heal.UndoRunner;
+import dev.reprise.agent.heal.UndoStep;
+import dev.reprise.agent.runtime.RuntimeFailure;
 import dev.reprise.agent.time.Scheduler;
 import dev.reprise.time.Clock;
 import java.time.Instant;
@@ -15,6 +19,11 @@ import java.util.function.Consumer;
  * {@code healer}, normally the coordinator's inbox), on {@link #heal(int)}, and all at once on
  * {@link #healAll()} (normal end, error, abort, dead-man). After {@link #healAll()} the journal is
  * closed: a late registration (an injector still running) is healed at once. Thread-safe.
+ *
+ * <p>Durable registrations ({@link #registerDurable}) are also written to the on-disk heal journal
+ * ({@link HealJournalStore}) before the call returns, that is before the injector applies the
+ * effect, and deleted once healed; an entry whose heal failed stays on disk for the watchdog and
+ * the next start to retry.
  */
 public final class FaultJournal {
 
@@ -30,12 +39,26 @@ public final class FaultJournal {
   private final Consumer<Healed> listener;
   private final Map<Key, Entry> active = new LinkedHashMap<>();
   private boolean closed;
+  private final Durability durability;
+
+  /**
+   * How durable registrations are kept and undone: {@code store} the on-disk journal (null: kept in
+   * memory only, for tests), {@code undo} the runner of their undo steps, and what every entry
+   * says about who wrote it.
+   */
+  public record Durability(HealJournalStore store, UndoRunner undo, String runId, String node) {}
 
   /**
    * @param healer runs TTL heals (e.g. posts them to the coordinator's thread)
    * @param listener told of every heal, on the healing thread
    */
   public FaultJournal(Clock clock, Scheduler scheduler, Consumer<Runnable> healer, Consumer<Healed> listener) {
+    this(clock, scheduler, healer, listener, null);
+  }
+
+  /** A journal that also keeps durable registrations on disk ({@code durability} null: in memory only). */
+  public FaultJournal(Clock clock, Scheduler scheduler, Consumer<Runnable> healer, Consumer<Healed> listener, Durability durability) {
+    this.durability = durability;
     this.clock = clock;
     this.scheduler = scheduler;
     this.healer = healer;
@@ -56,6 +79,43 @@ public final class FaultJournal {
       }
     }
     doHeal(entry);
+  }
+
+  /**
+   * Registers an effect that outlives this process unless undone: {@code undo} is written to the
+   * on-disk journal first (when this journal has {@link Durability}), then the effect is registered
+   * like {@link #register}; its heal runs {@code inProcess} (may be null) and then {@code undo}.
+   * Call it before applying the effect; a fault partly applied when the injector fails is healed
+   * the same way (every step is idempotent).
+   *
+   * @param mechanism how the effect is applied (e.g. {@code netem}, {@code iptables}), for the records
+   * @throws RuntimeFailure when the entry cannot be written: do not apply the effect
+   */
+  public void registerDurable(Key key, String mechanism, List<UndoStep> undo, ActiveFault inProcess, Instant ttl) {
+    if (durability == null) throw new IllegalStateException("this journal has no Durability: it cannot undo " + key);
+    java.nio.file.Path file = null;
+    if (durability.store() != null) {
+      var self = ProcessHandle.current();
+      file = durability.store().write(new HealJournalStore.Entry(durability.runId(), durability.node(), self.pid(),
+          self.info().startInstant().orElse(null), key.seq(), key.fault(), key.label(), key.service(), key.id(), key.container(),
+          mechanism, clock.now(), undo));
+    }
+    final var entryFile = file;
+    final var runner = durability.undo();
+    register(key, () -> {
+      RuntimeException first = null;
+      if (inProcess != null) {
+        try {
+          inProcess.heal();
+        } catch (RuntimeException e) {
+          first = e;
+        }
+      }
+      var problems = runner.run(undo);
+      if (!problems.isEmpty()) throw new RuntimeFailure(String.join("; ", problems));
+      if (first != null) throw first;
+      if (entryFile != null) durability.store().remove(entryFile);
+    }, ttl);
   }
 
   /** Forgets a fault that ended by itself (a script that exited); no heal record. */
