@@ -60,7 +60,13 @@ final class ActionRunner {
    */
   record Report(PlannedAction action, String service, Instant planned, Instant actual, Instant issued,
       Instant acknowledged, List<Integer> ids, List<String> containers, List<String> nodes, Outcome outcome,
-      Integer exitCode, String output) {}
+      Integer exitCode, String output, String mechanism) {
+    Report(PlannedAction action, String service, Instant planned, Instant actual, Instant issued,
+        Instant acknowledged, List<Integer> ids, List<String> containers, List<String> nodes, Outcome outcome,
+        Integer exitCode, String output) {
+      this(action, service, planned, actual, issued, acknowledged, ids, containers, nodes, outcome, exitCode, output, null);
+    }
+  }
 
   /** One FDSL ID as resolved ahead: its container (running or not), or a problem, or on another node. */
   record Resolution(int id, RunContainer container, String problem, boolean elsewhere) {
@@ -193,7 +199,7 @@ final class ActionRunner {
       }
       var result = apply(p.fault(), planned, t);
       return new TargetResult(t.id(), c.id(), c.nodeId(), result.outcome(), issued, clock.now(), result.exitCode(),
-          result.output(), false);
+          result.output(), false, result.mechanism());
     } catch (RuntimeFailure e) {
       return new TargetResult(t.id(), c.id(), c.nodeId(), Outcome.failed(t.service() + " ID " + t.id() + ": " + e.getMessage()),
           issued, clock.now(), null, null, false);
@@ -234,8 +240,13 @@ final class ActionRunner {
 
   /** One target's result; {@code elsewhere}: on another node, not part of this host's report. */
   private record TargetResult(Integer id, String container, String node, Outcome outcome, Instant issued,
-      Instant acknowledged, Integer exitCode, String output, boolean elsewhere) {
+      Instant acknowledged, Integer exitCode, String output, boolean elsewhere, String mechanism) {
     static final TargetResult ELSEWHERE = new TargetResult(null, null, null, null, null, null, null, null, true);
+
+    TargetResult(Integer id, String container, String node, Outcome outcome, Instant issued,
+        Instant acknowledged, Integer exitCode, String output, boolean elsewhere) {
+      this(id, container, node, outcome, issued, acknowledged, exitCode, output, elsewhere, null);
+    }
   }
 
   /** Collects one action's target results; the last one to finish builds the report. Thread-safe. */
@@ -278,6 +289,7 @@ final class ActionRunner {
       boolean allAnswered = true;
       Integer exitCode = null;
       String output = null;
+      var mechanisms = new java.util.LinkedHashSet<String>();
       for (int i = 0; i < results.length; i++) {
         var r = results[i];
         if (r.elsewhere()) continue;
@@ -291,12 +303,13 @@ final class ActionRunner {
           else if (acknowledged == null || r.acknowledged().isAfter(acknowledged)) acknowledged = r.acknowledged();
         }
         if (r.exitCode() != null) exitCode = r.exitCode();
+        if (r.mechanism() != null) mechanisms.add(r.mechanism());
         if (r.output() != null) output = output == null ? r.output() : output + "\n" + r.output();
       }
       if (ids.isEmpty()) return null;
       var actual = issued != null ? issued : clock.now();
       return new Report(p.action(), p.service(), planned, actual, issued, allAnswered ? acknowledged : null, ids,
-          containers, nodes, Outcome.combine(outcomes), exitCode, output);
+          containers, nodes, Outcome.combine(outcomes), exitCode, output, mechanisms.isEmpty() ? null : String.join(",", mechanisms));
     }
   }
 

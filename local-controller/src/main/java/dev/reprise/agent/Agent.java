@@ -731,7 +731,7 @@ public final class Agent {
     String label = injected.map(FaultSpec::label).orElse(null);
     records.timeline(new TimelineRecord(TimelineRecord.KIND_ACTION, a.seq(), a.action(), fault, label, r.service(), r.ids(),
         r.containers(), r.nodes(), r.planned(), r.actual(), engine.host(), r.outcome().status(), r.outcome().error(), null, r.exitCode(),
-        r.output(), r.issued(), r.acknowledged()));
+        r.output(), r.issued(), r.acknowledged(), r.mechanism()));
     post(() -> progress(r));
   }
 
@@ -745,7 +745,7 @@ public final class Agent {
     if (state == State.STOPPING) healedAtStop.incrementAndGet();
     records.timeline(new TimelineRecord(TimelineRecord.KIND_HEAL, h.seq(), FaultAction.ACTION, h.fault(), h.label(),
         h.service(), h.id() == null ? null : List.of(h.id()), h.container() == null ? null : List.of(h.container()),
-        null, null, h.time(), engine.host(), h.outcome().status(), h.outcome().error(), null, null, null));
+        null, null, h.time(), engine.host(), h.outcome().status(), h.outcome().error(), null, null, null, null, null, h.mechanism()));
   }
 
   private void killLeftoverBurners(String when) {

@@ -30,6 +30,8 @@ import java.util.List;
  *     null for marks, heals and records written before the field existed
  * @param acknowledged when the last of the action's engine calls returned (null when none returned,
  *     e.g. a timeout, and for marks and heals)
+ * @param mechanism how this host applied (or healed) the fault, when the fault type has several ways,
+ *     e.g. {@code netem}, {@code nfqueue+iptables}, {@code tbf}; null otherwise
  */
 public record TimelineRecord(
     String kind,
@@ -50,7 +52,16 @@ public record TimelineRecord(
     Integer exitCode,
     String output,
     Instant issued,
-    Instant acknowledged) {
+    Instant acknowledged,
+    String mechanism) {
+
+  /** A record without {@code mechanism}. */
+  public TimelineRecord(String kind, Integer seq, String action, String fault, String label, String service,
+      List<Integer> ids, List<String> containers, List<String> nodes, Instant planned, Instant actual, String host,
+      String outcome, String error, String text, Integer exitCode, String output, Instant issued, Instant acknowledged) {
+    this(kind, seq, action, fault, label, service, ids, containers, nodes, planned, actual, host, outcome, error, text,
+        exitCode, output, issued, acknowledged, null);
+  }
 
   /** A record without {@code issued}/{@code acknowledged} (marks, heals, older callers): issued = actual. */
   public TimelineRecord(String kind, Integer seq, String action, String fault, String label, String service,

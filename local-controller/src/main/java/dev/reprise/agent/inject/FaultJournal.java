@@ -28,7 +28,8 @@ import java.util.function.Consumer;
 public final class FaultJournal {
 
   /** One heal, reported to the listener. */
-  public record Healed(int seq, String fault, String label, String service, Integer id, String container, Instant time, Outcome outcome) {}
+  public record Healed(int seq, String fault, String label, String service, Integer id, String container, Instant time, Outcome outcome,
+      String mechanism) {}
 
   /** What a registration is about. */
   public record Key(int seq, String fault, String label, String service, Integer id, String container) {}
@@ -70,7 +71,11 @@ public final class FaultJournal {
    * When the journal is already closed the fault is healed before this returns.
    */
   public void register(Key key, ActiveFault fault, Instant ttl) {
-    var entry = new Entry(key, fault);
+    register(key, fault, ttl, null);
+  }
+
+  private void register(Key key, ActiveFault fault, Instant ttl, String mechanism) {
+    var entry = new Entry(key, fault, mechanism);
     synchronized (this) {
       if (!closed) {
         active.put(key, entry);
@@ -115,7 +120,7 @@ public final class FaultJournal {
       if (!problems.isEmpty()) throw new RuntimeFailure(String.join("; ", problems));
       if (first != null) throw first;
       if (entryFile != null) durability.store().remove(entryFile);
-    }, ttl);
+    }, ttl, mechanism);
   }
 
   /** Forgets a fault that ended by itself (a script that exited); no heal record. */
@@ -175,17 +180,19 @@ public final class FaultJournal {
       outcome = Outcome.failed("heal failed: " + ex.getMessage());
     }
     var k = e.key;
-    listener.accept(new Healed(k.seq(), k.fault(), k.label(), k.service(), k.id(), k.container(), clock.now(), outcome));
+    listener.accept(new Healed(k.seq(), k.fault(), k.label(), k.service(), k.id(), k.container(), clock.now(), outcome, e.mechanism));
   }
 
   private static final class Entry {
     final Key key;
     final ActiveFault fault;
+    final String mechanism;
     Scheduler.Cancellable timer;
 
-    Entry(Key key, ActiveFault fault) {
+    Entry(Key key, ActiveFault fault, String mechanism) {
       this.key = key;
       this.fault = fault;
+      this.mechanism = mechanism;
     }
   }
 }

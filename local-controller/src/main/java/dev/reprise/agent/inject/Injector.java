@@ -22,8 +22,19 @@ public interface Injector<F extends FaultSpec> {
    * @param exitCode a custom script's exit code (null otherwise)
    * @param output the tail of a custom script's output (null otherwise)
    * @param outcome the target's outcome when not plain ok (e.g. a script killed at heal: unknown)
+   * @param mechanism how the fault was applied when its type has several ways (e.g. {@code netem},
+   *     {@code nfqueue+iptables}), null otherwise; written to the timeline record
    */
-  record TargetResult(Integer exitCode, String output, Outcome outcome) {
-    public static final TargetResult OK = new TargetResult(null, null, Outcome.OK);
+  record TargetResult(Integer exitCode, String output, Outcome outcome, String mechanism) {
+    public static final TargetResult OK = new TargetResult(null, null, Outcome.OK, null);
+
+    public TargetResult(Integer exitCode, String output, Outcome outcome) {
+      this(exitCode, output, outcome, null);
+    }
+
+    /** Applied, by {@code mechanism}. */
+    public static TargetResult okBy(String mechanism) {
+      return new TargetResult(null, null, Outcome.OK, mechanism);
+    }
   }
 }
