@@ -96,10 +96,18 @@ public final class Agent {
    * @param poolThreads firing threads started at arm (the pool grows beyond them when more targets fire at once)
    * @param healJournalRoot where this host's on-disk heal journal lives ({@link HealJournalStore}); null:
    *     kept in memory only and no watchdog (unit tests with fakes)
+   * @param helperPath the agent's native helper binary on this host (extracted on first use), or empty
    */
   public record Dependencies(ContainerRuntime runtime, ServicePlacement placement, HostOps host, ProcHostProbe hostProbe,
       Function<String, ClockSync> clockSync, Supplier<DisciplinedClock> clocks, Function<Clock, Scheduler> schedulers,
-      Duration clockResync, int poolThreads, Path healJournalRoot) {
+      Duration clockResync, int poolThreads, Path healJournalRoot, Supplier<Optional<String>> helperPath) {
+    /** With an on-disk heal journal, without the native helper. */
+    public Dependencies(ContainerRuntime runtime, ServicePlacement placement, HostOps host, ProcHostProbe hostProbe,
+        Function<String, ClockSync> clockSync, Supplier<DisciplinedClock> clocks, Function<Clock, Scheduler> schedulers,
+        Duration clockResync, int poolThreads, Path healJournalRoot) {
+      this(runtime, placement, host, hostProbe, clockSync, clocks, schedulers, clockResync, poolThreads, healJournalRoot, Optional::empty);
+    }
+
     /** Without an on-disk heal journal. */
     public Dependencies(ContainerRuntime runtime, ServicePlacement placement, HostOps host, ProcHostProbe hostProbe,
         Function<String, ClockSync> clockSync, Supplier<DisciplinedClock> clocks, Function<Clock, Scheduler> schedulers,
@@ -445,7 +453,8 @@ public final class Agent {
     var runEnd = a.t0().plusMillis(p.endMillis());
     ctx = new InjectionContext(deps.runtime(), deps.host(), journal, a.runId(),
         node(),
-        a.faultsDir() == null ? null : Path.of(a.faultsDir()), Duration.ofMillis(stopGraceMs()), runEnd);
+        a.faultsDir() == null ? null : Path.of(a.faultsDir()), Duration.ofMillis(stopGraceMs()), runEnd, this::peerAddresses,
+        deps.helperPath());
     killLeftoverBurners("before the run");
     // Core threads are started now and a busy pool grows instead of queueing: no action waits for
     // another's engine call, and no thread is created at an instant in the common case.
@@ -806,6 +815,30 @@ public final class Agent {
     collectors.close();
     records.close();
     end(outcome, reason, healedAtStop.get());
+  }
+
+  /**
+   * The addresses of FDSL ID {@code id} of {@code service} (firing threads): a container of this
+   * host, found through the directory or, when it does not know it yet, the engine. A peer on
+   * another host is not visible to this host's engine: that is a failure saying so.
+   */
+  private List<String> peerAddresses(String service, int id) {
+    var known = directory.find(service, id);
+    if (known.isEmpty() || !known.get().container().running()) {
+      var swarm = arm.services().get(service);
+      if (swarm == null) throw new dev.reprise.agent.runtime.RuntimeFailure("no service '" + service + "' in this run");
+      for (var c : deps.runtime().containers(List.of(swarm))) directory.update(c);
+      known = directory.find(service, id);
+    }
+    if (known.isEmpty()) {
+      throw new dev.reprise.agent.runtime.RuntimeFailure(service + " ID " + id + " has no container on this host ("
+          + engine.host() + "); a peer must run on its target's host for its addresses to be known here");
+    }
+    var c = known.get().container();
+    if (!c.running()) throw new dev.reprise.agent.runtime.RuntimeFailure(service + " ID " + id + ": " + c.describe() + " is not running");
+    var ips = deps.runtime().addresses(c.id());
+    if (ips.isEmpty()) throw new dev.reprise.agent.runtime.RuntimeFailure(service + " ID " + id + " (" + c.describe() + ") has no IPv4 address");
+    return ips;
   }
 
   /** Ends the watchdog once this agent's heal journal entries are all healed (else it stays, to retry them). */

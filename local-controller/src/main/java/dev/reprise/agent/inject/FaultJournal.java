@@ -145,7 +145,8 @@ public final class FaultJournal {
     return due.size();
   }
 
-  private void heal(Key key) {
+  /** Heals the one registration {@code key} now (e.g. an injection that failed half-way); no-op when not active. */
+  public void heal(Key key) {
     Entry e;
     synchronized (this) {
       e = active.remove(key);

@@ -15,9 +15,18 @@ import java.time.Instant;
  * @param faultsDir where custom fault scripts are on this host (null: none shipped)
  * @param stopGrace SIGTERM → SIGKILL grace of {@code stop}
  * @param runEnd T0 + the plan's end: no effect outlives it
+ * @param peers the addresses of containers named by target groups (partition peers, {@code to})
+ * @param helperPath the agent's native helper binary on this host, or why it has none
  */
 public record InjectionContext(ContainerRuntime runtime, HostOps host, FaultJournal journal, String runId, String node,
-    Path faultsDir, Duration stopGrace, Instant runEnd) {
+    Path faultsDir, Duration stopGrace, Instant runEnd, PeerResolver peers,
+    java.util.function.Supplier<java.util.Optional<String>> helperPath) {
+
+  /** A context whose faults name no peers and have no helper binary. */
+  public InjectionContext(ContainerRuntime runtime, HostOps host, FaultJournal journal, String runId, String node,
+      Path faultsDir, Duration stopGrace, Instant runEnd) {
+    this(runtime, host, journal, runId, node, faultsDir, stopGrace, runEnd, PeerResolver.NONE, java.util.Optional::empty);
+  }
 
   /**
    * The marker of every burner this agent starts in this run, {@code reprise-burner/<run>/<node>}

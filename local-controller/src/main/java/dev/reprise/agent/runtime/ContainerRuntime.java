@@ -44,6 +44,12 @@ public interface ContainerRuntime extends AutoCloseable {
   /** Docker's stop: SIGTERM (or the image's stop signal), then SIGKILL after {@code grace}. Blocks until stopped. */
   void stop(String containerId, Duration grace);
 
+  /**
+   * The container's IPv4 addresses on each of its networks (overlay, bridge, ingress), in the
+   * engine's order; empty when it has none or is gone.
+   */
+  List<String> addresses(String containerId);
+
   /** Freezes every process of the container (the engine's pause: the cgroup freezer). */
   void pause(String containerId);
 

@@ -243,6 +243,26 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public List<String> addresses(String containerId) {
+    return call("inspect networks of " + containerId, () -> {
+      InspectContainerResponse r;
+      try {
+        r = commands.inspectContainerCmd(containerId).exec();
+      } catch (NotFoundException e) {
+        return List.<String>of();
+      }
+      var out = new java.util.ArrayList<String>();
+      var settings = r.getNetworkSettings();
+      if (settings != null && settings.getNetworks() != null) {
+        for (var n : settings.getNetworks().values()) {
+          if (n.getIpAddress() != null && !n.getIpAddress().isBlank()) out.add(n.getIpAddress());
+        }
+      }
+      return List.copyOf(out);
+    });
+  }
+
+  @Override
   public void pause(String containerId) {
     run("pause " + containerId, () -> firing.pauseContainerCmd(containerId).exec());
   }

@@ -38,6 +38,18 @@ public interface HostOps {
    */
   CommandResult run(List<String> argv, java.time.Duration timeout);
 
+  /**
+   * Starts {@code argv} as a long-running host process (no shell; stdin from {@code /dev/null})
+   * and waits until it prints a line starting with {@code readyPrefix}, at most {@code timeout};
+   * its later output is discarded. The process must end by itself (its own deadline) or be
+   * {@link #kill}ed.
+   *
+   * @return its PID
+   * @throws RuntimeFailure when it cannot start, exits, or is not ready in time (it is killed then;
+   *     the message has its output)
+   */
+  long startProcess(List<String> argv, String readyPrefix, java.time.Duration timeout);
+
   /** Every burner marker starts with this; the levels below it are separated by {@code /}. */
   String BURNER_PREFIX = "reprise-burner";
 

@@ -275,4 +275,56 @@ public final class LinuxHostOps implements HostOps {
     int from = Math.max(0, bytes.length - 8192);
     return new CommandResult(p.exitValue(), new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).strip());
   }
+
+  @Override
+  public long startProcess(List<String> argv, String readyPrefix, java.time.Duration timeout) {
+    Process p;
+    try {
+      p = new ProcessBuilder(argv).redirectErrorStream(true)
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    } catch (IOException e) {
+      throw new RuntimeFailure("cannot start " + String.join(" ", argv) + ": " + e.getMessage(), e);
+    }
+    var ready = new java.util.concurrent.CompletableFuture<Boolean>();
+    var seen = new StringBuilder();
+    var reader = new Thread(() -> {
+      try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          if (!ready.isDone()) {
+            synchronized (seen) {
+              if (seen.length() < 4096) seen.append(line).append('\n');
+            }
+            if (line.startsWith(readyPrefix)) ready.complete(true);
+          }
+        }
+      } catch (IOException ignored) {
+        // killed
+      }
+      ready.complete(false);
+    }, "host-process-output");
+    reader.setDaemon(true);
+    reader.start();
+    boolean ok;
+    try {
+      ok = ready.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      ok = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      ok = false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      ok = false;
+    }
+    if (!ok) {
+      kill(p.pid());
+      String out;
+      synchronized (seen) {
+        out = seen.toString().strip();
+      }
+      throw new RuntimeFailure(String.join(" ", argv) + " did not get ready within " + timeout.toMillis() + " ms"
+          + (out.isEmpty() ? "" : ": " + out));
+    }
+    return p.pid();
+  }
 }

@@ -209,6 +209,20 @@ public final class FakeContainerRuntime implements ContainerRuntime, ServicePlac
     deliver();
   }
 
+  private final Map<String, List<String>> addresses = new java.util.HashMap<>();
+
+  /** Gives container {@code containerId} these addresses ({@link #addresses}); by default a container has 10.0.0.<slot>. */
+  public synchronized void setAddresses(String containerId, List<String> ips) {
+    addresses.put(containerId, List.copyOf(ips));
+  }
+
+  @Override
+  public synchronized List<String> addresses(String containerId) {
+    var c = containers.get(containerId);
+    if (c == null) return List.of();
+    return addresses.getOrDefault(containerId, List.of("10.0." + Math.abs(c.swarmService().hashCode() % 200) + "." + c.slot()));
+  }
+
   @Override
   public void pause(String containerId) {
     record("pause " + containerId);

@@ -111,4 +111,14 @@ public final class FakeHostOps implements HostOps {
     }
     return new CommandResult(0, "");
   }
+
+  @Override
+  public synchronized long startProcess(List<String> argv, String readyPrefix, java.time.Duration timeout) {
+    calls.add("start " + String.join(" ", argv));
+    commands.add(List.copyOf(argv));
+    long pid = nextPid++;
+    int m = argv.indexOf("--marker");
+    processes.put(pid, m >= 0 && m + 1 < argv.size() ? argv.get(m + 1) : "process");
+    return pid;
+  }
 }
