@@ -75,23 +75,32 @@ public final class NetworkShaper {
         if (selection.direction().ingress()) for (var dev : ifbs) qdisc(before, ns, dev, effects, selection, false, false);
       }
       if (effects.perPacket()) {
-        List<String> target;
-        if (effects.needsEmulation()) {
+        // Egress loss goes to the helper too when there is one: an iptables DROP of a packet the
+        // container sends fails its send() with EPERM, which the wire never does.
+        boolean helperHere = caps.nfqueue() && caps.helper().isPresent();
+        boolean queueEgress = selection.direction().egress() && (effects.needsEmulation() || helperHere);
+        boolean queueIngress = selection.direction().ingress() && effects.needsEmulation();
+        int queue = 10000 + (seq % 50000);
+        var toQueue = List.of("-m", "mark", "!", "--mark", HELPER_MARK, "-j", "NFQUEUE", "--queue-num", Integer.toString(queue),
+            "--queue-bypass");
+        var drop = List.of("-m", "statistic", "--mode", "random", "--probability", PacketEffects.num(effects.lossPercent() / 100.0),
+            "-j", "DROP");
+        if (queueEgress || queueIngress) {
           mechanisms.add(0, "nfqueue");
-          int queue = 10000 + (seq % 50000);
           helper = new ArrayList<>(ns);
           helper.addAll(List.of(caps.helper().orElseThrow(), "netem", "--queue", Integer.toString(queue)));
           helper.addAll(effects.helperArgs());
           helper.addAll(List.of("--mark", HELPER_MARK, "--until-epoch-ms", Long.toString(untilEpochMs), "--marker", marker));
-          target = List.of("-m", "mark", "!", "--mark", HELPER_MARK, "-j", "NFQUEUE", "--queue-num", Integer.toString(queue),
-              "--queue-bypass");
-        } else {
-          mechanisms.add(0, "iptables-statistic");
-          target = List.of("-m", "statistic", "--mode", "random", "--probability",
-              PacketEffects.num(effects.lossPercent() / 100.0), "-j", "DROP");
         }
-        if (selection.direction().egress()) chain(after, undo, ns, pid, containerId, "RPR-N" + seq + "E", "OUTPUT", "-d", selection, target, seq);
-        if (selection.direction().ingress()) chain(after, undo, ns, pid, containerId, "RPR-N" + seq + "I", "INPUT", "-s", selection, target, seq);
+        if ((selection.direction().egress() && !queueEgress) || (selection.direction().ingress() && !queueIngress)) {
+          mechanisms.add(queueEgress || queueIngress ? 1 : 0, "iptables-statistic");
+        }
+        if (selection.direction().egress()) {
+          chain(after, undo, ns, pid, containerId, "RPR-N" + seq + "E", "OUTPUT", "-d", selection, queueEgress ? toQueue : drop, seq);
+        }
+        if (selection.direction().ingress()) {
+          chain(after, undo, ns, pid, containerId, "RPR-N" + seq + "I", "INPUT", "-s", selection, queueIngress ? toQueue : drop, seq);
+        }
         if (helper != null) undo.add(new UndoStep.KillMarked(marker));
       }
     }

@@ -59,16 +59,20 @@ class NetworkShaperTest {
   }
 
   @Test
-  void plainLossUsesIptablesStatisticBothWays() {
+  void plainLossIsDroppedByTheHelperOnEgressAndByIptablesStatisticOnIngress() {
     var sel = new TrafficSelection(List.of(), List.of(), TrafficSelection.Direction.BOTH);
     var plan = NetworkShaper.plan(HERE, "c1", 9, List.of("eth0", "eth1"), loss(10), sel, 3, "m", 1000);
 
-    assertThat(plan.mechanism()).isEqualTo("iptables-statistic");
-    assertThat(plan.helperArgv()).isNull();
+    assertThat(plan.mechanism()).isEqualTo("nfqueue+iptables-statistic");
+    assertThat(String.join(" ", plan.helperArgv())).contains("netem --queue 10003 --loss 10 ");
     assertThat(lines(plan.after())).contains(
-        "nsenter --target 9 --net -- iptables -w -A RPR-N3E -m comment --comment reprise:3 -m statistic --mode random --probability 0.1 -j DROP",
+        "nsenter --target 9 --net -- iptables -w -A RPR-N3E -m comment --comment reprise:3 -m mark ! --mark 0x52505251 -j NFQUEUE"
+            + " --queue-num 10003 --queue-bypass",
         "nsenter --target 9 --net -- iptables -w -I OUTPUT 1 -m comment --comment reprise:3 -j RPR-N3E",
+        "nsenter --target 9 --net -- iptables -w -A RPR-N3I -m comment --comment reprise:3 -m statistic --mode random --probability 0.1 -j DROP",
         "nsenter --target 9 --net -- iptables -w -I INPUT 1 -m comment --comment reprise:3 -j RPR-N3I");
+    var noHelper = new NetworkCapabilities(false, true, false, true, true, true, Optional.empty(), "none");
+    assertThat(NetworkShaper.plan(noHelper, "c1", 9, List.of("eth0"), loss(10), sel, 3, "m", 1000).mechanism()).isEqualTo("iptables-statistic");
   }
 
   @Test
