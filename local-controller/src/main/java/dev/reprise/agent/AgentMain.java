@@ -28,7 +28,7 @@ public final class AgentMain {
         ClockSync::forServer, MonotonicClock::new,
         clock -> new PreciseScheduler(clock, "agent-scheduler", t -> System.err.println("agent: scheduled task failed: " + t),
             () -> host.prioritizeCurrentThread().ifPresent(why -> System.err.println("agent: the scheduler runs at normal priority: " + why))),
-        CLOCK_RESYNC, 4, dev.reprise.agent.heal.HealJournalStore.defaultRoot());
+        CLOCK_RESYNC, 4, dev.reprise.agent.heal.HealJournalStore.defaultRoot(), host.helperPath());
   }
 
   /** The agent process's logging configuration (stderr, WARN): stdout carries the protocol and nothing else. */

@@ -33,7 +33,9 @@ public final class Injectors {
       bind(FaultTypes.KILL, new KillInjector()),
       bind(FaultTypes.SIGNAL, new SignalInjector()),
       bind(FaultTypes.CPU, new CpuInjector()),
-      bind(FaultTypes.CUSTOM, new CustomInjector())));
+      bind(FaultTypes.CUSTOM, new CustomInjector()),
+      bind(FaultTypes.NETWORK, new NetworkInjector()),
+      bind(FaultTypes.PARTITION, new PartitionInjector())));
 
   private Injectors() {}
 

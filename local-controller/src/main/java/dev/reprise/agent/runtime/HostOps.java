@@ -97,8 +97,9 @@ public interface HostOps {
   }
 
   /**
-   * Checks that this host has each of {@code features}, cheaply (file and executable checks, no
-   * process started, nothing changed): one {@link FeatureCheck} per feature, in {@code features}'
+   * Checks that this host has each of {@code features}, cheaply (file and executable checks, and
+   * for network features one try of each mechanism in a throw-away network namespace: nothing of
+   * the host is changed): one {@link FeatureCheck} per feature, in {@code features}'
    * order. Never throws for a missing feature (that is a check that failed); called off the agent's
    * coordinator thread, before anything is deployed.
    */

@@ -197,9 +197,49 @@ public final class LinuxHostOps implements HostOps {
         case SHELL -> Files.isExecutable(Path.of(SHELL))
             ? new FeatureCheck(f, null, SHELL)
             : new FeatureCheck(f, SHELL + " is missing or not executable (CPU burners are shell loops)", null);
+        case NSENTER, IPTABLES, TC, NET_EMULATION, IFB -> network(f);
+        case NATIVE_HELPER -> helperPath.get().isPresent()
+            ? new FeatureCheck(f, null, helperPath.get().get())
+            : new FeatureCheck(f, helperMissing, null);
       });
     }
     return checks;
+  }
+
+  /** Where the agent's native helper binary is on this host (extracted on first call), or empty. */
+  private java.util.function.Supplier<java.util.Optional<String>> helperPath = java.util.Optional::empty;
+  private String helperMissing = "the agent's native helper binary is not available on this host";
+
+  /** Tells this host where the agent's native helper is ({@code path} empty: there is none, because {@code whyNot}). */
+  public LinuxHostOps withHelper(java.util.function.Supplier<java.util.Optional<String>> path, String whyNot) {
+    this.helperPath = path;
+    this.helperMissing = whyNot;
+    return this;
+  }
+
+  /** The native helper's path supplier given to {@link #withHelper} (for the injectors). */
+  public java.util.function.Supplier<java.util.Optional<String>> helperPath() {
+    return helperPath;
+  }
+
+  /**
+   * A network feature, from what this host's kernel and tools did when tried once in a throw-away
+   * namespace ({@code NetworkCapabilities}); the detail always carries the whole summary, so the
+   * pre-flight report and {@code run.json} say which mechanisms each host has.
+   */
+  private FeatureCheck network(HostFeature f) {
+    var caps = dev.reprise.agent.inject.net.NetworkCapabilities.of(this, helperPath, helperMissing);
+    var summary = caps.summary();
+    String missing = switch (f) {
+      case NSENTER -> caps.nsenter() ? null : "nsenter is missing (util-linux): network faults enter the container's network namespace";
+      case IPTABLES -> caps.iptables() ? null : "iptables does not work in a network namespace (install iptables; partitions and loss use it)";
+      case TC -> caps.htb() || caps.netem() ? null : "tc cannot add an htb or netem qdisc (install iproute2)";
+      case NET_EMULATION -> caps.emulation() ? null : "neither the sch_netem qdisc nor iptables' NFQUEUE target with the agent's packet helper"
+          + " works here (" + summary + "): delay, jitter, corruption, duplication and reordering cannot be applied";
+      case IFB -> caps.ifb() ? null : "ifb links cannot be made (kernel module ifb): incoming traffic cannot be rate-limited";
+      default -> "not a network feature";
+    };
+    return new FeatureCheck(f, missing, summary);
   }
 
   /**
