@@ -27,12 +27,14 @@
  *       leaves at the original's release time, and is meant for outgoing packets (OUTPUT/POSTROUTING).
  *     - reorder PCT (needs a delay): that fraction is let through at once, the rest is delayed
  *       (netem's reorder with gap 1).
- *     - delayed packets queued at OUTPUT (hook LOCAL_OUT) are copied, dropped at once and the copy is
- *       resent through the marked raw socket when due: a packet held in the queue stays charged to
- *       its socket, and TCP Small Queues would throttle a delayed TCP flow to a trickle (netem calls
- *       skb_orphan_partial for the same reason). --hold-in-kernel keeps every packet in the queue
- *       instead. Packets queued elsewhere (PREROUTING, INPUT, FORWARD, POSTROUTING) are always held
- *       in the kernel's queue and accepted when due. A queued packet carrying our mark (the rule does
+ *     - delayed TCP packets queued at OUTPUT (hook LOCAL_OUT) are copied, dropped at once and the
+ *       copy is resent through the marked raw socket when due: a packet held in the queue stays
+ *       charged to its socket, and TCP Small Queues would throttle a delayed TCP flow to a trickle
+ *       (netem calls skb_orphan_partial for the same reason). --hold-in-kernel keeps every packet in
+ *       the queue instead. Other packets, and packets queued elsewhere (PREROUTING, INPUT, FORWARD,
+ *       POSTROUTING: queue egress at OUTPUT, not POSTROUTING), are held in the kernel's queue and
+ *       accepted when due (a held UDP datagram stays charged to its socket's send buffer, so a
+ *       delayed UDP sender is limited to about SO_SNDBUF per delay). A queued packet carrying our mark (the rule does
  *       not exclude it) is accepted unchanged, with a warning, so nothing loops.
  *     The queue holds up to 16384 packets and fails open (a full queue lets traffic pass). Prints
  *     "netem: bound queue N ..." when bound. On SIGTERM/SIGINT/until: accepts every held packet,
@@ -472,6 +474,13 @@ static uint32_t ip_header_len(const unsigned char *p, uint32_t len) {
   return 0;
 }
 
+/* Whether an IP packet carries TCP right after its IP header (IPv6 extension headers: no). */
+static int is_tcp(const unsigned char *p, uint32_t len) {
+  if (len >= 20 && p[0] >> 4 == 4) return p[9] == IPPROTO_TCP;
+  if (len >= 40 && p[0] >> 4 == 6) return p[6] == IPPROTO_TCP;
+  return 0;
+}
+
 /* At most this many bytes of copies are held for resending; beyond, the kernel holds the packets. */
 #define RESEND_MAX_BYTES (256u << 20)
 
@@ -522,9 +531,10 @@ static void on_packet(struct netem *ne, uint32_t id, const unsigned char *pkt, u
    * then lets only about 1 ms of its pacing rate be in flight inside the host: a 50 ms delay would
    * throttle TCP to a trickle (netem avoids it with skb_orphan_partial). So a delayed LOCAL_OUT packet
    * is copied, its original dropped now (freeing the socket's budget; TCP counts it as sent), and the
-   * copy sent through the marked raw socket when due.
+   * copy sent through the marked raw socket when due. TCP only: its segments fit the route's MTU (a
+   * raw socket does not fragment), and other protocols have no such throttle.
    */
-  if (ne->resend_local_out && hook == NF_INET_LOCAL_OUT && whole && ne->resend_bytes + len <= RESEND_MAX_BYTES) {
+  if (ne->resend_local_out && hook == NF_INET_LOCAL_OUT && whole && is_tcp(pkt, len) && ne->resend_bytes + len <= RESEND_MAX_BYTES) {
     if (!h.payload) {
       h.payload = memdup(pkt, len);
       h.len = len;

@@ -151,6 +151,18 @@ class NativeHelperIT {
         .anyMatch(l -> l.matches("netem: stopped packets=(39\\d|40\\d) .*"));
   }
 
+  @Test void aRuleThatDoesNotExcludeTheMarkDoesNotMakeDuplicatesLoop() throws Exception {
+    ok(List.of("ip", "netns", "exec", nsA, "iptables", "-t", "mangle", "-A", "OUTPUT", "-d", ipB, "-p", "udp",
+        "-j", "NFQUEUE", "--queue-num", Integer.toString(QUEUE), "--queue-bypass"));
+    var netem = startNetem(List.of("--duplicate", "100"));
+    var duplicated = ping(100, 5);
+    netem.stop();
+    assertThat(duplicated.path("duplicates").asInt()).as(duplicated.toString()).isBetween(90, 100);
+    assertThat(netem.lines).as("each duplicate was queued once more and let through")
+        .anyMatch(l -> l.contains("our mark 0x52505251 was queued again"))
+        .anyMatch(l -> l.matches("netem: stopped packets=(9\\d|100) .* own_mark=(9\\d|100) .*"));
+  }
+
   @Test void corruptFlipsABitThatTheReceiversChecksumRejects() throws Exception {
     addRule();
     var netem = startNetem(List.of("--corrupt", "50"));
