@@ -244,7 +244,7 @@ class NetworkFaultsIT {
     List<String> left = applied;
     while (System.nanoTime() - t0 < HEAL_BOUND.toNanos()) {
       left = new ArrayList<>(ContainerNet.leftovers(a.pid()));
-      left.addAll(helpersOf(runId));
+      helpersOf(runId).forEach(pid -> left.add("helper process " + pid));
       if (left.isEmpty()) break;
       Thread.sleep(200);
     }
