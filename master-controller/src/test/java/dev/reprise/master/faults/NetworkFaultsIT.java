@@ -120,13 +120,13 @@ class NetworkFaultsIT {
   final List<Process> echoes = new ArrayList<>();
 
   @BeforeAll
-  static void engine() {
+  static void engine() throws Exception {
     docker = LocalEngine.connectWithHello();
     helper = NativeHelper.extract().toString();
   }
 
   @AfterAll
-  static void closeEngine() {
+  static void closeEngine() throws Exception {
     docker.close();
   }
 
@@ -243,8 +243,9 @@ class NetworkFaultsIT {
     long t0 = System.nanoTime();
     List<String> left = applied;
     while (System.nanoTime() - t0 < HEAL_BOUND.toNanos()) {
-      left = new ArrayList<>(ContainerNet.leftovers(a.pid()));
-      helpersOf(runId).forEach(pid -> left.add("helper process " + pid));
+      var now = new ArrayList<>(ContainerNet.leftovers(a.pid()));
+      helpersOf(runId).forEach(pid -> now.add("helper process " + pid));
+      left = now;
       if (left.isEmpty()) break;
       Thread.sleep(200);
     }
