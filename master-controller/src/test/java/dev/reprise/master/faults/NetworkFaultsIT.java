@@ -191,6 +191,11 @@ class NetworkFaultsIT {
     assertThat(cut).as(summary).hasSizeGreaterThan(3);
     assertThat(cut.stream().mapToInt(Burst::received).sum()).as("nothing crosses the partition " + summary).isZero();
 
+    System.out.printf(java.util.Locale.ROOT, "NetworkFaultsIT measured: baseline p50 %.2f ms; delay 60 ms -> +%.2f ms p50 (%d bursts);"
+        + " loss 40%% -> %.1f%%; duplicate 60%% -> %d duplicates of %d; partition -> %d of %d received; mechanisms %s%n",
+        baseP50, median(delayed.stream().map(Burst::p50).toList()) - baseP50, delayed.size(), 100 * (1 - ratio(lossy, Burst::received)),
+        duplicated.stream().mapToInt(Burst::duplicates).sum(), duplicated.stream().mapToInt(Burst::sent).sum(),
+        cut.stream().mapToInt(Burst::received).sum(), cut.stream().mapToInt(Burst::sent).sum(), mechanisms(timeline));
     assertThat(leftAfterLastHeal).as("a's namespace after the last heal, before the run ended").isNotNull().isEmpty();
     assertThat(mechanisms(timeline)).as("the timeline says how each fault was applied")
         .containsEntry("partition", "iptables").containsKey("network");
