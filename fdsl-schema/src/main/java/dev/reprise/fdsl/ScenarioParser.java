@@ -2,12 +2,12 @@ package dev.reprise.fdsl;
 
 import dev.reprise.fdsl.fault.FaultTypes;
 import dev.reprise.fdsl.model.Environment;
-import dev.reprise.fdsl.model.FaultSpec;
 import dev.reprise.fdsl.model.Moment;
 import dev.reprise.fdsl.model.Scenario;
 import dev.reprise.fdsl.model.ServiceEvent;
 import dev.reprise.fdsl.model.ServiceEvents;
 import dev.reprise.fdsl.model.Target;
+import dev.reprise.fdsl.parse.FaultParser;
 import dev.reprise.fdsl.parse.ParseContext;
 import dev.reprise.fdsl.parse.YamlReader;
 import dev.reprise.fdsl.source.Problem;
@@ -384,7 +384,7 @@ public final class ScenarioParser {
         ok &= target.isPresent();
       }
       var types = e.values().stream().filter(x -> !x.key().equals("target")).toList();
-      Optional<FaultSpec> fault = Optional.empty();
+      Optional<FaultParser.Parsed> fault = Optional.empty();
       if (types.isEmpty()) {
         yaml.problem(entry.keyPos(), path + ": missing the fault type (one of: " + String.join(", ", FaultTypes.names()) + ")");
         ok = false;
@@ -411,7 +411,7 @@ public final class ScenarioParser {
         }
       }
       if (!ok) return Optional.empty();
-      return Optional.of(new ServiceEvent.Fault(target.get(), fault.get(), entry.keyPos()));
+      return Optional.of(new ServiceEvent.Fault(target.get(), fault.get().fault(), fault.get().groups(), entry.keyPos()));
     }
   }
 

@@ -319,7 +319,7 @@ class ScenarioParserTest {
   class Faults {
     @Test void faultNeedsAType() {
       assertThat(problems(withEvents("- fault: {target: {amount: 1}}")))
-          .containsExactly("8:13: events[1].moment.services.web[0].fault: missing the fault type (one of: cpu, custom, kill, signal)");
+          .containsExactly("8:13: events[1].moment.services.web[0].fault: missing the fault type (one of: cpu, custom, disk_fill, io, kill, memory, network, partition, pause, restart, signal)");
     }
 
     @Test void unknownFaultTypeIsSuggested() {

@@ -5,14 +5,23 @@ import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import dev.reprise.fdsl.model.CpuFault;
 import dev.reprise.fdsl.model.CustomFault;
+import dev.reprise.fdsl.model.DiskFillFault;
 import dev.reprise.fdsl.model.FaultSpec;
+import dev.reprise.fdsl.model.IoFault;
 import dev.reprise.fdsl.model.KillFault;
+import dev.reprise.fdsl.model.MemoryFault;
+import dev.reprise.fdsl.model.NetworkFault;
+import dev.reprise.fdsl.model.PartitionFault;
+import dev.reprise.fdsl.model.PauseFault;
+import dev.reprise.fdsl.model.RestartFault;
 import dev.reprise.fdsl.model.SignalFault;
 import dev.reprise.fdsl.model.Signals;
+import dev.reprise.fdsl.parse.FaultParser;
 import dev.reprise.fdsl.parse.ParseContext;
 import dev.reprise.fdsl.parse.YamlReader;
 import dev.reprise.fdsl.source.Suggestions;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,11 +45,11 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class FaultTypes {
 
-  public static final FaultType<KillFault> KILL = new FaultType<>(KillFault.TYPE, KillFault.class, FaultTypes::kill, """
+  public static final FaultType<KillFault> KILL = new FaultType<>(KillFault.TYPE, KillFault.class, FaultParser.ungrouped(FaultTypes::kill), """
       {"description": "SIGKILL; the containers are dead afterwards.", "type": ["null", "object"], "maxProperties": 0}
       """, "", Set.of());
 
-  public static final FaultType<SignalFault> SIGNAL = new FaultType<>(SignalFault.TYPE, SignalFault.class, FaultTypes::signal, """
+  public static final FaultType<SignalFault> SIGNAL = new FaultType<>(SignalFault.TYPE, SignalFault.class, FaultParser.ungrouped(FaultTypes::signal), """
       {
         "type": "object",
         "additionalProperties": false,
@@ -56,7 +65,7 @@ public final class FaultTypes {
       }
       """, "{signal: SIGUSR1, kills_container: no}", Set.of());
 
-  public static final FaultType<CpuFault> CPU = new FaultType<>(CpuFault.TYPE, CpuFault.class, FaultTypes::cpu, """
+  public static final FaultType<CpuFault> CPU = new FaultType<>(CpuFault.TYPE, CpuFault.class, FaultParser.ungrouped(FaultTypes::cpu), """
       {
         "type": "object",
         "additionalProperties": false,
@@ -68,7 +77,7 @@ public final class FaultTypes {
       }
       """, "{duration: 30s, cores: 2}", Set.of(HostFeature.CGROUP_PROCS, HostFeature.SHELL));
 
-  public static final FaultType<CustomFault> CUSTOM = new FaultType<>(CustomFault.TYPE, CustomFault.class, FaultTypes::custom, """
+  public static final FaultType<CustomFault> CUSTOM = new FaultType<>(CustomFault.TYPE, CustomFault.class, FaultParser.ungrouped(FaultTypes::custom), """
       {
         "type": "object",
         "additionalProperties": false,
@@ -84,7 +93,148 @@ public final class FaultTypes {
       }
       """, "{kills_container: no, fault_file_name: x.sh, fault_script_arguments: [20]}", Set.of());
 
-  private static final Map<String, FaultType<?>> BY_NAME = index(List.of(KILL, SIGNAL, CPU, CUSTOM));
+  public static final FaultType<NetworkFault> NETWORK = new FaultType<>(NetworkFault.TYPE, NetworkFault.class, FaultParsers::network, """
+      {
+        "description": "Extension: degrade the targets' traffic, netem-like; the effects combine (at least one).",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["duration"],
+        "anyOf": [{"required": ["delay"]}, {"required": ["loss"]}, {"required": ["corrupt"]}, {"required": ["duplicate"]},
+          {"required": ["reorder"]}, {"required": ["rate"]}],
+        "dependencies": {"reorder": ["delay"]},
+        "properties": {
+          "duration": {"$ref": "#/definitions/duration"},
+          "delay": {
+            "description": "Added latency: a duration (50ms, 1.5ms, 250us), or its time, jitter and correlation (percent).",
+            "oneOf": [
+              {"$ref": "#/definitions/preciseDuration"},
+              {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["time"],
+                "properties": {
+                  "time": {"$ref": "#/definitions/preciseDuration"},
+                  "jitter": {"$ref": "#/definitions/preciseDuration"},
+                  "correlation": {"$ref": "#/definitions/percent"}
+                }
+              }
+            ]
+          },
+          "loss": {"description": "Dropped packets: a percentage (10%), or its percent and correlation.", "$ref": "#/definitions/correlatedPercent"},
+          "corrupt": {"description": "Packets with a flipped bit, a percentage.", "$ref": "#/definitions/percent"},
+          "duplicate": {"description": "Packets sent twice, a percentage.", "$ref": "#/definitions/percent"},
+          "reorder": {"description": "Packets sent at once, ahead of the delayed ones (needs delay): a percentage, or its percent and correlation.",
+            "$ref": "#/definitions/correlatedPercent"},
+          "rate": {
+            "description": "A bandwidth limit in tc's units: bit, kbit, mbit, gbit (bits per second) or bps, kbps, mbps, gbps (bytes per second).",
+            "type": "string",
+            "pattern": "^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*(?i)[kmgt]?(bit|bps)\\\\s*$"
+          },
+          "to": {"description": "Only traffic with these containers: service -> all, or a list of IDs.", "$ref": "#/definitions/containers"},
+          "ports": {
+            "description": "Only packets to these destination ports.",
+            "type": "array", "minItems": 1, "uniqueItems": true,
+            "items": {"type": "integer", "minimum": 1, "maximum": 65535}
+          },
+          "direction": {"description": "Which of the targets' packets: sent (egress, the default), received (ingress), or both.",
+            "enum": ["egress", "ingress", "both"]}
+        }
+      }
+      """, "{duration: 30s, delay: {time: 50ms, jitter: 5ms, correlation: 25}, loss: 10%, rate: 1mbit, to: {web: all}, ports: [9042],"
+      + " direction: both}", Set.of(HostFeature.NSENTER), FaultTypes::networkFeatures);
+
+  public static final FaultType<PartitionFault> PARTITION = new FaultType<>(PartitionFault.TYPE, PartitionFault.class, FaultParsers::partition, """
+      {
+        "description": "Extension: cut the traffic between the targets and their peers.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["duration"],
+        "properties": {
+          "duration": {"$ref": "#/definitions/duration"},
+          "peers": {"description": "service -> all, or a list of IDs (default: every other container of the run).", "$ref": "#/definitions/containers"},
+          "direction": {"description": "both (the default), outgoing (the targets cannot send to the peers) or incoming (the peers cannot send to the targets).",
+            "enum": ["both", "outgoing", "incoming"]}
+        }
+      }
+      """, "{duration: 20s, peers: {web: [0]}, direction: outgoing}", Set.of(HostFeature.NSENTER, HostFeature.IPTABLES));
+
+  public static final FaultType<PauseFault> PAUSE = new FaultType<>(PauseFault.TYPE, PauseFault.class, FaultParser.ungrouped(FaultParsers::pause), """
+      {
+        "description": "Extension: freeze the containers' processes for a duration (pause: 10s, or pause: {duration: 10s}).",
+        "oneOf": [
+          {"$ref": "#/definitions/duration"},
+          {"type": "object", "additionalProperties": false, "required": ["duration"], "properties": {"duration": {"$ref": "#/definitions/duration"}}}
+        ]
+      }
+      """, "10s", Set.of());
+
+  public static final FaultType<RestartFault> RESTART = new FaultType<>(RestartFault.TYPE, RestartFault.class, FaultParser.ungrouped(FaultParsers::restart), """
+      {
+        "description": "Extension: stop the containers and start them again (same container, same ID, same volumes).",
+        "type": ["null", "object"],
+        "additionalProperties": false,
+        "properties": {
+          "duration": {"description": "How long they stay stopped (default 0: started again at once).", "$ref": "#/definitions/time"},
+          "grace": {"description": "SIGTERM to SIGKILL wait (default: the run's stop grace period).", "$ref": "#/definitions/time"}
+        }
+      }
+      """, "{duration: 5s, grace: 10s}", Set.of());
+
+  public static final FaultType<MemoryFault> MEMORY = new FaultType<>(MemoryFault.TYPE, MemoryFault.class, FaultParser.ungrouped(FaultParsers::memory), """
+      {
+        "description": "Extension: hold memory inside the containers' cgroups.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["duration", "size"],
+        "properties": {
+          "duration": {"$ref": "#/definitions/duration"},
+          "size": {"description": "How much (512MiB, 1GiB; a bare number is MiB).", "$ref": "#/definitions/size"},
+          "rate": {
+            "description": "How fast to allocate (64MiB/s; a bare number is MiB/s); default: at once.",
+            "oneOf": [
+              {"type": "number", "exclusiveMinimum": 0},
+              {"type": "string", "pattern": "^\\\\s*\\\\d+(\\\\.\\\\d+)?\\\\s*((?i)[kmgt]i?b|b)?\\\\s*(/s)?\\\\s*$"}
+            ]
+          }
+        }
+      }
+      """, "{duration: 30s, size: 512MiB, rate: 64MiB/s}", Set.of(HostFeature.CGROUP_PROCS, HostFeature.NATIVE_HELPER));
+
+  public static final FaultType<DiskFillFault> DISK_FILL = new FaultType<>(DiskFillFault.TYPE, DiskFillFault.class,
+      FaultParser.ungrouped(FaultParsers::diskFill), """
+      {
+        "description": "Extension: fill a file system inside the containers, by a size or up to a percentage used.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["duration", "path"],
+        "oneOf": [{"required": ["size"]}, {"required": ["percent"]}],
+        "properties": {
+          "duration": {"$ref": "#/definitions/duration"},
+          "path": {"$ref": "#/definitions/absolutePath"},
+          "size": {"description": "How much to write (1GiB; a bare number is MiB).", "$ref": "#/definitions/size"},
+          "percent": {"description": "Fill the path's file system until this percentage is used.", "$ref": "#/definitions/percent"}
+        }
+      }
+      """, "{duration: 30s, path: /var/lib/cassandra, size: 1GiB}", Set.of());
+
+  public static final FaultType<IoFault> IO = new FaultType<>(IoFault.TYPE, IoFault.class, FaultParser.ungrouped(FaultParsers::io), """
+      {
+        "description": "Extension: load the disk under a path inside the containers with reading and/or writing workers.",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["duration", "path"],
+        "properties": {
+          "duration": {"$ref": "#/definitions/duration"},
+          "path": {"$ref": "#/definitions/absolutePath"},
+          "mode": {"description": "What the workers do (default readwrite).", "enum": ["read", "write", "readwrite"]},
+          "workers": {"description": "Workers per container (default 1).", "type": "integer", "minimum": 1, "maximum": 64},
+          "size": {"description": "Each worker's file (default 64MiB; a bare number is MiB).", "$ref": "#/definitions/size"}
+        }
+      }
+      """, "{duration: 30s, path: /data, mode: write, workers: 2, size: 64MiB}", Set.of(HostFeature.CGROUP_PROCS, HostFeature.NATIVE_HELPER));
+
+  private static final Map<String, FaultType<?>> BY_NAME = index(List.of(KILL, SIGNAL, CPU, CUSTOM, NETWORK, PARTITION, PAUSE, RESTART,
+      MEMORY, DISK_FILL, IO));
 
   private FaultTypes() {}
 
@@ -113,10 +263,13 @@ public final class FaultTypes {
     return Optional.ofNullable(BY_NAME.get(name));
   }
 
-  /** The host features the injectors of {@code faults}' types need, together (empty when none needs any). */
+  /**
+   * The host features the injectors need to apply {@code faults}, together (empty when none needs
+   * any): each type's static features and what its parameters add ({@link FaultType#featuresOf(FaultSpec)}).
+   */
   public static Set<HostFeature> hostFeatures(java.util.Collection<? extends FaultSpec> faults) {
-    var needed = java.util.EnumSet.noneOf(HostFeature.class);
-    for (var f : faults) needed.addAll(of(f).hostFeatures());
+    var needed = EnumSet.noneOf(HostFeature.class);
+    for (var f : faults) needed.addAll(of(f).featuresOf(f));
     return Collections.unmodifiableSet(needed);
   }
 
@@ -134,6 +287,22 @@ public final class FaultTypes {
     var module = new SimpleModule("reprise-fault-types");
     module.registerSubtypes(BY_NAME.values().stream().map(t -> new NamedType(t.record(), t.name())).toArray(NamedType[]::new));
     return module;
+  }
+
+  /**
+   * A network fault's needs beyond nsenter: iptables to drop without correlation, narrow to peers
+   * or ports, or queue packets to the packet helper; packet emulation for delay, corrupt, duplicate,
+   * reorder and correlated loss; tc for a rate, with ifb links to shape what the targets receive.
+   */
+  static Set<HostFeature> networkFeatures(NetworkFault f) {
+    var needed = EnumSet.noneOf(HostFeature.class);
+    if (f.loss() != null || !f.ports().isEmpty() || !f.to().isEmpty() || f.emulates()) needed.add(HostFeature.IPTABLES);
+    if (f.emulates()) needed.add(HostFeature.NET_EMULATION);
+    if (f.rateBitsPerSecond() != null) {
+      needed.add(HostFeature.TC);
+      if (f.direction() != NetworkFault.Direction.EGRESS) needed.add(HostFeature.IFB);
+    }
+    return needed;
   }
 
   private static Optional<FaultSpec> kill(YamlReader yaml, Node value, String path, ParseContext ctx) {

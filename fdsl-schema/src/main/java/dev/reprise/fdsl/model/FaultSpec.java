@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * which {@code PlanJson}'s mapper has).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-public sealed interface FaultSpec permits KillFault, SignalFault, CpuFault, CustomFault {
+public sealed interface FaultSpec permits KillFault, SignalFault, CpuFault, CustomFault,
+    NetworkFault, PartitionFault, PauseFault, RestartFault, MemoryFault, DiskFillFault, IoFault {
 
   /** The FDSL key of this fault type ({@code kill}, {@code signal}, ...). */
   String type();

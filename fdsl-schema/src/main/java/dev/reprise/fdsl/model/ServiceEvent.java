@@ -25,9 +25,14 @@ public sealed interface ServiceEvent permits ServiceEvent.Start, ServiceEvent.St
    *
    * @param groups target groups the fault names besides its targets (e.g. a partition's two
    *     sides): group name → FDSL service → which of its containers, resolved by the planner with the
-   *     same rules as targets; empty when the fault names none. Kept in the given order.
+   *     same rules as targets; empty when the fault names none. Kept in the given order. The
+   *     service {@value #EVERY_SERVICE} stands for every service of the run not named in the
+   *     group, each with the same target (the planner leaves out those it resolves to no container).
    */
   record Fault(Target target, FaultSpec fault, Map<String, Map<String, Target>> groups, SourcePos pos) implements ServiceEvent {
+    /** In a group, the service name that stands for every service of the run (see {@link #groups()}). */
+    public static final String EVERY_SERVICE = "*";
+
     public Fault {
       var copy = new LinkedHashMap<String, Map<String, Target>>();
       if (groups != null) groups.forEach((name, members) -> copy.put(name, Collections.unmodifiableMap(new LinkedHashMap<>(members))));

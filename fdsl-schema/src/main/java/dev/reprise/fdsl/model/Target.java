@@ -3,8 +3,11 @@ package dev.reprise.fdsl.model;
 import dev.reprise.fdsl.source.SourcePos;
 import java.util.List;
 
-/** Which containers an event acts on: exactly one of {@code amount}, {@code percentage}, {@code specific}. */
-public sealed interface Target permits Target.Amount, Target.Percentage, Target.Specific {
+/**
+ * Which containers an event acts on: exactly one of {@code amount}, {@code percentage},
+ * {@code specific}; in a fault's target groups also {@code all}.
+ */
+public sealed interface Target permits Target.Amount, Target.Percentage, Target.Specific, Target.All {
 
   /** Where the value is written (the planner points its errors here). */
   SourcePos pos();
@@ -26,4 +29,10 @@ public sealed interface Target permits Target.Amount, Target.Percentage, Target.
       if (ids.size() != idPositions.size()) throw new IllegalArgumentException("one position per id");
     }
   }
+
+  /**
+   * {@code all}, only in a fault's target groups: every container of the service expected alive at
+   * that point; with {@code exceptFaultTargets}, less the fault's own targets (a partition's peers).
+   */
+  record All(boolean exceptFaultTargets, SourcePos pos, String path) implements Target {}
 }

@@ -7,6 +7,7 @@ import dev.reprise.fdsl.model.ServiceEvents;
 import dev.reprise.fdsl.model.Target;
 import dev.reprise.fdsl.source.Problem;
 import dev.reprise.fdsl.source.Problems;
+import dev.reprise.fdsl.source.Suggestions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -92,7 +93,8 @@ public final class Planner {
             }
           } else if (event instanceof ServiceEvent.Fault fault) {
             var ids = resolve(fault.target(), live, rng, problems, service, when, fault.fault().type());
-            var groups = resolveGroups(fault, alive, seed, EventSeeds.key(t, ordinal, service, i), problems, when);
+            var groups = resolveGroups(fault, service, ids.orElse(List.of()), alive, seed, EventSeeds.key(t, ordinal, service, i),
+                problems, when);
             if (ids.isPresent() && groups.isPresent()) {
               if (fault.fault().killsContainer()) live.removeAll(ids.get());
               actions.add(new FaultAction(actions.size(), k, t, service, ids.get(), fault.fault(), groups.get()));
@@ -137,19 +139,44 @@ public final class Planner {
    * A fault's target groups, each member resolved like a target against its service's alive set at
    * that point (before the fault's own effect). Each (group, service) pair draws from its own stream,
    * keyed {@code <event key>/groups/<group>/<service>}, so groups never change the fault's own picks
-   * nor each other's. Empty with problems when a member cannot be resolved.
+   * nor each other's. {@link Target.All} is every container of the service alive then (less the
+   * fault's own targets when it says so); the service {@link ServiceEvent.Fault#EVERY_SERVICE} stands
+   * for every service of the run the group does not name, each kept only when it resolves to some
+   * container. A named service the scenario never has is an error at its target, with a suggestion.
+   * Empty with problems when a member cannot be resolved.
    */
   private static Optional<SortedMap<String, SortedMap<String, List<Integer>>>> resolveGroups(ServiceEvent.Fault fault,
-      Map<String, TreeSet<Integer>> alive, long seed, String eventKey, Problems problems, String when) {
+      String targetService, List<Integer> targetIds, Map<String, TreeSet<Integer>> alive, long seed, String eventKey,
+      Problems problems, String when) {
     var resolved = new TreeMap<String, SortedMap<String, List<Integer>>>();
     boolean ok = true;
     for (var group : fault.groups().entrySet()) {
       var members = new TreeMap<String, List<Integer>>();
       for (var member : group.getValue().entrySet()) {
         String service = member.getKey();
-        var live = alive.getOrDefault(service, new TreeSet<>());
+        Target target = member.getValue();
+        if (service.equals(ServiceEvent.Fault.EVERY_SERVICE)) {
+          for (var s : alive.entrySet()) {
+            if (group.getValue().containsKey(s.getKey())) continue;
+            var ids = everyAlive(target, s.getKey(), s.getValue(), targetService, targetIds);
+            if (!ids.isEmpty()) members.put(s.getKey(), ids);
+          }
+          continue;
+        }
+        if (!alive.containsKey(service)) {
+          problems.add(target.pos(), target.path() + ": the scenario has no service '" + service + "'"
+              + Suggestions.closest(service, alive.keySet()).map(x -> " (did you mean '" + x + "'?)")
+                  .orElse(" (its services: " + String.join(", ", alive.keySet()) + ")"));
+          ok = false;
+          continue;
+        }
+        var live = alive.get(service);
+        if (target instanceof Target.All) {
+          members.put(service, everyAlive(target, service, live, targetService, targetIds));
+          continue;
+        }
         var rng = EventSeeds.stream(seed, eventKey + "/groups/" + group.getKey() + "/" + service);
-        var ids = resolve(member.getValue(), live, rng, problems, service, when,
+        var ids = resolve(target, live, rng, problems, service, when,
             "place in " + fault.fault().type() + " group '" + group.getKey() + "'");
         if (ids.isPresent()) members.put(service, ids.get());
         else ok = false;
@@ -157,6 +184,14 @@ public final class Planner {
       resolved.put(group.getKey(), members);
     }
     return ok ? Optional.of(resolved) : Optional.empty();
+  }
+
+  /** The IDs of {@code service} alive now, less the fault's own targets when {@code target} is an {@link Target.All} that excepts them. */
+  private static List<Integer> everyAlive(Target target, String service, TreeSet<Integer> live, String targetService,
+      List<Integer> targetIds) {
+    var ids = new TreeSet<>(live);
+    if (target instanceof Target.All all && all.exceptFaultTargets() && service.equals(targetService)) ids.removeAll(targetIds);
+    return List.copyOf(ids);
   }
 
   /** {@code n} distinct IDs drawn uniformly from {@code live} (partial Fisher–Yates over the sorted IDs), sorted. */

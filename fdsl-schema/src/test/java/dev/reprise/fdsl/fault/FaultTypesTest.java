@@ -51,7 +51,8 @@ class FaultTypesTest {
     Set<Class<?>> registered = FaultTypes.all().stream().map(FaultType::record).collect(Collectors.toSet());
     assertThat(registered).as("records in FaultTypes vs records permitted by FaultSpec").isEqualTo(records);
     assertThat(FaultTypes.all()).extracting(FaultType::name).doesNotHaveDuplicates();
-    assertThat(FaultTypes.names()).containsExactly("cpu", "custom", "kill", "signal");
+    assertThat(FaultTypes.names()).containsExactly("cpu", "custom", "disk_fill", "io", "kill", "memory", "network", "partition", "pause",
+        "restart", "signal");
   }
 
   @Test
