@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,18 +31,92 @@ public final class LinuxHostOps implements HostOps {
 
   private final Path proc;
   private final Path cgroupRoot;
+  private final java.util.function.Supplier<Path> helper;
 
   public LinuxHostOps() {
     this(Path.of("/proc"), Path.of("/sys/fs/cgroup"));
   }
 
   public LinuxHostOps(Path proc, Path cgroupRoot) {
-    this.proc = proc;
-    this.cgroupRoot = cgroupRoot;
+    this(proc, cgroupRoot, LinuxHostOps::defaultHelper);
   }
 
+  /** @param helper where the native helper binary is (called at each {@link #startHelper}; throws {@link RuntimeFailure} when there is none) */
+  public LinuxHostOps(Path proc, Path cgroupRoot, java.util.function.Supplier<Path> helper) {
+    this.proc = proc;
+    this.cgroupRoot = cgroupRoot;
+    this.helper = helper;
+  }
+
+  /** {@code $REPRISE_FAULT_HELPER} (the native helper binary), until the agent ships one of its own. */
+  static Path defaultHelper() {
+    var env = System.getenv("REPRISE_FAULT_HELPER");
+    if (env == null || env.isBlank()) {
+      throw new RuntimeFailure("no native helper (" + HELPER_NAME + ") on this host: set REPRISE_FAULT_HELPER to its path");
+    }
+    return Path.of(env);
+  }
+
+  /** How long {@link #startHelper} watches a new helper for an immediate failure (a cgroup it cannot join, a bad option). */
+  static final Duration HELPER_START_CHECK = Duration.ofMillis(150);
+
   @Override
-  public long startBurner(long containerPid, String marker, Duration lifetime) {
+  public long startHelper(List<String> args, long containerPid, String marker, Duration lifetime) {
+    var targets = cgroupsOf(containerPid);
+    var argv = helperCommand(helper.get(), args, targets, marker, Instant.now().plus(lifetime.isNegative() ? Duration.ZERO : lifetime));
+    Path log;
+    Process p;
+    try {
+      log = Files.createTempFile("reprise-helper-", ".log");
+    } catch (IOException e) {
+      throw new RuntimeFailure("cannot create the helper's log file: " + e.getMessage(), e);
+    }
+    try {
+      p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    } catch (IOException e) {
+      deleteQuietly(log);
+      throw new RuntimeFailure("cannot start " + argv.get(0) + ": " + e.getMessage(), e);
+    }
+    try {
+      if (p.waitFor(HELPER_START_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+        String out;
+        try {
+          out = Files.readString(log).strip();
+        } catch (IOException e) {
+          out = "";
+        }
+        throw new RuntimeFailure(HELPER_NAME + " " + String.join(" ", args) + " exited " + p.exitValue() + " at once"
+            + (out.isEmpty() ? "" : ": " + ExecResult.tail(out, 2000)) + " (the agent must run as root on the host)");
+      }
+    } catch (InterruptedException e) {
+      kill(p.pid());
+      Thread.currentThread().interrupt();
+      throw new RuntimeFailure("interrupted while starting " + HELPER_NAME, e);
+    } finally {
+      // the helper keeps writing into the unlinked file; nobody reads it once it runs
+      deleteQuietly(log);
+    }
+    return p.pid();
+  }
+
+  /** The helper's argument vector: its own options, then where it joins, until when it runs, and its marker (last). */
+  static List<String> helperCommand(Path binary, List<String> args, List<Path> cgroupProcs, String marker, Instant until) {
+    var argv = new ArrayList<String>();
+    argv.add(binary.toString());
+    argv.addAll(args);
+    for (var procs : cgroupProcs) {
+      argv.add("--join");
+      argv.add(procs.toString());
+    }
+    argv.add("--until-epoch-ms");
+    argv.add(Long.toString(until.toEpochMilli()));
+    argv.add("--marker");
+    argv.add(marker);
+    return List.copyOf(argv);
+  }
+
+  private List<Path> cgroupsOf(long containerPid) {
     List<Path> targets;
     try {
       targets = CgroupPaths.procsFiles(Files.readString(proc.resolve(containerPid + "/cgroup")), cgroupRoot);
@@ -51,6 +126,27 @@ public final class LinuxHostOps implements HostOps {
     if (targets.isEmpty()) {
       throw new RuntimeFailure("no cgroup.procs found for process " + containerPid + " under " + cgroupRoot);
     }
+    return targets;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a temporary file
+    }
+  }
+
+  @Override
+  public Path containerPath(long containerPid, String pathInside) {
+    var rel = pathInside.replaceFirst("^/+", "");
+    var root = proc.resolve(containerPid + "/root");
+    return rel.isEmpty() ? root : root.resolve(rel);
+  }
+
+  @Override
+  public long startBurner(long containerPid, String marker, Duration lifetime) {
+    var targets = cgroupsOf(containerPid);
     Process burner;
     try {
       burner = new ProcessBuilder(burnerCommand(marker, lifetime))
@@ -120,11 +216,19 @@ public final class LinuxHostOps implements HostOps {
     }
   }
 
-  /** The marker of a burner's {@code /proc/<pid>/cmdline} (NUL-separated), or null for any other process. */
+  /**
+   * The marker of a burner's or helper's {@code /proc/<pid>/cmdline} (NUL-separated), or null for
+   * any other process. A helper is a program named {@value HostOps#HELPER_NAME} whose last two
+   * arguments are {@code --marker <marker>} ({@link #helperCommand}).
+   */
   static String burnerMarker(String cmdline) {
     var args = cmdline.split("\0", -1);
     // a trailing NUL ends the last argument
     int n = args.length > 0 && args[args.length - 1].isEmpty() ? args.length - 1 : args.length;
+    if (n >= 3 && Path.of(args[0]).getFileName() != null && Path.of(args[0]).getFileName().toString().startsWith(HELPER_NAME)
+        && "--marker".equals(args[n - 2])) {
+      return args[n - 1].startsWith(HostOps.BURNER_PREFIX + "/") ? args[n - 1] : null;
+    }
     if (n < 4 || !SHELL.equals(args[0]) || !"-c".equals(args[1])) return null;
     boolean ending = n == 5 && LOOP.equals(args[2]) && args[4].matches("\\d+\\.\\d{3}");
     boolean endless = n == 4 && ENDLESS_LOOP.equals(args[2]);
@@ -197,6 +301,8 @@ public final class LinuxHostOps implements HostOps {
         case SHELL -> Files.isExecutable(Path.of(SHELL))
             ? new FeatureCheck(f, null, SHELL)
             : new FeatureCheck(f, SHELL + " is missing or not executable (CPU burners are shell loops)", null);
+        case NATIVE_HELPER -> nativeHelper();
+        default -> new FeatureCheck(f, "this agent cannot check " + f.word() + " (" + f.purpose() + ")", null);
       });
     }
     return checks;
@@ -235,6 +341,16 @@ public final class LinuxHostOps implements HostOps {
           + "with the cgroup file system mounted read-write)", layout);
     }
     return new FeatureCheck(f, null, layout);
+  }
+
+  private FeatureCheck nativeHelper() {
+    try {
+      var binary = helper.get();
+      return Files.isExecutable(binary) ? new FeatureCheck(HostFeature.NATIVE_HELPER, null, binary.toString())
+          : new FeatureCheck(HostFeature.NATIVE_HELPER, binary + " is not executable", null);
+    } catch (RuntimeFailure e) {
+      return new FeatureCheck(HostFeature.NATIVE_HELPER, e.getMessage(), null);
+    }
   }
 
   @Override
