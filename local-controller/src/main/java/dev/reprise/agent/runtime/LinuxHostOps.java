@@ -1,5 +1,6 @@
 package dev.reprise.agent.runtime;
 
+import dev.reprise.agent.nativehelper.NativeHelper;
 import dev.reprise.fdsl.fault.HostFeature;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -179,7 +180,9 @@ public final class LinuxHostOps implements HostOps {
   /**
    * {@inheritDoc} A burner's shell forks a copy of itself for its {@code sleep} (the copy has the
    * burner's command line until it execs), so a match whose parent is also a match is that copy,
-   * not another burner, and is left out ({@link #kill} of the burner takes it along).
+   * not another burner, and is left out ({@link #kill} of the burner takes it along). A native
+   * helper process ({@link NativeHelper#markerOf}: {@code reprise-fault-helper … --marker M}) whose
+   * marker matches is found as a burner is.
    */
   @Override
   public List<Long> findMarked(String prefix) {
@@ -189,7 +192,9 @@ public final class LinuxHostOps implements HostOps {
         var name = dir.getFileName().toString();
         if (!name.chars().allMatch(Character::isDigit)) continue;
         try {
-          var marker = burnerMarker(new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8));
+          var cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8);
+          var marker = burnerMarker(cmdline);
+          if (marker == null) marker = NativeHelper.markerOf(cmdline); // a native helper counts like a burner
           if (marker != null && HostOps.markedBy(marker, prefix)) matches.put(Long.parseLong(name), parentOf(dir));
         } catch (IOException e) {
           // the process ended while we looked
