@@ -69,7 +69,13 @@ public final class UndoRunner {
     var d = (UndoStep.DeleteFile) step;
     if (!sameContainer(d.containerId(), d.pid())) return null;
     try {
-      Files.deleteIfExists(Path.of(d.path()));
+      var path = Path.of(d.path());
+      if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (var entries = Files.list(path)) {
+          for (var entry : (Iterable<Path>) entries::iterator) Files.deleteIfExists(entry);
+        }
+      }
+      Files.deleteIfExists(path);
       return null;
     } catch (IOException e) {
       return "cannot delete " + d.path() + ": " + e.getMessage();

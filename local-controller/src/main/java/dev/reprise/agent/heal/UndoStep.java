@@ -62,7 +62,9 @@ public sealed interface UndoStep {
 
   /**
    * Deletes the host path {@code path} (e.g. {@code /proc/<pid>/root/data/reprise-fill-7}) while
-   * container {@code containerId} still has main PID {@code pid}; a missing file is done.
+   * container {@code containerId} still has main PID {@code pid}; a missing file is done. A
+   * directory is deleted with the entries directly in it (one level, links not followed: what an
+   * io fault's workers leave in their folders).
    */
   record DeleteFile(String path, String containerId, Long pid) implements UndoStep {
     public DeleteFile {

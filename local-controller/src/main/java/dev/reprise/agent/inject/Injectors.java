@@ -33,7 +33,12 @@ public final class Injectors {
       bind(FaultTypes.KILL, new KillInjector()),
       bind(FaultTypes.SIGNAL, new SignalInjector()),
       bind(FaultTypes.CPU, new CpuInjector()),
-      bind(FaultTypes.CUSTOM, new CustomInjector())));
+      bind(FaultTypes.CUSTOM, new CustomInjector()),
+      bind(FaultTypes.PAUSE, new PauseInjector()),
+      bind(FaultTypes.RESTART, new RestartInjector()),
+      bind(FaultTypes.MEMORY, new MemoryInjector()),
+      bind(FaultTypes.DISK_FILL, new DiskFillInjector()),
+      bind(FaultTypes.IO, new IoInjector())));
 
   private Injectors() {}
 

@@ -57,12 +57,13 @@ public final class MemoryInjector implements Injector<MemoryFault> {
     return TargetResult.okBy(MECHANISM);
   }
 
-  /** {@code memory --mib N [--rate-mib-per-s R]}, both rounded up to whole MiB. */
+  /** {@code memory --mib N [--rate-mib-per-s R]}: the size rounded up to whole MiB, the rate in MiB/s (a decimal). */
   static List<String> args(MemoryFault fault) {
     var args = new ArrayList<>(List.of("memory", "--mib", Long.toString(ceilMib(fault.sizeBytes()))));
     if (fault.rateBytesPerSecond() != null) {
       args.add("--rate-mib-per-s");
-      args.add(Long.toString(ceilMib(fault.rateBytesPerSecond())));
+      args.add(java.math.BigDecimal.valueOf(fault.rateBytesPerSecond()).divide(java.math.BigDecimal.valueOf(MIB), 6,
+          java.math.RoundingMode.UP).stripTrailingZeros().toPlainString());
     }
     return args;
   }

@@ -58,11 +58,8 @@ public interface HostOps {
    */
   long startBurner(long containerPid, String marker, java.time.Duration lifetime);
 
-  /** The name of the agent's native helper binary ({@code reprise-fault-helper}); its processes are found by {@link #findMarked}. */
-  String HELPER_NAME = "reprise-fault-helper";
-
   /**
-   * Starts the agent's native helper ({@value #HELPER_NAME}) with {@code args} (its subcommand and
+   * Starts the agent's native helper ({@code reprise-fault-helper}, {@code NativeHelper}) with {@code args} (its subcommand and
    * options, e.g. {@code memory --mib 256}), placed in every cgroup of the process
    * {@code containerPid} (the container's main process) <em>before</em> it allocates or writes
    * anything (the helper joins them itself: {@code --join <cgroup.procs>}…), so what it uses is

@@ -49,13 +49,13 @@ public final class LinuxHostOps implements HostOps {
     this.helper = helper;
   }
 
-  /** {@code $REPRISE_FAULT_HELPER} (the native helper binary), until the agent ships one of its own. */
+  /** The agent's native helper, extracted from its jar ({@link NativeHelper#extract}). */
   static Path defaultHelper() {
-    var env = System.getenv("REPRISE_FAULT_HELPER");
-    if (env == null || env.isBlank()) {
-      throw new RuntimeFailure("no native helper (" + HELPER_NAME + ") on this host: set REPRISE_FAULT_HELPER to its path");
+    try {
+      return NativeHelper.extract();
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      throw new RuntimeFailure("no native helper (" + NativeHelper.NAME + ") on this host: " + e.getMessage(), e);
     }
-    return Path.of(env);
   }
 
   /** How long {@link #startHelper} watches a new helper for an immediate failure (a cgroup it cannot join, a bad option). */
@@ -87,13 +87,13 @@ public final class LinuxHostOps implements HostOps {
         } catch (IOException e) {
           out = "";
         }
-        throw new RuntimeFailure(HELPER_NAME + " " + String.join(" ", args) + " exited " + p.exitValue() + " at once"
+        throw new RuntimeFailure(NativeHelper.NAME + " " + String.join(" ", args) + " exited " + p.exitValue() + " at once"
             + (out.isEmpty() ? "" : ": " + ExecResult.tail(out, 2000)) + " (the agent must run as root on the host)");
       }
     } catch (InterruptedException e) {
       kill(p.pid());
       Thread.currentThread().interrupt();
-      throw new RuntimeFailure("interrupted while starting " + HELPER_NAME, e);
+      throw new RuntimeFailure("interrupted while starting " + NativeHelper.NAME, e);
     } finally {
       // the helper keeps writing into the unlinked file; nobody reads it once it runs
       deleteQuietly(log);
@@ -221,19 +221,11 @@ public final class LinuxHostOps implements HostOps {
     }
   }
 
-  /**
-   * The marker of a burner's or helper's {@code /proc/<pid>/cmdline} (NUL-separated), or null for
-   * any other process. A helper is a program named {@value HostOps#HELPER_NAME} whose last two
-   * arguments are {@code --marker <marker>} ({@link #helperCommand}).
-   */
+  /** The marker of a burner's {@code /proc/<pid>/cmdline} (NUL-separated), or null for any other process. */
   static String burnerMarker(String cmdline) {
     var args = cmdline.split("\0", -1);
     // a trailing NUL ends the last argument
     int n = args.length > 0 && args[args.length - 1].isEmpty() ? args.length - 1 : args.length;
-    if (n >= 3 && Path.of(args[0]).getFileName() != null && Path.of(args[0]).getFileName().toString().startsWith(HELPER_NAME)
-        && "--marker".equals(args[n - 2])) {
-      return args[n - 1].startsWith(HostOps.BURNER_PREFIX + "/") ? args[n - 1] : null;
-    }
     if (n < 4 || !SHELL.equals(args[0]) || !"-c".equals(args[1])) return null;
     boolean ending = n == 5 && LOOP.equals(args[2]) && args[4].matches("\\d+\\.\\d{3}");
     boolean endless = n == 4 && ENDLESS_LOOP.equals(args[2]);
