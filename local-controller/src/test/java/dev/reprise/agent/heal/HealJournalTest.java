@@ -113,4 +113,17 @@ class HealJournalTest {
     assertThat(runtime.paused()).isEmpty();
     assertThat(runtime.container(c.id()).running()).isTrue();
   }
+
+  @Test
+  void deleteFileTakesAFolderWithTheFilesInItAndAMissingOneIsDone() throws Exception {
+    var folder = Files.createDirectories(root.resolve("data/.reprise-io-3-0"));
+    Files.writeString(folder.resolve(".reprise-io-4242"), "left by a killed worker");
+    var file = Files.writeString(root.resolve("data/.reprise-fill-3"), "x");
+    var undo = new UndoRunner(host, runtime);
+    assertThat(undo.run(List.of(new UndoStep.DeleteFile(folder.toString(), null, null), new UndoStep.DeleteFile(file.toString(), null, null))))
+        .isEmpty();
+    assertThat(folder).doesNotExist();
+    assertThat(file).doesNotExist();
+    assertThat(undo.run(List.of(new UndoStep.DeleteFile(folder.toString(), null, null)))).isEmpty();
+  }
 }
