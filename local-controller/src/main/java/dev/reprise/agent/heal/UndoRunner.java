@@ -63,6 +63,10 @@ public final class UndoRunner {
     }
     if (step instanceof UndoStep.StartContainer s) {
       var c = runtime.container(s.containerId());
+      if (c != null && c.running() && s.awaitStopMillis() != null && s.awaitStopMillis() > 0
+          && runtime.awaitNotRunning(s.containerId(), Duration.ofMillis(s.awaitStopMillis()))) {
+        c = runtime.container(s.containerId());
+      }
       if (c != null && !c.running()) runtime.start(s.containerId());
       return null;
     }

@@ -53,10 +53,20 @@ public sealed interface UndoStep {
     }
   }
 
-  /** Starts container {@code containerId} through the engine, when it exists and is not running. */
-  record StartContainer(String containerId) implements UndoStep {
+  /**
+   * Starts container {@code containerId} through the engine, when it exists and is not running. When
+   * it still runs, first waits up to {@code awaitStopMillis} (null/0: not at all) for it to stop: a
+   * stop may have been under way when the agent that asked for it died (the engine finishes it), and
+   * a start that came first would find it running and leave it stopped.
+   */
+  record StartContainer(String containerId, Long awaitStopMillis) implements UndoStep {
     public StartContainer {
       Objects.requireNonNull(containerId, "containerId");
+    }
+
+    /** Without waiting for a stop. */
+    public StartContainer(String containerId) {
+      this(containerId, null);
     }
   }
 

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  * the latest at the run's end. The start is the heal: it is in the on-disk heal journal before the
  * stop ({@link UndoStep.StartContainer}), so a container stopped by an agent that died is started
  * by its watchdog or its next start. A heal that comes while the stop is still under way (the run
- * ends) waits for it, at most the grace and {@link #STOP_SLACK}, so the start does not find the
- * container still running and leave it stopped. Mechanism {@value #MECHANISM}.
+ * ends, or the agent died mid-stop and its watchdog replays the step) waits for it, at most the
+ * grace and {@link #STOP_SLACK}, so the start does not find the container still running and leave
+ * it stopped. Mechanism {@value #MECHANISM}.
  *
  * <p>Swarm (checked on Docker 20.10 with restart condition {@code none}, as runs deploy services;
  * {@code ResourceFaultsIT}): when the engine stops a task container, the task goes to
@@ -49,7 +50,8 @@ public final class RestartInjector implements Injector<RestartFault> {
       }
     };
     // Due at the run's end until the stop returned; then at planned + down.
-    ctx.journal().registerDurable(key, MECHANISM, List.of(new UndoStep.StartContainer(c.id())), awaitStop, ctx.runEnd());
+    var start = new UndoStep.StartContainer(c.id(), grace.plus(STOP_SLACK).toMillis());
+    ctx.journal().registerDurable(key, MECHANISM, List.of(start), awaitStop, ctx.runEnd());
     var startAt = Lasting.end(ctx, application, fault.downMillis());
     try {
       ctx.runtime().stop(c.id(), grace);

@@ -126,4 +126,17 @@ class HealJournalTest {
     assertThat(file).doesNotExist();
     assertThat(undo.run(List.of(new UndoStep.DeleteFile(folder.toString(), null, null)))).isEmpty();
   }
+
+  @Test
+  void startWaitsForAStopUnderWayAndLeavesARunningContainerRunning() {
+    runtime.deploy("web_svc", 1);
+    var c = runtime.get("web_svc", 1);
+    var undo = new UndoRunner(host, runtime);
+    assertThat(undo.run(List.of(new UndoStep.StartContainer(c.id(), 5000L)))).isEmpty();
+    assertThat(runtime.calls()).contains("await-stop " + c.id() + " 5000ms").doesNotContain("start " + c.id());
+    runtime.stop(c.id(), java.time.Duration.ZERO);
+    assertThat(undo.run(List.of(new UndoStep.StartContainer(c.id(), 5000L)))).isEmpty();
+    assertThat(runtime.container(c.id()).running()).isTrue();
+    assertThat(runtime.calls("await-stop")).hasSize(1);
+  }
 }

@@ -151,7 +151,7 @@ class ResourceInjectorsTest {
 
     assertThat(r.mechanism()).isEqualTo("engine-stop-start");
     assertThat(seen("stop")).containsExactly("stop s_web.1 2000ms @1");
-    assertThat(entriesOnDisk()).singleElement().satisfies(e -> assertThat(e.undo()).containsExactly(new UndoStep.StartContainer(id)));
+    assertThat(entriesOnDisk()).singleElement().satisfies(e -> assertThat(e.undo()).containsExactly(new UndoStep.StartContainer(id, 17_000L)));
     assertThat(runtime.container(id).running()).isFalse();
 
     clock.advance(Duration.ofMillis(2999));

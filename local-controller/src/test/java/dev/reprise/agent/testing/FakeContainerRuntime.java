@@ -250,6 +250,16 @@ public final class FakeContainerRuntime implements ContainerRuntime, ServicePlac
     deliver();
   }
 
+  /** Answers at once (the fake's stops are synchronous): whether the container does not run. */
+  @Override
+  public boolean awaitNotRunning(String containerId, Duration timeout) {
+    record("await-stop " + containerId + " " + timeout.toMillis() + "ms");
+    synchronized (this) {
+      var c = containers.get(containerId);
+      return c == null || !c.running();
+    }
+  }
+
   /** The containers paused now (pause without unpause). */
   public synchronized java.util.Set<String> paused() {
     return java.util.Set.copyOf(paused);
