@@ -79,6 +79,11 @@ class ResourceFaultsIT {
 
   /** A one-container service of hello printing a line every 0.2 s, optionally with a named volume at {@code /data}. */
   static String service(String name, boolean volume) throws Exception {
+    return service(name, volume, false);
+  }
+
+  /** {@code ignoresSigterm}: a shell loop that ignores SIGTERM instead of hello, so a stop takes its whole grace. */
+  static String service(String name, boolean volume, boolean ignoresSigterm) throws Exception {
     var full = PREFIX + "_" + name;
     var args = new ArrayList<>(List.of("service", "create", "-d", "--name", full, "--restart-condition", "none",
         "--endpoint-mode", "dnsrr", "--replicas", "1", "--stop-grace-period", "2s", "--env", "HELLO_INTERVAL=0.2"));
@@ -86,7 +91,9 @@ class ResourceFaultsIT {
       volumes.add(full + "_vol");
       args.addAll(List.of("--mount", "type=volume,source=" + full + "_vol,target=/data"));
     }
+    if (ignoresSigterm) args.addAll(List.of("--entrypoint", "/bin/sh"));
     args.add("reprise/hello:latest");
+    if (ignoresSigterm) args.addAll(List.of("-c", "trap '' TERM; while :; do echo tick; sleep 0.2; done"));
     services.add(full);
     AgentIT.docker(args.toArray(String[]::new));
     await(full + " running", Duration.ofSeconds(60), () -> !containersOf(full).isEmpty());
@@ -216,10 +223,14 @@ class ResourceFaultsIT {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
       beating = false;
       process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -289,7 +300,6 @@ class ResourceFaultsIT {
       TimeUnit.MILLISECONDS.sleep(1500);
       assertThat(Instant.now()).as("still within the pause window").isBefore(t0.plusMillis(5000));
       assertThat(logLines(pausedC)).as("no log line while paused").isEqualTo(linesPaused);
-      assertThat(inspect(restartedC, "{{.State.Running}}")).as("still stopped").isEqualTo("false");
 
       await("restarted runs again", Duration.ofSeconds(15), () -> inspect(restartedC, "{{.State.Running}}").equals("true"));
       assertThat(Instant.now()).as("not started before its down time").isAfterOrEqualTo(windowEnd.minusMillis(500));
@@ -349,6 +359,8 @@ class ResourceFaultsIT {
     var paused = service("orphan-paused", false);
     var restarted = service("orphan-restarted", true);
     var loaded = service("orphan-loaded", false);
+    var stubborn = service("orphan-stubborn", false, true);
+    var stubbornC = containersOf(stubborn).get(0);
     var pausedC = containersOf(paused).get(0);
     var restartedC = containersOf(restarted).get(0);
     var loadedC = containersOf(loaded).get(0);
@@ -360,7 +372,9 @@ class ResourceFaultsIT {
     var host = new LinuxHostOps();
     var marker = "reprise-burner/" + runId;
     var state = dir.resolve("state");
-    var plan = TestPlans.plan(180_000, Map.of("orphan-paused", 1, "orphan-restarted", 1, "orphan-loaded", 1),
+    var plan = TestPlans.plan(180_000, Map.of("orphan-paused", 1, "orphan-restarted", 1, "orphan-loaded", 1, "orphan-stubborn", 1),
+        // its stop takes the whole 8 s grace: the agent dies while it is under way
+        TestPlans.fault(5, 1000, "orphan-stubborn", new RestartFault(120_000, 8000L), 0),
         TestPlans.fault(0, 1000, "orphan-paused", new PauseFault(120_000), 0),
         TestPlans.fault(1, 1000, "orphan-restarted", new RestartFault(120_000, 1000L), 0),
         TestPlans.fault(2, 1000, "orphan-loaded", new MemoryFault(120_000, 32 * MIB, null), 0),
@@ -368,7 +382,8 @@ class ResourceFaultsIT {
         TestPlans.fault(4, 1000, "orphan-loaded", new IoFault(120_000, "/tmp", IoFault.Mode.READWRITE, 1, 4 * MIB), 0));
     var agent = new AgentProcess(state);
     try {
-      agent.arm(runId, plan, Map.of("orphan-paused", paused, "orphan-restarted", restarted, "orphan-loaded", loaded), dir.resolve("orphan"));
+      agent.arm(runId, plan, Map.of("orphan-paused", paused, "orphan-restarted", restarted, "orphan-loaded", loaded,
+          "orphan-stubborn", stubborn), dir.resolve("orphan"));
       await("paused is paused", Duration.ofSeconds(10), () -> inspect(pausedC, "{{.State.Paused}}").equals("true"));
       await("restarted is stopped", Duration.ofSeconds(10), () -> inspect(restartedC, "{{.State.Running}}").equals("false"));
       await("the filler is complete", Duration.ofSeconds(10), () -> {
@@ -379,11 +394,18 @@ class ResourceFaultsIT {
         }
       });
       await("memory and io helpers run", Duration.ofSeconds(10), () -> host.findMarked(marker).size() == 2 && Files.isDirectory(ioFolder));
-      assertThat(journalEntries(state)).as("one journal entry per effect").isEqualTo(5);
+      assertThat(journalEntries(state)).as("one journal entry per effect").isEqualTo(6);
+      assertThat(inspect(stubbornC, "{{.State.Running}}")).as("stubborn's stop is still under way").isEqualTo("true");
 
       agent.process.destroyForcibly(); // SIGKILL: no heal of its own
       assertThat(agent.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
       var killed = Instant.now();
+
+      // the engine finishes the stop the dead agent asked for; the watchdog waits for it, then starts it
+      await("stubborn stopped by the engine", Duration.ofSeconds(15), () -> inspect(stubbornC, "{{.State.Running}}").equals("false"));
+      await("the watchdog started stubborn after its stop", Duration.ofSeconds(20),
+          () -> inspect(stubbornC, "{{.State.Running}}").equals("true"));
+      assertThat(containersOf(stubborn)).containsExactly(stubbornC);
 
       await("the watchdog thawed paused", Duration.ofSeconds(30), () -> inspect(pausedC, "{{.State.Paused}}").equals("false"));
       await("the watchdog started restarted", Duration.ofSeconds(30), () -> inspect(restartedC, "{{.State.Running}}").equals("true"));
