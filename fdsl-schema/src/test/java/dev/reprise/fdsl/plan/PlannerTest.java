@@ -178,7 +178,7 @@ class PlannerTest {
         .isEqualTo(Planner.pick(new TreeSet<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)), 3, EventSeeds.stream(789, "5000#0/web/0")));
   }
 
-  /** {@code scenario} with target groups given to every fault (FDSL has no syntax for them yet: they are the next fault types'). */
+  /** {@code scenario} with target groups given to every fault (the planner's rules, apart from the syntax of network's and partition's). */
   static Scenario withGroups(Scenario scenario, Map<String, Map<String, Target>> groups) {
     var moments = scenario.moments().stream().map(m -> new Moment(m.fileIndex(), m.timeMillis(), m.mark(),
         m.services().stream().map(se -> new ServiceEvents(se.service(), se.events().stream()
