@@ -10,7 +10,7 @@
  *
  *   reprise-fault-helper netem --queue N [--delay-us D] [--jitter-us J] [--delay-correlation PCT]
  *       [--loss PCT] [--loss-correlation PCT] [--corrupt PCT] [--duplicate PCT]
- *       [--reorder PCT] [--reorder-correlation PCT] [--mark HEX] [--until-epoch-ms T] [--marker M]
+ *       [--reorder PCT] [--reorder-correlation PCT] [--mark HEX] [--hold-in-kernel] [--until-epoch-ms T] [--marker M]
  *     Binds NFQUEUE queue N in the current network namespace (run it with
  *     `nsenter --target PID --net -- reprise-fault-helper netem ...`) and applies netem's semantics
  *     to every packet queued to it: iptables rules choose the packets, e.g.
@@ -27,10 +27,21 @@
  *       leaves at the original's release time, and is meant for outgoing packets (OUTPUT/POSTROUTING).
  *     - reorder PCT (needs a delay): that fraction is let through at once, the rest is delayed
  *       (netem's reorder with gap 1).
+ *     - delayed TCP packets queued at OUTPUT (hook LOCAL_OUT) are copied, dropped at once and the
+ *       copy is resent through the marked raw socket when due: a packet held in the queue stays
+ *       charged to its socket, and TCP Small Queues would throttle a delayed TCP flow to a trickle
+ *       (netem calls skb_orphan_partial for the same reason). --hold-in-kernel keeps every packet in
+ *       the queue instead. Other packets, and packets queued elsewhere (PREROUTING, INPUT, FORWARD,
+ *       POSTROUTING: queue egress at OUTPUT, not POSTROUTING), are held in the kernel's queue and
+ *       accepted when due (a held UDP datagram stays charged to its socket's send buffer, so a
+ *       delayed UDP sender is limited to about SO_SNDBUF per delay). A queued packet carrying our mark (the rule does
+ *       not exclude it) is accepted unchanged, with a warning, so nothing loops.
  *     The queue holds up to 16384 packets and fails open (a full queue lets traffic pass). Prints
  *     "netem: bound queue N ..." when bound. On SIGTERM/SIGINT/until: accepts every held packet,
  *     unbinds, prints "netem: stopped ..." with counters, exits 0. (If killed with SIGKILL, the
  *     kernel drops the packets it still held, and --queue-bypass lets new ones pass.)
+ *     Correlation is netem's old simple one: like netem's, it also pulls the effective rate of a
+ *     correlated loss toward less than asked (e.g. loss 30 % with 75 % correlation drops about 5-10 %).
  *
  *   reprise-fault-helper memory --mib N [--rate-mib-per-s R] [--join FILE]... [--until-epoch-ms T] [--marker M]
  *     Writes its PID to every --join file (cgroup.procs), then allocates and touches N MiB (R MiB/s
@@ -271,8 +282,9 @@ struct held {
   uint64_t seq; /* FIFO among equal due times */
   uint32_t id;
   uint32_t len, dup_len;
-  unsigned char *payload; /* the corrupted payload to reinject, or NULL */
+  unsigned char *payload; /* the corrupted payload to reinject, or (resend) the whole packet, or NULL */
   unsigned char *dup;     /* the duplicate to send, or NULL */
+  int resend;             /* the kernel's copy was dropped: payload is sent through the raw socket */
 };
 
 static struct held *g_heap;
@@ -320,13 +332,15 @@ struct netem {
   int64_t delay_us, jitter_us;
   uint32_t loss, duplicate, corrupt, reorder;
   struct crnd delay_c, loss_c, dup_c, corrupt_c, reorder_c;
+  int resend_local_out; /* delayed LOCAL_OUT packets: copy, drop, resend at due time (see send_raw) */
+  uint64_t resend_bytes; /* bytes of copies held for resending */
   int nl;          /* NETLINK_NETFILTER socket */
   int raw4, raw6;  /* raw sockets for duplicates (-1 until needed) */
   uint32_t nlseq;
   unsigned char vbuf[65536]; /* batched verdicts without payload */
   size_t vlen;
   uint64_t seq;
-  uint64_t n_packets, n_dropped, n_duplicated, n_corrupted, n_reordered, n_delayed, n_errors, n_dup_failed;
+  uint64_t n_packets, n_dropped, n_duplicated, n_corrupted, n_reordered, n_delayed, n_resent, n_own_mark, n_errors, n_raw_failed;
 };
 
 static struct nlmsghdr *nl_begin(unsigned char *buf, size_t *off, uint16_t type, uint16_t flags, uint32_t seq, uint16_t queue) {
@@ -390,19 +404,24 @@ static void verdict(struct netem *ne, uint32_t id, uint32_t v, const unsigned ch
   nl_send(ne, buf, off);
 }
 
-/* Sends a duplicate through a raw socket marked with ne->mark (the queueing rule excludes it). */
-static void send_duplicate(struct netem *ne, const unsigned char *pkt, uint32_t len) {
+/*
+ * Sends a whole IP packet (a duplicate, or a delayed copy whose original was dropped) through a raw
+ * socket (IP_HDRINCL) marked with ne->mark, which the queueing rule excludes; returns 1 when sent.
+ */
+static int send_raw(struct netem *ne, const unsigned char *pkt, uint32_t len) {
   int version = len ? pkt[0] >> 4 : 0;
   int *fd = version == 4 ? &ne->raw4 : version == 6 ? &ne->raw6 : NULL;
-  if (!fd || (version == 4 && len < 20) || (version == 6 && len < 40)) return;
+  if (!fd || (version == 4 && len < 20) || (version == 6 && len < 40)) return 0;
   if (*fd < 0) {
     *fd = socket(version == 4 ? AF_INET : AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
     if (*fd < 0 || setsockopt(*fd, SOL_SOCKET, SO_MARK, &ne->mark, sizeof ne->mark) < 0) {
-      if (ne->n_dup_failed++ < 5) fprintf(stderr, PROG ": netem: cannot open a marked raw socket for duplicates: %s\n", strerror(errno));
+      if (ne->n_raw_failed++ < 5) fprintf(stderr, PROG ": netem: cannot open a marked raw socket: %s\n", strerror(errno));
       if (*fd >= 0) close(*fd);
       *fd = -1;
-      return;
+      return 0;
     }
+    int sndbuf = 16 << 20;
+    if (setsockopt(*fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof sndbuf) < 0) setsockopt(*fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
   }
   struct sockaddr_storage to;
   socklen_t tolen;
@@ -419,17 +438,22 @@ static void send_duplicate(struct netem *ne, const unsigned char *pkt, uint32_t 
     tolen = sizeof *a;
   }
   if (sendto(*fd, pkt, len, MSG_DONTWAIT, (struct sockaddr *)&to, tolen) < 0) {
-    if (ne->n_dup_failed++ < 5) fprintf(stderr, PROG ": netem: sending a duplicate failed: %s\n", strerror(errno));
-  } else {
-    ne->n_duplicated++;
+    if (ne->n_raw_failed++ < 5) fprintf(stderr, PROG ": netem: sending through the raw socket failed: %s\n", strerror(errno));
+    return 0;
   }
+  return 1;
 }
 
 static void release(struct netem *ne, struct held *h) {
-  verdict(ne, h->id, NF_ACCEPT, h->payload, h->len);
+  if (h->resend) {
+    ne->resend_bytes -= h->len;
+    ne->n_resent += (uint64_t)send_raw(ne, h->payload, h->len);
+  } else {
+    verdict(ne, h->id, NF_ACCEPT, h->payload, h->len);
+  }
   if (h->dup) {
     verdict_flush(ne); /* the original first */
-    send_duplicate(ne, h->dup, h->dup_len);
+    ne->n_duplicated += (uint64_t)send_raw(ne, h->dup, h->dup_len);
   }
   free(h->payload);
   free(h->dup);
@@ -450,8 +474,18 @@ static uint32_t ip_header_len(const unsigned char *p, uint32_t len) {
   return 0;
 }
 
-/* netem_enqueue's decisions for one queued packet. */
-static void on_packet(struct netem *ne, uint32_t id, const unsigned char *pkt, uint32_t len, int whole) {
+/* Whether an IP packet carries TCP right after its IP header (IPv6 extension headers: no). */
+static int is_tcp(const unsigned char *p, uint32_t len) {
+  if (len >= 20 && p[0] >> 4 == 4) return p[9] == IPPROTO_TCP;
+  if (len >= 40 && p[0] >> 4 == 6) return p[6] == IPPROTO_TCP;
+  return 0;
+}
+
+/* At most this many bytes of copies are held for resending; beyond, the kernel holds the packets. */
+#define RESEND_MAX_BYTES (256u << 20)
+
+/* netem_enqueue's decisions for one queued packet, seen at netfilter hook `hook`. */
+static void on_packet(struct netem *ne, uint32_t id, const unsigned char *pkt, uint32_t len, int whole, int hook) {
   ne->n_packets++;
   int count = 1;
   if (chance(ne->duplicate, &ne->dup_c)) count++;
@@ -492,6 +526,23 @@ static void on_packet(struct netem *ne, uint32_t id, const unsigned char *pkt, u
   h.due_ns = now + d * 1000;
   h.seq = ne->seq++;
   ne->n_delayed++;
+  /*
+   * A packet of a local socket held in the queue stays charged to that socket, and TCP Small Queues
+   * then lets only about 1 ms of its pacing rate be in flight inside the host: a 50 ms delay would
+   * throttle TCP to a trickle (netem avoids it with skb_orphan_partial). So a delayed LOCAL_OUT packet
+   * is copied, its original dropped now (freeing the socket's budget; TCP counts it as sent), and the
+   * copy sent through the marked raw socket when due. TCP only: its segments fit the route's MTU (a
+   * raw socket does not fragment), and other protocols have no such throttle.
+   */
+  if (ne->resend_local_out && hook == NF_INET_LOCAL_OUT && whole && is_tcp(pkt, len) && ne->resend_bytes + len <= RESEND_MAX_BYTES) {
+    if (!h.payload) {
+      h.payload = memdup(pkt, len);
+      h.len = len;
+    }
+    h.resend = 1;
+    ne->resend_bytes += len;
+    verdict(ne, id, NF_DROP, NULL, 0);
+  }
   heap_push(h);
 }
 
@@ -510,7 +561,7 @@ static void on_netlink(struct netem *ne, unsigned char *buf, ssize_t n) {
     int left = (int)h->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(sizeof(struct nfgenmsg)));
     struct nfqnl_msg_packet_hdr *ph = NULL;
     unsigned char *payload = NULL;
-    uint32_t plen = 0, caplen = 0;
+    uint32_t plen = 0, caplen = 0, mark = 0;
     while (left >= (int)NLA_HDRLEN) {
       struct nlattr *a = (struct nlattr *)attrs;
       if (a->nla_len < NLA_HDRLEN || a->nla_len > left) break;
@@ -531,14 +582,29 @@ static void on_netlink(struct netem *ne, unsigned char *buf, ssize_t n) {
             caplen = ntohl(v);
           }
           break;
+        case NFQA_MARK:
+          if (dlen >= 4) {
+            uint32_t v;
+            memcpy(&v, data, 4);
+            mark = ntohl(v);
+          }
+          break;
       }
       int step = (int)NLA_ALIGN(a->nla_len);
       attrs += step;
       left -= step;
     }
     if (!ph) continue;
+    if (mark == ne->mark && ne->mark != 0) {
+      /* one of our own duplicates or resent copies: the rule does not exclude our mark */
+      if (ne->n_own_mark++ == 0)
+        fprintf(stderr, PROG ": netem: a packet carrying our mark 0x%x was queued again; the rule should exclude it "
+                "(-m mark ! --mark 0x%x); letting such packets through unchanged\n", ne->mark, ne->mark);
+      verdict(ne, ntohl(ph->packet_id), NF_ACCEPT, NULL, 0);
+      continue;
+    }
     int whole = payload && (caplen == 0 || caplen == plen);
-    on_packet(ne, ntohl(ph->packet_id), payload, plen, whole);
+    on_packet(ne, ntohl(ph->packet_id), payload, plen, whole, ph->hook);
   }
 }
 
@@ -582,6 +648,7 @@ static int cmd_netem(int argc, char **argv) {
   int64_t queue = -1;
   ne.mark = DEFAULT_MARK;
   ne.raw4 = ne.raw6 = -1;
+  ne.resend_local_out = 1;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     if (common_option(argc, argv, &i)) continue;
@@ -595,6 +662,7 @@ static int cmd_netem(int argc, char **argv) {
     else if (!strcmp(a, "--duplicate")) dup = parse_pct(a, need(argc, argv, &i));
     else if (!strcmp(a, "--reorder")) reorder = parse_pct(a, need(argc, argv, &i));
     else if (!strcmp(a, "--reorder-correlation")) reorder_corr = parse_pct(a, need(argc, argv, &i));
+    else if (!strcmp(a, "--hold-in-kernel")) ne.resend_local_out = 0;
     else if (!strcmp(a, "--mark")) {
       const char *s = need(argc, argv, &i);
       char *end;
@@ -628,8 +696,8 @@ static int cmd_netem(int argc, char **argv) {
     setsockopt(ne.nl, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
   setsockopt(ne.nl, SOL_NETLINK, NETLINK_NO_ENOBUFS, &one, sizeof one);
 
-  /* Payload is copied only when we change or duplicate it; otherwise the headers are enough. */
-  int need_payload = ne.corrupt || ne.duplicate;
+  /* The payload is copied only when we change, duplicate or resend it; otherwise the headers are enough. */
+  int need_payload = ne.corrupt || ne.duplicate || (ne.resend_local_out && (ne.delay_us || ne.jitter_us));
   static unsigned char msg[512];
   size_t off = 0;
   uint32_t seq = ++ne.nlseq;
@@ -649,8 +717,8 @@ static int cmd_netem(int argc, char **argv) {
     die(1, "netem: cannot bind NFQUEUE queue %u: %s%s", ne.queue, strerror(-err),
         err == -EBUSY ? " (another process holds this queue)" : err == -EPERM ? " (needs CAP_NET_ADMIN in the network namespace)" : "");
   }
-  printf("netem: bound queue %u delay_us=%" PRId64 " jitter_us=%" PRId64 " loss=%g duplicate=%g corrupt=%g reorder=%g mark=0x%x\n",
-         ne.queue, ne.delay_us, ne.jitter_us, loss, dup, corrupt, reorder, ne.mark);
+  printf("netem: bound queue %u delay_us=%" PRId64 " jitter_us=%" PRId64 " loss=%g duplicate=%g corrupt=%g reorder=%g mark=0x%x hold=%s\n",
+         ne.queue, ne.delay_us, ne.jitter_us, loss, dup, corrupt, reorder, ne.mark, ne.resend_local_out ? "resend-local-out" : "kernel");
   fflush(stdout);
 
   sigset_t block, orig;
@@ -699,8 +767,9 @@ static int cmd_netem(int argc, char **argv) {
   nl_send(&ne, msg, off);
   close(ne.nl);
   printf("netem: stopped packets=%" PRIu64 " dropped=%" PRIu64 " duplicated=%" PRIu64 " corrupted=%" PRIu64 " reordered=%" PRIu64
-         " delayed=%" PRIu64 " errors=%" PRIu64 "\n",
-         ne.n_packets, ne.n_dropped, ne.n_duplicated, ne.n_corrupted, ne.n_reordered, ne.n_delayed, ne.n_errors);
+         " delayed=%" PRIu64 " resent=%" PRIu64 " own_mark=%" PRIu64 " errors=%" PRIu64 " raw_failed=%" PRIu64 "\n",
+         ne.n_packets, ne.n_dropped, ne.n_duplicated, ne.n_corrupted, ne.n_reordered, ne.n_delayed, ne.n_resent, ne.n_own_mark,
+         ne.n_errors, ne.n_raw_failed);
   fflush(stdout);
   return 0;
 }
