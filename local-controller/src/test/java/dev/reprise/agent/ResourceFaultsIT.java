@@ -143,6 +143,15 @@ class ResourceFaultsIT {
     throw new IllegalStateException("no memory cgroup for " + pid);
   }
 
+  /** {@code statvfs} of {@code path} as {@code stat -f} reports it: total, free and available bytes. */
+  static long[] statfs(Path path) throws Exception {
+    var p = new ProcessBuilder("stat", "-f", "-c", "%S %b %f %a", path.toString()).redirectErrorStream(true).start();
+    var out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().split(" ");
+    p.waitFor(10, TimeUnit.SECONDS);
+    long block = Long.parseLong(out[0]);
+    return new long[] {block * Long.parseLong(out[1]), block * Long.parseLong(out[2]), block * Long.parseLong(out[3])};
+  }
+
   /** Allocated bytes of a file ({@code stat -c '%b %B'}: blocks × block size; a sparse file has few). */
   static long allocated(Path file) throws Exception {
     var p = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
@@ -249,13 +258,17 @@ class ResourceFaultsIT {
   void eachEffectIsThereDuringItsWindowAndGoneAfter() throws Exception {
     var paused = service("paused", false);
     var restarted = service("restarted", true);
-    var loaded = service("loaded", false);
+    var loaded = service("loaded", true);
     var pausedC = containersOf(paused).get(0);
     var restartedC = containersOf(restarted).get(0);
     var loadedC = containersOf(loaded).get(0);
     AgentIT.docker("exec", restartedC, "sh", "-c", "echo kept > /data/keep");
     long loadedPid = pidOf(loadedC);
     long memoryBefore = memoryUsage(loadedPid);
+    // disk_fill by percent, on the volume: 64 MiB fuller than the file system is now, as df counts
+    var percentFiller = Path.of("/proc/" + loadedPid + "/root/data/.reprise-fill-5");
+    var df = statfs(Path.of("/proc/" + loadedPid + "/root/data"));
+    double percent = 100.0 * (df[0] - df[1] + 64 * MIB) / (df[0] - df[1] + df[2]);
     var filler = Path.of("/proc/" + loadedPid + "/root/tmp/.reprise-fill-3");
     var ioFolder = Path.of("/proc/" + loadedPid + "/root/tmp/.reprise-io-4-0");
     var runId = PREFIX + "-window";
@@ -267,7 +280,8 @@ class ResourceFaultsIT {
         TestPlans.fault(1, 1000, "restarted", new RestartFault(3000, 1000L), 0),
         TestPlans.fault(2, 1000, "loaded", new MemoryFault(5000, 96 * MIB, null), 0),
         TestPlans.fault(3, 1000, "loaded", new DiskFillFault(5000, "/tmp", 16 * MIB, null), 0),
-        TestPlans.fault(4, 1000, "loaded", new IoFault(5000, "/tmp", IoFault.Mode.WRITE, 1, 8 * MIB), 0));
+        TestPlans.fault(4, 1000, "loaded", new IoFault(5000, "/tmp", IoFault.Mode.WRITE, 1, 8 * MIB), 0),
+        TestPlans.fault(5, 1000, "loaded", new DiskFillFault(5000, "/data", null, percent), 0));
     try (var agent = new AgentProcess(dir.resolve("state"))) {
       var t0 = agent.arm(runId, plan, Map.of("paused", paused, "restarted", restarted, "loaded", loaded), records);
       var windowEnd = t0.plusMillis(1000 + 3000); // the shortest window (restart's down time)
@@ -295,6 +309,16 @@ class ResourceFaultsIT {
         }
       });
       assertThat(allocated(filler)).isGreaterThanOrEqualTo(16 * MIB);
+      await("the percent filler is there", Duration.ofSeconds(10), () -> Files.exists(percentFiller));
+      // other writers on the host's disk move the starting point a little
+      await("the percent filler is about 64 MiB", Duration.ofSeconds(10), () -> {
+        try {
+          long size = Files.size(percentFiller);
+          return size >= 16 * MIB && size <= 256 * MIB;
+        } catch (IOException e) {
+          return false;
+        }
+      });
       // io: its worker writes in its folder, in the container's cgroups
       await("the io worker runs", Duration.ofSeconds(10), () -> host.findMarked(marker).size() == 2 && Files.isDirectory(ioFolder));
       TimeUnit.MILLISECONDS.sleep(1500);
@@ -314,6 +338,7 @@ class ResourceFaultsIT {
         }
       });
       assertThat(filler).doesNotExist();
+      assertThat(percentFiller).doesNotExist();
       assertThat(ioFolder).doesNotExist();
       // Swarm left the restarted task alone: the same container, its volume's file, nothing new
       assertThat(containersOf(restarted)).containsExactly(restartedC);
@@ -329,10 +354,11 @@ class ResourceFaultsIT {
     assertThat(actions).extracting(TimelineRecord::seq, TimelineRecord::outcome, TimelineRecord::mechanism).containsExactly(
         org.assertj.core.groups.Tuple.tuple(0, "ok", "engine-pause"), org.assertj.core.groups.Tuple.tuple(1, "ok", "engine-stop-start"),
         org.assertj.core.groups.Tuple.tuple(2, "ok", "cgroup-helper"), org.assertj.core.groups.Tuple.tuple(3, "ok", "filler-file"),
-        org.assertj.core.groups.Tuple.tuple(4, "ok", "cgroup-helper"));
+        org.assertj.core.groups.Tuple.tuple(4, "ok", "cgroup-helper"), org.assertj.core.groups.Tuple.tuple(5, "ok", "filler-file"));
     assertThat(actions.get(3).output()).isEqualTo("wrote 16 MiB to /tmp/.reprise-fill-3");
+    assertThat(actions.get(5).output()).startsWith("wrote ").contains(" to /data/.reprise-fill-5 to reach " + percent + "% used");
     var heals = lines.stream().filter(r -> r.kind().equals("heal")).toList();
-    assertThat(heals).extracting(TimelineRecord::seq).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+    assertThat(heals).extracting(TimelineRecord::seq).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
     assertThat(heals).allSatisfy(h -> assertThat(h.outcome()).as("heal of %d: %s", h.seq(), h.error()).isEqualTo("ok"));
     assertThat(journalEntries(dir.resolve("state"))).as("heal journal entries left").isZero();
   }

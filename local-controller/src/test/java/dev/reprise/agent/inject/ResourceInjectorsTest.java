@@ -309,10 +309,10 @@ class ResourceInjectorsTest {
     var store = Files.getFileStore(data);
     long used = store.getTotalSpace() - store.getUnallocatedSpace();
     double nowPercent = 100.0 * used / (used + store.getUsableSpace());
-    // a little fuller than now: a few MiB at most on any disk a test runs on
-    double percent = nowPercent + 2.0 * MIB / (used + store.getUsableSpace()) * 100;
+    // 8 MiB fuller than now (other writers on a busy machine move it a little in the meantime)
+    double percent = nowPercent + 8.0 * MIB / (used + store.getUsableSpace()) * 100;
     var r = new DiskFillInjector().apply(ctx, app(2, T0, t, new DiskFillFault(20_000, "/data", null, percent)));
-    assertThat(Files.size(data.resolve(".reprise-fill-2"))).isBetween(MIB, 3 * MIB);
+    assertThat(Files.size(data.resolve(".reprise-fill-2"))).isBetween(MIB, 32 * MIB);
     assertThat(r.output()).contains("to reach " + percent + "% used");
     journal.healAll();
   }
