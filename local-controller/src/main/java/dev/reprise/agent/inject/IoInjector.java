@@ -22,7 +22,9 @@ import java.util.List;
  * themselves then anyway. In the on-disk heal journal before the first one starts: the kill of every
  * process carrying the application's marker ({@link UndoStep.KillMarked}), then the deletion of each
  * worker's folder with its file ({@link UndoStep.DeleteFile}; a killed helper cannot delete its file
- * itself). Mechanism {@value #MECHANISM}.
+ * itself). The workers start one after another, each watched a moment for an immediate failure
+ * ({@link HostOps#startHelper}): with many workers the last starts a fraction of a second after the
+ * first. Mechanism {@value #MECHANISM}.
  */
 public final class IoInjector implements Injector<IoFault> {
   static final String MECHANISM = "cgroup-helper";
