@@ -58,4 +58,46 @@ class FdslSchemaTest {
     assertThat(validate("events:\n  - beginning: {web: 1}\n  - moment: {time: 1, services: {web: [{fault: {target: {amount: 1}, signal: {signal: SIGFOO, kills_container: no}}}]}}\n  - end: 5\n"))
         .isNotEmpty();
   }
+
+  /** {@code web: [<event>]} at 5 s in a valid scenario. */
+  static String withWebEvent(String event) {
+    return "events:\n  - beginning: {web: 3, db: 2}\n  - moment: {time: 5, services: {web: [" + event + "]}}\n  - end: 1m\n";
+  }
+
+  @Test void acceptsEveryFormOfTheExtensionFaultTypes() {
+    for (String fault : List.of(
+        "network: {duration: 30s, delay: 50ms, loss: 10%, corrupt: 1%, duplicate: 1, reorder: 25%, rate: 1mbit}",
+        "network: {duration: 30s, delay: {time: 1.5ms, jitter: 250us, correlation: 25}, loss: {percent: 10, correlation: 25},"
+            + " reorder: {percent: 25, correlation: 50}, to: {db: [0, 1], web: all}, ports: [9042], direction: ingress}",
+        "network: {duration: 30s, rate: 10MBPS, direction: both}",
+        "partition: {duration: 20s}",
+        "partition: {duration: 20s, peers: {db: [1]}, direction: outgoing}",
+        "pause: 10s", "pause: {duration: 10}",
+        "restart: ", "restart: {duration: 5s, grace: 10s}",
+        "memory: {duration: 30s, size: 512MiB, rate: 64MiB/s}", "memory: {duration: 30s, size: 512}",
+        "disk_fill: {duration: 30s, path: /var/lib/cassandra, size: 1GiB}", "disk_fill: {duration: 30s, path: /data, percent: 90}",
+        "io: {duration: 30s, path: /data, mode: write, workers: 2, size: 64MiB}", "io: {duration: 30s, path: /data}")) {
+      assertThat(validate(withWebEvent("{fault: {target: {amount: 1}, " + fault + "}}"))).as(fault).isEmpty();
+    }
+  }
+
+  @Test void flagsWhatTheParserRejectsInTheExtensionFaultTypes() {
+    for (String fault : List.of(
+        "network: {duration: 30s}",
+        "network: {duration: 30s, reorder: 25%}",
+        "network: {duration: 30s, loss: 101}",
+        "network: {duration: 30s, rate: 100}",
+        "network: {duration: 30s, loss: 1%, direction: sideways}",
+        "network: {duration: 30s, loss: 1%, to: {web: some}}",
+        "network: {duration: 30s, loss: 1%, ports: [70000]}",
+        "partition: {duration: 20s, direction: both_ways}",
+        "pause: {}",
+        "memory: {duration: 30s}",
+        "disk_fill: {duration: 30s, path: /data, size: 1GiB, percent: 90}",
+        "disk_fill: {duration: 30s, path: data, size: 1GiB}",
+        "io: {duration: 30s, path: /data, mode: append}",
+        "io: {duration: 30s, path: /data, workers: 65}")) {
+      assertThat(validate(withWebEvent("{fault: {target: {amount: 1}, " + fault + "}}"))).as(fault).isNotEmpty();
+    }
+  }
 }

@@ -25,7 +25,7 @@ public final class AgentMain {
   /** The production dependencies: Docker on DOCKER_HOST or the local socket, /proc, NTP (re-measured every {@link #CLOCK_RESYNC}), the monotonic clock, the precise scheduler. */
   public static Agent.Dependencies realDependencies() {
     var host = new LinuxHostOps().withHelper(AgentMain::helperPath,
-        "the agent's native helper cannot run here: " + NativeHelper.unavailable().orElse("it could not be extracted"));
+        "the agent's native helper cannot run here: " + NativeHelper.unavailable().orElse("it could not be extracted (see the agent's stderr)"));
     return new Agent.Dependencies(DockerContainerRuntime.connect(), SwarmServicePlacement.connect(), host, new ProcHostProbe(Path.of("/proc")),
         ClockSync::forServer, MonotonicClock::new,
         clock -> new PreciseScheduler(clock, "agent-scheduler", t -> System.err.println("agent: scheduled task failed: " + t),

@@ -276,7 +276,7 @@ final class FaultFields {
    * ({@link Target.All} or {@link Target.Specific}). Services are checked against the compose file
    * when {@code context} knows it; the planner checks them against the scenario.
    */
-  Map<String, PeerIds> containersByService(String key, ParseContext context, boolean allExceptsFaultTargets, Map<String, Target> group) {
+  Map<String, PeerIds> containersByService(String key, ParseContext context, boolean allExceptFaultTargets, Map<String, Target> group) {
     Node n = value(key);
     String at = path(key);
     var m = yaml.mapping(n, at);
@@ -303,7 +303,7 @@ final class FaultFields {
       if (v instanceof ScalarNode s && !YamlReader.isNull(v)) {
         if (s.getValue().strip().equals("all")) {
           out.put(service, PeerIds.ALL);
-          group.put(service, new Target.All(allExceptsFaultTargets, YamlReader.pos(v), sAt));
+          group.put(service, new Target.All(allExceptFaultTargets, YamlReader.pos(v), sAt));
         } else {
           fail(v, sAt, "expected 'all' or a list of container IDs, got " + YamlReader.describe(v)
               + (Suggestions.closest(s.getValue().strip(), List.of("all")).isPresent() ? " (did you mean 'all'?)" : ""));

@@ -167,6 +167,11 @@ final class FaultParsers {
   /** {@code restart:}, or {@code restart: {duration: 5s, grace: 10s}} (both optional). */
   static Optional<FaultSpec> restart(YamlReader yaml, Node value, String path, ParseContext ctx) {
     if (YamlReader.isNull(value)) return Optional.of(new RestartFault(0, null));
+    if (!(value instanceof MappingNode)) {
+      yaml.problem(YamlReader.pos(value), path + ": expected nothing (restart:) or a mapping with 'duration' (the time stopped) and 'grace', got "
+          + YamlReader.describe(value));
+      return Optional.empty();
+    }
     var of = FaultFields.of(yaml, value, path, List.of("duration", "grace"));
     if (of.isEmpty()) return Optional.empty();
     var f = of.get();
@@ -196,7 +201,7 @@ final class FaultParsers {
     Long size = f.has("size") ? f.bytes(f.value("size"), f.path("size")) : null;
     Double percent = f.has("percent") ? f.percent(f.value("percent"), f.path("percent"), false) : null;
     if (f.has("size") && f.has("percent")) {
-      f.problem("give exactly one of size and percent; found size and percent");
+      f.problem(f.value("percent"), null, "give exactly one of size and percent; found both");
     } else if (!f.has("size") && !f.has("percent")) {
       f.missing("size' or 'percent", "how much to write, such as 1GiB, or how full the file system is to be, such as 90");
     }

@@ -39,9 +39,13 @@ import org.yaml.snakeyaml.nodes.Node;
  * local controller keys its injectors by the same names.
  *
  * <p>Adding a fault type: its record in {@code dev.reprise.fdsl.model} (permitted by the sealed
- * {@link FaultSpec}), its entry here (name, record, parser, schema fragment, example), and its
- * injector in the local controller's {@code Injectors}, each with its tests. {@code FaultTypesTest}
- * and the local controller's {@code InjectorsRegistryTest} fail while any part is missing.
+ * {@link FaultSpec}), its entry here (name, record, parser, schema fragment, example, host
+ * features), its fragment in the schema file, and its injector in the local controller's
+ * {@code Injectors}, each with its tests. {@code FaultTypesTest} and the local controller's
+ * {@code InjectorsRegistryTest} fail while any part is missing. Parsers read their fields through
+ * {@code FaultFields} (the extensions' parsers are in {@code FaultParsers}); a fault that names
+ * containers besides its targets (network's {@code to}, partition's {@code peers}) returns them as
+ * target groups, which the planner resolves into {@code FaultAction.groups()}.
  */
 public final class FaultTypes {
 

@@ -63,7 +63,8 @@ public record NetworkFault(
       checkPercent(correlationPercent, "correlationPercent", true);
     }
 
-    @Override public String toString() {
+    /** {@code 50ms±5ms}, or {@code 50ms} without jitter: as the fault's label writes it. */
+    public String label() {
       return Quantities.formatMicros(timeMicros) + (jitterMicros > 0 ? "±" + Quantities.formatMicros(jitterMicros) : "");
     }
   }
@@ -136,7 +137,7 @@ public record NetworkFault(
   @Override public String label() {
     var parts = new ArrayList<String>();
     parts.add(TYPE);
-    if (delay != null) parts.add("delay " + delay);
+    if (delay != null) parts.add("delay " + delay.label());
     if (loss != null) parts.add("loss " + Quantities.formatPercent(loss.percent()) + "%");
     if (corruptPercent != null) parts.add("corrupt " + Quantities.formatPercent(corruptPercent) + "%");
     if (duplicatePercent != null) parts.add("duplicate " + Quantities.formatPercent(duplicatePercent) + "%");

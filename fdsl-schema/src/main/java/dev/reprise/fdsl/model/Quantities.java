@@ -71,11 +71,11 @@ public final class Quantities {
     }
   }
 
-  /** Bytes in the largest unit that divides them exactly: binary first ({@code 512MiB}), then decimal ({@code 1GB}), else {@code B}. */
+  /** Bytes in the largest unit, binary or decimal, that divides them exactly ({@code 512MiB}, {@code 2GB}), else {@code B}. */
   public static String formatBytes(long bytes) {
     if (bytes == 0) return "0B";
-    for (var u : new Object[][] {{TIB, "TiB"}, {GIB, "GiB"}, {MIB, "MiB"}, {KIB, "KiB"},
-        {1_000_000_000_000L, "TB"}, {1_000_000_000L, "GB"}, {1_000_000L, "MB"}, {1_000L, "KB"}}) {
+    for (var u : new Object[][] {{TIB, "TiB"}, {1_000_000_000_000L, "TB"}, {GIB, "GiB"}, {1_000_000_000L, "GB"},
+        {MIB, "MiB"}, {1_000_000L, "MB"}, {KIB, "KiB"}, {1_000L, "KB"}}) {
       long f = (Long) u[0];
       if (bytes % f == 0) return bytes / f + (String) u[1];
     }

@@ -33,14 +33,23 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 class FaultTypesTest {
 
   static String scenarioWith(FaultType<?> type) {
+    return scenarioWith(type.name(), type.example());
+  }
+
+  static String scenarioWith(String type, String value) {
     return "events:\n  - beginning: {web: 1}\n  - moment: {time: 1, services: {web: [{fault: {target: {amount: 1}, "
-        + type.name() + ": " + type.example() + "}}]}}\n  - end: 5\n";
+        + type + ": " + value + "}}]}}\n  - end: 5\n";
   }
 
   /** The example of {@code type} read by the scenario parser (the one way FDSL reaches a parser). */
   static FaultSpec parsedExample(FaultType<?> type) {
-    var result = ScenarioParser.parse(scenarioWith(type), ParseContext.textOnly());
-    assertThat(result.problems()).as("problems parsing the example of %s", type.name()).isEmpty();
+    return parsed(type.name(), type.example());
+  }
+
+  /** The fault {@code type: value} (flow YAML) as the scenario parser reads it. */
+  static FaultSpec parsed(String type, String value) {
+    var result = ScenarioParser.parse(scenarioWith(type, value), ParseContext.textOnly());
+    assertThat(result.problems()).as("problems parsing %s: %s", type, value).isEmpty();
     var event = result.scenario().orElseThrow().moments().get(0).services().get(0).events().get(0);
     return ((ServiceEvent.Fault) event).fault();
   }
@@ -121,6 +130,66 @@ class FaultTypesTest {
     assertThat(FaultTypes.hostFeatures(List.of(parsedExample(FaultTypes.KILL), parsedExample(FaultTypes.CPU))))
         .containsExactly(HostFeature.CGROUP_PROCS, HostFeature.SHELL);
     for (var f : HostFeature.values()) assertThat(HostFeature.ofWord(f.word())).isEqualTo(f);
+    assertThat(HostFeature.NET_EMULATION.word()).isEqualTo("net_emulation");
     assertThat(HostFeature.ofWord("warp_drive")).isNull();
+  }
+
+  static Set<HostFeature> featuresOf(String type, String value) {
+    return FaultTypes.hostFeatures(List.of(parsed(type, value)));
+  }
+
+  @Test
+  void networkFaultsNeedNsenterAndWhatTheirEffectsUse() {
+    assertThat(FaultTypes.NETWORK.hostFeatures()).containsExactly(HostFeature.NSENTER);
+    assertThat(featuresOf("network", "{duration: 1, loss: 10%}")).containsExactly(HostFeature.NSENTER, HostFeature.IPTABLES);
+    assertThat(featuresOf("network", "{duration: 1, loss: {percent: 10, correlation: 25}}"))
+        .containsExactly(HostFeature.NSENTER, HostFeature.IPTABLES, HostFeature.NET_EMULATION);
+    for (String effect : List.of("delay: 5ms", "corrupt: 1%", "duplicate: 1%", "delay: 5ms, reorder: 5%")) {
+      assertThat(featuresOf("network", "{duration: 1, " + effect + "}")).as(effect)
+          .containsExactly(HostFeature.NSENTER, HostFeature.IPTABLES, HostFeature.NET_EMULATION);
+    }
+    assertThat(featuresOf("network", "{duration: 1, rate: 1mbit}")).containsExactly(HostFeature.NSENTER, HostFeature.TC);
+    assertThat(featuresOf("network", "{duration: 1, rate: 1mbit, direction: ingress}"))
+        .containsExactly(HostFeature.NSENTER, HostFeature.TC, HostFeature.IFB);
+    assertThat(featuresOf("network", "{duration: 1, rate: 1mbit, direction: both, ports: [80]}"))
+        .containsExactly(HostFeature.NSENTER, HostFeature.IPTABLES, HostFeature.TC, HostFeature.IFB);
+    assertThat(featuresOf("network", "{duration: 1, rate: 1mbit, to: {web: all}}"))
+        .containsExactly(HostFeature.NSENTER, HostFeature.IPTABLES, HostFeature.TC);
+  }
+
+  @Test
+  void partitionsNeedNsenterAndIptablesMemoryAndIoTheHelperPauseRestartAndDiskFillOnlyTheEngine() {
+    assertThat(featuresOf("partition", "{duration: 1}")).containsExactly(HostFeature.NSENTER, HostFeature.IPTABLES);
+    assertThat(featuresOf("memory", "{duration: 1, size: 1}")).containsExactly(HostFeature.CGROUP_PROCS, HostFeature.NATIVE_HELPER);
+    assertThat(featuresOf("io", "{duration: 1, path: /d}")).containsExactly(HostFeature.CGROUP_PROCS, HostFeature.NATIVE_HELPER);
+    assertThat(featuresOf("pause", "1")).isEmpty();
+    assertThat(featuresOf("restart", "")).isEmpty();
+    assertThat(featuresOf("disk_fill", "{duration: 1, path: /d, size: 1}")).isEmpty();
+    assertThat(FaultTypes.hostFeatures(List.of(parsed("cpu", "{duration: 1}"), parsed("network", "{duration: 1, rate: 1mbit}"))))
+        .containsExactly(HostFeature.CGROUP_PROCS, HostFeature.SHELL, HostFeature.NSENTER, HostFeature.TC);
+  }
+
+  @Test
+  void everyFaultTypeLeavesItsContainersAlive() {
+    for (var type : FaultTypes.all()) {
+      if (List.of("kill", "signal", "custom").contains(type.name())) continue;
+      assertThat(parsedExample(type).killsContainer()).as(type.name()).isFalse();
+    }
+  }
+
+  @Test
+  void networkAndPartitionFaultsReadBackFromTheirJson() throws Exception {
+    var network = parsed("network", "{duration: 30s, delay: {time: 1.5ms, jitter: 250us}, loss: {percent: 1, correlation: 5},"
+        + " corrupt: 0.1%, duplicate: 2, reorder: 5%, rate: 10mbps, to: {db: [2, 0], web: all}, ports: [80, 443], direction: ingress}");
+    String json = PlanJson.mapper().writeValueAsString(network);
+    assertThat(json).isEqualTo("{\"type\":\"network\",\"durationMillis\":30000,\"delay\":{\"timeMicros\":1500,\"jitterMicros\":250,"
+        + "\"correlationPercent\":0.0},\"loss\":{\"percent\":1.0,\"correlationPercent\":5.0},\"corruptPercent\":0.1,"
+        + "\"duplicatePercent\":2.0,\"reorder\":{\"percent\":5.0,\"correlationPercent\":0.0},\"rateBitsPerSecond\":80000000,"
+        + "\"to\":{\"db\":[0,2],\"web\":\"all\"},\"ports\":[80,443],\"direction\":\"ingress\"}");
+    assertThat(PlanJson.mapper().readValue(json, FaultSpec.class)).isEqualTo(network);
+    var partition = parsed("partition", "{duration: 5, direction: incoming}");
+    String pj = PlanJson.mapper().writeValueAsString(partition);
+    assertThat(pj).isEqualTo("{\"type\":\"partition\",\"durationMillis\":5000,\"peers\":{},\"direction\":\"incoming\"}");
+    assertThat(PlanJson.mapper().readValue(pj, FaultSpec.class)).isEqualTo(partition);
   }
 }

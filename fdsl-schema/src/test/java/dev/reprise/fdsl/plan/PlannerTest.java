@@ -178,7 +178,7 @@ class PlannerTest {
         .isEqualTo(Planner.pick(new TreeSet<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)), 3, EventSeeds.stream(789, "5000#0/web/0")));
   }
 
-  /** {@code scenario} with target groups given to every fault (FDSL has no syntax for them yet: they are the next fault types'). */
+  /** {@code scenario} with target groups given to every fault (the planner's rules, apart from the syntax of network's and partition's). */
   static Scenario withGroups(Scenario scenario, Map<String, Map<String, Target>> groups) {
     var moments = scenario.moments().stream().map(m -> new Moment(m.fileIndex(), m.timeMillis(), m.mark(),
         m.services().stream().map(se -> new ServiceEvents(se.service(), se.events().stream()
@@ -242,5 +242,58 @@ class PlannerTest {
     var p = plan("events:\n  - beginning: {web: 2}\n" + moment(5, "web", "fault: {target: {amount: 1}, kill: }") + "  - end: 10\n", 1);
     assertThat(((FaultAction) p.actions().get(0)).groups()).isEmpty();
     assertThat(PlanJson.write(p)).doesNotContain("groups");
+  }
+
+  @Test void aNetworkFaultsToBecomesItsToGroupWithAllResolvedToTheContainersAliveThen() {
+    var p = plan("events:\n  - beginning: {web: 3, db: 4}\n" + moment(2, "db", "stop: {specific: [1]}")
+        + moment(5, "web", "fault: {target: {specific: [0]}, network: {duration: 10s, delay: 50ms, to: {db: all, web: [2]}}}")
+        + "  - end: 20\n", 1);
+    var fault = (FaultAction) p.actions().get(1);
+    assertThat(fault.ids()).containsExactly(0);
+    assertThat(fault.groups()).containsOnlyKeys("to");
+    assertThat(fault.groups().get("to")).containsExactly(Map.entry("db", List.of(0, 2, 3)), Map.entry("web", List.of(2)));
+    assertThat(fault.services()).containsExactlyInAnyOrder("web", "db");
+    assertThat(PlanJson.read(PlanJson.write(p))).isEqualTo(p);
+  }
+
+  @Test void aNetworkFaultWithoutToHasNoGroups() {
+    var p = plan("events:\n  - beginning: {web: 2}\n" + moment(5, "web", "fault: {target: {amount: 1}, network: {duration: 1, loss: 5%}}")
+        + "  - end: 10\n", 1);
+    assertThat(((FaultAction) p.actions().get(0)).groups()).isEmpty();
+    assertThat(PlanJson.write(p)).doesNotContain("groups");
+  }
+
+  @Test void aPartitionsDefaultPeersAreEveryOtherContainerAliveOfEveryService() {
+    var p = plan("events:\n  - beginning: {web: 3, db: 2, cache: 1}\n" + moment(1, "cache", "stop: {amount: 1}")
+        + moment(5, "web", "fault: {target: {specific: [1]}, partition: {duration: 10s}}") + "  - end: 20\n", 1);
+    var fault = (FaultAction) p.actions().get(1);
+    assertThat(fault.groups()).containsOnlyKeys("peers");
+    assertThat(fault.groups().get("peers")).containsExactly(Map.entry("db", List.of(0, 1)), Map.entry("web", List.of(0, 2)));
+    assertThat(PlanJson.read(PlanJson.write(p))).isEqualTo(p);
+  }
+
+  @Test void aPartitionsAllPeersNeverIncludeItsTargets() {
+    var p = plan("events:\n  - beginning: {web: 4, db: 1}\n"
+        + moment(5, "web", "fault: {target: {specific: [0, 3]}, partition: {duration: 10s, peers: {web: all, db: [0]}, direction: outgoing}}")
+        + "  - end: 20\n", 1);
+    assertThat(((FaultAction) p.actions().get(0)).groups().get("peers"))
+        .containsExactly(Map.entry("db", List.of(0)), Map.entry("web", List.of(1, 2)));
+  }
+
+  @Test void aGroupsServiceTheScenarioNeverHasIsAnErrorWithASuggestion() {
+    assertThat(problems("events:\n  - beginning: {web: 2, db: 1}\n"
+        + moment(5, "web", "fault: {target: {amount: 1}, partition: {duration: 10s, peers: {dbs: all}}}") + "  - end: 20\n"))
+        .containsExactly("7:82: events[1].moment.services.web[0].fault.partition.peers.dbs: the scenario has no service 'dbs' (did you mean 'db'?)");
+    assertThat(problems("events:\n  - beginning: {web: 2, db: 1}\n"
+        + moment(5, "web", "fault: {target: {amount: 1}, network: {duration: 1, loss: 1%, to: {queue: [0]}}}") + "  - end: 20\n"))
+        .containsExactly("7:87: events[1].moment.services.web[0].fault.network.to.queue: the scenario has no service 'queue'"
+            + " (its services: db, web)");
+  }
+
+  @Test void aGroupsIdNotAliveThenIsAnErrorAtTheId() {
+    assertThat(problems("events:\n  - beginning: {web: 2, db: 2}\n" + moment(2, "db", "fault: {target: {specific: [1]}, kill: }")
+        + moment(5, "web", "fault: {target: {amount: 1}, network: {duration: 1, loss: 1%, to: {db: [0, 1]}}}") + "  - end: 20\n"))
+        .containsExactly("12:88: events[2].moment.services.web[0].fault.network.to.db[1]: container 1 of 'db' is not alive at 5s:"
+            + " only 1 is expected alive (IDs [0])");
   }
 }

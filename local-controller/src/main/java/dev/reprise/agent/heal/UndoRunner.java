@@ -63,13 +63,23 @@ public final class UndoRunner {
     }
     if (step instanceof UndoStep.StartContainer s) {
       var c = runtime.container(s.containerId());
+      if (c != null && c.running() && s.awaitStopMillis() != null && s.awaitStopMillis() > 0
+          && runtime.awaitNotRunning(s.containerId(), Duration.ofMillis(s.awaitStopMillis()))) {
+        c = runtime.container(s.containerId());
+      }
       if (c != null && !c.running()) runtime.start(s.containerId());
       return null;
     }
     var d = (UndoStep.DeleteFile) step;
     if (!sameContainer(d.containerId(), d.pid())) return null;
     try {
-      Files.deleteIfExists(Path.of(d.path()));
+      var path = Path.of(d.path());
+      if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        try (var entries = Files.list(path)) {
+          for (var entry : (Iterable<Path>) entries::iterator) Files.deleteIfExists(entry);
+        }
+      }
+      Files.deleteIfExists(path);
       return null;
     } catch (IOException e) {
       return "cannot delete " + d.path() + ": " + e.getMessage();

@@ -53,16 +53,28 @@ public sealed interface UndoStep {
     }
   }
 
-  /** Starts container {@code containerId} through the engine, when it exists and is not running. */
-  record StartContainer(String containerId) implements UndoStep {
+  /**
+   * Starts container {@code containerId} through the engine, when it exists and is not running. When
+   * it still runs, first waits up to {@code awaitStopMillis} (null/0: not at all) for it to stop: a
+   * stop may have been under way when the agent that asked for it died (the engine finishes it), and
+   * a start that came first would find it running and leave it stopped.
+   */
+  record StartContainer(String containerId, Long awaitStopMillis) implements UndoStep {
     public StartContainer {
       Objects.requireNonNull(containerId, "containerId");
+    }
+
+    /** Without waiting for a stop. */
+    public StartContainer(String containerId) {
+      this(containerId, null);
     }
   }
 
   /**
    * Deletes the host path {@code path} (e.g. {@code /proc/<pid>/root/data/reprise-fill-7}) while
-   * container {@code containerId} still has main PID {@code pid}; a missing file is done.
+   * container {@code containerId} still has main PID {@code pid}; a missing file is done. A
+   * directory is deleted with the entries directly in it (one level, links not followed: what an
+   * io fault's workers leave in their folders).
    */
   record DeleteFile(String path, String containerId, Long pid) implements UndoStep {
     public DeleteFile {

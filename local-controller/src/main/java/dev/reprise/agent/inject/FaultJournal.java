@@ -145,8 +145,42 @@ public final class FaultJournal {
     return due.size();
   }
 
-  /** Heals the one registration {@code key} now (e.g. an injection that failed half-way); no-op when not active. */
-  public void heal(Key key) {
+  /**
+   * Moves the TTL of {@code key}'s registration to {@code ttl} (an injector that learns when its
+   * effect is due to end only once it is applied, e.g. a restart's start after its stop returned).
+   * Does nothing when {@code key} is not active (already healed, or the journal is closed).
+   */
+  synchronized void reschedule(Key key, Instant ttl) {
+    var e = active.get(key);
+    if (e == null) return;
+    if (e.timer != null) e.timer.cancel();
+    e.timer = scheduler.at(ttl, () -> healer.accept(() -> heal(key)));
+  }
+
+  /**
+   * Undoes {@code key}'s registration now, on the calling thread, for an injector whose apply failed:
+   * what it may have done in part is undone before it reports the failure, and the entry (in memory
+   * and on disk) is gone. The listener hears of it only when the undo fails (a heal record with the
+   * failure; a failed durable entry stays on disk for the watchdog). Does nothing when {@code key} is
+   * not active.
+   */
+  public void withdraw(Key key) {
+    Entry e;
+    synchronized (this) {
+      e = active.remove(key);
+    }
+    if (e == null) return;
+    if (e.timer != null) e.timer.cancel();
+    try {
+      e.fault.heal();
+    } catch (RuntimeException ex) {
+      var k = e.key;
+      listener.accept(new Healed(k.seq(), k.fault(), k.label(), k.service(), k.id(), k.container(), clock.now(),
+          Outcome.failed("undo after a failed apply failed: " + ex.getMessage()), e.mechanism));
+    }
+  }
+
+  private void heal(Key key) {
     Entry e;
     synchronized (this) {
       e = active.remove(key);

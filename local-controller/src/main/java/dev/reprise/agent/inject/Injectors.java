@@ -35,7 +35,12 @@ public final class Injectors {
       bind(FaultTypes.CPU, new CpuInjector()),
       bind(FaultTypes.CUSTOM, new CustomInjector()),
       bind(FaultTypes.NETWORK, new NetworkInjector()),
-      bind(FaultTypes.PARTITION, new PartitionInjector())));
+      bind(FaultTypes.PARTITION, new PartitionInjector()),
+      bind(FaultTypes.PAUSE, new PauseInjector()),
+      bind(FaultTypes.RESTART, new RestartInjector()),
+      bind(FaultTypes.MEMORY, new MemoryInjector()),
+      bind(FaultTypes.DISK_FILL, new DiskFillInjector()),
+      bind(FaultTypes.IO, new IoInjector())));
 
   private Injectors() {}
 

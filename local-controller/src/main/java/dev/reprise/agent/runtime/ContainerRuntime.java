@@ -60,6 +60,12 @@ public interface ContainerRuntime extends AutoCloseable {
   void start(String containerId);
 
   /**
+   * Waits until the container is not running (stopped, or gone), at most {@code timeout}; returns
+   * whether it is not running then. Returns at once for a container that does not run.
+   */
+  boolean awaitNotRunning(String containerId, Duration timeout);
+
+  /**
    * Copies the host file {@code file} into the container as {@code folder/name}, creating
    * {@code folder} (with parents) and making the file executable. Uses the engine's archive API:
    * needs no tool in the image.

@@ -288,6 +288,23 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public boolean awaitNotRunning(String containerId, Duration timeout) {
+    try (var wait = streams.waitContainerCmd(containerId).withCondition(com.github.dockerjava.api.model.WaitContainerCondition.NOT_RUNNING)
+        .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())) {
+      wait.awaitStatusCode(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (NotFoundException e) {
+      return true;
+    } catch (com.github.dockerjava.api.exception.DockerClientException e) {
+      // "Awaiting status code timeout": it still runs
+      var c = container(containerId);
+      return c == null || !c.running();
+    } catch (IOException e) {
+      throw new RuntimeFailure("wait for " + containerId + " to stop: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
   public void copyFile(String containerId, Path file, String folder, String name) {
     byte[] content;
     try {

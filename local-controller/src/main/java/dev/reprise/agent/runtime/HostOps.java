@@ -71,9 +71,31 @@ public interface HostOps {
   long startBurner(long containerPid, String marker, java.time.Duration lifetime);
 
   /**
-   * PIDs of live burners (processes {@link #startBurner} started, recognised by their exact command
-   * line, never a process that merely mentions the marker, such as {@code pgrep -f}) whose marker is
-   * {@code prefix} or below it, per {@link #markedBy}.
+   * Starts the agent's native helper ({@code reprise-fault-helper}, {@code NativeHelper}) with {@code args} (its subcommand and
+   * options, e.g. {@code memory --mib 256}), placed in every cgroup of the process
+   * {@code containerPid} (the container's main process) <em>before</em> it allocates or writes
+   * anything (the helper joins them itself: {@code --join <cgroup.procs>}…), so what it uses is
+   * charged to the container and the container's limits apply. It carries {@code marker}
+   * ({@code --marker}, {@code reprise-burner/<run>/<node>/…}) so {@link #findMarked(String)} finds it,
+   * and ends by itself after {@code lifetime} ({@code --until-epoch-ms}, on this host's wall clock),
+   * so it never outlives its fault even when nobody is left to kill it.
+   *
+   * @return the helper's PID
+   * @throws RuntimeFailure when it cannot be started or placed, or exits at once (it is killed then;
+   *     the message has its output)
+   */
+  long startHelper(List<String> args, long containerPid, String marker, java.time.Duration lifetime);
+
+  /**
+   * The host path of {@code pathInside} (absolute, as the container sees it) in the file system of
+   * the process {@code containerPid}: {@code /proc/<pid>/root/<pathInside>}. Nothing is checked.
+   */
+  java.nio.file.Path containerPath(long containerPid, String pathInside);
+
+  /**
+   * PIDs of live burners and helpers (processes {@link #startBurner} or {@link #startHelper}
+   * started, recognised by their exact command line, never a process that merely mentions the
+   * marker, such as {@code pgrep -f}) whose marker is {@code prefix} or below it, per {@link #markedBy}.
    */
   List<Long> findMarked(String prefix);
 

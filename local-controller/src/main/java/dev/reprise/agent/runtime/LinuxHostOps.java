@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,18 +32,92 @@ public final class LinuxHostOps implements HostOps {
 
   private final Path proc;
   private final Path cgroupRoot;
+  private final java.util.function.Supplier<Path> helper;
 
   public LinuxHostOps() {
     this(Path.of("/proc"), Path.of("/sys/fs/cgroup"));
   }
 
   public LinuxHostOps(Path proc, Path cgroupRoot) {
-    this.proc = proc;
-    this.cgroupRoot = cgroupRoot;
+    this(proc, cgroupRoot, LinuxHostOps::defaultHelper);
   }
 
+  /** @param helper where the native helper binary is (called at each {@link #startHelper}; throws {@link RuntimeFailure} when there is none) */
+  public LinuxHostOps(Path proc, Path cgroupRoot, java.util.function.Supplier<Path> helper) {
+    this.proc = proc;
+    this.cgroupRoot = cgroupRoot;
+    this.helper = helper;
+  }
+
+  /** The agent's native helper, extracted from its jar ({@link NativeHelper#extract}). */
+  static Path defaultHelper() {
+    try {
+      return NativeHelper.extract();
+    } catch (IllegalStateException | java.io.UncheckedIOException e) {
+      throw new RuntimeFailure("no native helper (" + NativeHelper.NAME + ") on this host: " + e.getMessage(), e);
+    }
+  }
+
+  /** How long {@link #startHelper} watches a new helper for an immediate failure (a cgroup it cannot join, a bad option). */
+  static final Duration HELPER_START_CHECK = Duration.ofMillis(150);
+
   @Override
-  public long startBurner(long containerPid, String marker, Duration lifetime) {
+  public long startHelper(List<String> args, long containerPid, String marker, Duration lifetime) {
+    var targets = cgroupsOf(containerPid);
+    var argv = helperCommand(helper.get(), args, targets, marker, Instant.now().plus(lifetime.isNegative() ? Duration.ZERO : lifetime));
+    Path log;
+    Process p;
+    try {
+      log = Files.createTempFile("reprise-helper-", ".log");
+    } catch (IOException e) {
+      throw new RuntimeFailure("cannot create the helper's log file: " + e.getMessage(), e);
+    }
+    try {
+      p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    } catch (IOException e) {
+      deleteQuietly(log);
+      throw new RuntimeFailure("cannot start " + argv.get(0) + ": " + e.getMessage(), e);
+    }
+    try {
+      if (p.waitFor(HELPER_START_CHECK.toMillis(), TimeUnit.MILLISECONDS)) {
+        String out;
+        try {
+          out = Files.readString(log).strip();
+        } catch (IOException e) {
+          out = "";
+        }
+        throw new RuntimeFailure(NativeHelper.NAME + " " + String.join(" ", args) + " exited " + p.exitValue() + " at once"
+            + (out.isEmpty() ? "" : ": " + ExecResult.tail(out, 2000)) + " (the agent must run as root on the host)");
+      }
+    } catch (InterruptedException e) {
+      kill(p.pid());
+      Thread.currentThread().interrupt();
+      throw new RuntimeFailure("interrupted while starting " + NativeHelper.NAME, e);
+    } finally {
+      // the helper keeps writing into the unlinked file; nobody reads it once it runs
+      deleteQuietly(log);
+    }
+    return p.pid();
+  }
+
+  /** The helper's argument vector: its own options, then where it joins, until when it runs, and its marker (last). */
+  static List<String> helperCommand(Path binary, List<String> args, List<Path> cgroupProcs, String marker, Instant until) {
+    var argv = new ArrayList<String>();
+    argv.add(binary.toString());
+    argv.addAll(args);
+    for (var procs : cgroupProcs) {
+      argv.add("--join");
+      argv.add(procs.toString());
+    }
+    argv.add("--until-epoch-ms");
+    argv.add(Long.toString(until.toEpochMilli()));
+    argv.add("--marker");
+    argv.add(marker);
+    return List.copyOf(argv);
+  }
+
+  private List<Path> cgroupsOf(long containerPid) {
     List<Path> targets;
     try {
       targets = CgroupPaths.procsFiles(Files.readString(proc.resolve(containerPid + "/cgroup")), cgroupRoot);
@@ -52,6 +127,27 @@ public final class LinuxHostOps implements HostOps {
     if (targets.isEmpty()) {
       throw new RuntimeFailure("no cgroup.procs found for process " + containerPid + " under " + cgroupRoot);
     }
+    return targets;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a temporary file
+    }
+  }
+
+  @Override
+  public Path containerPath(long containerPid, String pathInside) {
+    var rel = pathInside.replaceFirst("^/+", "");
+    var root = proc.resolve(containerPid + "/root");
+    return rel.isEmpty() ? root : root.resolve(rel);
+  }
+
+  @Override
+  public long startBurner(long containerPid, String marker, Duration lifetime) {
+    var targets = cgroupsOf(containerPid);
     Process burner;
     try {
       burner = new ProcessBuilder(burnerCommand(marker, lifetime))
@@ -203,17 +299,24 @@ public final class LinuxHostOps implements HostOps {
             ? new FeatureCheck(f, null, SHELL)
             : new FeatureCheck(f, SHELL + " is missing or not executable (CPU burners are shell loops)", null);
         case NSENTER, IPTABLES, TC, NET_EMULATION, IFB -> network(f);
-        case NATIVE_HELPER -> helperPath.get().isPresent()
-            ? new FeatureCheck(f, null, helperPath.get().get())
-            : new FeatureCheck(f, helperMissing, null);
+        case NATIVE_HELPER -> nativeHelper();
       });
     }
     return checks;
   }
 
   /** Where the agent's native helper binary is on this host (extracted on first call), or empty. */
-  private java.util.function.Supplier<java.util.Optional<String>> helperPath = java.util.Optional::empty;
+  private java.util.function.Supplier<java.util.Optional<String>> helperPath = LinuxHostOps::extractedHelper;
   private String helperMissing = "the agent's native helper binary is not available on this host";
+
+  private static java.util.Optional<String> extractedHelper() {
+    if (NativeHelper.unavailable().isPresent()) return java.util.Optional.empty();
+    try {
+      return java.util.Optional.of(NativeHelper.extract().toString());
+    } catch (RuntimeException e) {
+      return java.util.Optional.empty();
+    }
+  }
 
   /** Tells this host where the agent's native helper is ({@code path} empty: there is none, because {@code whyNot}). */
   public LinuxHostOps withHelper(java.util.function.Supplier<java.util.Optional<String>> path, String whyNot) {
@@ -280,6 +383,16 @@ public final class LinuxHostOps implements HostOps {
           + "with the cgroup file system mounted read-write)", layout);
     }
     return new FeatureCheck(f, null, layout);
+  }
+
+  private FeatureCheck nativeHelper() {
+    try {
+      var binary = helper.get();
+      return Files.isExecutable(binary) ? new FeatureCheck(HostFeature.NATIVE_HELPER, null, binary.toString())
+          : new FeatureCheck(HostFeature.NATIVE_HELPER, binary + " is not executable", null);
+    } catch (RuntimeFailure e) {
+      return new FeatureCheck(HostFeature.NATIVE_HELPER, e.getMessage(), null);
+    }
   }
 
   @Override

@@ -113,4 +113,30 @@ class HealJournalTest {
     assertThat(runtime.paused()).isEmpty();
     assertThat(runtime.container(c.id()).running()).isTrue();
   }
+
+  @Test
+  void deleteFileTakesAFolderWithTheFilesInItAndAMissingOneIsDone() throws Exception {
+    var folder = Files.createDirectories(root.resolve("data/.reprise-io-3-0"));
+    Files.writeString(folder.resolve(".reprise-io-4242"), "left by a killed worker");
+    var file = Files.writeString(root.resolve("data/.reprise-fill-3"), "x");
+    var undo = new UndoRunner(host, runtime);
+    assertThat(undo.run(List.of(new UndoStep.DeleteFile(folder.toString(), null, null), new UndoStep.DeleteFile(file.toString(), null, null))))
+        .isEmpty();
+    assertThat(folder).doesNotExist();
+    assertThat(file).doesNotExist();
+    assertThat(undo.run(List.of(new UndoStep.DeleteFile(folder.toString(), null, null)))).isEmpty();
+  }
+
+  @Test
+  void startWaitsForAStopUnderWayAndLeavesARunningContainerRunning() {
+    runtime.deploy("web_svc", 1);
+    var c = runtime.get("web_svc", 1);
+    var undo = new UndoRunner(host, runtime);
+    assertThat(undo.run(List.of(new UndoStep.StartContainer(c.id(), 5000L)))).isEmpty();
+    assertThat(runtime.calls()).contains("await-stop " + c.id() + " 5000ms").doesNotContain("start " + c.id());
+    runtime.stop(c.id(), java.time.Duration.ZERO);
+    assertThat(undo.run(List.of(new UndoStep.StartContainer(c.id(), 5000L)))).isEmpty();
+    assertThat(runtime.container(c.id()).running()).isTrue();
+    assertThat(runtime.calls("await-stop")).hasSize(1);
+  }
 }

@@ -45,8 +45,14 @@ class InjectorsRegistryTest {
     var clock = new ManualClock(T0);
     runtime = new FakeContainerRuntime();
     host = new FakeHostOps(runtime);
-    var journal = new FaultJournal(clock, clock, Runnable::run, new CopyOnWriteArrayList<FaultJournal.Healed>()::add);
-    ctx = new InjectionContext(runtime, host, journal, "run1", "node-1", faults, Duration.ofSeconds(10), T0.plusSeconds(60));
+    host.containerRoots(Files.createDirectories(faults.resolve("roots")));
+    host.answering(argv -> argv.contains("link") && argv.contains("show")
+        ? new dev.reprise.agent.runtime.HostOps.CommandResult(0, "1: lo: <LOOPBACK,UP>\n9: eth0@if10: <BROADCAST,UP>") : null);
+    var journal = new FaultJournal(clock, clock, Runnable::run, new CopyOnWriteArrayList<FaultJournal.Healed>()::add,
+        new FaultJournal.Durability(null, new dev.reprise.agent.heal.UndoRunner(host, runtime), "run1", "node-1"));
+    PeerResolver peers = (service, id) -> runtime.addresses(FakeContainerRuntime.cid("s_" + service, id + 1));
+    ctx = new InjectionContext(runtime, host, journal, "run1", "node-1", faults, Duration.ofSeconds(10), T0.plusSeconds(60), peers,
+        () -> java.util.Optional.of("/opt/reprise-fault-helper"));
     runtime.deploy("s_web", 1);
     Files.writeString(faults.resolve("x.sh"), "exit 0\n");
   }
@@ -69,14 +75,28 @@ class InjectorsRegistryTest {
   void everySealedFaultRecordReachesItsOwnInjector() throws Exception {
     assertThat(FaultSpec.class.getPermittedSubclasses())
         .extracting(Class::getSimpleName)
-        .containsExactlyInAnyOrder("KillFault", "SignalFault", "CpuFault", "CustomFault"); // a new record: add its case below
+        .containsExactlyInAnyOrder("KillFault", "SignalFault", "CpuFault", "CustomFault", "NetworkFault", "PartitionFault", "PauseFault",
+            "RestartFault", "MemoryFault", "DiskFillFault", "IoFault"); // a new record: add its case below
     var faults = List.<FaultSpec>of(new KillFault(), new SignalFault("SIGUSR1", false), new CpuFault(30_000, 1),
-        new CustomFault(false, "x.sh", null, null, null, null));
+        new CustomFault(false, "x.sh", null, null, null, null),
+        new dev.reprise.fdsl.model.NetworkFault(10_000, new dev.reprise.fdsl.model.NetworkFault.Delay(50_000, 0, 0), null, null, null,
+            null, null, null, null, null),
+        new dev.reprise.fdsl.model.PartitionFault(10_000, null, null),
+        new dev.reprise.fdsl.model.PauseFault(10_000),
+        new dev.reprise.fdsl.model.RestartFault(0, null),
+        new dev.reprise.fdsl.model.MemoryFault(10_000, 64L << 20, null),
+        new dev.reprise.fdsl.model.DiskFillFault(10_000, "/data", 1L << 20, null),
+        new dev.reprise.fdsl.model.IoFault(10_000, "/data", dev.reprise.fdsl.model.IoFault.Mode.WRITE, 1, 1L << 20));
     assertThat(faults).extracting(FaultSpec::type).containsExactlyInAnyOrderElementsOf(FaultTypes.names());
-    runtime.deploy("s_web", 3); // one running container per fault: slots 1..4
+    runtime.deploy("s_web", faults.size() - 1); // one running container per fault: slots 1..11
+    for (int slot = 1; slot <= faults.size(); slot++) {
+      Files.createDirectories(host.containerPath(runtime.get("s_web", slot).pid(), "/data"));
+    }
     var results = new ArrayList<CompletableFuture<Injector.TargetResult>>();
     for (int i = 0; i < faults.size(); i++) {
-      var app = new FaultApplication<>(7, T0, faults.get(i), new Target("web", i, runtime.get("s_web", i + 1)), null);
+      SortedMap<String, SortedMap<String, List<Integer>>> groups = faults.get(i) instanceof dev.reprise.fdsl.model.PartitionFault
+          ? new TreeMap<>(Map.of("peers", new TreeMap<>(Map.of("web", List.of(0))))) : null;
+      var app = new FaultApplication<>(7, T0, faults.get(i), new Target("web", i, runtime.get("s_web", i + 1)), groups);
       results.add(CompletableFuture.supplyAsync(() -> {
         try {
           return Injectors.apply(ctx, app);
@@ -90,13 +110,20 @@ class InjectorsRegistryTest {
       }
       assertThat(results.get(i).get(10, TimeUnit.SECONDS).outcome().ok()).as(faults.get(i).type()).isTrue();
     }
-    assertThat(runtime.calls()).containsExactly("kill s_web.1 SIGKILL", "kill s_web.2 SIGUSR1",
-        "copy s_web.4 /usr/lib/faultsee/x.sh", "exec s_web.4 /bin/sh /usr/lib/faultsee/x.sh");
+    assertThat(runtime.calls()).startsWith("kill s_web.1 SIGKILL", "kill s_web.2 SIGUSR1",
+        "copy s_web.4 /usr/lib/faultsee/x.sh", "exec s_web.4 /bin/sh /usr/lib/faultsee/x.sh")
+        .contains("pause s_web.7").anyMatch(c -> c.startsWith("stop s_web.8"));
     long cpuContainerPid = runtime.get("s_web", 3).pid();
-    assertThat(host.calls()).singleElement().asString()
-        .startsWith("burn " + cpuContainerPid + " " + ctx.burnerMarker() + "/7/s_web.3 -> ");
+    assertThat(host.calls()).anyMatch(c -> c.startsWith("burn " + cpuContainerPid + " " + ctx.burnerMarker() + "/7/s_web.3 -> "));
+    // network (slot 5; the fake host has every mechanism): netem in its namespace; partition (slot 6): DROP web 0's address
+    long net = runtime.get("s_web", 5).pid();
+    assertThat(host.calls()).contains("run nsenter --target " + net + " --net -- tc qdisc add dev eth0 root handle 1: netem delay 50000us");
+    long part = runtime.get("s_web", 6).pid();
+    var webZero = runtime.addresses(FakeContainerRuntime.cid("s_web", 1)).get(0);
+    assertThat(host.calls()).anyMatch(c -> c.startsWith("run nsenter --target " + part + " --net -- iptables") && c.contains("-d " + webZero + "/32"));
     ctx.journal().healAll();
     assertThat(host.liveBurners()).isEmpty();
+    assertThat(runtime.paused()).isEmpty();
   }
 
   @Test

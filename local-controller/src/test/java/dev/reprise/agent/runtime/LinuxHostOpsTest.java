@@ -112,6 +112,76 @@ class LinuxHostOpsTest {
     assertThat(found).containsExactlyInAnyOrder(100L, 200L);
   }
 
+  @Test void aHelpersCommandLineEndsWithItsMarkerAndIsFoundAsAHelper() {
+    var argv = LinuxHostOps.helperCommand(java.nio.file.Path.of("/var/lib/reprise/bin/reprise-fault-helper-0123"), java.util.List.of("memory", "--mib", "64"),
+        java.util.List.of(java.nio.file.Path.of("/sys/fs/cgroup/memory/docker/c1/cgroup.procs")), MARKER, java.time.Instant.ofEpochMilli(1234));
+    assertThat(argv).containsExactly("/var/lib/reprise/bin/reprise-fault-helper-0123", "memory", "--mib", "64",
+        "--join", "/sys/fs/cgroup/memory/docker/c1/cgroup.procs", "--until-epoch-ms", "1234", "--marker", MARKER);
+    assertThat(dev.reprise.agent.nativehelper.NativeHelper.markerOf(String.join("\0", argv) + "\0")).isEqualTo(MARKER);
+  }
+
+  @Test void containerPathsGoThroughTheProcessRoot() {
+    var ops = new LinuxHostOps();
+    assertThat(ops.containerPath(42, "/data/x")).isEqualTo(java.nio.file.Path.of("/proc/42/root/data/x"));
+    assertThat(ops.containerPath(42, "/")).isEqualTo(java.nio.file.Path.of("/proc/42/root"));
+  }
+
+  /** A fake helper named like the real one: records its arguments, then does what {@code body} says. */
+  private static java.nio.file.Path fakeHelper(java.nio.file.Path dir, String body) throws java.io.IOException {
+    var helper = dir.resolve("reprise-fault-helper-fake");
+    java.nio.file.Files.writeString(helper, "#!/bin/sh\nprintf '%s\\n' \"$@\" > " + dir.resolve("args") + "\n" + body + "\n");
+    helper.toFile().setExecutable(true);
+    return helper;
+  }
+
+  /** A /proc with process 7 in cgroup v2 {@code /c1}, and that cgroup. */
+  private static java.nio.file.Path[] fakeProcAndCgroups(java.nio.file.Path dir) throws java.io.IOException {
+    var proc = java.nio.file.Files.createDirectories(dir.resolve("proc/7"));
+    java.nio.file.Files.writeString(proc.resolve("cgroup"), "0::/c1\n");
+    var cg = java.nio.file.Files.createDirectories(dir.resolve("cgroup/c1"));
+    java.nio.file.Files.writeString(dir.resolve("cgroup/cgroup.controllers"), "memory\n");
+    java.nio.file.Files.writeString(cg.resolve("cgroup.procs"), "");
+    return new java.nio.file.Path[] {dir.resolve("proc"), dir.resolve("cgroup")};
+  }
+
+  @Test void aHelperJoinsTheContainersCgroupsAndRunsUntilKilled(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    var paths = fakeProcAndCgroups(dir);
+    var helper = fakeHelper(dir, "exec sleep 30");
+    var ops = new LinuxHostOps(paths[0], paths[1], () -> helper);
+    long pid = ops.startHelper(java.util.List.of("io", "--path", "/x"), 7, MARKER, java.time.Duration.ofSeconds(30));
+    try {
+      assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).contains(true); // (ops.alive reads the fake /proc)
+      var args = java.nio.file.Files.readAllLines(dir.resolve("args"));
+      assertThat(args.subList(0, 5)).containsExactly("io", "--path", "/x", "--join", paths[1].resolve("c1/cgroup.procs").toString());
+      assertThat(args.get(5)).isEqualTo("--until-epoch-ms");
+      assertThat(Long.parseLong(args.get(6))).isBetween(System.currentTimeMillis() + 20_000, System.currentTimeMillis() + 31_000);
+      assertThat(args.subList(7, 9)).containsExactly("--marker", MARKER);
+    } finally {
+      ops.kill(pid);
+    }
+  }
+
+  @Test void aHelperThatExitsAtOnceFailsWithWhatItSaid(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    var paths = fakeProcAndCgroups(dir);
+    var helper = fakeHelper(dir, "echo 'reprise-fault-helper: cannot join: Permission denied' >&2; exit 1");
+    var ops = new LinuxHostOps(paths[0], paths[1], () -> helper);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ops.startHelper(java.util.List.of("memory", "--mib", "1"), 7, MARKER,
+            java.time.Duration.ofSeconds(30)))
+        .isInstanceOf(RuntimeFailure.class).hasMessageContaining("memory --mib 1 exited 1 at once: reprise-fault-helper: cannot join: Permission denied");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ops.startHelper(java.util.List.of("memory"), 8, MARKER, java.time.Duration.ofSeconds(1)))
+        .isInstanceOf(RuntimeFailure.class).hasMessageContaining("cannot read the cgroups of process 8");
+  }
+
+  @Test void probeSaysWhenTheHelperIsMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    var f = java.util.EnumSet.of(dev.reprise.fdsl.fault.HostFeature.NATIVE_HELPER);
+    var missing = new LinuxHostOps(java.nio.file.Path.of("/proc"), dir, () -> dir.resolve("none")).probe(f).get(0);
+    assertThat(missing.missing()).isEqualTo(dir.resolve("none") + " is not executable");
+    var refused = new LinuxHostOps(java.nio.file.Path.of("/proc"), dir, () -> {
+      throw new RuntimeFailure("no helper for this machine");
+    }).probe(f).get(0);
+    assertThat(refused.missing()).isEqualTo("no helper for this machine");
+  }
+
   private static void procEntry(java.nio.file.Path proc, long pid, long parent, String cmdline) throws java.io.IOException {
     var dir = java.nio.file.Files.createDirectories(proc.resolve(Long.toString(pid)));
     java.nio.file.Files.writeString(dir.resolve("cmdline"), cmdline);

@@ -111,8 +111,16 @@ public final class FakeContainerRuntime implements ContainerRuntime, ServicePlac
     stats.put(containerId, List.copyOf(samples));
   }
 
+  private final List<Consumer<String>> callListeners = new CopyOnWriteArrayList<>();
+
+  /** {@code listener} hears of every call as it is recorded, before the fake acts on it (e.g. to check what was on disk then). */
+  public void onCall(Consumer<String> listener) {
+    callListeners.add(listener);
+  }
+
   private synchronized void record(String call) {
     calls.add(call);
+    callListeners.forEach(l -> l.accept(call));
     for (var it = failures.entrySet().iterator(); it.hasNext(); ) {
       var f = it.next();
       if (call.startsWith(f.getKey())) {
@@ -254,6 +262,16 @@ public final class FakeContainerRuntime implements ContainerRuntime, ServicePlac
       }
     }
     deliver();
+  }
+
+  /** Answers at once (the fake's stops are synchronous): whether the container does not run. */
+  @Override
+  public boolean awaitNotRunning(String containerId, Duration timeout) {
+    record("await-stop " + containerId + " " + timeout.toMillis() + "ms");
+    synchronized (this) {
+      var c = containers.get(containerId);
+      return c == null || !c.running();
+    }
   }
 
   /** The containers paused now (pause without unpause). */

@@ -55,6 +55,69 @@ public final class FakeHostOps implements HostOps {
     return pid;
   }
 
+  private final List<java.util.function.Consumer<String>> callListeners = new CopyOnWriteArrayList<>();
+  private java.nio.file.Path containerRoots = java.nio.file.Path.of("/nonexistent-fake-container-roots");
+  private String failHelpers;
+  private final Map<Long, List<String>> helperArgs = new LinkedHashMap<>();
+
+  /** {@code listener} hears of every recorded call as it happens, before the fake acts on it. */
+  public FakeHostOps onCall(java.util.function.Consumer<String> listener) {
+    callListeners.add(listener);
+    return this;
+  }
+
+  private void record(String call) {
+    calls.add(call);
+    callListeners.forEach(l -> l.accept(call));
+  }
+
+  /** {@link #containerPath} answers {@code roots/<pid>/<path>} (create the folders a test needs). */
+  public synchronized FakeHostOps containerRoots(java.nio.file.Path roots) {
+    this.containerRoots = roots;
+    return this;
+  }
+
+  /** The next {@link #startHelper} whose first argument is {@code subcommand} fails with {@code RuntimeFailure}. */
+  public synchronized FakeHostOps failNextHelper(String subcommand) {
+    failHelpers = subcommand;
+    return this;
+  }
+
+  /** The arguments each live or killed helper was started with, by PID. */
+  public synchronized Map<Long, List<String>> helperArgs() {
+    return Map.copyOf(helperArgs);
+  }
+
+  /**
+   * Records {@code helper <containerPid> <marker> <args…> -> <pid>}; the helper is a live marked
+   * process until killed, like a burner.
+   */
+  @Override
+  public long startHelper(List<String> args, long containerPid, String marker, java.time.Duration lifetime) {
+    long pid;
+    synchronized (this) {
+      pid = nextPid++;
+    }
+    record("helper " + containerPid + " " + marker + " " + String.join(" ", args) + " -> " + pid);
+    synchronized (this) {
+      if (args.get(0).equals(failHelpers)) {
+        failHelpers = null;
+        throw new dev.reprise.agent.runtime.RuntimeFailure("helper " + String.join(" ", args) + " refused (fake)");
+      }
+      processes.put(pid, marker);
+      lifetimes.put(pid, lifetime);
+      helperArgs.put(pid, List.copyOf(args));
+    }
+    return pid;
+  }
+
+  @Override
+  public synchronized java.nio.file.Path containerPath(long containerPid, String pathInside) {
+    var rel = pathInside.replaceFirst("^/+", "");
+    var root = containerRoots.resolve(Long.toString(containerPid));
+    return rel.isEmpty() ? root : root.resolve(rel);
+  }
+
   @Override
   public synchronized List<Long> findMarked(String prefix) {
     var found = new ArrayList<Long>();
@@ -66,7 +129,7 @@ public final class FakeHostOps implements HostOps {
 
   @Override
   public boolean kill(long pid) {
-    calls.add("kill " + pid);
+    record("kill " + pid);
     synchronized (this) {
       if (processes.remove(pid) != null) return true;
     }

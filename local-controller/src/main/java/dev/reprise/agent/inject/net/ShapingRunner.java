@@ -38,7 +38,7 @@ public final class ShapingRunner {
       }
       runAll(ctx, plan.after());
     } catch (RuntimeException e) {
-      ctx.journal().heal(key);
+      ctx.journal().withdraw(key);
       throw e;
     }
   }
