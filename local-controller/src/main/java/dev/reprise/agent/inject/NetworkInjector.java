@@ -31,10 +31,9 @@ public final class NetworkInjector implements Injector<NetworkFault> {
     var until = application.planned().plusMillis(fault.durationMillis());
     var end = until.isAfter(ctx.runEnd()) ? ctx.runEnd() : until;
     var marker = ctx.burnerMarker() + "/" + application.seq() + "/" + c.id().substring(0, Math.min(12, c.id().length()));
-    var interfaces = ShapingRunner.interfaces(ctx, c.pid());
     dev.reprise.agent.inject.net.ShapingPlan plan;
     try {
-      plan = NetworkShaper.plan(caps, c.id(), c.pid(), interfaces, effects(fault), selection, application.seq(), marker, end.toEpochMilli());
+      plan = NetworkShaper.plan(caps, c.id(), c.pid(), () -> ShapingRunner.interfaces(ctx, c.pid()), effects(fault), selection, application.seq(), marker, end.toEpochMilli());
     } catch (IllegalArgumentException e) {
       throw new RuntimeFailure(e.getMessage(), e);
     }

@@ -36,7 +36,15 @@ public interface HostOps {
    * @throws RuntimeFailure when it cannot be started
    * @throws RuntimeTimeout when it did not end within {@code timeout} (it is killed; it may have acted)
    */
-  CommandResult run(List<String> argv, java.time.Duration timeout);
+  default CommandResult run(List<String> argv, java.time.Duration timeout) {
+    return run(argv, null, timeout);
+  }
+
+  /**
+   * {@link #run(List, java.time.Duration)} with {@code stdin} (null: {@code /dev/null}) written to
+   * the command's standard input, e.g. the rules of one {@code iptables-restore}.
+   */
+  CommandResult run(List<String> argv, String stdin, java.time.Duration timeout);
 
   /**
    * Starts {@code argv} as a long-running host process (no shell; stdin from {@code /dev/null})

@@ -396,11 +396,17 @@ public final class LinuxHostOps implements HostOps {
   }
 
   @Override
-  public CommandResult run(List<String> argv, java.time.Duration timeout) {
+  public CommandResult run(List<String> argv, String stdin, java.time.Duration timeout) {
     Process p;
     try {
-      p = new ProcessBuilder(argv).redirectErrorStream(true)
-          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      var pb = new ProcessBuilder(argv).redirectErrorStream(true);
+      if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      p = pb.start();
+      if (stdin != null) {
+        try (var in = p.getOutputStream()) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
     } catch (IOException e) {
       throw new RuntimeFailure("cannot run " + String.join(" ", argv) + ": " + e.getMessage(), e);
     }

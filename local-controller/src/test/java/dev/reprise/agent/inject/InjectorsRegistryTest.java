@@ -120,7 +120,8 @@ class InjectorsRegistryTest {
     assertThat(host.calls()).contains("run nsenter --target " + net + " --net -- tc qdisc add dev eth0 root handle 1: netem delay 50000us");
     long part = runtime.get("s_web", 6).pid();
     var webZero = runtime.addresses(FakeContainerRuntime.cid("s_web", 1)).get(0);
-    assertThat(host.calls()).anyMatch(c -> c.startsWith("run nsenter --target " + part + " --net -- iptables") && c.contains("-d " + webZero + "/32"));
+    assertThat(host.calls()).anyMatch(c -> c.startsWith("run nsenter --target " + part + " --net -- iptables-restore -w --noflush <<< ")
+        && c.contains("-A RPR-P7O -d " + webZero + "/32"));
     ctx.journal().healAll();
     assertThat(host.liveBurners()).isEmpty();
     assertThat(runtime.paused()).isEmpty();

@@ -165,9 +165,9 @@ public final class FakeHostOps implements HostOps {
   }
 
   @Override
-  public CommandResult run(List<String> argv, java.time.Duration timeout) {
+  public CommandResult run(List<String> argv, String stdin, java.time.Duration timeout) {
     commands.add(List.copyOf(argv));
-    calls.add("run " + String.join(" ", argv));
+    calls.add("run " + String.join(" ", argv) + (stdin == null ? "" : " <<< " + stdin.strip().replace("\n", " \\n ")));
     for (var a : commandAnswers) {
       var r = a.apply(argv);
       if (r != null) return r;

@@ -38,19 +38,23 @@ public final class NetworkShaper {
    * @param untilEpochMs when the helper ends by itself
    * @throws IllegalArgumentException when this host cannot apply it ({@link NetworkCapabilities#cannotApply})
    */
-  public static ShapingPlan plan(NetworkCapabilities caps, String containerId, long pid, List<String> interfaces, PacketEffects effects,
-      TrafficSelection selection, int seq, String marker, long untilEpochMs) {
+  public static ShapingPlan plan(NetworkCapabilities caps, String containerId, long pid, java.util.function.Supplier<List<String>> links,
+      PacketEffects effects, TrafficSelection selection, int seq, String marker, long untilEpochMs) {
     caps.cannotApply(effects, selection).ifPresent(why -> {
       throw new IllegalArgumentException(why);
     });
-    if (interfaces.isEmpty()) throw new IllegalArgumentException("the container has no network interface but lo");
+    boolean useNetem = caps.netem() && (!selection.direction().ingress() || caps.ifb());
+    // the interfaces are read (one more process) only when a qdisc is placed on them
+    List<String> interfaces = useNetem || effects.rateLimited() ? links.get() : List.of();
+    if ((useNetem || effects.rateLimited()) && interfaces.isEmpty()) {
+      throw new IllegalArgumentException("the container has no network interface but lo");
+    }
     var ns = ns(pid);
     var before = new ArrayList<List<String>>();
-    var after = new ArrayList<List<String>>();
+    var after = new ShapingPlan.Rules();
     var undo = new ArrayList<UndoStep>();
     List<String> helper = null;
     var mechanisms = new ArrayList<String>();
-    boolean useNetem = caps.netem() && (!selection.direction().ingress() || caps.ifb());
     var ifbs = new ArrayList<String>();
     if (selection.direction().ingress() && (useNetem || effects.rateLimited())) {
       for (int i = 0; i < interfaces.size(); i++) {
@@ -114,7 +118,8 @@ public final class NetworkShaper {
       }
     }
     if (selection.direction().ingress() && !ifbs.isEmpty()) mechanisms.add("ifb");
-    return new ShapingPlan(String.join("+", mechanisms), before, helper, after, undo);
+    var rules = after.text();
+    return new ShapingPlan(String.join("+", mechanisms), before, helper, rules == null ? null : restore(pid), rules, undo);
   }
 
   /** The root qdisc on {@code dev}: netem ({@code netem}) or htb, under a prio/htb split when traffic is selected. */
@@ -164,32 +169,36 @@ public final class NetworkShaper {
   }
 
   /** An iptables chain of ours hooked first into {@code hook}, with one rule per selected peer/port, and its undo. */
-  static void chain(List<List<String>> out, List<UndoStep> undo, List<String> ns, long pid, String containerId, String chain,
+  static void chain(ShapingPlan.Rules out, List<UndoStep> undo, List<String> ns, long pid, String containerId, String chain,
       String hook, String peerFlag, TrafficSelection sel, List<String> target, int seq) {
-    out.add(cat(ns, "iptables", "-w", "-N", chain));
+    out.chain(chain);
     var peers = sel.peers().isEmpty() ? java.util.Collections.<String>singletonList(null) : sel.peers();
     for (var peer : peers) {
       if (sel.ports().isEmpty()) {
-        out.add(rule(ns, chain, peerFlag, peer, null, null, target, seq));
+        out.line(rule(chain, peerFlag, peer, null, null, target, seq));
       } else {
         var ports = sel.ports().stream().map(String::valueOf).collect(Collectors.joining(","));
-        for (var proto : List.of("tcp", "udp")) out.add(rule(ns, chain, peerFlag, peer, proto, ports, target, seq));
+        for (var proto : List.of("tcp", "udp")) out.line(rule(chain, peerFlag, peer, proto, ports, target, seq));
       }
     }
-    out.add(cat(ns, "iptables", "-w", "-I", hook, "1", "-m", "comment", "--comment", "reprise:" + seq, "-j", chain));
+    out.line("-I " + hook + " 1 -m comment --comment reprise:" + seq + " -j " + chain);
     undo.add(guarded(cat(ns, "iptables", "-w", "-D", hook, "-m", "comment", "--comment", "reprise:" + seq, "-j", chain), containerId, pid));
     undo.add(guarded(cat(ns, "iptables", "-w", "-F", chain), containerId, pid));
     undo.add(guarded(cat(ns, "iptables", "-w", "-X", chain), containerId, pid));
   }
 
-  private static List<String> rule(List<String> ns, String chain, String peerFlag, String peer, String proto, String ports,
-      List<String> target, int seq) {
-    var r = new ArrayList<>(List.of("iptables", "-w", "-A", chain));
+  private static String rule(String chain, String peerFlag, String peer, String proto, String ports, List<String> target, int seq) {
+    var r = new ArrayList<>(List.of("-A", chain));
     if (peer != null) r.addAll(List.of(peerFlag, peer + "/32"));
     if (proto != null) r.addAll(List.of("-p", proto, "-m", "multiport", "--dports", ports));
     r.addAll(List.of("-m", "comment", "--comment", "reprise:" + seq));
     r.addAll(target);
-    return cat(ns, r);
+    return String.join(" ", r);
+  }
+
+  /** {@code iptables-restore} in the namespace, adding to what is there ({@code --noflush}), waiting for the xtables lock. */
+  static List<String> restore(long pid) {
+    return cat(ns(pid), "iptables-restore", "-w", "--noflush");
   }
 
   static UndoStep guarded(List<String> argv, String containerId, long pid) {

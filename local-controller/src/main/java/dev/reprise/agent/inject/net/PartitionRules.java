@@ -26,12 +26,12 @@ public final class PartitionRules {
     if (!missing.isEmpty()) throw new IllegalArgumentException("this host lacks " + String.join(" and ", missing) + " for a partition");
     if (peerAddresses.isEmpty()) throw new IllegalArgumentException("no peer has an address to cut off");
     var ns = NetworkShaper.ns(pid);
-    var after = new ArrayList<List<String>>();
+    var after = new ShapingPlan.Rules();
     var undo = new ArrayList<UndoStep>();
     var drop = List.of("-j", "DROP");
     var sel = new TrafficSelection(peerAddresses, List.of(), TrafficSelection.Direction.BOTH);
     if (outgoing) NetworkShaper.chain(after, undo, ns, pid, containerId, "RPR-P" + seq + "O", "OUTPUT", "-d", sel, drop, seq);
     if (incoming) NetworkShaper.chain(after, undo, ns, pid, containerId, "RPR-P" + seq + "I", "INPUT", "-s", sel, drop, seq);
-    return new ShapingPlan("iptables", List.of(), null, after, undo);
+    return new ShapingPlan("iptables", List.of(), null, NetworkShaper.restore(pid), after.text(), undo);
   }
 }

@@ -28,16 +28,50 @@ public final class ShapingRunner {
         helperPids.forEach(host::kill);
       }
     }, ttl);
+    java.util.concurrent.CompletableFuture<Long> helper = null;
     try {
-      runAll(ctx, plan.before());
+      // The helper starts while the qdiscs and rules are placed: packets queued before it binds pass (--queue-bypass).
       if (plan.helperArgv() != null) {
-        long pid = host.startProcess(plan.helperArgv(), "netem:", HELPER_READY);
-        synchronized (helperPids) {
-          helperPids.add(pid);
+        helper = new java.util.concurrent.CompletableFuture<>();
+        var started = helper;
+        var t = new Thread(() -> {
+          try {
+            long pid = host.startProcess(plan.helperArgv(), "netem:", HELPER_READY);
+            synchronized (helperPids) {
+              helperPids.add(pid);
+            }
+            started.complete(pid);
+          } catch (RuntimeException e) {
+            started.completeExceptionally(e);
+          }
+        }, "packet-helper-start");
+        t.setDaemon(true);
+        t.start();
+      }
+      runAll(ctx, plan.before());
+      if (plan.iptablesRules() != null) {
+        var r = host.run(plan.iptablesArgv(), plan.iptablesRules(), COMMAND_TIMEOUT);
+        if (!r.ok()) {
+          throw new RuntimeFailure(String.join(" ", plan.iptablesArgv()) + " exited " + r.exitCode() + (r.output().isBlank() ? "" : ": "
+              + r.output()) + " (rules: " + plan.iptablesRules().strip().replace('\n', ';') + ")");
         }
       }
-      runAll(ctx, plan.after());
+      if (helper != null) {
+        try {
+          helper.join();
+        } catch (java.util.concurrent.CompletionException e) {
+          throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+      }
     } catch (RuntimeException e) {
+      // a helper still starting would come up after the undo killed what it found
+      if (helper != null) {
+        try {
+          helper.join();
+        } catch (RuntimeException ignored) {
+          // its own failure, or the one being reported
+        }
+      }
       ctx.journal().withdraw(key);
       throw e;
     }
@@ -57,6 +91,10 @@ public final class ShapingRunner {
    * ({@code ip -o link show}).
    */
   public static List<String> interfaces(InjectionContext ctx, long pid) {
+    return interfacesOf(ctx, pid);
+  }
+
+  private static List<String> interfacesOf(InjectionContext ctx, long pid) {
     var argv = new ArrayList<>(NetworkShaper.ns(pid));
     argv.addAll(List.of("ip", "-o", "link", "show"));
     var r = ctx.host().run(argv, COMMAND_TIMEOUT);
