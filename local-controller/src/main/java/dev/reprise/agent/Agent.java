@@ -142,6 +142,10 @@ public final class Agent {
   private RecordFiles records;
   private ContainerDirectory directory;
   private FaultJournal journal;
+  /** Containers of other hosts, by {@code service/id}, as the master passed on their agents' {@code addresses}. */
+  private final java.util.concurrent.ConcurrentHashMap<String, MasterMessage.Peer> remotePeers = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The containers whose addresses were reported (each once). */
+  private final java.util.Set<String> reportedAddresses = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** This host's on-disk heal journal (null without {@link Dependencies#healJournalRoot()}); known after hello. */
   private HealJournalStore healStore;
   /** Heals this journal's entries if this process dies before it does (null: none started). */
@@ -262,6 +266,7 @@ public final class Agent {
     if (m instanceof MasterMessage.Hello h) onHello(h);
     else if (m instanceof MasterMessage.Preflight p) onPreflight(p);
     else if (m instanceof MasterMessage.Arm a) onArm(a);
+    else if (m instanceof MasterMessage.Peers p) p.peers().forEach(peer -> remotePeers.put(peer.service() + "/" + peer.id(), peer));
     else if (m instanceof MasterMessage.Abort a) stop(RunManifest.ABORTED, a.reason() == null ? "aborted by the master" : a.reason());
     // heartbeats only refresh lastHeartbeatNanos
   }
@@ -490,6 +495,18 @@ public final class Agent {
     collectors = new Collectors(deps.runtime(), directory, records, clock, clock::correctionMillis, engine.host(),
         a.services().values(), Duration.ofMillis(statsIntervalMs()), deps.hostProbe(),
         msg -> send(new AgentMessage.Log("warn", msg)), follower);
+    collectors.onRunning(entry -> {
+      var c = entry.container();
+      if (!reportedAddresses.add(c.id())) return;
+      follower.execute(() -> {
+        try {
+          var ips = deps.runtime().addresses(c.id());
+          post(() -> send(new AgentMessage.Addresses(entry.fdslService(), entry.id(), c.id(), ips)));
+        } catch (RuntimeException e) {
+          reportedAddresses.remove(c.id());
+        }
+      });
+    });
     try {
       collectors.start();
     } catch (RuntimeException e) {
@@ -819,8 +836,8 @@ public final class Agent {
 
   /**
    * The addresses of FDSL ID {@code id} of {@code service} (firing threads): a container of this
-   * host, found through the directory or, when it does not know it yet, the engine. A peer on
-   * another host is not visible to this host's engine: that is a failure saying so.
+   * host, found through the directory or, when it does not know it yet, the engine; else a
+   * container of another host, as its agent reported it through the master ({@code peers}).
    */
   private List<String> peerAddresses(String service, int id) {
     var known = directory.find(service, id);
@@ -831,8 +848,10 @@ public final class Agent {
       known = directory.find(service, id);
     }
     if (known.isEmpty()) {
-      throw new dev.reprise.agent.runtime.RuntimeFailure(service + " ID " + id + " has no container on this host ("
-          + engine.host() + "); a peer must run on its target's host for its addresses to be known here");
+      var remote = remotePeers.get(service + "/" + id);
+      if (remote != null && !remote.addresses().isEmpty()) return remote.addresses();
+      throw new dev.reprise.agent.runtime.RuntimeFailure(service + " ID " + id + " is not running on this host (" + engine.host()
+          + ") and no other host's agent reported its addresses");
     }
     var c = known.get().container();
     if (!c.running()) throw new dev.reprise.agent.runtime.RuntimeFailure(service + " ID " + id + ": " + c.describe() + " is not running");

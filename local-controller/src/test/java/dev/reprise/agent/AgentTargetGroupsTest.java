@@ -103,4 +103,33 @@ class AgentTargetGroupsTest {
       assertThat(r.planned()).isEqualTo(T0.plusMillis(1000));
     });
   }
+
+  @Test
+  void containersOfThisHostAreReportedAndPeersOfOtherHostsAreCutOffByTheAddressesTheMasterPassedOn() throws Exception {
+    var peers = new TreeMap<String, SortedMap<String, List<Integer>>>(Map.of("peers", new TreeMap<>(Map.of("db", List.of(0)))));
+    var plan = TestPlans.plan(5000, Map.of("web", 1, "db", 1), new FaultAction(0, 0, 1000, "web", List.of(0),
+        new dev.reprise.fdsl.model.PartitionFault(2000, null, null), peers));
+    try (var h = new AgentHarness(START)) {
+      h.runtime.deploy("run1_web", 1); // db runs on another host
+      h.send(new MasterMessage.Hello(1, "run1", "m"));
+      h.expect(AgentMessage.Hello.class);
+      h.send(ProtocolCodec.arm("run1", plan, T0, "run1", Map.of("web", "run1_web", "db", "run1_db"), true, dir.toString(), null, null,
+          1000, 1000));
+      h.expect(AgentMessage.Armed.class);
+      var reported = h.expect(AgentMessage.Addresses.class);
+      assertThat(reported.service()).isEqualTo("web");
+      assertThat(reported.id()).isZero();
+      assertThat(reported.addresses()).isEqualTo(h.runtime.addresses(h.runtime.get("run1_web", 1).id()));
+      h.send(new MasterMessage.Peers(List.of(new MasterMessage.Peer("db", 0, "c0ffee", "vm2", List.of("10.9.9.9")))));
+      AgentTest.step(h, T0.plusMillis(1000));
+      var progress = h.expect(AgentMessage.Progress.class);
+      assertThat(progress.outcome()).isEqualTo("ok");
+      long pid = h.runtime.get("run1_web", 1).pid();
+      assertThat(h.host.calls()).anyMatch(c -> c.startsWith("run nsenter --target " + pid + " --net -- iptables-restore")
+          && c.contains("-A RPR-P0O -d 10.9.9.9/32") && c.contains("-A RPR-P0I -s 10.9.9.9/32"));
+      h.send(new MasterMessage.Abort("done"));
+      h.expect(AgentMessage.Ended.class);
+      assertThat(h.host.calls()).anyMatch(c -> c.contains("iptables -w -X RPR-P0O"));
+    }
+  }
 }

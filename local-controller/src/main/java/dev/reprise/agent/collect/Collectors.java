@@ -112,11 +112,19 @@ public final class Collectors implements AutoCloseable {
     }
   }
 
+  private volatile Consumer<ContainerDirectory.Entry> onRunning = e -> { };
+
+  /** Told (on an engine or follower thread) each time a container of the run is seen running. */
+  public void onRunning(Consumer<ContainerDirectory.Entry> listener) {
+    this.onRunning = listener;
+  }
+
   /** Records a container the first time it is seen and follows its log and stats once it has started. */
   void seen(RunContainer c) {
     var s = directory.update(c);
     if (s == null) return;
     var entry = s.entry();
+    if (c.running()) onRunning.accept(entry);
     if (s.isNew()) {
       records.container(new ContainerRecord(c.id(), entry.fdslService(), entry.id(), c.slot(), c.nodeId(), host, c.image(),
           c.created() == null ? null : corrected(c.created())));

@@ -26,6 +26,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = AgentMessage.Log.class, name = "log"),
     @JsonSubTypes.Type(value = AgentMessage.Ended.class, name = "ended"),
     @JsonSubTypes.Type(value = AgentMessage.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = AgentMessage.Addresses.class, name = "addresses"),
 })
 public sealed interface AgentMessage {
   /** The protocol version both ends speak (the {@code protocol} of both {@code hello}s). */
@@ -75,6 +76,17 @@ public sealed interface AgentMessage {
       Double firingErrorMs, Map<String, Integer> alive) implements AgentMessage {}
 
   record Heartbeat(Instant time) implements AgentMessage {}
+
+  /**
+   * A container of the run started on this host with these IPv4 addresses: the master passes it on
+   * to the other hosts' agents ({@code peers}), so a partition or a network fault's {@code to} on
+   * one host can name containers of another.
+   */
+  record Addresses(String service, Integer id, String container, List<String> addresses) implements AgentMessage {
+    public Addresses {
+      addresses = addresses == null ? List.of() : List.copyOf(addresses);
+    }
+  }
 
   /** Something a user should see; {@code level} is {@code info}, {@code warn} or {@code error}. */
   record Log(String level, String message) implements AgentMessage {}

@@ -19,6 +19,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = MasterMessage.Arm.class, name = "arm"),
     @JsonSubTypes.Type(value = MasterMessage.Heartbeat.class, name = "heartbeat"),
     @JsonSubTypes.Type(value = MasterMessage.Abort.class, name = "abort"),
+    @JsonSubTypes.Type(value = MasterMessage.Peers.class, name = "peers"),
 })
 public sealed interface MasterMessage {
 
@@ -59,6 +60,24 @@ public sealed interface MasterMessage {
 
   /** Sent every second; five seconds without one trigger the agent's dead-man switch. */
   record Heartbeat(Instant time) implements MasterMessage {}
+
+  /**
+   * Containers of the run on other hosts and their addresses (what their agents reported as
+   * {@code addresses}); the agent keeps the latest per FDSL service and ID, for faults that name
+   * peers. Accepted any time after hello.
+   */
+  record Peers(List<Peer> peers) implements MasterMessage {
+    public Peers {
+      peers = peers == null ? List.of() : List.copyOf(peers);
+    }
+  }
+
+  /** One container of another host. */
+  record Peer(String service, int id, String container, String host, List<String> addresses) {
+    public Peer {
+      addresses = addresses == null ? List.of() : List.copyOf(addresses);
+    }
+  }
 
   /** Heal everything, flush, answer {@code ended} with outcome {@code aborted}. */
   record Abort(String reason) implements MasterMessage {}

@@ -259,6 +259,17 @@ public final class AgentSession implements AutoCloseable {
     return silent;
   }
 
+  /**
+   * Passes on what {@code from}'s agent reported of a container of its host ({@code addresses}) to
+   * every other live agent ({@code peers}), so faults that name containers of other hosts can
+   * find them. Nothing is sent with a single agent.
+   */
+  public void relayAddresses(String from, AgentMessage.Addresses a) {
+    if (single() || a.service() == null || a.id() == null) return;
+    var peers = new MasterMessage.Peers(List.of(new MasterMessage.Peer(a.service(), a.id(), a.container(), from, a.addresses())));
+    for (String h : live()) if (!h.equals(from)) send(h, peers);
+  }
+
   /** Asks every live agent to abort: heal, flush, {@code ended aborted}. */
   public void abort(String reason) {
     for (String h : live()) send(h, new MasterMessage.Abort(reason));

@@ -608,6 +608,8 @@ public final class RunCoordinator {
             var m = s.message();
             if (m instanceof AgentMessage.Progress p) {
               listeners.actionFired(h, p, elapsedMillis());
+            } else if (m instanceof AgentMessage.Addresses a) {
+              session.relayAddresses(h, a);
             } else if (m instanceof AgentMessage.Ended e) {
               listeners.agentEnded(h, e, elapsedMillis());
               say(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId,
@@ -697,6 +699,8 @@ public final class RunCoordinator {
       if (s.message() instanceof AgentMessage.Log l) {
         String level = l.level() == null ? "info" : l.level();
         say((level.equals("info") ? prefix : level + ": " + prefix) + l.message());
+      } else if (s.message() instanceof AgentMessage.Addresses a) {
+        session.relayAddresses(host, a);
       } else if (s.message() instanceof AgentMessage.Unknown u) {
         say("warning: " + session.who(host) + " sent a message of unknown type '" + u.type() + "'; ignored");
       }

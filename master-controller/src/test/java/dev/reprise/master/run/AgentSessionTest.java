@@ -105,6 +105,22 @@ class AgentSessionTest {
   }
 
   @Test
+  void theAddressesOneAgentReportsArePassedOnToEveryOtherLiveAgent() throws Exception {
+    try (var session = open("h1", "h2", "h3")) {
+      session.hello("r1", Duration.ofSeconds(30), others::add);
+      session.relayAddresses("h2", new AgentMessage.Addresses("db", 1, "c0ffee", List.of("10.0.1.7", "172.18.0.4")));
+      assertThat(fakes.get("h1").received).contains("peer db.1 on h2 [10.0.1.7, 172.18.0.4]");
+      assertThat(fakes.get("h3").received).contains("peer db.1 on h2 [10.0.1.7, 172.18.0.4]");
+      assertThat(fakes.get("h2").received).noneMatch(r -> r.startsWith("peer"));
+    }
+    try (var single = open("solo")) {
+      single.hello("r1", Duration.ofSeconds(30), others::add);
+      single.relayAddresses("solo", new AgentMessage.Addresses("db", 1, "c0ffee", List.of("10.0.1.7")));
+      assertThat(fakes.get("solo").received).noneMatch(r -> r.startsWith("peer"));
+    }
+  }
+
+  @Test
   void anArmRefusedByOneHostAbortsTheOthersAndFailsInTheRunsWording() throws Exception {
     try (var session = open("h1", "h2")) {
       fakes.get("h2").refuseArm = "no such service web";

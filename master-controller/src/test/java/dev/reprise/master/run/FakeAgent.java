@@ -89,6 +89,8 @@ final class FakeAgent implements AgentConnection {
       at(a.t0().plusMillis(plan.endMillis()), new AgentMessage.Ended("ok", null, 0));
     } else if (m instanceof MasterMessage.Heartbeat) {
       if (received.isEmpty() || !received.get(received.size() - 1).equals("heartbeat")) received.add("heartbeat");
+    } else if (m instanceof MasterMessage.Peers ps) {
+      ps.peers().forEach(p -> received.add("peer " + p.service() + "." + p.id() + " on " + p.host() + " " + p.addresses()));
     } else if (m instanceof MasterMessage.Abort ab) {
       received.add("abort " + ab.reason());
       outbox.clear();
