@@ -450,4 +450,129 @@ class RemoteRunIT {
     }
     return n;
   }
+
+  /**
+   * A partition across hosts, run as users run it ({@code master run --hosts}): hello 0 is cut off
+   * from hello 1 (on another host) both ways while hello 2 (on the third) stays reachable from both.
+   * Every directed pair is pinged from inside its container's network namespace throughout, and
+   * held against the window the merged timeline records: exactly the pairs 0↔1 are cut, and only
+   * inside it. After the heal nothing of Reprise's is in any container's namespace on any host, no
+   * helper runs and no host's heal journal holds an entry of the run.
+   */
+  @Test
+  void aPartitionAcrossHostsCutsExactlyThePairsNamedBothWaysAndLeavesNothingOnAnyHost() throws Exception {
+    Path scenario = MasterJvm.writeScenario(tmp.resolve("partition"), COMPOSE, """
+        environment:
+          seed: 12
+        events:
+          - beginning:
+              hello: 3
+          - moment:
+              time: 8
+              services:
+                hello:
+                  - fault: {target: {specific: [0]}, partition: {duration: 12s, peers: {hello: [1]}}}
+          - end: 30
+        """);
+    Path hostsNoNtp = scenario.getParent().resolve("hosts.yaml");
+    Files.write(hostsNoNtp, Files.readAllLines(hostsPath).stream().filter(l -> !l.startsWith("ntp_server:")).toList());
+    Path out = tmp.resolve("partition-runs");
+    var err = new ByteArrayOutputStream();
+    var code = new java.util.concurrent.CompletableFuture<Integer>();
+    var runner = new Thread(() -> code.complete(new CommandLine(new RunCommand(new PrintStream(new ByteArrayOutputStream(), true,
+        StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))).execute(scenario.toString(), "--hosts",
+        hostsNoNtp.toString(), "--out", out.toString(), "--agent-jar", Testbed.agentJar().toString())), "partition-run");
+    runner.start();
+    String runId = null;
+    for (long until = System.nanoTime() + Duration.ofMinutes(3).toNanos(); runId == null && System.nanoTime() < until; ) {
+      var ids = MasterJvm.runFolders(out, "scenario");
+      if (!ids.isEmpty()) runId = ids.get(0);
+      else if (code.isDone()) throw new AssertionError("the run ended before its folder appeared: " + err);
+      else TIME.sleep(Duration.ofMillis(200));
+    }
+    assertThat(runId).as(err.toString(StandardCharsets.UTF_8)).isNotNull();
+    // FDSL ID n is task slot n + 1; find each one's host, main PID and overlay address
+    var containers = new java.util.TreeMap<Integer, dev.reprise.master.testbed.ContainerNet.Container>();
+    for (long until = System.nanoTime() + Duration.ofMinutes(3).toNanos(); containers.size() < 3 && System.nanoTime() < until; ) {
+      for (var host : connected.values()) {
+        var r = host.exec("for c in $(docker ps -q --filter label=com.docker.swarm.service.name=" + runId + "_hello); do docker inspect -f"
+            + " '{{index .Config.Labels \"com.docker.swarm.task.name\"}} {{.State.Pid}} {{range .NetworkSettings.Networks}}{{.IPAddress}} {{end}}'"
+            + " $c; done", Duration.ofSeconds(20));
+        for (var line : r.stdout().strip().lines().toList()) {
+          var f = line.trim().split("\\s+");
+          if (f.length < 3) continue;
+          int slot = Integer.parseInt(f[0].split("\\.")[1]);
+          containers.put(slot - 1, new dev.reprise.master.testbed.ContainerNet.Container(f[0], Long.parseLong(f[1]),
+              List.of(java.util.Arrays.copyOfRange(f, 2, f.length))));
+        }
+      }
+      if (containers.size() < 3) TIME.sleep(Duration.ofMillis(500));
+    }
+    assertThat(containers.keySet()).as("the 3 containers: " + containers).containsExactly(0, 1, 2);
+    String helper = dev.reprise.agent.nativehelper.NativeHelper.extract().toString();
+    var echoes = new ArrayList<Process>();
+    var bursts = new LinkedHashMap<String, List<dev.reprise.master.testbed.ContainerNet.Burst>>();
+    List<String> leftAfterHeal = null;
+    boolean sawRules = false;
+    try {
+      for (var c : containers.values()) echoes.add(dev.reprise.master.testbed.ContainerNet.startEcho(helper, c, 7777, Duration.ofMinutes(3)));
+      while (!code.isDone()) {
+        for (var from : containers.entrySet()) {
+          for (var to : containers.entrySet()) {
+            if (from.getKey().equals(to.getKey())) continue;
+            var b = dev.reprise.master.testbed.ContainerNet.ping(helper, from.getValue(), to.getValue().addresses().get(0), 7777, 5, 20, 300);
+            bursts.computeIfAbsent(from.getKey() + "->" + to.getKey(), k -> new ArrayList<>()).add(b);
+          }
+        }
+        // the rules are on hello 0's side; once seen and gone again, the heal is done: nothing may be left on any host
+        var now = new ArrayList<String>();
+        for (var c : containers.values()) now.addAll(dev.reprise.master.testbed.ContainerNet.leftovers(c.pid()));
+        if (leftAfterHeal == null) {
+          if (!now.isEmpty()) sawRules = true;
+          else if (sawRules) leftAfterHeal = now; // the first clean look after the rules were in place
+        } else if (!now.isEmpty()) {
+          leftAfterHeal = now; // something came back after the heal: that is what is reported
+        }
+      }
+    } finally {
+      echoes.forEach(Process::destroyForcibly);
+    }
+    assertThat(code.get(2, java.util.concurrent.TimeUnit.MINUTES)).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    var records = new ArrayList<JsonNode>();
+    for (String l : Files.readAllLines(out.resolve(runId).resolve("timeline.jsonl"))) records.add(RecordJson.mapper().readTree(l));
+    var action = records.stream().filter(r -> "partition".equals(r.path("fault").asText()) && "action".equals(r.path("kind").asText()))
+        .findFirst().orElseThrow(() -> new AssertionError("no partition action in " + records));
+    var heal = records.stream().filter(r -> "partition".equals(r.path("fault").asText()) && "heal".equals(r.path("kind").asText()))
+        .findFirst().orElseThrow(() -> new AssertionError("no partition heal in " + records));
+    assertThat(action.path("outcome").asText()).as(action.toString()).isEqualTo("ok");
+    assertThat(action.path("mechanism").asText()).isEqualTo("iptables");
+    var from = java.time.Instant.parse(action.path("acknowledged").asText()).plusMillis(300);
+    var to = java.time.Instant.parse(heal.path("actual").asText()).minusMillis(100);
+    var summary = new StringBuilder("window " + from + ".." + to);
+    bursts.forEach((pair, list) -> list.forEach(b -> summary.append("\n").append(pair).append(" ").append(b)));
+    for (var e : bursts.entrySet()) {
+      boolean cut = e.getKey().equals("0->1") || e.getKey().equals("1->0");
+      var inside = e.getValue().stream().filter(b -> b.within(from, to)).toList();
+      var after = e.getValue().stream().filter(b -> b.start().isAfter(to.plusMillis(1000))).toList();
+      assertThat(inside).as("bursts of " + e.getKey() + " inside the window; " + summary).isNotEmpty();
+      int received = inside.stream().mapToInt(dev.reprise.master.testbed.ContainerNet.Burst::received).sum();
+      if (cut) assertThat(received).as(e.getKey() + " is cut inside the window; " + summary).isZero();
+      else assertThat(received).as(e.getKey() + " is not cut; " + summary).isPositive();
+      assertThat(after.stream().mapToInt(dev.reprise.master.testbed.ContainerNet.Burst::received).sum())
+          .as(e.getKey() + " crosses again after the heal; " + summary).isPositive();
+    }
+    assertThat(sawRules).as("the partition's rules were seen in hello 0's namespace").isTrue();
+    assertThat(leftAfterHeal).as("what was left in the containers' namespaces after the heal, on every host").isNotNull().isEmpty();
+    assertThat(new dev.reprise.agent.runtime.LinuxHostOps().findMarked(dev.reprise.agent.runtime.HostOps.BURNER_PREFIX + "/" + runId))
+        .as("helper or burner processes of the run").isEmpty();
+    var root = dev.reprise.agent.heal.HealJournalStore.defaultRoot();
+    if (Files.isDirectory(root)) {
+      try (var files = Files.walk(root)) {
+        final String id = runId;
+        assertThat(files.filter(f -> f.getFileName().toString().startsWith(id) && f.toString().endsWith(".json")).toList())
+            .as("heal journal entries of the run on every host").isEmpty();
+      }
+    }
+  }
+
 }

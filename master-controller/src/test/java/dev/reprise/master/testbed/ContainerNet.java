@@ -93,9 +93,14 @@ public final class ContainerNet {
 
   /** One burst of {@code count} pings every {@code intervalMs} from {@code from} to {@code ip:port}. */
   public static Burst ping(String helper, Container from, String ip, int port, int count, int intervalMs) {
+    return ping(helper, from, ip, port, count, intervalMs, 1000);
+  }
+
+  /** {@link #ping} waiting at most {@code waitMs} for the last replies. */
+  public static Burst ping(String helper, Container from, String ip, int port, int count, int intervalMs, int waitMs) {
     var start = Instant.now();
     var out = run(inNs(from.pid(), helper, "udp-ping", "--to", ip + ":" + port, "--count", Integer.toString(count),
-        "--interval-ms", Integer.toString(intervalMs)));
+        "--interval-ms", Integer.toString(intervalMs), "--wait-ms", Integer.toString(waitMs)));
     var end = Instant.now();
     var last = out.strip().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("{}");
     try {
