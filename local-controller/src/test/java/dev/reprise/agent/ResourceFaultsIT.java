@@ -337,9 +337,9 @@ class ResourceFaultsIT {
           return false;
         }
       });
-      assertThat(filler).doesNotExist();
-      assertThat(percentFiller).doesNotExist();
-      assertThat(ioFolder).doesNotExist();
+      // heals run one after another (a restart's start may wait for its stop): wait for the last ones
+      await("the fillers and the io folder are deleted", Duration.ofSeconds(20),
+          () -> !Files.exists(filler) && !Files.exists(percentFiller) && !Files.exists(ioFolder));
       // Swarm left the restarted task alone: the same container, its volume's file, nothing new
       assertThat(containersOf(restarted)).containsExactly(restartedC);
       assertThat(AgentIT.docker("exec", restartedC, "cat", "/data/keep")).isEqualTo("kept");
