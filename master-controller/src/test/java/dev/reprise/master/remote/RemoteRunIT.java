@@ -485,7 +485,7 @@ class RemoteRunIT {
     runner.start();
     String runId = null;
     for (long until = System.nanoTime() + Duration.ofMinutes(3).toNanos(); runId == null && System.nanoTime() < until; ) {
-      var ids = MasterJvm.runFolders(out, "scenario");
+      var ids = MasterJvm.runFolders(out, "partition"); // runs are named after the scenario's folder
       if (!ids.isEmpty()) runId = ids.get(0);
       else if (code.isDone()) throw new AssertionError("the run ended before its folder appeared: " + err);
       else TIME.sleep(Duration.ofMillis(200));
@@ -493,6 +493,7 @@ class RemoteRunIT {
     assertThat(runId).as(err.toString(StandardCharsets.UTF_8)).isNotNull();
     // FDSL ID n is task slot n + 1; find each one's host, main PID and overlay address
     var containers = new java.util.TreeMap<Integer, dev.reprise.master.testbed.ContainerNet.Container>();
+    var hostOf = new java.util.TreeMap<Integer, String>();
     for (long until = System.nanoTime() + Duration.ofMinutes(3).toNanos(); containers.size() < 3 && System.nanoTime() < until; ) {
       for (var host : connected.values()) {
         var r = host.exec("for c in $(docker ps -q --filter label=com.docker.swarm.service.name=" + runId + "_hello); do docker inspect -f"
@@ -504,11 +505,13 @@ class RemoteRunIT {
           int slot = Integer.parseInt(f[0].split("\\.")[1]);
           containers.put(slot - 1, new dev.reprise.master.testbed.ContainerNet.Container(f[0], Long.parseLong(f[1]),
               List.of(java.util.Arrays.copyOfRange(f, 2, f.length))));
+          hostOf.put(slot - 1, host.spec().name());
         }
       }
       if (containers.size() < 3) TIME.sleep(Duration.ofMillis(500));
     }
     assertThat(containers.keySet()).as("the 3 containers: " + containers).containsExactly(0, 1, 2);
+    assertThat(hostOf.get(0)).as("hello 0 and its peer hello 1 run on different hosts: " + hostOf).isNotEqualTo(hostOf.get(1));
     String helper = dev.reprise.agent.nativehelper.NativeHelper.extract().toString();
     var echoes = new ArrayList<Process>();
     var bursts = new LinkedHashMap<String, List<dev.reprise.master.testbed.ContainerNet.Burst>>();
