@@ -207,6 +207,7 @@ public final class ClusterManager implements AutoCloseable {
     for (var st : states.values()) {
       lines.add(String.format("%-16s docker %-10s swarm %-8s %s %s", st.host(), st.dockerVersion(), st.swarmState(),
           st.manager() ? "manager" : "worker ", st.nodeId().isEmpty() ? "-" : st.nodeId()));
+      lines.add("  " + faultSupport(connected.get(st.host())));
     }
     var manager = connected.get(hostsFile.manager().name());
     try {
@@ -221,6 +222,22 @@ public final class ClusterManager implements AutoCloseable {
       throw new HostOperationException(List.of(e.getMessage()), true);
     }
     return lines;
+  }
+
+  /**
+   * What the host offers the fault types (network mechanisms, native helper, heal journal), from the
+   * shipped agent jar's {@code HostProbeMain}; a sentence saying why not when it cannot be asked.
+   */
+  private static String faultSupport(RemoteHost host) {
+    if (host == null) return "fault support: not connected";
+    try {
+      var r = host.exec("cd " + Shell.quote(host.spec().workDir()) + " && java -cp " + Shell.quote(AGENT_JAR)
+          + " dev.reprise.agent.HostProbeMain", CMD);
+      if (r.ok() && !r.stdout().isBlank()) return r.stdout().strip();
+      return "fault support: unknown (" + r.summary() + "; is the agent jar shipped? run 'master cluster up')";
+    } catch (IOException e) {
+      return "fault support: unknown (" + e.getMessage() + ")";
+    }
   }
 
   /** Every worker leaves the swarm, then the manager (forced: it is the last one). Shipped files stay. */

@@ -74,6 +74,8 @@ class ClusterIT {
     assertThat(status.exit()).as(status.err()).isZero();
     assertThat(status.out().lines().filter(l -> l.matches("\\s+rpr-n\\d Ready Active.*"))).hasSize(3);
     assertThat(status.out()).containsPattern("rpr-n1 .*swarm active +manager").containsPattern("rpr-n3 .*swarm active +worker");
+    assertThat(status.out().lines().filter(l -> l.strip().startsWith("network faults: netem: ") && l.contains("nfqueue+helper: ")))
+        .as("what each host offers the network faults, from its shipped agent jar:\n" + status.out()).hasSize(3);
   }
 
   @Test

@@ -198,7 +198,53 @@ class NetworkFaultsIT {
         cut.stream().mapToInt(Burst::received).sum(), cut.stream().mapToInt(Burst::sent).sum(), mechanisms(timeline));
     assertThat(leftAfterLastHeal).as("a's namespace after the last heal, before the run ended").isNotNull().isEmpty();
     assertThat(mechanisms(timeline)).as("the timeline says how each fault was applied")
-        .containsEntry("partition", "iptables").containsKey("network");
+        .containsEntry("partition", "iptables").containsEntry("network", kernelHasNetem() ? "netem" : "nfqueue");
+    assertNothingLeft(runId);
+  }
+
+  /** Whether this machine's kernel has sch_netem (tried in a throw-away namespace, as the agent tries it). */
+  static boolean kernelHasNetem() {
+    return ContainerNet.run(List.of("sh", "-c", "unshare --net tc qdisc add dev lo root netem delay 1ms && echo yes")).contains("yes");
+  }
+
+  /**
+   * Where the kernel has sch_netem, the agent picks it: a delay is one netem qdisc, and it adds what
+   * was asked. Elsewhere (this machine) the test says so and is skipped: the fallbacks are what the
+   * other tests exercise.
+   */
+  @Test
+  void whereTheKernelHasNetemADelayIsANetemQdisc() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(kernelHasNetem(),
+        "this kernel has no sch_netem: the netem path is not tested here (the NFQUEUE and iptables fallbacks are)");
+    name = "netem";
+    jvm = MasterJvm.start(tmp, name, MasterJvm.writeScenario(tmp.resolve("scenario"), COMPOSE, """
+        environment:
+          seed: 14
+        events:
+          - beginning: {a: 1, b: 1}
+          - moment:
+              time: 8
+              services:
+                a:
+                  - fault: {target: {specific: [0]}, network: {duration: 8s, delay: 60ms, to: {b: all}}}
+          - end: 20
+        """));
+    var runId = awaitRunId();
+    var a = ContainerNet.await(runId + "_a", Duration.ofMinutes(3));
+    var b = ContainerNet.await(runId + "_b", Duration.ofMinutes(1));
+    echoes.add(ContainerNet.startEcho(helper, b, PORT, Duration.ofMinutes(3)));
+    var bursts = new ArrayList<Burst>();
+    boolean sawQdisc = false;
+    while (jvm.process().isAlive()) {
+      bursts.add(ContainerNet.ping(helper, a, b.addresses().get(0), PORT, 10, 20));
+      sawQdisc |= ContainerNet.leftovers(a.pid()).stream().anyMatch(l -> l.contains("netem"));
+    }
+    Path timeline = jvm.runs().resolve(runId).resolve("timeline.jsonl");
+    assertThat(mechanisms(timeline)).containsEntry("network", "netem");
+    assertThat(sawQdisc).as("a netem qdisc in a's namespace during the window").isTrue();
+    var window = windows(timeline).get("network delay");
+    var base = median(bursts.stream().filter(x -> x.end().isBefore(window[0])).map(Burst::p50).toList());
+    assertThat(median(inside(bursts, window).stream().map(Burst::p50).toList()) - base).isBetween(45.0, 120.0);
     assertNothingLeft(runId);
   }
 
