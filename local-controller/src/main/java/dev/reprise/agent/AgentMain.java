@@ -1,7 +1,6 @@
 package dev.reprise.agent;
 
 import dev.reprise.agent.collect.ProcHostProbe;
-import dev.reprise.agent.nativehelper.NativeHelper;
 import dev.reprise.agent.runtime.DockerContainerRuntime;
 import dev.reprise.agent.runtime.LinuxHostOps;
 import dev.reprise.agent.runtime.swarm.SwarmServicePlacement;
@@ -24,24 +23,12 @@ public final class AgentMain {
 
   /** The production dependencies: Docker on DOCKER_HOST or the local socket, /proc, NTP (re-measured every {@link #CLOCK_RESYNC}), the monotonic clock, the precise scheduler. */
   public static Agent.Dependencies realDependencies() {
-    var host = new LinuxHostOps().withHelper(AgentMain::helperPath,
-        "the agent's native helper cannot run here: " + NativeHelper.unavailable().orElse("it could not be extracted (see the agent's stderr)"));
+    var host = new LinuxHostOps();
     return new Agent.Dependencies(DockerContainerRuntime.connect(), SwarmServicePlacement.connect(), host, new ProcHostProbe(Path.of("/proc")),
         ClockSync::forServer, MonotonicClock::new,
         clock -> new PreciseScheduler(clock, "agent-scheduler", t -> System.err.println("agent: scheduled task failed: " + t),
             () -> host.prioritizeCurrentThread().ifPresent(why -> System.err.println("agent: the scheduler runs at normal priority: " + why))),
         CLOCK_RESYNC, 4, dev.reprise.agent.heal.HealJournalStore.defaultRoot(), host.helperPath());
-  }
-
-  /** The native helper binary, extracted on first use; empty when it cannot run on this host or cannot be written. */
-  static java.util.Optional<String> helperPath() {
-    if (NativeHelper.unavailable().isPresent()) return java.util.Optional.empty();
-    try {
-      return java.util.Optional.of(NativeHelper.extract().toString());
-    } catch (RuntimeException e) {
-      System.err.println("agent: cannot extract the native helper: " + e.getMessage());
-      return java.util.Optional.empty();
-    }
   }
 
   /** The agent process's logging configuration (stderr, WARN): stdout carries the protocol and nothing else. */

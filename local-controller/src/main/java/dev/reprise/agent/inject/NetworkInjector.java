@@ -20,17 +20,15 @@ public final class NetworkInjector implements Injector<NetworkFault> {
   @Override
   public TargetResult apply(InjectionContext ctx, FaultApplication<NetworkFault> application) {
     var fault = application.fault();
-    var c = application.target().container();
-    if (!c.running() || c.pid() <= 0) throw new RuntimeFailure(c.describe() + " is not running");
+    var c = Lasting.running(application);
     var caps = NetworkCapabilities.of(ctx.host(), ctx.helperPath(), "the agent's packet helper is not available on this host");
     var peers = ctx.peers().addresses(application.groups().get(NetworkFault.TO_GROUP));
     if (!fault.to().isEmpty() && peers.isEmpty()) {
       throw new RuntimeFailure("none of the 'to' containers has an address (none is running)");
     }
     var selection = new TrafficSelection(peers, fault.ports(), direction(fault.direction()));
-    var until = application.planned().plusMillis(fault.durationMillis());
-    var end = until.isAfter(ctx.runEnd()) ? ctx.runEnd() : until;
-    var marker = ctx.burnerMarker() + "/" + application.seq() + "/" + c.id().substring(0, Math.min(12, c.id().length()));
+    var end = Lasting.end(ctx, application, fault.durationMillis());
+    var marker = Lasting.marker(ctx, application);
     dev.reprise.agent.inject.net.ShapingPlan plan;
     try {
       plan = NetworkShaper.plan(caps, c.id(), c.pid(), () -> ShapingRunner.interfaces(ctx, c.pid()), effects(fault), selection, application.seq(), marker, end.toEpochMilli());

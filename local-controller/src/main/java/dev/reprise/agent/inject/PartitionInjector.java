@@ -18,16 +18,14 @@ public final class PartitionInjector implements Injector<PartitionFault> {
   @Override
   public TargetResult apply(InjectionContext ctx, FaultApplication<PartitionFault> application) {
     var fault = application.fault();
-    var c = application.target().container();
-    if (!c.running() || c.pid() <= 0) throw new RuntimeFailure(c.describe() + " is not running");
+    var c = Lasting.running(application);
     var caps = NetworkCapabilities.of(ctx.host(), ctx.helperPath(), "the agent's packet helper is not available on this host");
     var peers = ctx.peers().addresses(application.groups().get(PartitionFault.PEERS_GROUP));
     // a peer sharing an address with the target (same network namespace) is not cut off from itself
     var own = new java.util.HashSet<>(ctx.runtime().addresses(c.id()));
     peers = peers.stream().filter(a -> !own.contains(a)).toList();
     if (peers.isEmpty()) throw new RuntimeFailure("no peer of the partition is running (nothing to cut off)");
-    var until = application.planned().plusMillis(fault.durationMillis());
-    var end = until.isAfter(ctx.runEnd()) ? ctx.runEnd() : until;
+    var end = Lasting.end(ctx, application, fault.durationMillis());
     var d = fault.direction();
     boolean outgoing = d != PartitionFault.Direction.INCOMING;
     boolean incoming = d != PartitionFault.Direction.OUTGOING;

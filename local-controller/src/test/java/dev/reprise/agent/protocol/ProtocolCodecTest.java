@@ -63,7 +63,7 @@ class ProtocolCodecTest {
   @Test
   void theAgentRefusesAnUnknownMasterTypeNamingTheKnownOnes() {
     assertThatThrownBy(() -> ProtocolCodec.decodeMaster("{\"type\":\"launch\"}")).isInstanceOf(ProtocolException.class)
-        .hasMessage("unknown message type launch (expected one of hello, preflight, arm, heartbeat, abort)");
+        .hasMessage("unknown message type launch (expected one of hello, preflight, arm, heartbeat, abort, peers)");
   }
 
   // --- agent → master ---

@@ -91,10 +91,6 @@ public final class ShapingRunner {
    * ({@code ip -o link show}).
    */
   public static List<String> interfaces(InjectionContext ctx, long pid) {
-    return interfacesOf(ctx, pid);
-  }
-
-  private static List<String> interfacesOf(InjectionContext ctx, long pid) {
     var argv = new ArrayList<>(NetworkShaper.ns(pid));
     argv.addAll(List.of("ip", "-o", "link", "show"));
     var r = ctx.host().run(argv, COMMAND_TIMEOUT);
