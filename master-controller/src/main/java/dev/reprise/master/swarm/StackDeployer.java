@@ -173,25 +173,27 @@ public final class StackDeployer {
         }
       }
       while (cluster.stackContainers(stack) > 0 && time.nanoTime() < deadline) pause();
-      List<String> left = cluster.stackNetworks(stack);
+      // the engine drops a network from its list a little after a successful remove (and a node keeps
+      // its local copy while a rejected task is cleaned up), so the list, not the removes, says when it is done
+      String lastError = null;
       while (true) {
-        var still = new ArrayList<String>();
-        String lastError = null;
+        List<String> left = cluster.stackNetworks(stack);
+        if (left.isEmpty()) break;
         for (String name : left) {
           try {
             cluster.removeNetwork(name);
-            networks.add(name);
+            if (!networks.contains(name)) networks.add(name);
           } catch (OrchestratorException e) {
-            still.add(name);
             lastError = e.getMessage();
           }
         }
-        if (still.isEmpty()) break;
         if (time.nanoTime() >= deadline) {
-          for (String name : still) problems.add("network " + name + ": " + lastError);
+          for (String name : cluster.stackNetworks(stack)) {
+            networks.remove(name);
+            problems.add("network " + name + ": " + (lastError == null ? "still listed after it was removed" : lastError));
+          }
           break;
         }
-        left = still;
         pause();
       }
       int containers = cluster.stackContainers(stack);

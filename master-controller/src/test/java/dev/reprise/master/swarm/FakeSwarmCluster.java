@@ -29,6 +29,9 @@ public final class FakeSwarmCluster implements SwarmCluster {
   public boolean oomKilled;
   /** how many removeNetwork calls fail with "in use" before succeeding. */
   public int networkBusy;
+  /** how many more times a network removed without error is still listed (the engine's lag after a remove). */
+  public int networkListedAfterRemove;
+  private final Map<String, Integer> removedButListed = new HashMap<>();
   public final Map<String, StackSpec.Service> services = new LinkedHashMap<>();
   public final Map<String, StackSpec.Network> networks = new LinkedHashMap<>();
   /** When set, initSwarm fails with this engine reason (and leaves the swarm as {@link #swarmStateAfterFailedInit} says). */
@@ -145,8 +148,15 @@ public final class FakeSwarmCluster implements SwarmCluster {
 
   @Override
   public List<String> stackNetworks(String stack) {
-    return networks.values().stream().filter(n -> stack.equals(n.labels().get(StackSpec.NAMESPACE_LABEL)))
-        .map(StackSpec.Network::name).toList();
+    var listed = new ArrayList<>(networks.values().stream().filter(n -> stack.equals(n.labels().get(StackSpec.NAMESPACE_LABEL)))
+        .map(StackSpec.Network::name).toList());
+    for (var it = removedButListed.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (!e.getKey().startsWith(stack + "_")) continue;
+      listed.add(e.getKey());
+      if (e.setValue(e.getValue() - 1) <= 1) it.remove();
+    }
+    return listed;
   }
 
   @Override
@@ -167,6 +177,6 @@ public final class FakeSwarmCluster implements SwarmCluster {
       networkBusy--;
       throw new OrchestratorException("cannot remove network " + name + ": network has active endpoints");
     }
-    networks.remove(name);
+    if (networks.remove(name) != null && networkListedAfterRemove > 0) removedButListed.put(name, networkListedAfterRemove);
   }
 }

@@ -87,6 +87,25 @@ class StackDeployerTest {
   }
 
   @Test
+  void removeWaitsUntilTheEngineNoLongerListsARemovedNetwork() throws Exception {
+    deployer.deploy(stack("reprise/hello:latest", 1));
+    swarm.networkListedAfterRemove = 2;
+    var removal = deployer.remove("st", Duration.ofSeconds(10));
+    assertThat(removal.problems()).isEmpty();
+    assertThat(removal.networks()).containsExactly("st_default");
+    assertThat(swarm.stackNetworks("st")).isEmpty();
+  }
+
+  @Test
+  void removeReportsANetworkStillListedAtTheDeadline() throws Exception {
+    deployer.deploy(stack("reprise/hello:latest", 1));
+    swarm.networkListedAfterRemove = 1_000_000;
+    var removal = deployer.remove("st", Duration.ofSeconds(1));
+    assertThat(removal.problems()).singleElement().asString().contains("network st_default").contains("still listed");
+    assertThat(removal.networks()).isEmpty();
+  }
+
+  @Test
   void removeReportsWhatItCouldNotRemove() throws Exception {
     var stack = stack("reprise/hello:latest", 1);
     deployer.deploy(stack);
