@@ -3,6 +3,7 @@ package dev.reprise.fdsl;
 import dev.reprise.fdsl.fault.FaultTypes;
 import dev.reprise.fdsl.model.Environment;
 import dev.reprise.fdsl.model.Moment;
+import dev.reprise.fdsl.model.Safety;
 import dev.reprise.fdsl.model.Scenario;
 import dev.reprise.fdsl.model.ServiceEvent;
 import dev.reprise.fdsl.model.ServiceEvents;
@@ -210,7 +211,7 @@ public final class ScenarioParser {
         compose = yaml.string(m.get().get("compose").value(), "environment.compose").orElse(null);
         ok &= compose != null;
       }
-      return ok ? new Environment(seed, ntp, compose, resync) : null;
+      return ok ? new Environment(seed, ntp, compose, resync, Safety.none(), null) : null;
     }
 
     private Map<String, Integer> beginning(Node node, String path, Map<String, SourcePos> positions) {

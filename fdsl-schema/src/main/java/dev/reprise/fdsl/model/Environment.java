@@ -8,15 +8,22 @@ package dev.reprise.fdsl.model;
  * @param compose the compose file, relative to the scenario's folder (extension); null: the default
  * @param ntpResyncMillis how often each host re-measures its clock during the run (extension;
  *     default {@value #DEFAULT_NTP_RESYNC_MILLIS}); 0: only at arm. Meaningless without an NTP server
+ * @param safety the run's guardrails (extension); {@link Safety#none()} when the section is absent
+ * @param grafana where to post annotations (extension); null: nowhere
  */
-public record Environment(long seed, String ntpServer, String compose, long ntpResyncMillis) {
+public record Environment(long seed, String ntpServer, String compose, long ntpResyncMillis, Safety safety,
+    Grafana grafana) {
   public static final long DEFAULT_SEED = 789;
   public static final long DEFAULT_NTP_RESYNC_MILLIS = 60_000;
   /** The shortest resync interval accepted: more often would only load the NTP server. */
   public static final long MIN_NTP_RESYNC_MILLIS = 1_000;
 
+  public Environment {
+    if (safety == null) safety = Safety.none();
+  }
+
   /** The environment of a scenario that has none: default seed, no clock sync, the default compose file. */
   public static Environment defaults() {
-    return new Environment(DEFAULT_SEED, null, null, DEFAULT_NTP_RESYNC_MILLIS);
+    return new Environment(DEFAULT_SEED, null, null, DEFAULT_NTP_RESYNC_MILLIS, Safety.none(), null);
   }
 }

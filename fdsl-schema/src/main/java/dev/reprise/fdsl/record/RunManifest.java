@@ -25,6 +25,8 @@ import java.util.TreeMap;
  * @param end when the run ended (null while running)
  * @param outcome {@code running}, {@code ok}, {@code failed} or {@code aborted}
  * @param reason why it failed or was aborted (null when ok)
+ * @param safetyTrip when a safety condition aborted the run: which, the values that tripped it and
+ *     when (null otherwise, and in older run folders)
  */
 public record RunManifest(
     int format,
@@ -40,13 +42,32 @@ public record RunManifest(
     Instant start,
     Instant end,
     String outcome,
-    String reason) {
+    String reason,
+    SafetyTrip safetyTrip) {
 
   public static final int FORMAT = 1;
   public static final String RUNNING = "running";
   public static final String OK = "ok";
   public static final String FAILED = "failed";
   public static final String ABORTED = "aborted";
+
+  /** As the canonical constructor, for a run no safety condition aborted. */
+  public RunManifest(int format, String name, String runId, String toolVersion, SourceFile scenario, SourceFile compose,
+      long seed, JsonNode plan, List<HostInfo> hosts, Instant t0, Instant start, Instant end, String outcome, String reason) {
+    this(format, name, runId, toolVersion, scenario, compose, seed, plan, hosts, t0, start, end, outcome, reason, null);
+  }
+
+  /**
+   * The safety condition that aborted a run ({@code environment.safety.abort_when}).
+   *
+   * @param condition the condition's name
+   * @param kind {@code workload}, {@code prometheus} or {@code http}
+   * @param at when it was found to hold (for its {@code for}), on the run's clock
+   * @param value the value that crossed the threshold (null: the source was unavailable, or an HTTP status)
+   * @param threshold the threshold it crossed (null for {@code http})
+   * @param detail the whole story in one line, as the terminal printed it
+   */
+  public record SafetyTrip(String condition, String kind, Instant at, Double value, Double threshold, String detail) {}
 
   /** An input file of the run, kept whole so the run can be replayed from its folder alone. */
   public record SourceFile(String path, String sha256, String content) {}

@@ -27,6 +27,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = AgentMessage.Ended.class, name = "ended"),
     @JsonSubTypes.Type(value = AgentMessage.Error.class, name = "error"),
     @JsonSubTypes.Type(value = AgentMessage.Addresses.class, name = "addresses"),
+    @JsonSubTypes.Type(value = AgentMessage.WorkloadSample.class, name = "workload_sample"),
 })
 public sealed interface AgentMessage {
   /** The protocol version both ends speak (the {@code protocol} of both {@code hello}s). */
@@ -87,6 +88,21 @@ public sealed interface AgentMessage {
       addresses = addresses == null ? List.of() : List.copyOf(addresses);
     }
   }
+
+  /**
+   * One per-second line a run container wrote on its stdout in the workload line format
+   * ({@code {"type":"traffic",...}}, as the traffic generator writes it), passed on live as it is
+   * read so the master's safety loop and metrics see what clients feel during the run.
+   *
+   * @param time the end of the interval the line covers, corrected to the run's clock (the line's
+   *     own {@code time}, else when the agent read it)
+   * @param intervalMillis the interval the line covers ({@code interval_ms})
+   * @param ok operations that succeeded in it ({@code ops_ok})
+   * @param failed operations that failed in it (the sum of {@code errors})
+   * @param p99Ms the p99 latency of its successful operations, ms; null when none succeeded
+   */
+  record WorkloadSample(String service, Integer id, Instant time, Long intervalMillis, Long ok, Long failed,
+      Double p99Ms) implements AgentMessage {}
 
   /** Something a user should see; {@code level} is {@code info}, {@code warn} or {@code error}. */
   record Log(String level, String message) implements AgentMessage {}

@@ -1,5 +1,6 @@
 package dev.reprise.master.run;
 
+import dev.reprise.fdsl.record.RunManifest;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -12,11 +13,25 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AbortSignal {
   private final AtomicReference<String> reason = new AtomicReference<>();
+  private final AtomicReference<RunManifest.SafetyTrip> trip = new AtomicReference<>();
   private final CountDownLatch finished = new CountDownLatch(1);
 
   /** Asks the run to abort; the first reason wins. Any thread. */
   public void abort(String why) {
     reason.compareAndSet(null, why);
+  }
+
+  /**
+   * Asks the run to abort because a safety condition tripped; when this is the first abort asked
+   * for, {@code trip} goes into {@code run.json}. Any thread.
+   */
+  public void abort(String why, RunManifest.SafetyTrip trip) {
+    if (reason.compareAndSet(null, why)) this.trip.set(trip);
+  }
+
+  /** The safety condition that aborted the run, or null (not aborted, or aborted otherwise). */
+  public RunManifest.SafetyTrip trip() {
+    return reason.get() == null ? null : trip.get();
   }
 
   /** Null until someone asked to abort. */

@@ -714,6 +714,11 @@ public final class RunCoordinator {
   }
 
   /** Hands every event to each listener in turn; a listener's exception is dropped (see {@link RunListener}). */
+  /** Every listener of this run, in the order they hear things (the handle attaches itself to each). */
+  List<RunListener> listeners() {
+    return ((Fanout) listeners).all;
+  }
+
   private static final class Fanout implements RunListener {
     private final List<RunListener> all;
 
@@ -767,6 +772,11 @@ public final class RunCoordinator {
     }
 
     @Override
+    public void workloadSample(String host, AgentMessage.WorkloadSample sample) {
+      each(l -> l.workloadSample(host, sample));
+    }
+
+    @Override
     public void tick(long elapsedMillis) {
       each(l -> l.tick(elapsedMillis));
     }
@@ -801,8 +811,9 @@ public final class RunCoordinator {
 
     void write(Path runDir, Instant t0, List<RunManifest.HostInfo> hosts, String outcome, String reason, Instant end)
         throws IOException {
+      var trip = RunManifest.ABORTED.equals(outcome) ? abort.trip() : null;
       var m = new RunManifest(RunManifest.FORMAT, req.name(), runId, toolVersion(), scenario, compose, req.seed(), plan,
-          hosts, t0, start, end, outcome, reason);
+          hosts, t0, start, end, outcome, reason, trip);
       Path tmp = runDir.resolve("run.json.tmp");
       Files.writeString(tmp, RecordJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
       Files.move(tmp, runDir.resolve("run.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

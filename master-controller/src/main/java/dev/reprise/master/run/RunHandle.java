@@ -79,6 +79,13 @@ public final class RunHandle {
   static RunHandle start(RunCoordinator coordinator, RunRequest request, dev.reprise.master.orchestrator.Orchestrator.Translation translated,
       AbortSignal abort, ProgressTracker progress) {
     var handle = new RunHandle(abort, progress);
+    for (var l : coordinator.listeners()) {
+      try {
+        l.attached(handle);
+      } catch (RuntimeException e) {
+        // as for every listener call: a listener's failure is not the run's
+      }
+    }
     var thread = new Thread(() -> {
       try {
         handle.result.complete(coordinator.run(request, translated));
@@ -104,6 +111,14 @@ public final class RunHandle {
    */
   public void abort(String reason) {
     abort.abort(reason);
+  }
+
+  /**
+   * As {@link #abort(String)}, because a safety condition tripped: {@code trip} (which condition,
+   * the values, when) goes into {@code run.json} when this is the first abort asked for.
+   */
+  public void abort(String reason, dev.reprise.fdsl.record.RunManifest.SafetyTrip trip) {
+    abort.abort(reason, trip);
   }
 
   /** True once the run folder is final (the run ended, however). */

@@ -20,6 +20,13 @@ public interface RunListener {
   /** How much a {@link #message} matters. */
   enum Level { INFO, WARNING, ERROR }
 
+  /**
+   * The run's handle, once, before anything else and before the run's thread starts (on the
+   * starting thread): for a listener that may stop the run ({@link RunHandle#abort}), such as the
+   * safety loop.
+   */
+  default void attached(RunHandle handle) {}
+
   /** The coordinator moved from {@code from} to {@code to} (see {@link RunCoordinator.State}). */
   default void stateChanged(State from, State to) {}
 
@@ -46,6 +53,9 @@ public interface RunListener {
 
   /** {@code host}'s agent ended the run, having healed {@code ended.healed()} active faults. */
   default void agentEnded(String host, AgentMessage.Ended ended, long elapsedMillis) {}
+
+  /** {@code host}'s agent passed on a workload's per-second line (see {@link AgentMessage.WorkloadSample}). */
+  default void workloadSample(String host, AgentMessage.WorkloadSample sample) {}
 
   /** Once per heartbeat interval while the run runs: time for a progress line to redraw. */
   default void tick(long elapsedMillis) {}
