@@ -55,6 +55,15 @@ final class HtmlReport {
     kv(b, "run id", m.path("run_id").asText(""));
     kv(b, "outcome", m.path("outcome").asText("unknown")
         + (m.hasNonNull("reason") ? " — " + m.path("reason").asText() : ""));
+    JsonNode trip = m.path("safety_trip");
+    if (trip.hasNonNull("condition")) {
+      var at = TimelineAnalysis.safetyAbort(run);
+      kv(b, "aborted by", "safety condition '" + trip.path("condition").asText() + "' ("
+          + trip.path("kind").asText("") + ")" + (at.isPresent() ? String.format(Locale.ROOT, " at %.1f s", at.get().seconds()) : "")
+          + (trip.hasNonNull("value") ? ": value " + trip.path("value").asText() : "")
+          + (trip.hasNonNull("threshold") ? ", threshold " + trip.path("threshold").asText() : "")
+          + (trip.hasNonNull("detail") ? " — " + trip.path("detail").asText() : ""));
+    }
     kv(b, "T0", RecordJson.format(run.t0()));
     kv(b, "started", m.path("start").asText(""));
     kv(b, "ended", m.path("end").asText(""));

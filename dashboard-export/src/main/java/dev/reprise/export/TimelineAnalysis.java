@@ -25,6 +25,25 @@ public record TimelineAnalysis(List<FaultWindow> faults, List<MarkPoint> marks, 
     actions = List.copyOf(actions);
   }
 
+  /** Text of the mark a safety abort gets in the plots and the fault table. */
+  static final String SAFETY_ABORT = "safety abort: ";
+
+  /**
+   * The instant a safety condition aborted the run ({@code run.json}'s {@code safety_trip}), as a
+   * mark on the master's clock line: the report shows it in every plot and in the fault table.
+   */
+  static java.util.Optional<MarkPoint> safetyAbort(RunFolder run) {
+    var trip = run.run() == null ? null : run.run().path("safety_trip");
+    if (trip == null || !trip.hasNonNull("at")) return java.util.Optional.empty();
+    Instant at;
+    try {
+      at = Instant.parse(trip.path("at").asText());
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(new MarkPoint(at, run.seconds(at), SAFETY_ABORT + trip.path("condition").asText("?"), "master"));
+  }
+
   /** Derives fault windows, marks and firings from {@code run}. */
   public static TimelineAnalysis of(RunFolder run) {
     Map<Integer, TimelineRecord> heals = new HashMap<>();
@@ -97,6 +116,7 @@ public record TimelineAnalysis(List<FaultWindow> faults, List<MarkPoint> marks, 
     }
     faults.sort(Comparator.comparing(FaultWindow::start).thenComparingInt(FaultWindow::seq));
     marks.sort(Comparator.comparing(MarkPoint::time));
+    safetyAbort(run).ifPresent(marks::add);
     return new TimelineAnalysis(faults, marks, actions);
   }
 

@@ -220,4 +220,23 @@ class ExporterTest {
     assertThat(Files.readString(lost.resolve("export/dashboard/containers_logs.json"))).contains("said after its agent died");
     assertThat(Files.readString(lost.resolve("export/dashboard/containers_events.json"))).contains("ca09");
   }
+
+  /** A run a safety condition aborted: the report says which, with what value, and marks the instant in the plots and the table. */
+  @Test
+  void aSafetyAbortIsShownWithItsConditionAndInstant(@TempDir Path dir) throws IOException {
+    Path aborted = Fixtures.copy("fault-run", dir);
+    Path runJson = aborted.resolve("run.json");
+    var m = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(runJson.toFile());
+    m.put("outcome", "aborted").put("reason", "safety: client errors: 12.5% above 0.5%");
+    m.putObject("safety_trip").put("condition", "client errors").put("kind", "workload")
+        .put("at", "2026-11-23T10:00:31.500000Z").put("value", 0.125).put("threshold", 0.005)
+        .put("detail", "safety: client errors: 12.5% above 0.5% over 5s");
+    JSON.writeValue(runJson.toFile(), m);
+
+    new Exporter().export(aborted);
+
+    String html = Files.readString(aborted.resolve("export/report.html"));
+    assertThat(html).contains("aborted by").contains("safety condition &#39;client errors&#39; (workload) at 31.5 s")
+        .contains("value 0.125, threshold 0.005").contains("mark: safety abort: client errors");
+  }
 }
