@@ -254,6 +254,15 @@ public final class Agent {
     }
   }
 
+  /**
+   * Sends {@code m} at once from any thread (a log thread's workload sample), only between arm and
+   * {@code ended}: under the writer's lock, so it is never written after {@code ended}.
+   */
+  private synchronized void sendDuringRun(AgentMessage m) {
+    var s = state;
+    if (s == State.ARMED || s == State.RUNNING || s == State.STOPPING) send(m);
+  }
+
   private void onLine(String line) {
     lastHeartbeatNanos = clock.nanoTime();
     MasterMessage m;
@@ -507,6 +516,7 @@ public final class Agent {
         }
       });
     });
+    collectors.onWorkloadSample(this::sendDuringRun);
     try {
       collectors.start();
     } catch (RuntimeException e) {
