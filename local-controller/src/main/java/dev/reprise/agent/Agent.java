@@ -254,6 +254,18 @@ public final class Agent {
     }
   }
 
+  /** Whether {@code armed} was sent: from then on until {@code ended}, {@link #sendDuringRun} sends. */
+  private volatile boolean armedSent;
+
+  /**
+   * Sends {@code m} at once from any thread (a log thread's workload sample), only after
+   * {@code armed} and before {@code ended} (dropped otherwise): checked under the writer's lock,
+   * so it is never written after {@code ended}.
+   */
+  private synchronized void sendDuringRun(AgentMessage m) {
+    if (armedSent && state != State.ENDED) send(m);
+  }
+
   private void onLine(String line) {
     lastHeartbeatNanos = clock.nanoTime();
     MasterMessage m;
@@ -507,6 +519,7 @@ public final class Agent {
         }
       });
     });
+    collectors.onWorkloadSample(this::sendDuringRun);
     try {
       collectors.start();
     } catch (RuntimeException e) {
@@ -558,6 +571,7 @@ public final class Agent {
           + "due meanwhile fire late; give the run a longer arm lead"));
     }
     send(new AgentMessage.Armed(clock.correctionMillis(), offset.uncertaintyMillis(), directory.aliveCounts()));
+    armedSent = true;
   }
 
   private Duration resyncInterval() {

@@ -292,4 +292,35 @@ class AgentTest {
       assertThat(h.expect(AgentMessage.Ended.class).outcome()).isEqualTo("aborted");
     }
   }
+
+  static String trafficLine(Instant time) {
+    return "{\"type\":\"traffic\",\"time\":\"" + time + "\",\"interval_ms\":1000,\"ops_ok\":480,\"ops\":{\"read\":400,\"write\":80},"
+        + "\"errors\":{\"timeout\":15,\"refused\":5},\"latency_ms\":{\"p50\":1.5,\"p95\":8.0,\"p99\":12.5,\"max\":40.0},"
+        + "\"in_flight\":3,\"open_connections\":8,\"ops_failed\":20,\"behind_ms\":0}";
+  }
+
+  @Test
+  void aWorkloadLineARunContainerWritesReachesTheMasterAsASampleOnTheRunsClock() throws Exception {
+    var plan = TestPlans.plan(10_000, Map.of("web", 1), new MarkAction(0, 0, 5000, "later"));
+    try (var h = new AgentHarness(START, c -> new dev.reprise.agent.time.ClockOffset(40, 0.2, "ntp.test"), Duration.ZERO)) {
+      h.runtime.deploy("run1_web", 1);
+      var web0 = FakeContainerRuntime.cid("run1_web", 1);
+      h.runtime.setLog(web0, List.of(new LogLine(START.minusSeconds(5), "stdout", trafficLine(START.minusSeconds(5)))));
+      h.send(new MasterMessage.Hello(1, "run1", "master"));
+      h.expect(AgentMessage.Hello.class);
+      h.send(arm(plan));
+      h.expect(AgentMessage.Armed.class);
+      for (int i = 0; i < 1000 && !h.runtime.calls("logs ").contains("logs " + web0); i++) TimeUnit.MILLISECONDS.sleep(10);
+      h.runtime.writeLog(web0, new LogLine(START.plusSeconds(2), "stdout", "GET /health 200"));
+      h.runtime.writeLog(web0, new LogLine(START.plusSeconds(2), "stdout", trafficLine(START.plusSeconds(2))));
+      assertThat(h.expect(AgentMessage.WorkloadSample.class)).as("the line's time, stepped by the clock's 40 ms at arm; "
+          + "the history before arm is no sample").isEqualTo(
+          new AgentMessage.WorkloadSample("web", 0, START.plusSeconds(2).plusMillis(40), 1000L, 480L, 20L, 12.5));
+      h.send(new MasterMessage.Abort("done"));
+      h.expect(AgentMessage.Ended.class);
+      h.outcome.get(5, TimeUnit.SECONDS);
+      assertThat(h.received).noneMatch(m -> m instanceof AgentMessage.WorkloadSample);
+    }
+    assertThat(Files.readString(dir.resolve("logs/web.0.jsonl"))).contains("GET /health 200", "\"type\\\":\\\"traffic");
+  }
 }

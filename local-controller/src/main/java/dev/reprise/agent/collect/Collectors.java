@@ -1,5 +1,6 @@
 package dev.reprise.agent.collect;
 
+import dev.reprise.agent.protocol.AgentMessage;
 import dev.reprise.agent.runtime.ContainerRuntime;
 import dev.reprise.agent.runtime.LogLine;
 import dev.reprise.agent.runtime.RunContainer;
@@ -29,7 +30,8 @@ import java.util.function.DoubleSupplier;
  * ({@code logs/}), container stats ({@code stats.jsonl}, at most one per container per
  * {@code statsInterval}) and host stats ({@code host-stats.jsonl}, one per {@link #sampleHost()}).
  * Engine timestamps (the host's system clock) are shifted by the clock's correction at the moment
- * they are recorded, so every record is on the corrected clock. Subscribes to events before listing containers, so a container created in
+ * they are recorded, so every record is on the corrected clock. Workload lines are also passed on
+ * live as samples ({@link #onWorkloadSample}). Subscribes to events before listing containers, so a container created in
  * between is not missed. Thread-safe; engine callbacks arrive on the runtime's threads.
  */
 public final class Collectors implements AutoCloseable {
@@ -84,6 +86,7 @@ public final class Collectors implements AutoCloseable {
 
   /** Subscribes to events, then records and follows every container that already exists. */
   public void start() {
+    startedAt = clock.now();
     events = runtime.events(swarmServices, this::onEvent);
     for (var c : runtime.containers(swarmServices)) seen(c);
     sampleHost();
@@ -164,12 +167,49 @@ public final class Collectors implements AutoCloseable {
     }
   }
 
+  private volatile Consumer<AgentMessage.WorkloadSample> onWorkload;
+  /** When {@link #start()} was called (corrected clock): a followed log begins with the container's history, which is no sample. */
+  private volatile Instant startedAt;
+
+  /**
+   * Told (on the runtime's log threads, never under this object's lock) of every workload line
+   * ({@link WorkloadLines}) a run container writes on its stdout while its log is followed, as a
+   * sample on the corrected clock; neither the lines the engine timestamped before {@link #start()}
+   * (a followed log replays the container's history first) nor the end-of-run read are. Without a listener no line
+   * is looked at. A malformed workload line is only recorded, as every line; a listener that throws
+   * is told of the next line all the same.
+   */
+  public void onWorkloadSample(Consumer<AgentMessage.WorkloadSample> listener) {
+    this.onWorkload = listener;
+  }
+
   /** A followed line; once closing, the final drain takes over (it re-reads what comes after the last line kept). */
   private void onLog(ContainerDirectory.Entry entry, LogLine line) {
     synchronized (this) {
       if (closed) return;
       keep(entry, line);
     }
+    var listener = onWorkload;
+    if (listener == null || !"stdout".equals(line.stream())) return;
+    var sample = workloadSample(entry, line);
+    if (sample == null) return;
+    try {
+      listener.accept(sample);
+    } catch (RuntimeException e) {
+      // the sample is lost; the log record is written and collection goes on
+    }
+  }
+
+  /** The sample {@code line} is when it is a workload line (its own time, else the engine's, corrected), else null. */
+  private AgentMessage.WorkloadSample workloadSample(ContainerDirectory.Entry entry, LogLine line) {
+    if (!WorkloadLines.mayBe(line.text())) return null;
+    var since = startedAt;
+    if (since != null && line.time() != null && corrected(line.time()).isBefore(since)) return null;
+    var w = WorkloadLines.parse(line.text());
+    if (w == null) return null;
+    // The line's time is on the host's system clock, as the engine's timestamps are.
+    var time = corrected(w.time() != null ? w.time() : line.time());
+    return new AgentMessage.WorkloadSample(entry.fdslService(), entry.id(), time, w.intervalMillis(), w.ok(), w.failed(), w.p99Ms());
   }
 
   private void keep(ContainerDirectory.Entry entry, LogLine line) {

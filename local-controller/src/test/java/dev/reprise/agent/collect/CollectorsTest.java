@@ -111,4 +111,65 @@ class CollectorsTest {
     assertThat(events).extracting(ContainerEventRecord::time)
         .containsExactly(T.plusNanos(2_500_000), T.plusNanos(2_500_000), T.minusMillis(1), T.minusMillis(1));
   }
+
+  static final String TRAFFIC = "{\"type\":\"traffic\",\"time\":\"2030-01-01T00:00:02Z\",\"interval_ms\":1000,\"ops_ok\":480,"
+      + "\"ops\":{\"read\":400,\"write\":80},\"errors\":{\"timeout\":15,\"refused\":5,\"other\":0},"
+      + "\"latency_ms\":{\"p50\":1.5,\"p95\":8.0,\"p99\":12.5,\"max\":40.0},\"in_flight\":3,\"open_connections\":8,"
+      + "\"ops_failed\":20,\"behind_ms\":0}";
+
+  @Test void aWorkloadLineIsPassedOnOnceAsASampleOnTheCorrectedClockAndStillLogged() throws Exception {
+    var records = new RecordFiles(dir);
+    var c = collectors(records);
+    var samples = new java.util.concurrent.CopyOnWriteArrayList<dev.reprise.agent.protocol.AgentMessage.WorkloadSample>();
+    c.onWorkloadSample(samples::add);
+    correctionMillis = 2.5;
+    runtime.deploy(SVC, 1);
+    var id = FakeContainerRuntime.cid(SVC, 1);
+    runtime.setLog(id, List.of(line(0.5, "connecting to the cluster"), line(2.01, TRAFFIC),
+        line(2.02, "{\"type\":\"traffic\",\"time\":\"soon\",\"interval_ms\":1000,\"ops_ok\":1}"),
+        line(2.03, "{\"type\":\"traffic\",\"interval_ms\":1000,"), new LogLine(T.plusSeconds(3), "stderr", TRAFFIC)));
+    c.start();
+    c.close();
+    records.close();
+    assertThat(samples).as("the malformed workload lines and the stderr line are no samples; the end-of-run read passes none on")
+        .containsExactly(new dev.reprise.agent.protocol.AgentMessage.WorkloadSample("web", 0,
+            Instant.parse("2030-01-01T00:00:02Z").plusNanos(2_500_000), 1000L, 480L, 20L, 12.5));
+    assertThat(logs("web.0.jsonl")).extracting(LogRecord::line).hasSize(5).contains(TRAFFIC, "connecting to the cluster");
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test void workloadLinesOfTheHistoryBeforeStartAreNoSamplesAndAThrowingListenerBreaksNothing() throws Exception {
+    var records = new RecordFiles(dir);
+    var c = collectors(records);
+    var seen = new java.util.concurrent.atomic.AtomicInteger();
+    c.onWorkloadSample(s -> {
+      seen.incrementAndGet();
+      throw new IllegalStateException("the master is gone");
+    });
+    clock.advance(Duration.ofSeconds(1));
+    runtime.deploy(SVC, 1);
+    var id = FakeContainerRuntime.cid(SVC, 1);
+    runtime.setLog(id, List.of(line(0.5, TRAFFIC), line(1.5, TRAFFIC), line(1.6, TRAFFIC.replace("12.5", "null"))));
+    c.start();
+    c.close();
+    records.close();
+    assertThat(seen).as("only the lines after start").hasValue(2);
+    assertThat(logs("web.0.jsonl")).hasSize(3);
+  }
+
+  @Test void workloadLinesAreReadByTheirFields() {
+    var w = WorkloadLines.parse("  " + TRAFFIC.replace("\"p99\":12.5", "\"p99\":null"));
+    assertThat(w).isEqualTo(new WorkloadLines.Line(Instant.parse("2030-01-01T00:00:02Z"), 1000, 480, 20, null));
+    assertThat(WorkloadLines.parse("{\"type\": \"traffic\", \"interval_ms\": 500, \"ops_ok\": 7, \"ops_failed\": 3}"))
+        .as("no time, no errors object, spaces").isEqualTo(new WorkloadLines.Line(null, 500, 7, 3, null));
+    for (var notOne : List.of("plain text mentioning \"traffic\"", "{\"type\":\"metrics\",\"name\":\"traffic\"}",
+        "{\"type\":\"traffic\",\"interval_ms\":1000}", "{\"type\":\"traffic\",\"interval_ms\":0,\"ops_ok\":1}",
+        "{\"type\":\"traffic\",\"interval_ms\":1000,\"ops_ok\":-1}", "{\"type\":\"traffic\",\"interval_ms\":1000,\"ops_ok\":1.5}",
+        "{\"type\":\"traffic\",\"interval_ms\":1000,\"ops_ok\":1,\"errors\":{\"timeout\":\"many\"}}",
+        "{\"type\":\"traffic\",\"interval_ms\":1000,\"ops_ok\":1,\"errors\":3}",
+        "{\"type\":\"traffic\",\"time\":7,\"interval_ms\":1000,\"ops_ok\":1}", "[\"traffic\"]", "")) {
+      assertThat(WorkloadLines.parse(notOne)).as(notOne).isNull();
+    }
+    assertThat(WorkloadLines.parse(null)).isNull();
+  }
 }

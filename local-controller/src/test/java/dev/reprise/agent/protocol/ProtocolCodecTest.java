@@ -94,6 +94,20 @@ class ProtocolCodecTest {
   }
 
   @Test
+  void aWorkloadSampleRoundTripsInItsDocumentedForm() throws Exception {
+    var sample = new AgentMessage.WorkloadSample("client", 0, T, 1000L, 480L, 20L, 12.5);
+    var line = ProtocolCodec.encode(sample);
+    assertThat(line).isEqualTo("{\"type\":\"workload_sample\",\"service\":\"client\",\"id\":0,"
+        + "\"time\":\"2030-01-01T00:00:01.000000Z\",\"interval_millis\":1000,\"ok\":480,\"failed\":20,\"p99_ms\":12.5}");
+    assertThat(ProtocolCodec.decodeAgent(line)).isEqualTo(sample);
+    var none = new AgentMessage.WorkloadSample("client", 1, T, 1000L, 0L, 500L, null);
+    assertThat(ProtocolCodec.encode(none)).as("no operation succeeded: no p99, written as null").endsWith(",\"p99_ms\":null}");
+    assertThat(ProtocolCodec.decodeAgent(ProtocolCodec.encode(none))).isEqualTo(none);
+    assertThat(ProtocolCodec.decodeAgent("{\"type\":\"workload_sample\",\"service\":\"client\"}"))
+        .isEqualTo(new AgentMessage.WorkloadSample("client", null, null, null, null, null, null));
+  }
+
+  @Test
   void theMasterReadsMissingNumbersAsNullNotACrash() throws Exception {
     assertThat(ProtocolCodec.decodeAgent("{\"type\":\"hello\",\"host\":\"h\"}"))
         .isEqualTo(new AgentMessage.Hello(null, null, "h", null, null, null, null, null));

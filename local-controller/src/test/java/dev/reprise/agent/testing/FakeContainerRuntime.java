@@ -351,13 +351,36 @@ public final class FakeContainerRuntime implements ContainerRuntime, ServicePlac
 
   @Override
   public Closeable logs(String containerId, Consumer<LogLine> sink, Runnable onEnd) {
-    record("logs " + containerId);
     List<LogLine> lines;
     synchronized (this) {
       lines = logs.getOrDefault(containerId, List.of());
+      logFollowers.computeIfAbsent(containerId, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(sink);
     }
+    record("logs " + containerId);
     lines.forEach(sink);
-    return () -> { };
+    return () -> {
+      synchronized (this) {
+        logFollowers.getOrDefault(containerId, List.of()).remove(sink);
+      }
+    };
+  }
+
+  /** Followed log streams, by container (a stream is removed when closed). */
+  private final Map<String, List<Consumer<LogLine>>> logFollowers = new LinkedHashMap<>();
+
+  /**
+   * A container writes {@code line} now: appended to its log ({@link #setLog}) and handed to every
+   * stream following it, on the calling thread.
+   */
+  public void writeLog(String containerId, LogLine line) {
+    List<Consumer<LogLine>> followers;
+    synchronized (this) {
+      var all = new ArrayList<>(logs.getOrDefault(containerId, List.of()));
+      all.add(line);
+      logs.put(containerId, List.copyOf(all));
+      followers = List.copyOf(logFollowers.getOrDefault(containerId, List.of()));
+    }
+    followers.forEach(f -> f.accept(line));
   }
 
   @Override

@@ -610,6 +610,8 @@ public final class RunCoordinator {
               listeners.actionFired(h, p, elapsedMillis());
             } else if (m instanceof AgentMessage.Addresses a) {
               session.relayAddresses(h, a);
+            } else if (m instanceof AgentMessage.WorkloadSample w) {
+              listeners.workloadSample(h, w);
             } else if (m instanceof AgentMessage.Ended e) {
               listeners.agentEnded(h, e, elapsedMillis());
               say(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId,
@@ -687,7 +689,10 @@ public final class RunCoordinator {
       return Duration.between(t0, time.now()).toMillis();
     }
 
-    /** What an agent said that is not part of the step in progress: logs are shown, unknown types warned about. */
+    /** Host + type of every unknown message already warned about. */
+    private final java.util.Set<String> unknownTypes = new java.util.HashSet<>();
+
+    /** What an agent said that is not part of the step in progress: logs are shown, unknown types warned about (once each). */
     private void other(AgentSession.Event event) {
       if (event instanceof AgentSession.Garbled g) {
         say("warning: from " + session.who(g.host()) + ": " + g.problem());
@@ -702,9 +707,13 @@ public final class RunCoordinator {
       } else if (s.message() instanceof AgentMessage.Addresses a) {
         session.relayAddresses(host, a);
       } else if (s.message() instanceof AgentMessage.Unknown u) {
-        say("warning: " + session.who(host) + " sent a message of unknown type '" + u.type() + "'; ignored");
+        // once per host and type: a newer agent's message may come every second
+        if (unknownTypes.add(host + "\n" + u.type())) {
+          say("warning: " + session.who(host) + " sent a message of unknown type '" + u.type() + "'; ignored");
+        }
       }
-      // heartbeats (and progress outside the run) only prove the agent is alive
+      // heartbeats (and progress or workload samples outside the run loop, i.e. before every agent armed)
+      // only prove the agent is alive
     }
 
     /** Closes the agents' links (idempotent): an agent that has not ended sees EOF and heals. */

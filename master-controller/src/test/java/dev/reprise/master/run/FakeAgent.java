@@ -43,6 +43,10 @@ final class FakeAgent implements AgentConnection {
   boolean silentAfterArm;
   /** Fall silent on abort instead of answering (a hung agent). */
   boolean ignoreAbort;
+  /** Said after armed, each at T0 + its offset in ms (e.g. workload samples). */
+  final List<Map.Entry<Long, AgentMessage>> afterArm = new ArrayList<>();
+  /** Whether it heartbeats every second after armed (false: only its other messages show it is alive). */
+  boolean heartbeats = true;
   /** The swarm node ID its hello reports. */
   String nodeId = "node1";
   /** Called with every message the master sends, after the fake handled it. */
@@ -85,7 +89,8 @@ final class FakeAgent implements AgentConnection {
         at(a.t0().plusMillis(act.offsetMillis()), new AgentMessage.Progress(a.t0().plusMillis(act.offsetMillis()), act.seq(),
             act.action(), null, List.of(), "ok", 2.0, Map.of("web", 2)));
       }
-      for (long s = 1000; s < plan.endMillis(); s += 1000) at(a.t0().plusMillis(s), new AgentMessage.Heartbeat(a.t0().plusMillis(s)));
+      afterArm.forEach(e -> at(a.t0().plusMillis(e.getKey()), e.getValue()));
+      for (long s = 1000; heartbeats && s < plan.endMillis(); s += 1000) at(a.t0().plusMillis(s), new AgentMessage.Heartbeat(a.t0().plusMillis(s)));
       at(a.t0().plusMillis(plan.endMillis()), new AgentMessage.Ended("ok", null, 0));
     } else if (m instanceof MasterMessage.Heartbeat) {
       if (received.isEmpty() || !received.get(received.size() - 1).equals("heartbeat")) received.add("heartbeat");

@@ -38,6 +38,12 @@ final class RecordingListener implements RunListener {
   }
 
   @Override
+  public void workloadSample(String host, AgentMessage.WorkloadSample w) {
+    events.add("workload " + host + " " + w.service() + "." + w.id() + " at " + w.time() + " ok=" + w.ok() + " failed=" + w.failed()
+        + " p99=" + w.p99Ms());
+  }
+
+  @Override
   public void agentEnded(String host, AgentMessage.Ended e, long elapsedMillis) {
     events.add("agent ended " + host + " " + e.outcome() + " healed " + e.healed());
   }

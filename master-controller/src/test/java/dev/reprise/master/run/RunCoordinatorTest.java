@@ -2,6 +2,7 @@ package dev.reprise.master.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reprise.agent.protocol.AgentMessage;
 import dev.reprise.fdsl.model.KillFault;
 import dev.reprise.fdsl.plan.AliveSnapshot;
 import dev.reprise.fdsl.plan.FaultAction;
@@ -66,8 +67,12 @@ class RunCoordinatorTest {
   }
 
   private RunRequest request(String compose) {
+    return request(compose, PLAN);
+  }
+
+  private RunRequest request(String compose, Plan plan) {
     return new RunRequest("hello", tmp.resolve("runs"), Path.of("hello.yaml"), "environment: {}\n", Path.of("docker-compose.yml"),
-        compose, 7, PLAN, tmp.resolve("faults"), null, 60_000, true);
+        compose, 7, plan, tmp.resolve("faults"), null, 60_000, true);
   }
 
   private static RunManifest manifest(Path runDir) throws Exception {
@@ -260,6 +265,39 @@ class RunCoordinatorTest {
     assertThat(result.outcome().word()).isEqualTo("failed");
     assertThat(result.reason()).isEqualTo("the agent was silent for 10 s");
     assertThat(silent.received).anySatisfy(r -> assertThat(r).startsWith("abort the agent was silent"));
+  }
+
+  @Test
+  void workloadSamplesReachTheListenersWithTheirHostInOrderAndAnUnknownTypeIsWarnedAboutOnce() {
+    var t0 = Instant.parse("2026-11-23T09:00:03Z");
+    agent.afterArm.add(Map.entry(3000L, new AgentMessage.WorkloadSample("web", 0, t0.plusSeconds(3), 1000L, 480L, 20L, 12.5)));
+    agent.afterArm.add(Map.entry(3500L, new AgentMessage.Unknown("telemetry", "{\"type\":\"telemetry\"}")));
+    agent.afterArm.add(Map.entry(4000L, new AgentMessage.WorkloadSample("web", 1, t0.plusSeconds(4), 1000L, 0L, 500L, null)));
+    agent.afterArm.add(Map.entry(4500L, new AgentMessage.Unknown("telemetry", "{\"type\":\"telemetry\"}")));
+    var result = coordinator().run(request(COMPOSE));
+    assertThat(result.outcome()).isEqualTo(Outcome.OK);
+    assertThat(recorder.events).containsSubsequence("armed [box] t0=2026-11-23T09:00:03Z", "fired box #0 mark ok",
+        "workload box web.0 at 2026-11-23T09:00:06Z ok=480 failed=20 p99=12.5",
+        "workload box web.1 at 2026-11-23T09:00:07Z ok=0 failed=500 p99=null", "fired box #1 fault ok");
+    assertThat(recorder.events).filteredOn(e -> e.startsWith("workload")).hasSize(2);
+    assertThat(stderr().split("unknown type 'telemetry'", -1)).as("warned once").hasSize(2);
+  }
+
+  @Test
+  void workloadSamplesAloneKeepAnAgentFromBeingSilent() {
+    var plan = new Plan(7, 30_000, PLAN.beginning(), PLAN.actions(), PLAN.alive());
+    agent.heartbeats = false;
+    for (long ms = 1000; ms < 30_000; ms += 1000) {
+      agent.afterArm.add(Map.entry(ms, new AgentMessage.WorkloadSample("web", 0, null, 1000L, 10L, 0L, 1.0)));
+    }
+    var result = coordinator().run(request(COMPOSE, plan));
+    assertThat(result.outcome()).as(result.reason()).isEqualTo(Outcome.OK);
+
+    var quiet = new FakeAgent(time);
+    quiet.heartbeats = false;
+    var c = new RunCoordinator(orchestrator(tmp), runId -> quiet, exported::add, time, new ManualTicker(time), RunSettings.DEFAULTS,
+        abort, listeners());
+    assertThat(c.run(request(COMPOSE, plan)).reason()).as("the same agent without them").isEqualTo("the agent was silent for 10 s");
   }
 
   @Test
