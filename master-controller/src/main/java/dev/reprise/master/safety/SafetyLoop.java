@@ -247,6 +247,11 @@ public final class SafetyLoop implements RunListener {
     return "safety-" + (runId != null ? runId : "run");
   }
 
+  /** The kept workload lines (for tests of the memory bound). */
+  WorkloadWindow workloadWindow() {
+    return workload;
+  }
+
   /** The loop's thread, once started (for tests). */
   synchronized Thread thread() {
     return thread;
