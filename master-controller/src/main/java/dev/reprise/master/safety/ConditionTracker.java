@@ -53,8 +53,8 @@ final class ConditionTracker {
    */
   Trip observe(Reading reading, long nowNanos, Instant now, BiConsumer<Level, String> messages) {
     boolean abortWhenUnavailable = condition.ifUnavailable() == AbortCondition.IfUnavailable.ABORT;
-    if (reading instanceof Reading.Unavailable) {
-      String why = ((Reading.Unavailable) reading).why();
+    if (reading instanceof Reading.Unavailable u) {
+      String why = u.why();
       if (!unavailable) {
         unavailable = true;
         messages.accept(Level.WARNING, "warning: safety: " + name + ": " + why + (abortWhenUnavailable
@@ -114,18 +114,18 @@ final class ConditionTracker {
   }
 
   private Double threshold() {
-    if (condition instanceof AbortCondition.Workload) return ((AbortCondition.Workload) condition).threshold();
-    if (condition instanceof AbortCondition.PrometheusQuery) return ((AbortCondition.PrometheusQuery) condition).threshold();
+    if (condition instanceof AbortCondition.Workload w) return w.threshold();
+    if (condition instanceof AbortCondition.PrometheusQuery q) return q.threshold();
     return null;
   }
 
   /** {@code 0.12 above 0.05}, {@code 312 ms above 250 ms}, {@code HTTP 503 (not 2xx)}. */
   private String figure(Reading.Value v) {
     if (condition instanceof AbortCondition.HttpCheck) return "HTTP " + (int) v.value() + " (not 2xx)";
-    String unit = condition instanceof AbortCondition.Workload
-        && ((AbortCondition.Workload) condition).metric() == AbortCondition.WorkloadMetric.P99_LATENCY ? " ms" : "";
-    AbortCondition.Comparison comparison = condition instanceof AbortCondition.Workload
-        ? ((AbortCondition.Workload) condition).comparison() : ((AbortCondition.PrometheusQuery) condition).comparison();
+    String unit = condition instanceof AbortCondition.Workload w
+        && w.metric() == AbortCondition.WorkloadMetric.P99_LATENCY ? " ms" : "";
+    AbortCondition.Comparison comparison = condition instanceof AbortCondition.Workload w
+        ? w.comparison() : ((AbortCondition.PrometheusQuery) condition).comparison();
     return Texts.number(v.value()) + unit + " " + comparison.name().toLowerCase(java.util.Locale.ROOT) + " "
         + Texts.number(threshold()) + unit;
   }

@@ -16,7 +16,10 @@ sealed interface Reading {
    */
   record Value(double value, boolean holds, String context, Instant sampleTime) implements Reading {}
 
-  /** The source answers but cannot be judged yet (a throughput drop during its warm-up): does not hold, no warning. */
+  /**
+   * The source answers but there is nothing to judge: a throughput drop during its warm-up, a
+   * Prometheus vector without series (as an alerting rule: does not fire). Does not hold; no warning.
+   */
   record NotYet(String why) implements Reading {}
 
   /** The source cannot be read; {@code why} in one line for a human. */

@@ -328,9 +328,15 @@ public final class SafetyLoop implements RunListener {
       }
     }
     if (readsWorkload) {
-      long retention = 0;
-      for (var reader : workloadReaders.values()) retention = Math.max(retention, reader.retentionMillis());
-      workload.prune(retention);
+      Instant newest = workload.newest();
+      if (newest != null) {
+        Instant keepFrom = newest;
+        for (var reader : workloadReaders.values()) {
+          Instant need = reader.keepFrom(newest);
+          if (need.isBefore(keepFrom)) keepFrom = need;
+        }
+        workload.pruneBefore(keepFrom);
+      }
     }
   }
 

@@ -39,18 +39,29 @@ final class WorkloadReader {
     this.warmupMillis = condition.warmupMillis() > 0 ? condition.warmupMillis() : condition.windowMillis();
   }
 
-  /** How long before the newest line the lines must be kept for this condition ({@code Long.MAX_VALUE}: all). */
-  long retentionMillis() {
-    if (condition.metric() == AbortCondition.WorkloadMetric.THROUGHPUT_DROP && referencePerSecond == null) {
-      return Long.MAX_VALUE;
+  /**
+   * The earliest line time this condition still needs, given the newest line of all: the window back
+   * from there, or, while a throughput warm-up is not over, every line since the warm-up started
+   * (a service that sent no line yet needs nothing kept for it).
+   */
+  Instant keepFrom(Instant newest) {
+    Instant windowStart = newest.minusMillis(condition.windowMillis());
+    if (condition.metric() == AbortCondition.WorkloadMetric.THROUGHPUT_DROP && referencePerSecond == null
+        && firstStart != null && firstStart.isBefore(windowStart)) {
+      return firstStart;
     }
-    return condition.windowMillis();
+    return windowStart;
   }
 
   Reading read(WorkloadWindow window, long nowNanos) {
     List<WorkloadWindow.Line> lines = window.lines(condition.service());
     String of = condition.service() == null ? "the workload" : "service " + condition.service();
     if (lines.isEmpty()) return new Reading.Unavailable("no workload lines from " + of + " yet");
+    if (referencePerSecond == null) {
+      for (var line : lines) {
+        if (firstStart == null || line.start().isBefore(firstStart)) firstStart = line.start();
+      }
+    }
     long windowNanos = condition.windowMillis() * 1_000_000L;
     Instant newest = null;
     boolean fresh = false;
@@ -96,9 +107,6 @@ final class WorkloadReader {
       }
       case THROUGHPUT_DROP: {
         if (referencePerSecond == null) {
-          for (var line : lines) {
-            if (firstStart == null || line.start().isBefore(firstStart)) firstStart = line.start();
-          }
           Instant warmupEnd = firstStart.plusMillis(warmupMillis);
           if (!newest.isAfter(warmupEnd)) {
             return new Reading.NotYet("warming up until sample time " + warmupEnd);

@@ -104,18 +104,21 @@ final class WorkloadWindow {
     return byContainer.values().stream().mapToInt(ArrayDeque::size).sum();
   }
 
-  /**
-   * Drops the lines that ended more than {@code retentionMillis} (plus {@link #PRUNE_MARGIN_MILLIS})
-   * before the newest line of all (loop thread). {@code Long.MAX_VALUE}: keeps everything.
-   */
-  void prune(long retentionMillis) {
-    if (retentionMillis == Long.MAX_VALUE) return;
+  /** The time of the newest kept line of all, or null when none is kept (loop thread). */
+  Instant newest() {
     Instant newest = null;
     for (var lines : byContainer.values()) {
       if (!lines.isEmpty() && (newest == null || lines.peekLast().time().isAfter(newest))) newest = lines.peekLast().time();
     }
-    if (newest == null) return;
-    Instant cut = newest.minusMillis(retentionMillis + PRUNE_MARGIN_MILLIS);
+    return newest;
+  }
+
+  /**
+   * Drops the lines that ended before {@code keepFrom} minus {@link #PRUNE_MARGIN_MILLIS} (loop
+   * thread); the margin is for containers whose lines are not exactly aligned or arrive late.
+   */
+  void pruneBefore(Instant keepFrom) {
+    Instant cut = keepFrom.minusMillis(PRUNE_MARGIN_MILLIS);
     for (Iterator<ArrayDeque<Line>> it = byContainer.values().iterator(); it.hasNext(); ) {
       var lines = it.next();
       while (!lines.isEmpty() && lines.peekFirst().time().isBefore(cut)) lines.pollFirst();

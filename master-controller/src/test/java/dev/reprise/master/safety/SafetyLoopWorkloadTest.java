@@ -226,15 +226,21 @@ class SafetyLoopWorkloadTest {
   }
 
   @Test
-  void memoryIsBoundedByTheWindow() {
-    var loop = loop(workload("errors", null, WorkloadMetric.ERROR_RATE, 0.9, 5_000, 0, 0, IfUnavailable.WARN));
+  void memoryIsBoundedByTheWindowAndTheWarmupStillOpen() {
+    var loop = loop(workload("errors", null, WorkloadMetric.ERROR_RATE, 0.9, 5_000, 0, 0, IfUnavailable.WARN),
+        workload("drop", "api", WorkloadMetric.THROUGHPUT_DROP, 0.9, 5_000, 60_000, 0, IfUnavailable.WARN),
+        workload("ghost drop", "ghost", WorkloadMetric.THROUGHPUT_DROP, 0.9, 5_000, 30_000, 0, IfUnavailable.WARN));
+    int margin = (int) (WorkloadWindow.PRUNE_MARGIN_MILLIS / 1000);
     for (int s = 1; s <= 600; s++) {
       at(s);
       for (int id = 1; id <= 3; id++) loop.workloadSample("h1", line("api", id, s, 100, 0, 5.0));
       loop.checkOnce();
+      // api's warm-up (60 s) keeps every line until a line ends after it; then the 5 s window does
+      if (s == 60) assertThat(loop.workloadWindow().size()).isEqualTo(3 * 60);
     }
-    // 5 s window + the prune margin, per container
-    assertThat(loopWindowSize(loop)).isLessThanOrEqualTo(3 * (5 + (int) (WorkloadWindow.PRUNE_MARGIN_MILLIS / 1000) + 1));
+    // a service that never wrote a line (ghost) keeps nothing; 5 s window + the prune margin per container
+    assertThat(loop.workloadWindow().size()).isLessThanOrEqualTo(3 * (5 + margin + 1));
+    assertThat(aborter.reasons).isEmpty();
   }
 
   @Test
@@ -276,9 +282,5 @@ class SafetyLoopWorkloadTest {
     loop.workloadSample("h1", line("api", 1, 1, 0, 10, null));
     loop.checkOnce();
     assertThat(aborter.trips.get(0).condition()).isEqualTo("error rate of service api over 10 s above 0.05");
-  }
-
-  private static int loopWindowSize(SafetyLoop loop) {
-    return loop.workloadWindow().size();
   }
 }
