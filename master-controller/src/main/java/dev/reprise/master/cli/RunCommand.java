@@ -137,7 +137,8 @@ public final class RunCommand implements Callable<Integer> {
     }
     var request = new RunRequest(name != null ? name : RunFolders.defaultName(scenario), out, loaded.scenarioFile(),
         loaded.scenarioText(), loaded.composeFile(), loaded.composeText(), loaded.effectiveSeed(seed), plan,
-        loaded.faultsDir(), loaded.ntpServer().orElse(null), loaded.ntpResyncMillis(), !noExport);
+        loaded.faultsDir(), loaded.ntpServer().orElse(null), loaded.ntpResyncMillis(), !noExport,
+        loaded.scenario().environment().safety(), loaded.scenario().environment().grafana());
 
     if (hostsFile != null) return runOnHosts(request, loaded.ntpServer().isPresent());
     var settings = RunSettings.DEFAULTS;
@@ -181,9 +182,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     // the scenario's ntp_server wins; else the hosts file's, so every host measures against the same clock
     if (!scenarioHasNtp && hosts.ntpServer() != null) {
-      request = new RunRequest(request.name(), request.outDir(), request.scenarioFile(), request.scenarioText(),
-          request.composeFile(), request.composeText(), request.seed(), request.plan(), request.faultsDir(),
-          hosts.ntpServer(), request.ntpResyncMillis(), request.export());
+      request = request.withNtpServer(hosts.ntpServer());
     }
     MultiHostSetup setup;
     try {

@@ -7,9 +7,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The one thing shared between the run coordinator's thread and the shutdown hook: the hook
- * {@link #abort asks} for an abort and {@link #awaitFinished waits} until the coordinator has healed,
- * removed the stack and written the run folder. Thread-safe.
+ * The one thing shared between the run coordinator's thread and the others (the shutdown hook, a
+ * handle's caller, the safety loop): they {@link #abort ask} for an abort and {@link #awaitFinished
+ * wait} until the coordinator has healed, removed the stack and written the run folder, and they
+ * {@link #note leave lines} the coordinator passes to the run's listeners on its own thread. Thread-safe.
  */
 public final class AbortSignal {
   private final AtomicReference<String> reason = new AtomicReference<>();
@@ -33,6 +34,23 @@ public final class AbortSignal {
   public RunManifest.SafetyTrip trip() {
     return reason.get() == null ? null : trip.get();
   }
+
+  /** A line for the run's listeners from another thread; the coordinator passes it on within a fraction of a second. */
+  public void note(dev.reprise.master.run.RunListener.Level level, String text) {
+    notes.add(new Note(level, text));
+  }
+
+  /** One line left by {@link #note}. */
+  record Note(RunListener.Level level, String text) {}
+
+  /** The lines left since the last call, oldest first (the coordinator's thread). */
+  java.util.List<Note> drainNotes() {
+    var out = new java.util.ArrayList<Note>();
+    for (Note n; (n = notes.poll()) != null; ) out.add(n);
+    return out;
+  }
+
+  private final java.util.concurrent.ConcurrentLinkedQueue<Note> notes = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** Null until someone asked to abort. */
   public String reason() {

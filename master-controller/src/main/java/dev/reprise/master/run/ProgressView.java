@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * runs the live progress line — elapsed / end, the next moment, alive containers per service, the
  * last action and its firing error. On a terminal it is redrawn in place every tick; otherwise a
  * line is printed only when something other than the elapsed time changed. Called on the
- * coordinator's thread (the listener contract).
+ * coordinator's thread (the listener contract), and from other threads for their lines (the safety
+ * loop's): every method is synchronized, so a line never cuts into the progress line.
  */
 public final class ProgressView implements RunListener {
   private final PrintStream err;
@@ -37,23 +38,23 @@ public final class ProgressView implements RunListener {
   }
 
   @Override
-  public void message(Level level, String text) {
+  public synchronized void message(Level level, String text) {
     message(text);
   }
 
   @Override
-  public void armed(java.time.Instant t0, Map<String, AgentMessage.Armed> byHost) {
+  public synchronized void armed(java.time.Instant t0, Map<String, AgentMessage.Armed> byHost) {
     byHost.forEach((host, ack) -> armed(host, ack.alive()));
   }
 
   @Override
-  public void actionFired(String host, AgentMessage.Progress progress, long elapsedMillis) {
+  public synchronized void actionFired(String host, AgentMessage.Progress progress, long elapsedMillis) {
     progress(host, progress, elapsedMillis);
   }
 
   /** The conversation is over once the agents stop: the progress line ends. */
   @Override
-  public void stateChanged(RunCoordinator.State from, RunCoordinator.State to) {
+  public synchronized void stateChanged(RunCoordinator.State from, RunCoordinator.State to) {
     if (to == RunCoordinator.State.STOPPING_AGENT || to == RunCoordinator.State.DONE) close();
   }
 
@@ -61,12 +62,12 @@ public final class ProgressView implements RunListener {
    * A host's alive counts at arm: from then on the line shows, per service, the sum of every host's
    * latest counts (until the first one arrives, the plan's beginning).
    */
-  public void armed(String host, Map<String, Integer> hostAlive) {
+  public synchronized void armed(String host, Map<String, Integer> hostAlive) {
     if (hostAlive != null) aliveByHost.put(host, Map.copyOf(hostAlive));
   }
 
   /** Records one action {@code host}'s agent fired, with its host's alive counts after it. */
-  public void progress(String host, AgentMessage.Progress p, long elapsedMillis) {
+  public synchronized void progress(String host, AgentMessage.Progress p, long elapsedMillis) {
     last = p;
     if (p.alive() != null) aliveByHost.put(host, Map.copyOf(p.alive()));
     tick(elapsedMillis);
@@ -83,7 +84,7 @@ public final class ProgressView implements RunListener {
 
   /** Redraws (terminal) or prints when changed (otherwise). */
   @Override
-  public void tick(long elapsedMillis) {
+  public synchronized void tick(long elapsedMillis) {
     String body = body(elapsedMillis);
     String line = "[" + seconds(Math.max(0, elapsedMillis)) + " / " + seconds(plan.endMillis()) + "] " + body;
     if (tty) {
@@ -97,7 +98,7 @@ public final class ProgressView implements RunListener {
   }
 
   /** Prints a message above the progress line. */
-  public void message(String text) {
+  public synchronized void message(String text) {
     if (tty && lineOpen) err.print("\r\033[K");
     err.println(text);
     if (tty && lineOpen) {
@@ -106,7 +107,7 @@ public final class ProgressView implements RunListener {
   }
 
   /** Ends the progress line (terminal: moves to a fresh line). */
-  public void close() {
+  public synchronized void close() {
     if (tty && lineOpen) err.println();
     lineOpen = false;
   }

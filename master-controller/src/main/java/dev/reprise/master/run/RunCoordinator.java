@@ -197,6 +197,7 @@ public final class RunCoordinator {
       result = doRun(request, translated);
       return result;
     } finally {
+      for (var note : abort.drainNotes()) listeners.message(note.level(), note.text());
       enter(State.DONE);
       if (result != null) listeners.ended(result);
       abort.finished();
@@ -590,6 +591,7 @@ public final class RunCoordinator {
                     + " did not confirm the abort within " + settings.abortWait().toSeconds() + " s");
             return;
           }
+          for (var note : abort.drainNotes()) listeners.message(note.level(), note.text());
           if (now >= nextTick) {
             listeners.tick(elapsedMillis());
             nextTick = now + settings.heartbeat().toNanos();

@@ -121,6 +121,14 @@ public final class RunHandle {
     abort.abort(reason, trip);
   }
 
+  /**
+   * A line for the run's listeners from any thread (the safety loop's warnings): the run passes it
+   * to them on its own thread within a fraction of a second, as it passes its own lines.
+   */
+  public void note(RunListener.Level level, String text) {
+    abort.note(level, text);
+  }
+
   /** True once the run folder is final (the run ended, however). */
   public boolean finished() {
     return abort.isFinished();

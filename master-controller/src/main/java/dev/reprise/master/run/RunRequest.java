@@ -1,5 +1,7 @@
 package dev.reprise.master.run;
 
+import dev.reprise.fdsl.model.Grafana;
+import dev.reprise.fdsl.model.Safety;
 import dev.reprise.fdsl.plan.Plan;
 import java.nio.file.Path;
 
@@ -15,6 +17,9 @@ import java.nio.file.Path;
  * @param ntpServer the scenario's NTP server, or null
  * @param ntpResyncMillis how often agents re-measure their clock during the run (0: only at arm)
  * @param export whether to run the exporter at the end ({@code --no-export} turns it off)
+ * @param safety the scenario's guardrails: the run's safety loop checks its {@code abort_when}
+ *     (its duration cap and blast radius are already in the plan)
+ * @param grafana where the run posts its fault windows and marks as annotations; null: nowhere
  */
 public record RunRequest(
     String name,
@@ -28,4 +33,24 @@ public record RunRequest(
     Path faultsDir,
     String ntpServer,
     long ntpResyncMillis,
-    boolean export) {}
+    boolean export,
+    Safety safety,
+    Grafana grafana) {
+
+  public RunRequest {
+    if (safety == null) safety = Safety.none();
+  }
+
+  /** A run without guardrails or annotations. */
+  public RunRequest(String name, Path outDir, Path scenarioFile, String scenarioText, Path composeFile, String composeText,
+      long seed, Plan plan, Path faultsDir, String ntpServer, long ntpResyncMillis, boolean export) {
+    this(name, outDir, scenarioFile, scenarioText, composeFile, composeText, seed, plan, faultsDir, ntpServer,
+        ntpResyncMillis, export, Safety.none(), null);
+  }
+
+  /** This request with another NTP server (the hosts file's, when the scenario names none). */
+  public RunRequest withNtpServer(String server) {
+    return new RunRequest(name, outDir, scenarioFile, scenarioText, composeFile, composeText, seed, plan, faultsDir, server,
+        ntpResyncMillis, export, safety, grafana);
+  }
+}

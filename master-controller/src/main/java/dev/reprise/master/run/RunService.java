@@ -33,7 +33,8 @@ public final class RunService {
   /**
    * Starts {@code request} on {@code target} at once, on a new thread, and returns its handle.
    * {@code listeners} hear everything the run tells (on the run's thread); the handle's own
-   * progress listener comes first.
+   * progress listener comes first. A caller adds the run's safety loop ({@code SafetyLoop.forRun})
+   * to {@code listeners}.
    */
   public RunHandle start(RunRequest request, Target target, List<RunListener> listeners) {
     return start(request, null, target, listeners);

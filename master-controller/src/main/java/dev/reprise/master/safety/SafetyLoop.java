@@ -190,6 +190,20 @@ public final class SafetyLoop implements RunListener {
   @Override
   public void attached(RunHandle handle) {
     this.aborter = handle::abort;
+    this.handleNotes = handle::note;
+  }
+
+  /** Where lines go when the loop was built without a sink: the run's handle, which passes them to the run's listeners. */
+  private volatile BiConsumer<Level, String> handleNotes;
+
+  /**
+   * The safety loop of {@code request}'s {@code abort_when}, its lines told through the run's handle
+   * (so every listener hears them, on the run's thread); empty when the scenario has no conditions.
+   * Every caller that starts a run adds it to the run's listeners.
+   */
+  public static Optional<SafetyLoop> forRun(dev.reprise.master.run.RunRequest request, Time time) {
+    var loop = new SafetyLoop(request.safety(), time, null);
+    return loop.active() ? Optional.of(loop) : Optional.empty();
   }
 
   /** For tests: where the abort goes instead of a {@link RunHandle}. */
@@ -465,7 +479,8 @@ public final class SafetyLoop implements RunListener {
 
   private void tell(Level level, String line) {
     try {
-      messages.accept(level, line);
+      var sink = messages != null ? messages : handleNotes;
+      if (sink != null) sink.accept(level, line);
     } catch (RuntimeException e) {
       // the sink's failure is not the loop's
     }
