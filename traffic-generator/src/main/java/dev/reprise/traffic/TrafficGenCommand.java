@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code traffic-gen}: the command line (DISFI's options plus Reprise's). Exit codes: 0 the
  * duration ended and the log was written; 1 the log could not be written; 2 invalid arguments, with
- * a one-line reason on stderr; 130/143 after SIGINT/SIGTERM (the JVM's own), the log written first
+ * a one-line reason on stderr (also: a {@code --metrics-port} that cannot be bound); 130/143 after SIGINT/SIGTERM (the JVM's own), the log written first
  * by the shutdown hook's wait.
  */
 @Command(name = "traffic-gen", mixinStandardHelpOptions = true, version = "traffic-gen 0.1.0",
