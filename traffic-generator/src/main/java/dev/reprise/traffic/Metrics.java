@@ -17,11 +17,13 @@ import org.HdrHistogram.Recorder;
  */
 public final class Metrics {
 
-  /** Counts and latency histogram of one interval. */
-  public record Interval(Map<OpKind, Long> ok, Map<ErrorKind, Long> errors, Histogram latencyMicros) {}
+  /** Counts and latency histogram of one interval ({@code failed}: the failed operations by kind). */
+  public record Interval(Map<OpKind, Long> ok, Map<ErrorKind, Long> errors, Histogram latencyMicros,
+      Map<OpKind, Long> failed) {}
 
   private final Map<OpKind, LongAdder> okInterval = adders(OpKind.class);
   private final Map<ErrorKind, LongAdder> errorsInterval = adders(ErrorKind.class);
+  private final Map<OpKind, LongAdder> failedInterval = adders(OpKind.class);
   private final Map<OpKind, LongAdder> okTotal = adders(OpKind.class);
   private final Map<OpKind, LongAdder> failedTotal = adders(OpKind.class);
   private final Map<ErrorKind, LongAdder> errorsTotal = adders(ErrorKind.class);
@@ -56,6 +58,7 @@ public final class Metrics {
     errorsInterval.get(error).increment();
     errorsTotal.get(error).increment();
     failedTotal.get(kind).increment();
+    failedInterval.get(kind).increment();
     recordException(exceptionClass);
   }
 
@@ -73,11 +76,13 @@ public final class Metrics {
     okInterval.forEach((k, v) -> ok.put(k, v.sumThenReset()));
     Map<ErrorKind, Long> errors = new EnumMap<>(ErrorKind.class);
     errorsInterval.forEach((k, v) -> errors.put(k, v.sumThenReset()));
+    Map<OpKind, Long> failed = new EnumMap<>(OpKind.class);
+    failedInterval.forEach((k, v) -> failed.put(k, v.sumThenReset()));
     Histogram h = recorder.getIntervalHistogram(recycled);
     total.add(h);
     Histogram copy = h.copy();
     recycled = h;
-    return new Interval(ok, errors, copy);
+    return new Interval(ok, errors, copy, failed);
   }
 
   /** All latencies recorded up to the last {@link #takeInterval()}. */

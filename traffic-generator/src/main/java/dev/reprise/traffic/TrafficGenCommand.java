@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code traffic-gen}: the command line (DISFI's options plus Reprise's). Exit codes: 0 the
  * duration ended and the log was written; 1 the log could not be written; 2 invalid arguments, with
- * a one-line reason on stderr; 130/143 after SIGINT/SIGTERM (the JVM's own), the log written first
+ * a one-line reason on stderr (also: a {@code --metrics-port} that cannot be bound); 130/143 after SIGINT/SIGTERM (the JVM's own), the log written first
  * by the shutdown hook's wait.
  */
 @Command(name = "traffic-gen", mixinStandardHelpOptions = true, version = "traffic-gen 0.1.0",
@@ -98,6 +98,14 @@ public final class TrafficGenCommand implements Callable<Integer> {
       description = "Cap on requests in flight (default ${DEFAULT-VALUE}).")
   int maxInFlight;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Serve the per-second figures for Prometheus at http://BIND:PORT/metrics (0: any free port).")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-bind", paramLabel = "ADDR",
+      description = "Address the metrics endpoint listens on (default 0.0.0.0, every interface: what a container needs).")
+  String metricsBind;
+
   private final Function<TrafficOptions, Integer> runner;
   private TrafficOptions parsed;
 
@@ -127,9 +135,14 @@ public final class TrafficGenCommand implements Callable<Integer> {
         }
         return Duration.ofMillis(Math.round(m * 60_000));
       });
+      if (metricsBind != null && metricsPort == null) {
+        throw new IllegalArgumentException("--metrics-bind needs --metrics-port");
+      }
+      Optional<TrafficOptions.MetricsEndpoint> metrics = Optional.ofNullable(metricsPort).map(p ->
+          new TrafficOptions.MetricsEndpoint(metricsBind == null ? TrafficOptions.MetricsEndpoint.DEFAULT_BIND : metricsBind.trim(), p));
       return new TrafficOptions(contactPoints, mode, threads, rate, duration, storm, cpuSpike,
           Duration.ofMillis(clusterTimeoutMillis), Optional.ofNullable(log), leak, leakRate, amplification,
-          readRatio, keyspace, repl, consistency, valueSize, keyCount, datacenter, seed, maxInFlight);
+          readRatio, keyspace, repl, consistency, valueSize, keyCount, datacenter, seed, maxInFlight, metrics);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cmd, e.getMessage(), e);
     }
@@ -181,9 +194,20 @@ public final class TrafficGenCommand implements Callable<Integer> {
 
   private static int runForReal(TrafficOptions options) {
     Time clock = SystemTime.INSTANCE;
+    TrafficMetrics metrics = new TrafficMetrics();
+    if (options.metrics().isPresent()) {
+      var endpoint = options.metrics().get();
+      try {
+        int port = metrics.serve(endpoint.bind(), endpoint.port());
+        System.err.printf("traffic-gen: metrics at http://%s/metrics%n", new TrafficOptions.MetricsEndpoint(endpoint.bind(), port));
+      } catch (java.io.IOException e) {
+        System.err.println("traffic-gen: " + e.getMessage());
+        return CommandLine.ExitCode.USAGE;
+      }
+    }
     CassandraTarget target = new CassandraTarget(options, clock);
     TrafficGenerator generator = new TrafficGenerator(options, target, target, clock, System.out,
-        new FinalLogWriter(options.log(), System.err));
+        new FinalLogWriter(options.log(), System.err), metrics::record);
     Thread hook = new Thread(() -> {
       generator.stop("signal");
       try {
@@ -212,6 +236,8 @@ public final class TrafficGenCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       System.err.println("traffic-gen: " + e.getMessage());
       return 1;
+    } finally {
+      metrics.close();
     }
     System.err.println("traffic-gen: stopped (" + reason + "), final log written"
         + options.log().map(p -> " to " + p).orElse(" to stderr"));

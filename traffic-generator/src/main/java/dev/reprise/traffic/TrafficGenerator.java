@@ -40,6 +40,14 @@ public final class TrafficGenerator {
   /** Checkpoint the final log every this many intervals, so even SIGKILL leaves a recent one. */
   private static final int CHECKPOINT_EVERY = 10;
 
+  /**
+   * Gets every interval's figures as they are printed: the line and the interval's failed operations
+   * by kind ({@link TrafficMetrics#record}). Called on the reporting thread.
+   */
+  public interface IntervalListener {
+    void interval(IntervalReport report, Map<OpKind, Long> failedByKind);
+  }
+
   /** Where the final log goes; {@code complete} is false for checkpoints written during the run. */
   public interface FinalLogSink {
     void write(Map<String, Object> finalLog, boolean complete);
@@ -51,6 +59,7 @@ public final class TrafficGenerator {
   private final Time clock;
   private final PrintStream out;
   private final FinalLogSink sink;
+  private final IntervalListener intervalListener;
   private final Metrics metrics = new Metrics();
   private final Semaphore permits;
   private final List<LoadLoop> loops = new ArrayList<>();
@@ -73,6 +82,13 @@ public final class TrafficGenerator {
 
   public TrafficGenerator(TrafficOptions options, LoadTarget target, ConnectionStress stress, Time clock,
       PrintStream out, FinalLogSink sink) {
+    this(options, target, stress, clock, out, sink, (report, failedByKind) -> {});
+  }
+
+  /** Also hands every interval's figures to {@code intervalListener} (the metrics endpoint), after printing its line. */
+  public TrafficGenerator(TrafficOptions options, LoadTarget target, ConnectionStress stress, Time clock,
+      PrintStream out, FinalLogSink sink, IntervalListener intervalListener) {
+    this.intervalListener = intervalListener;
     this.options = options;
     this.target = target;
     this.stress = stress;
@@ -253,6 +269,11 @@ public final class TrafficGenerator {
         options.maxInFlight() - permits.availablePermits(), openConnections(), behindMillis(endNanos));
     out.println(r.toJsonLine());
     out.flush();
+    try {
+      intervalListener.interval(r, iv.failed());
+    } catch (RuntimeException e) {
+      LOG.warn("interval listener failed", e);
+    }
   }
 
   private static double ms(long micros) {

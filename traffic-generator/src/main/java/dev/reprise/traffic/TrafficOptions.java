@@ -35,6 +35,8 @@ import java.util.Set;
  * @param datacenter the driver's local datacenter ({@code --datacenter})
  * @param seed seed of the key and operation sequence ({@code --seed})
  * @param maxInFlight cap on requests in flight ({@code --max-in-flight})
+ * @param metrics where to serve the per-second figures for Prometheus ({@code --metrics-port},
+ *     {@code --metrics-bind}); empty: not served
  */
 public record TrafficOptions(
     List<HostAndPort> hosts,
@@ -57,7 +59,39 @@ public record TrafficOptions(
     long keyCount,
     String datacenter,
     long seed,
-    int maxInFlight) {
+    int maxInFlight,
+    Optional<MetricsEndpoint> metrics) {
+
+  /**
+   * The Prometheus endpoint: {@code http://bind:port/metrics}.
+   *
+   * @param bind the address to listen on ({@link #DEFAULT_BIND} unless {@code --metrics-bind} says otherwise)
+   * @param port 0..65535 (0: an ephemeral port)
+   */
+  public record MetricsEndpoint(String bind, int port) {
+    /** Every interface: in a container, the only bind another container's Prometheus can reach. */
+    public static final String DEFAULT_BIND = "0.0.0.0";
+
+    public MetricsEndpoint {
+      require(port >= 0 && port <= 65535, "--metrics-port must be in 0..65535, got " + port);
+      require(bind != null && !bind.isBlank(), "--metrics-bind must not be empty");
+    }
+
+    @Override
+    public String toString() {
+      return (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + port;
+    }
+  }
+
+  /** Without a metrics endpoint. */
+  public TrafficOptions(List<HostAndPort> hosts, Mode mode, int threads, long rate, Optional<Duration> duration,
+      boolean storm, boolean cpuSpike, Duration clusterTimeout, Optional<Path> log, boolean leak, int leakRate,
+      boolean amplification, double readRatio, String keyspace, Replication replication, String consistency,
+      int valueSize, long keyCount, String datacenter, long seed, int maxInFlight) {
+    this(hosts, mode, threads, rate, duration, storm, cpuSpike, clusterTimeout, log, leak, leakRate, amplification,
+        readRatio, keyspace, replication, consistency, valueSize, keyCount, datacenter, seed, maxInFlight,
+        Optional.empty());
+  }
 
   /** Consistency levels the driver accepts for plain reads and writes. */
   public static final Set<String> CONSISTENCY_LEVELS = Set.of("ANY", "ONE", "TWO", "THREE", "QUORUM",
@@ -118,6 +152,7 @@ public record TrafficOptions(
     m.put("datacenter", datacenter);
     m.put("seed", seed);
     m.put("max_in_flight", maxInFlight);
+    m.put("metrics", metrics.map(MetricsEndpoint::toString).orElse(null));
     return m;
   }
 }

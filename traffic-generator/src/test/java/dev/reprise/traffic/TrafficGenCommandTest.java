@@ -73,6 +73,8 @@ class TrafficGenCommandTest {
       "keyspace           | --hosts h --mode read --threads 1 --rate 10 --keyspace 1bad | --keyspace '1bad' is not a valid keyspace name",
       "timeout            | --hosts h --mode read --threads 1 --rate 10 --cluster-timeout 0 | --cluster-timeout must be at least 10 ms",
       "unknown option     | --hosts h --mode read --threads 1 --rate 10 --turbo        | Unknown option: '--turbo'",
+      "metrics port       | --hosts h --mode read --threads 1 --rate 10 --metrics-port 70000 | --metrics-port must be in 0..65535, got 70000",
+      "bind without port  | --hosts h --mode read --threads 1 --rate 10 --metrics-bind 127.0.0.1 | --metrics-bind needs --metrics-port",
   })
   void badArgumentsExitWithTwoAndSayWhy(String name, String args, String message) {
     int code = run(args.trim().split("\\s+"));
@@ -80,6 +82,19 @@ class TrafficGenCommandTest {
     assertThat(runs).as("the generator must not start").isEmpty();
     assertThat(err()).startsWith("traffic-gen: ").contains(message.trim()).contains("--help");
     assertThat(out.toString(StandardCharsets.UTF_8)).as("stdout carries only JSON lines").isEmpty();
+  }
+
+  @Test
+  void metricsAreServedOnEveryInterfaceByDefaultWhenAPortIsGiven() {
+    assertThat(run("--hosts", "h", "--mode", "read", "--threads", "1", "--rate", "1")).isZero();
+    assertThat(runs.get(0).metrics()).isEmpty();
+    assertThat(runs.get(0).asMap()).containsEntry("metrics", null);
+    assertThat(run("--hosts", "h", "--mode", "read", "--threads", "1", "--rate", "1", "--metrics-port", "9464")).isZero();
+    assertThat(runs.get(1).metrics()).contains(new TrafficOptions.MetricsEndpoint("0.0.0.0", 9464));
+    assertThat(runs.get(1).asMap()).containsEntry("metrics", "0.0.0.0:9464");
+    assertThat(run("--hosts", "h", "--mode", "read", "--threads", "1", "--rate", "1", "--metrics-port", "0",
+        "--metrics-bind", "127.0.0.1")).isZero();
+    assertThat(runs.get(2).metrics()).contains(new TrafficOptions.MetricsEndpoint("127.0.0.1", 0));
   }
 
   @Test
