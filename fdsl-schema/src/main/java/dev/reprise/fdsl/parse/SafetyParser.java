@@ -326,7 +326,8 @@ public final class SafetyParser {
       if (service != null) services.add(new ServiceRef(service, YamlReader.pos(s.value()), path + ".service"));
       ok &= service != null;
     }
-    var threshold = threshold(kind, c, path, metric);
+    // with an unknown metric, only the shape of the threshold can be checked
+    var threshold = threshold(kind, c, path, metric, metric == null);
     ok &= threshold.isPresent();
     long window = 0;
     if (!c.containsKey("window")) {
@@ -383,7 +384,7 @@ public final class SafetyParser {
       query = nonBlank(c.get("query").value(), path + ".query", "a PromQL expression").orElse(null);
       ok &= query != null;
     }
-    var threshold = threshold(kind, c, path, null);
+    var threshold = threshold(kind, c, path, null, false);
     ok &= threshold.isPresent();
     String url = null;
     if (c.containsKey("url")) {
@@ -444,9 +445,11 @@ public final class SafetyParser {
   /**
    * Exactly one of {@code above}/{@code below}, read for {@code metric}: a fraction (percent or
    * fraction) for error_rate and throughput_drop, milliseconds for p99_latency, a plain number for a
-   * Prometheus query ({@code metric} null).
+   * Prometheus query ({@code metric} null). With {@code shapeOnly}, only that one is given (the value
+   * is not read: a zero threshold that is never used).
    */
-  private Optional<Threshold> threshold(YamlReader.Entry kind, Map<String, YamlReader.Entry> c, String path, WorkloadMetric metric) {
+  private Optional<Threshold> threshold(YamlReader.Entry kind, Map<String, YamlReader.Entry> c, String path, WorkloadMetric metric,
+      boolean shapeOnly) {
     var given = Arrays.asList("above", "below").stream().filter(c::containsKey).toList();
     if (given.size() != 1) {
       yaml.problem(kind.keyPos(), path + ": give exactly one of above, below"
@@ -455,6 +458,7 @@ public final class SafetyParser {
     }
     String key = given.get(0);
     var comparison = key.equals("above") ? Comparison.ABOVE : Comparison.BELOW;
+    if (shapeOnly) return Optional.of(new Threshold(comparison, 0, "0"));
     Node node = c.get(key).value();
     String p = path + "." + key;
     SourcePos pos = YamlReader.pos(node);
