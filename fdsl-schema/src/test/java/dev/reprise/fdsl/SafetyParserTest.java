@@ -232,4 +232,23 @@ class SafetyParserTest {
     assertThat(problems(withEnvironment("  safety:\n    max_affected: {wbe: 1, db: 1}\n"), textOnly))
         .containsExactly("3:20: environment.safety.max_affected.wbe: the scenario has no service 'wbe' (did you mean 'web'?)");
   }
+
+  @Test void urlsMayNameComposeServicesAndMultiLineQueriesGiveOneLineNames() {
+    var s = safety("""
+          safety:
+            prometheus: http://prom_server:9090
+            abort_when:
+              - prometheus:
+                  query: |
+                    sum(rate(errors_total[5s]))
+                      / sum(rate(requests_total[5s]))
+                  above: 0.01
+              - http: {url: 'https://user@web_1:8443/health?full=1'}
+        """);
+    assertThat(s.prometheusUrl()).isEqualTo("http://prom_server:9090");
+    assertThat(s.abortWhen().get(0).name()).isEqualTo("prometheus sum(rate(errors_total[5s])) / sum(rate(requests_total[5s])) > 0.01");
+    assertThat(((AbortCondition.HttpCheck) s.abortWhen().get(1)).url()).isEqualTo("https://user@web_1:8443/health?full=1");
+    assertThat(problems(withEnvironment("  safety:\n    prometheus: 'http://:9090'\n")))
+        .containsExactly("3:17: environment.safety.prometheus: 'http://:9090' is not an http(s) URL with a host (write e.g. http://127.0.0.1:9090)");
+  }
 }

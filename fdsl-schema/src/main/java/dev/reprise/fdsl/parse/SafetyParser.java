@@ -401,7 +401,7 @@ public final class SafetyParser {
     }
     if (!ok || common == null) return Optional.empty();
     var t = threshold.get();
-    String derived = "prometheus " + query.strip() + " " + t.sign() + " " + t.text() + forText(common.forMillis());
+    String derived = "prometheus " + query.strip().replaceAll("\\s+", " ") + " " + t.sign() + " " + t.text() + forText(common.forMillis());
     return Optional.of(new AbortCondition.PrometheusQuery(name != null ? name : derived, url, query, t.comparison(), t.value(),
         common.forMillis(), common.ifUnavailable(), kind.keyPos()));
   }
@@ -519,14 +519,24 @@ public final class SafetyParser {
     try {
       URI uri = new URI(u);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && !uri.getHost().isEmpty()) {
-        return Optional.of(u);
-      }
+      if ((scheme.equals("http") || scheme.equals("https")) && hasHost(uri)) return Optional.of(u);
     } catch (URISyntaxException e) {
       // reported below
     }
     yaml.problem(YamlReader.pos(node), path + ": '" + u + "' is not an http(s) URL with a host (write e.g. " + example + ")");
     return Optional.empty();
+  }
+
+  /**
+   * Whether the URL names a host. {@link URI#getHost()} is null for names it does not take as host
+   * names (compose service names such as {@code prom_server}), so the authority is read too.
+   */
+  private static boolean hasHost(URI uri) {
+    if (uri.getHost() != null && !uri.getHost().isEmpty()) return true;
+    String authority = uri.getRawAuthority();
+    if (authority == null) return false;
+    String host = authority.substring(authority.lastIndexOf('@') + 1).replaceFirst(":\\d*$", "");
+    return host.matches("[A-Za-z0-9._~-]+");
   }
 
   private Optional<String> nonBlank(Node node, String path, String what) {
