@@ -288,6 +288,32 @@ class SafetyPlannerTest {
         """);
   }
 
+  @Test void aKillCountsFromThenOnAndARestartForItsDownTime() {
+    assertThat(problems("""
+        environment:
+          safety:
+            max_affected: 2
+        events:
+          - beginning: {web: 4}
+          - moment: {time: 1, services: {web: [{fault: {target: {specific: [0]}, restart: {duration: 10s}}}]}}
+          - moment: {time: 2, services: {web: [{fault: {target: {specific: [1]}, kill: }}]}}
+          - moment: {time: 3, services: {web: [{fault: {target: {specific: [2]}, signal: {signal: SIGKILL, kills_container: yes}}}]}}
+          - end: 1m
+        """)).containsExactly("8:41: this signal fault on web 2 makes 3 of 4 containers affected at 3s;"
+            + " environment.safety.max_affected (line 3) allows 2");
+    plan("""
+        environment:
+          safety:
+            max_affected: 2
+        events:
+          - beginning: {web: 4}
+          - moment: {time: 1, services: {web: [{fault: {target: {specific: [0]}, restart: {duration: 10s}}}]}}
+          - moment: {time: 2, services: {web: [{fault: {target: {specific: [1]}, kill: }}]}}
+          - moment: {time: 11, services: {web: [{fault: {target: {specific: [2]}, signal: {signal: SIGKILL, kills_container: yes}}}]}}
+          - end: 1m
+        """);
+  }
+
   @Test void tenThousandMomentsArePlannedQuickly() {
     var yaml = new StringBuilder("environment:\n  safety:\n    max_fault_duration: 2s\n    max_affected: {all: 4, web: 50%}\n"
         + "events:\n  - beginning: {web: 10, db: 10}\n");
