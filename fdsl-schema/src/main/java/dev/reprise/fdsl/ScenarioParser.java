@@ -3,13 +3,13 @@ package dev.reprise.fdsl;
 import dev.reprise.fdsl.fault.FaultTypes;
 import dev.reprise.fdsl.model.Environment;
 import dev.reprise.fdsl.model.Moment;
-import dev.reprise.fdsl.model.Safety;
 import dev.reprise.fdsl.model.Scenario;
 import dev.reprise.fdsl.model.ServiceEvent;
 import dev.reprise.fdsl.model.ServiceEvents;
 import dev.reprise.fdsl.model.Target;
 import dev.reprise.fdsl.parse.FaultParser;
 import dev.reprise.fdsl.parse.ParseContext;
+import dev.reprise.fdsl.parse.SafetyParser;
 import dev.reprise.fdsl.parse.YamlReader;
 import dev.reprise.fdsl.source.Problem;
 import dev.reprise.fdsl.source.Problems;
@@ -30,7 +30,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ScenarioParser {
   static final List<String> ROOT_KEYS = List.of("environment", "events");
-  static final List<String> ENVIRONMENT_KEYS = List.of("seed", "ntp_server", "ntp_resync", "compose");
+  static final List<String> ENVIRONMENT_KEYS = List.of("seed", "ntp_server", "ntp_resync", "compose", "safety", "grafana");
   static final List<String> EVENT_KINDS = List.of("beginning", "end", "moment");
   static final List<String> MOMENT_KEYS = List.of("time", "mark", "services");
   static final List<String> SERVICE_EVENT_KINDS = List.of("start", "stop", "fault");
@@ -66,10 +66,12 @@ public final class ScenarioParser {
   private static final class Run {
     private final YamlReader yaml;
     private final ParseContext context;
+    private final SafetyParser safety;
 
     Run(YamlReader yaml, ParseContext context) {
       this.yaml = yaml;
       this.context = context;
+      this.safety = new SafetyParser(yaml);
     }
 
     Optional<Scenario> scenario(Node root) {
@@ -166,6 +168,9 @@ public final class ScenarioParser {
           checkService(e.getKey(), e.getValue(), "events.beginning");
         }
       }
+      for (var ref : safety.services()) {
+        complete &= checkScenarioService(ref, beginning, moments);
+      }
       if (!complete || env == null) return Optional.empty();
       return Optional.of(new Scenario(env, beginning, beginningPositions, end, moments));
     }
@@ -211,7 +216,26 @@ public final class ScenarioParser {
         compose = yaml.string(m.get().get("compose").value(), "environment.compose").orElse(null);
         ok &= compose != null;
       }
-      return ok ? new Environment(seed, ntp, compose, resync, Safety.none(), null) : null;
+      var safetySection = safety.safety(m.get().get("safety"));
+      var grafana = safety.grafana(m.get().get("grafana"));
+      ok &= safetySection.isPresent() && grafana.isPresent();
+      return ok ? new Environment(seed, ntp, compose, resync, safetySection.get(), grafana.get().orElse(null)) : null;
+    }
+
+    /**
+     * A service named in {@code environment.safety}: one of the compose file's when it was read, else
+     * one the events name (beginning or a moment).
+     */
+    private boolean checkScenarioService(SafetyParser.ServiceRef ref, Map<String, Integer> beginning, List<Moment> moments) {
+      if (context.composeServices() != null) return checkService(ref.service(), ref.pos(), ref.path());
+      if (beginning == null) return true; // the beginning's own problem is reported
+      var known = new java.util.LinkedHashSet<>(beginning.keySet());
+      moments.forEach(m -> m.services().forEach(se -> known.add(se.service())));
+      if (known.contains(ref.service())) return true;
+      yaml.problem(ref.pos(), ref.path() + ": the scenario has no service '" + ref.service() + "'"
+          + Suggestions.closest(ref.service(), known).map(s -> " (did you mean '" + s + "'?)")
+              .orElse(" (its services: " + String.join(", ", known) + ")"));
+      return false;
     }
 
     private Map<String, Integer> beginning(Node node, String path, Map<String, SourcePos> positions) {

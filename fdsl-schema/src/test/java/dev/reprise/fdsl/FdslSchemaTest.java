@@ -100,4 +100,53 @@ class FdslSchemaTest {
       assertThat(validate(withWebEvent("{fault: {target: {amount: 1}, " + fault + "}}"))).as(fault).isNotEmpty();
     }
   }
+
+  static String withEnvironment(String env) {
+    return "environment:\n" + env + "events:\n  - beginning: {web: 3, db: 2}\n  - end: 1m\n";
+  }
+
+  @Test void acceptsEveryFormOfSafetyAndGrafana() {
+    String full = withEnvironment("""
+          safety:
+            max_fault_duration: 30s
+            max_affected: {all: 3, db: 1, web: 30%}
+            prometheus: http://127.0.0.1:9090
+            check_interval: 1s
+            abort_when:
+              - name: client errors
+                workload: {metric: error_rate, above: 0.5%, window: 5s}
+              - workload: {metric: p99_latency, above: 200ms, window: 5s, for: 2s, service: web}
+              - workload: {metric: throughput_drop, above: 50%, window: 5s, warmup: 10s}
+              - prometheus: {query: 'sum(rate(http_requests_total{code=~"5.."}[5s]))', above: 5, for: 3s}
+              - http: {url: http://127.0.0.1:8080/healthz, timeout: 2s, for: 2s}
+                if_unavailable: abort
+              - workload: {metric: error_rate, below: 0.01, window: 5s, if_unavailable: warn}
+          grafana: {url: http://127.0.0.1:3000, token_file: grafana.token, dashboard: abc123}
+        """);
+    assertThat(validate(full)).isEmpty();
+    assertThat(ScenarioParser.parse(full, dev.reprise.fdsl.parse.ParseContext.textOnly()).problems()).isEmpty();
+    for (String env : List.of("  safety:\n    max_affected: 50%\n", "  safety:\n    max_affected: 2\n", "  safety:\n  grafana:\n",
+        "  grafana: {url: 'https://grafana.lan'}\n")) {
+      assertThat(validate(withEnvironment(env))).as(env).isEmpty();
+    }
+  }
+
+  @Test void flagsWhatTheParserRefusesInSafetyAndGrafana() {
+    for (String env : List.of(
+        "  safety: {max_afected: 1}\n",
+        "  safety: {max_affected: 0}\n",
+        "  safety: {max_affected: {web: half}}\n",
+        "  safety: {prometheus: 'ftp://x'}\n",
+        "  safety:\n    abort_when:\n      - {workload: {metric: error_rate, above: 1%, window: 5s}, http: {url: 'http://h/'}}\n",
+        "  safety:\n    abort_when:\n      - {name: nothing}\n",
+        "  safety:\n    abort_when:\n      - workload: {metric: throughput_drop, above: 50%, window: 5s}\n",
+        "  safety:\n    abort_when:\n      - workload: {metric: error_rate, above: 1%, window: 5s, warmup: 5s}\n",
+        "  safety:\n    abort_when:\n      - workload: {metric: error_rate, above: 1%, below: 2%, window: 5s}\n",
+        "  safety:\n    abort_when:\n      - workload: {metric: eror_rate, above: 1%, window: 5s}\n",
+        "  safety:\n    abort_when:\n      - http: {url: 'http://h/', if_unavailable: maybe}\n",
+        "  grafana: {dashboard: x}\n",
+        "  grafana: {url: 'http://g/', dashbord: x}\n")) {
+      assertThat(validate(withEnvironment(env))).as(env).isNotEmpty();
+    }
+  }
 }

@@ -27,7 +27,8 @@ public sealed interface FaultSpec permits KillFault, SignalFault, CpuFault, Cust
 
   /**
    * How long the fault stays applied, in milliseconds, or 0 for an instantaneous fault (kill,
-   * signal) or one whose length is decided by its own process (custom). Injectors heal a fault no
+   * signal) or one whose length is decided by its own process (custom, unless the planner capped it:
+   * {@link CustomFault#maxDurationMillis()}). Injectors heal a fault no
    * later than this after applying it.
    */
   long durationMillis();

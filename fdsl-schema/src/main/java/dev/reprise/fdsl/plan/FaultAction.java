@@ -19,20 +19,37 @@ import java.util.TreeMap;
  *     groups, and then absent from the JSON form, so plans without groups keep their bytes. The
  *     action is one action: every host's agent applies it to its own targets and hands every
  *     injection the whole groups map.
+ * @param cappedFromMillis when the planner shortened the fault to {@code environment.safety.max_fault_duration}:
+ *     the duration the scenario gave it ({@link FaultSpec#durationMillis()} before the cap; 0 when it had
+ *     none, e.g. a custom script), while {@link #fault()} carries the capped one. Null when not capped,
+ *     and then absent from the JSON form (plans without a cap keep their bytes).
  */
 public record FaultAction(int seq, int moment, long offsetMillis, String service, List<Integer> ids, FaultSpec fault,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) SortedMap<String, SortedMap<String, List<Integer>>> groups)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) SortedMap<String, SortedMap<String, List<Integer>>> groups,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long cappedFromMillis)
     implements ContainerAction {
   public static final String ACTION = "fault";
 
   public FaultAction {
     ids = List.copyOf(ids);
     groups = canonical(groups);
+    if (cappedFromMillis != null && cappedFromMillis < 0) throw new IllegalArgumentException("cappedFromMillis must be >= 0");
   }
 
-  /** A fault without target groups. */
+  /** A fault that was not capped. */
+  public FaultAction(int seq, int moment, long offsetMillis, String service, List<Integer> ids, FaultSpec fault,
+      SortedMap<String, SortedMap<String, List<Integer>>> groups) {
+    this(seq, moment, offsetMillis, service, ids, fault, groups, null);
+  }
+
+  /** A fault without target groups, not capped. */
   public FaultAction(int seq, int moment, long offsetMillis, String service, List<Integer> ids, FaultSpec fault) {
-    this(seq, moment, offsetMillis, service, ids, fault, null);
+    this(seq, moment, offsetMillis, service, ids, fault, null, null);
+  }
+
+  /** Whether the planner shortened the fault to {@code max_fault_duration} ({@link #cappedFromMillis()}). */
+  public boolean capped() {
+    return cappedFromMillis != null;
   }
 
   @Override public String action() { return ACTION; }

@@ -1,6 +1,16 @@
 package dev.reprise.fdsl.plan;
 
+import dev.reprise.fdsl.model.CpuFault;
+import dev.reprise.fdsl.model.CustomFault;
+import dev.reprise.fdsl.model.DiskFillFault;
+import dev.reprise.fdsl.model.FaultSpec;
+import dev.reprise.fdsl.model.IoFault;
+import dev.reprise.fdsl.model.MemoryFault;
 import dev.reprise.fdsl.model.Moment;
+import dev.reprise.fdsl.model.NetworkFault;
+import dev.reprise.fdsl.model.PartitionFault;
+import dev.reprise.fdsl.model.PauseFault;
+import dev.reprise.fdsl.model.RestartFault;
 import dev.reprise.fdsl.model.Scenario;
 import dev.reprise.fdsl.model.ServiceEvent;
 import dev.reprise.fdsl.model.ServiceEvents;
@@ -27,7 +37,10 @@ import java.util.TreeSet;
  * then services in file order, each service's events in list order, each event seeing the alive
  * set left by the previous one. IDs are 0-based per service in creation order. Percentages are of
  * the containers expected alive at that point, rounded up. Random picks use
- * {@link EventSeeds} so they are stable under edits elsewhere. Actions with no targets (e.g. 10% of
+ * {@link EventSeeds} so they are stable under edits elsewhere. Under {@code environment.safety}, every
+ * lasting fault is planned no longer than {@code max_fault_duration} (see {@link #capped}; the action
+ * records the duration written in {@link FaultAction#cappedFromMillis()}), and {@code max_affected}
+ * is checked against the alive sets as they go ({@link BlastRadius}). Actions with no targets (e.g. 10% of
  * 0 containers) stay in the plan, so the record shows they were considered.
  *
  * <p>Pure: no I/O, no clock; the same scenario and seed give an equal plan. Stateless.
@@ -56,6 +69,10 @@ public final class Planner {
       }
     }
 
+    var safety = scenario.environment().safety();
+    Long maxDuration = safety.maxFaultDurationMillis();
+    var blast = new BlastRadius(safety.maxAffected(), scenario.beginning(), alive);
+
     var snapshots = new ArrayList<AliveSnapshot>();
     snapshots.add(snapshot(-1, 0, alive));
     var actions = new ArrayList<PlannedAction>();
@@ -67,6 +84,7 @@ public final class Planner {
       Moment m = ordered.get(k);
       int ordinal = ordinalAtTime.merge(m.timeMillis(), 1, Integer::sum) - 1;
       long t = m.timeMillis();
+      if (blast.enabled()) blast.advanceTo(t);
       if (m.mark() != null) actions.add(new MarkAction(actions.size(), k, t, m.mark()));
       for (ServiceEvents se : m.services()) {
         String service = se.service();
@@ -85,19 +103,32 @@ public final class Planner {
             nextId.put(service, first + n);
             live.addAll(ids);
             actions.add(new StartAction(actions.size(), k, t, service, ids));
+            if (blast.enabled()) blast.changed(service);
           } else if (event instanceof ServiceEvent.Stop stop) {
             var ids = resolve(stop.target(), live, rng, problems, service, when, "stop");
             if (ids.isPresent()) {
               live.removeAll(ids.get());
               actions.add(new StopAction(actions.size(), k, t, service, ids.get()));
+              if (blast.enabled()) {
+                blast.died(service, ids.get());
+                blast.check(service, stop.pos(), "this stop of " + service + " " + idsText(ids.get()), when, problems);
+              }
             }
           } else if (event instanceof ServiceEvent.Fault fault) {
             var ids = resolve(fault.target(), live, rng, problems, service, when, fault.fault().type());
             var groups = resolveGroups(fault, service, ids.orElse(List.of()), alive, seed, EventSeeds.key(t, ordinal, service, i),
                 problems, when);
             if (ids.isPresent() && groups.isPresent()) {
-              if (fault.fault().killsContainer()) live.removeAll(ids.get());
-              actions.add(new FaultAction(actions.size(), k, t, service, ids.get(), fault.fault(), groups.get()));
+              FaultSpec planned = capped(fault.fault(), maxDuration);
+              Long cappedFrom = planned == fault.fault() ? null : fault.fault().durationMillis();
+              if (planned.killsContainer()) live.removeAll(ids.get());
+              actions.add(new FaultAction(actions.size(), k, t, service, ids.get(), planned, groups.get(), cappedFrom));
+              if (blast.enabled()) {
+                if (planned.killsContainer()) blast.died(service, ids.get());
+                else blast.faulted(service, ids.get(), t, planned.durationMillis());
+                blast.check(service, fault.pos(), "this " + planned.type() + " fault on " + service + " " + idsText(ids.get()),
+                    when, problems);
+              }
             }
           }
         }
@@ -107,6 +138,41 @@ public final class Planner {
     if (!problems.isEmpty()) return new Result(Optional.empty(), problems.list());
     return new Result(Optional.of(new Plan(seed, scenario.endMillis(), new TreeMap<>(scenario.beginning()), actions, snapshots)),
         List.of());
+  }
+
+  /**
+   * {@code fault} as planned under {@code environment.safety.max_fault_duration} ({@code cap}, null:
+   * none): a lasting fault longer than the cap gets the cap as its duration (a restart, its down
+   * time), a custom script that does not end its container and has no length of its own gets it as
+   * {@link CustomFault#maxDurationMillis()}. Anything else, kill and signal included, is returned as
+   * is (the same instance, which is how the caller tells).
+   */
+  static FaultSpec capped(FaultSpec fault, Long cap) {
+    if (cap == null) return fault;
+    if (fault instanceof CustomFault c) {
+      if (c.killsContainer() || (c.maxDurationMillis() != null && c.maxDurationMillis() <= cap)) return c;
+      return c.withMaxDurationMillis(cap);
+    }
+    if (fault.durationMillis() <= cap) return fault;
+    if (fault instanceof CpuFault f) return new CpuFault(cap, f.cores());
+    if (fault instanceof PauseFault) return new PauseFault(cap);
+    if (fault instanceof RestartFault f) return new RestartFault(cap, f.graceMillis());
+    if (fault instanceof MemoryFault f) return new MemoryFault(cap, f.sizeBytes(), f.rateBytesPerSecond());
+    if (fault instanceof DiskFillFault f) return new DiskFillFault(cap, f.path(), f.sizeBytes(), f.percent());
+    if (fault instanceof IoFault f) return new IoFault(cap, f.path(), f.mode(), f.workers(), f.sizeBytes());
+    if (fault instanceof PartitionFault f) return new PartitionFault(cap, f.peers(), f.direction());
+    if (fault instanceof NetworkFault f) {
+      return new NetworkFault(cap, f.delay(), f.loss(), f.corruptPercent(), f.duplicatePercent(), f.reorder(),
+          f.rateBitsPerSecond(), f.to(), f.ports(), f.direction());
+    }
+    throw new IllegalStateException("fault type " + fault.type() + " has a duration but no cap rule");
+  }
+
+  /** {@code 1}, {@code 0, 2}: at most ten IDs, then how many more. */
+  private static String idsText(List<Integer> ids) {
+    if (ids.size() <= 10) return ids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+    return ids.subList(0, 10).stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+        + " and " + (ids.size() - 10) + " more";
   }
 
   /** The IDs a stop or fault acts on, or empty with a problem at the target's position. */
