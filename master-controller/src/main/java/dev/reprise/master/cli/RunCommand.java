@@ -14,12 +14,17 @@ import dev.reprise.master.hosts.HostsFileParser;
 import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.remote.MultiHostSetup;
 import dev.reprise.master.remote.SshRunAgents;
+import dev.reprise.master.grafana.GrafanaAnnotations;
+import dev.reprise.master.metrics.MetricsServer;
+import dev.reprise.master.metrics.RunMetrics;
 import dev.reprise.master.run.ProgressView;
 import dev.reprise.master.run.RunAgents;
 import dev.reprise.master.run.RunCoordinator;
 import dev.reprise.master.run.RunHandle;
 import dev.reprise.master.run.RunListener;
 import dev.reprise.master.run.RunService;
+import dev.reprise.master.safety.SafetyLoop;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.reprise.master.run.RunFolders;
 import dev.reprise.master.run.RunRequest;
 import dev.reprise.master.run.RunSettings;
@@ -33,6 +38,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -94,6 +100,14 @@ public final class RunCommand implements Callable<Integer> {
 
   @Option(names = "--accept-new-host-keys", description = "With --hosts: add unknown host keys to known_hosts (changed keys are always refused).")
   boolean acceptNewHostKeys;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Serve the run's Prometheus metrics at http://BIND:PORT/metrics while it lasts (0: any free port).")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-bind", paramLabel = "ADDR", defaultValue = "127.0.0.1",
+      description = "The address --metrics-port listens on (default: ${DEFAULT-VALUE}, loopback only).")
+  String metricsBind;
 
   @Option(names = "--agent-jar", paramLabel = "JAR",
       description = "With --hosts: the agent jar to ship (default: agent-all.jar next to the master jar, or local-controller/target/agent-all.jar).")
@@ -219,8 +233,58 @@ public final class RunCommand implements Callable<Integer> {
         stderr.flush();
       }
     };
+    var listeners = new ArrayList<RunListener>(List.of(view, printFolder));
+    SafetyLoop.forRun(request, SystemTime.INSTANCE).ifPresent(listeners::add);
+    MetricsServer metrics = null;
+    GrafanaAnnotations annotations = null;
+    try {
+      if (metricsPort != null) {
+        var registry = new PrometheusRegistry();
+        listeners.add(new RunMetrics(registry, request.plan(), request.name(), SystemTime.INSTANCE));
+        try {
+          metrics = MetricsServer.start(registry, metricsBind, metricsPort);
+        } catch (java.io.IOException e) {
+          stderr.println("error: " + e.getMessage() + " (choose another --metrics-port); nothing was deployed");
+          return ExitCodes.ENVIRONMENT;
+        }
+        stderr.println("metrics: serving the run's Prometheus metrics at " + metrics.url());
+      }
+      if (request.grafana() != null) {
+        GrafanaAnnotations.Target grafana;
+        try {
+          grafana = GrafanaAnnotations.Target.of(request.grafana(), request.scenarioFile().toAbsolutePath().getParent(), System.getenv());
+        } catch (IllegalArgumentException e) {
+          stderr.println("error: " + e.getMessage() + "; nothing was deployed");
+          return ExitCodes.INVALID_INPUT;
+        }
+        annotations = new GrafanaAnnotations(grafana, request.plan(), request.name(), SystemTime.INSTANCE, stderr::println);
+        listeners.add(annotations);
+      }
+      return startAndWait(request, translation, target, listeners);
+    } finally {
+      if (annotations != null) annotations.close();
+      if (metrics != null) {
+        lingerForTheLastScrape();
+        metrics.close();
+      }
+    }
+  }
+
+  /** How long the metrics stay served after the run, so a scraper sees the run's last figures (outcome, heals). */
+  static final Duration METRICS_LINGER = Duration.ofSeconds(2);
+
+  private static void lingerForTheLastScrape() {
+    try {
+      Thread.sleep(METRICS_LINGER.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private int startAndWait(RunRequest request, Orchestrator.Translation translation, RunService.Target target,
+      List<RunListener> listeners) {
     var service = new RunService(dir -> new Exporter().export(dir), SystemTime.INSTANCE, SystemTicker.INSTANCE);
-    var handle = service.start(request, translation, target, List.of(view, printFolder));
+    var handle = service.start(request, translation, target, listeners);
     Thread hook = new Thread(() -> onSignal(handle, target.settings()), "master-run-abort");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
