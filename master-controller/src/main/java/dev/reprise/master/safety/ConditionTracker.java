@@ -68,8 +68,7 @@ final class ConditionTracker {
       startStreak(nowNanos, now, null);
       if (!due(nowNanos)) return null;
       return new Trip(null, threshold(), "safety: " + name + ": unavailable" + forText() + ": " + why
-          + " (if_unavailable: abort; first unavailable or holding at the check at " + streakSinceAt + ")",
-          streakSinceAt, streakSampleTime);
+          + " (if_unavailable: abort)", streakSinceAt, streakSampleTime);
     }
     if (unavailable) {
       unavailable = false;
@@ -86,9 +85,7 @@ final class ConditionTracker {
     }
     startStreak(nowNanos, now, v.sampleTime());
     if (!due(nowNanos)) return null;
-    return new Trip(v.value(), threshold(), "safety: " + name + ": " + figure(v) + forText() + " (" + v.context()
-        + "; first held at the check at " + streakSinceAt
-        + (streakSampleTime != null ? ", window ending at sample time " + streakSampleTime : "") + ")",
+    return new Trip(v.value(), threshold(), "safety: " + name + ": " + figure(v) + forText() + " (" + v.context() + ")",
         streakSinceAt, streakSampleTime);
   }
 
@@ -122,11 +119,16 @@ final class ConditionTracker {
   /** {@code 0.12 above 0.05}, {@code 312 ms above 250 ms}, {@code HTTP 503 (not 2xx)}. */
   private String figure(Reading.Value v) {
     if (condition instanceof AbortCondition.HttpCheck) return "HTTP " + (int) v.value() + " (not 2xx)";
-    String unit = condition instanceof AbortCondition.Workload w
-        && w.metric() == AbortCondition.WorkloadMetric.P99_LATENCY ? " ms" : "";
     AbortCondition.Comparison comparison = condition instanceof AbortCondition.Workload w
         ? w.comparison() : ((AbortCondition.PrometheusQuery) condition).comparison();
-    return Texts.number(v.value()) + unit + " " + comparison.name().toLowerCase(java.util.Locale.ROOT) + " "
-        + Texts.number(threshold()) + unit;
+    String word = " " + comparison.name().toLowerCase(java.util.Locale.ROOT) + " ";
+    if (condition instanceof AbortCondition.Workload w) {
+      if (w.metric() == AbortCondition.WorkloadMetric.P99_LATENCY) {
+        return Texts.number(v.value()) + " ms" + word + Texts.number(threshold()) + " ms";
+      }
+      // error rate and throughput drop are fractions: written as the scenario writes them, in percent
+      return Texts.number(100 * v.value()) + "%" + word + Texts.number(100 * threshold()) + "%";
+    }
+    return Texts.number(v.value()) + word + Texts.number(threshold());
   }
 }

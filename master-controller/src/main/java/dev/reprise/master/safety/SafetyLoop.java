@@ -216,9 +216,13 @@ public final class SafetyLoop implements RunListener {
     this.runId = runId;
   }
 
+  /** The run's T0 once armed: checks start there, and workload lines from before it are not counted. */
+  private volatile Instant t0;
+
   @Override
   public void armed(Instant t0, Map<String, AgentMessage.Armed> byHost) {
     if (trackers.isEmpty() || stopped || evaluating) return;
+    this.t0 = t0;
     evaluating = true;
     if (!ownThread) return;
     var t = new Thread(this::loop, threadName());
@@ -237,6 +241,9 @@ public final class SafetyLoop implements RunListener {
   @Override
   public void workloadSample(String host, AgentMessage.WorkloadSample sample) {
     if (!readsWorkload || stopped || sample == null) return;
+    // lines from before T0 are the workload's setup (connecting, its server not up yet), not the experiment
+    var start = t0;
+    if (start != null && sample.time() != null && sample.time().isBefore(start)) return;
     workload.offer(sample, time.nanoTime(), time.now());
   }
 
@@ -287,7 +294,9 @@ public final class SafetyLoop implements RunListener {
 
   private void loop() {
     long intervalNanos = intervalMillis * 1_000_000L;
-    long next = time.nanoTime() + intervalNanos;
+    // the first check one interval after T0 (armed comes a few seconds before it)
+    long untilT0 = t0 == null ? 0 : Math.max(0, java.time.Duration.between(time.now(), t0).toNanos());
+    long next = time.nanoTime() + untilT0 + intervalNanos;
     try {
       while (!stopped && tripped == null) {
         time.sleepUntilNanos(next);

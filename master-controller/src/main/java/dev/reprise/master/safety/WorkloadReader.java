@@ -86,9 +86,9 @@ final class WorkloadReader {
       failed += line.failed();
       if (line.p99Ms() != null && (p99 == null || line.p99Ms() > p99)) p99 = line.p99Ms();
     }
-    String context = SafetyLoop.metricText(condition) + " over " + Texts.seconds(condition.windowMillis()) + " ("
-        + inWindow + " lines from " + containers.size() + (containers.size() == 1 ? " container" : " containers")
-        + ", window ending at sample time " + newest + ")";
+    String context = SafetyLoop.metricText(condition) + " over " + Texts.seconds(condition.windowMillis()) + ": "
+        + inWindow + (inWindow == 1 ? " line" : " lines") + " from " + containers.size()
+        + (containers.size() == 1 ? " container" : " containers") + ", the newest at " + newest;
     switch (condition.metric()) {
       case ERROR_RATE: {
         if (ok + failed == 0) {

@@ -53,6 +53,8 @@ class SafetyIT {
             - /bin/sh
             - -c
             - |
+              # ready first: the workload counts from when its server answers (setup is not load)
+              until wget -q -T 1 -O /dev/null http://tasks.web:8080/index.html; do sleep 0.2; done
               while :; do
                 if wget -q -T 1 -O /dev/null http://tasks.web:8080/index.html; then ok=1; failed=0; else ok=0; failed=1; fi
                 echo "{\\"type\\":\\"traffic\\",\\"time\\":\\"$$(date -u +%Y-%m-%dT%H:%M:%SZ)\\",\\"interval_ms\\":500,\\"ops_ok\\":$$ok,\\"errors\\":{\\"timeout\\":$$failed},\\"latency_ms\\":{\\"p99\\":1.0}}"

@@ -49,6 +49,22 @@ class SafetyLoopWorkloadTest {
     return new AgentMessage.WorkloadSample(service, id, T.plusSeconds(second), 1_000L, ok, failed, p99);
   }
 
+  /** A workload's setup (its server not up yet) fails before T0: those lines are not the experiment's. */
+  @Test
+  void linesFromBeforeT0AreNotCounted() {
+    var safety = new Safety(null, List.of(), List.of(workload("errors", "api", WorkloadMetric.ERROR_RATE, 0.1, 5_000, 0, 0,
+        IfUnavailable.WARN)), null, 1_000, SourcePos.NONE);
+    var loop = new SafetyLoop(safety, time, new Fakes.FakePrometheus(), new Fakes.FakeHttp(), messages, false, Runnable::run);
+    loop.attached(aborter);
+    loop.armed(T.plusSeconds(3), Map.of());
+    for (int s = 1; s <= 6; s++) {
+      at(s);
+      loop.workloadSample("h1", line("api", 1, s, s <= 2 ? 0 : 100, s <= 2 ? 100 : 0, 5.0));
+      if (s >= 4) loop.checkOnce();
+    }
+    assertThat(aborter.reasons).as("only the failures before T0 were over the threshold").isEmpty();
+  }
+
   @Test
   void errorRateSumsTheWindowOverEveryContainerOfTheServiceAndTrips() {
     var loop = loop(workload("errors", "api", WorkloadMetric.ERROR_RATE, 0.1, 5_000, 0, 0, IfUnavailable.WARN));
@@ -70,9 +86,8 @@ class SafetyLoopWorkloadTest {
     assertThat(trip.threshold()).isEqualTo(0.1);
     assertThat(trip.at()).isEqualTo(T.plusSeconds(7));
     assertThat(trip.detail()).isEqualTo(aborter.reasons.get(0))
-        .startsWith("safety: errors: 0.2 above 0.1 (error rate of service api over 5 s (10 lines from 2 containers,"
-            + " window ending at sample time 2026-12-03T06:00:07Z)")
-        .contains("window ending at sample time 2026-12-03T06:00:07Z)");
+        .isEqualTo("safety: errors: 20% above 10% (error rate of service api over 5 s: 10 lines from 2 containers,"
+            + " the newest at 2026-12-03T06:00:07Z)");
     assertThat(messages.lines).containsExactly("ERROR error: " + trip.detail());
     var tripped = loop.tripped().orElseThrow();
     assertThat(tripped.sampleTime()).isEqualTo(T.plusSeconds(7));
@@ -139,7 +154,7 @@ class SafetyLoopWorkloadTest {
     }
     assertThat(aborter.trips).hasSize(1);
     assertThat(aborter.trips.get(0).value()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(aborter.reasons.get(0)).startsWith("safety: drop: 0.6 above 0.5 (throughput drop of service api over 3 s")
+    assertThat(aborter.reasons.get(0)).startsWith("safety: drop: 60% above 50% (throughput drop of service api over 3 s")
         .contains("40 ops/s against 100 ops/s over the warm-up");
     assertThat(messages.lines).hasSize(1);
   }
@@ -172,9 +187,9 @@ class SafetyLoopWorkloadTest {
     assertThat(aborter.reasons).hasSize(1);
     var trip = aborter.trips.get(0);
     assertThat(trip.at()).isEqualTo(T.plusSeconds(firstHeld + 3));
-    assertThat(trip.detail()).startsWith("safety: errors: 1 above 0.5 for 3 s (")
-        .contains("first held at the check at " + T.plusSeconds(firstHeld)
-            + ", window ending at sample time " + T.plusSeconds(firstHeld) + ")");
+    assertThat(trip.detail()).startsWith("safety: errors: 100% above 50% for 3 s (")
+        .endsWith("the newest at " + T.plusSeconds(firstHeld + 3) + ")");
+    assertThat(loop.tripped().orElseThrow().firstHeldAt()).isEqualTo(T.plusSeconds(firstHeld));
     var tripped = loop.tripped().orElseThrow();
     assertThat(tripped.heldToAbort()).isEqualTo(Duration.ofSeconds(3));
     assertThat(tripped.sampleToAbort()).isEqualTo(Duration.ofSeconds(3));
@@ -219,7 +234,7 @@ class SafetyLoopWorkloadTest {
     assertThat(trip.threshold()).isEqualTo(0.1);
     assertThat(trip.at()).isEqualTo(T.plusSeconds(3));
     assertThat(trip.detail()).isEqualTo("safety: errors: unavailable for 2 s: no workload lines from service api yet"
-        + " (if_unavailable: abort; first unavailable or holding at the check at " + T.plusSeconds(1) + ")");
+        + " (if_unavailable: abort)");
     assertThat(messages.lines).hasSize(2);
     assertThat(messages.lines.get(0)).startsWith("WARNING warning: safety: errors: no workload lines");
     assertThat(messages.lines.get(1)).isEqualTo("ERROR error: " + trip.detail());
