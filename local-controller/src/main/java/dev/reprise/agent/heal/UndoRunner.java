@@ -70,6 +70,10 @@ public final class UndoRunner {
       if (c != null && !c.running()) runtime.start(s.containerId());
       return null;
     }
+    if (step instanceof UndoStep.KillProcess k) {
+      if (sameContainer(k.containerId(), k.containerPid())) host.kill(k.pid());
+      return null;
+    }
     var d = (UndoStep.DeleteFile) step;
     if (!sameContainer(d.containerId(), d.pid())) return null;
     try {
@@ -102,6 +106,7 @@ public final class UndoRunner {
     if (step instanceof UndoStep.KillMarked k) return "kill processes marked " + k.marker();
     if (step instanceof UndoStep.Unpause u) return "unpause " + u.containerId();
     if (step instanceof UndoStep.StartContainer s) return "start " + s.containerId();
+    if (step instanceof UndoStep.KillProcess k) return "kill process " + k.pid() + " and its descendants";
     return "delete " + ((UndoStep.DeleteFile) step).path();
   }
 }

@@ -23,6 +23,7 @@ import java.util.Objects;
     @JsonSubTypes.Type(value = UndoStep.Unpause.class, name = "unpause"),
     @JsonSubTypes.Type(value = UndoStep.StartContainer.class, name = "start_container"),
     @JsonSubTypes.Type(value = UndoStep.DeleteFile.class, name = "delete_file"),
+    @JsonSubTypes.Type(value = UndoStep.KillProcess.class, name = "kill_process"),
 })
 public sealed interface UndoStep {
 
@@ -79,6 +80,18 @@ public sealed interface UndoStep {
   record DeleteFile(String path, String containerId, Long pid) implements UndoStep {
     public DeleteFile {
       Objects.requireNonNull(path, "path");
+    }
+  }
+
+  /**
+   * Sends SIGKILL to host process {@code pid} and its descendants ({@code HostOps.kill}), e.g. a custom
+   * fault script the engine started in container {@code containerId}, while that container still has
+   * main PID {@code containerPid} (null/0: unguarded); a process already gone is done. The guard keeps
+   * a PID the kernel gave to someone else after the container went from being killed.
+   */
+  record KillProcess(long pid, String containerId, Long containerPid) implements UndoStep {
+    public KillProcess {
+      if (pid <= 0) throw new IllegalArgumentException("pid must be > 0, was " + pid);
     }
   }
 }

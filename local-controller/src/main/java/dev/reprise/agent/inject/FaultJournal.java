@@ -71,11 +71,11 @@ public final class FaultJournal {
    * When the journal is already closed the fault is healed before this returns.
    */
   public void register(Key key, ActiveFault fault, Instant ttl) {
-    register(key, fault, ttl, null);
+    register(key, fault, ttl, null, null);
   }
 
-  private void register(Key key, ActiveFault fault, Instant ttl, String mechanism) {
-    var entry = new Entry(key, fault, mechanism);
+  private void register(Key key, ActiveFault fault, Instant ttl, String mechanism, java.nio.file.Path file) {
+    var entry = new Entry(key, fault, mechanism, file);
     synchronized (this) {
       if (!closed) {
         active.put(key, entry);
@@ -120,13 +120,20 @@ public final class FaultJournal {
       if (!problems.isEmpty()) throw new RuntimeFailure(String.join("; ", problems));
       if (first != null) throw first;
       if (entryFile != null) durability.store().remove(entryFile);
-    }, ttl, mechanism);
+    }, ttl, mechanism, entryFile);
   }
 
-  /** Forgets a fault that ended by itself (a script that exited); no heal record. */
-  public synchronized void forget(Key key) {
-    var e = active.remove(key);
-    if (e != null && e.timer != null) e.timer.cancel();
+  /**
+   * Forgets a fault that ended by itself (a script that exited); no heal record. A durable
+   * registration's entry is deleted from the on-disk journal too (its undo is not run).
+   */
+  public void forget(Key key) {
+    Entry e;
+    synchronized (this) {
+      e = active.remove(key);
+      if (e != null && e.timer != null) e.timer.cancel();
+    }
+    if (e != null && e.file != null) durability.store().remove(e.file);
   }
 
   /** Heals every active fault of action {@code seq}; returns how many. */
@@ -200,6 +207,16 @@ public final class FaultJournal {
     return all.size();
   }
 
+  /** Whether {@link #registerDurable} can be used (this journal has {@link Durability}). */
+  boolean durable() {
+    return durability != null;
+  }
+
+  /** The journal's clock, read now (the instant a heal record would carry). */
+  Instant now() {
+    return clock.now();
+  }
+
   /** The faults currently active, for diagnostics and tests. */
   public synchronized List<Key> active() {
     return List.copyOf(active.keySet());
@@ -222,12 +239,15 @@ public final class FaultJournal {
     final Key key;
     final ActiveFault fault;
     final String mechanism;
+    /** The durable registration's on-disk entry, null when it has none. */
+    final java.nio.file.Path file;
     Scheduler.Cancellable timer;
 
-    Entry(Key key, ActiveFault fault, String mechanism) {
+    Entry(Key key, ActiveFault fault, String mechanism, java.nio.file.Path file) {
       this.key = key;
       this.fault = fault;
       this.mechanism = mechanism;
+      this.file = file;
     }
   }
 }

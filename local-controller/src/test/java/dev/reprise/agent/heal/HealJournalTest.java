@@ -30,7 +30,7 @@ class HealJournalTest {
     var store = new HealJournalStore(root, "node/a");
     var undo = List.<UndoStep>of(new UndoStep.HostCommand(List.of("tc", "qdisc", "del", "dev", "eth0", "root"), "c0ffee", 42L, "No such"),
         new UndoStep.KillMarked("reprise-burner/r/n/3"), new UndoStep.Unpause("c0ffee"), new UndoStep.StartContainer("c0ffee"),
-        new UndoStep.DeleteFile("/proc/42/root/data/fill", "c0ffee", 42L));
+        new UndoStep.DeleteFile("/proc/42/root/data/fill", "c0ffee", 42L), new UndoStep.KillProcess(4711, "c0ffee", 42L));
     var file = store.write(entry(1, null, undo));
     assertThat(file.getParent()).isEqualTo(root.resolve("node_a"));
     var problems = new ArrayList<String>();

@@ -10,6 +10,7 @@ import dev.reprise.agent.runtime.RuntimeFailure;
 import dev.reprise.agent.testing.FakeContainerRuntime;
 import dev.reprise.agent.testing.FakeHostOps;
 import dev.reprise.agent.testing.ManualClock;
+import dev.reprise.fdsl.model.CustomFault;
 import dev.reprise.fdsl.model.DiskFillFault;
 import dev.reprise.fdsl.model.FaultSpec;
 import dev.reprise.fdsl.model.IoFault;
@@ -22,7 +23,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -368,5 +372,140 @@ class ResourceInjectorsTest {
     journal.healAll();
     assertThat(host.liveBurners()).isEmpty();
     assertThat(entriesOnDisk()).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- custom, capped by max_fault_duration
+
+  /** A context with a faults folder holding {@code hang.sh}. */
+  InjectionContext withScript() throws Exception {
+    var faults = Files.createDirectories(tmp.resolve("faults"));
+    Files.writeString(faults.resolve("hang.sh"), "sleep 1000\n");
+    return new InjectionContext(runtime, host, journal, "run1", "node-1", faults, Duration.ofSeconds(10), T0.plusSeconds(60));
+  }
+
+  /** Runs the custom injector on another thread (it waits for the script) until it has journaled the script. */
+  CompletableFuture<Injector.TargetResult> startCustom(InjectionContext c, FaultApplication<CustomFault> application) throws Exception {
+    var result = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new CustomInjector().apply(c, application);
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    awaitTrue(() -> !journal.active().isEmpty() || result.isDone(), "the script to be journaled");
+    assertThat(result).isNotDone();
+    return result;
+  }
+
+  static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out after 5 s waiting for " + what);
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
+  }
+
+  static final CustomFault HANG = new CustomFault(false, "hang.sh", null, List.of(), null, List.of());
+
+  @Test
+  void aCappedScriptIsJournaledOnDiskAndKilledAtPlannedPlusItsCap() throws Exception {
+    var t = target(1);
+    var result = startCustom(withScript(), app(6, T0, t, HANG.withMaxDurationMillis(30_000)));
+    long pid = runtime.execPid("exec1");
+    assertThat(entriesOnDisk()).singleElement().satisfies(e -> {
+      assertThat(e.undo()).containsExactly(new UndoStep.KillProcess(pid, t.container().id(), t.container().pid()));
+      assertThat(e.mechanism()).isEqualTo("engine-exec");
+      assertThat(e.seq()).isEqualTo(6);
+    });
+
+    clock.advance(Duration.ofMillis(29_999));
+    assertThat(host.calls()).doesNotContain("kill " + pid);
+    assertThat(result).isNotDone();
+
+    clock.advance(Duration.ofMillis(1));
+    var r = result.get(5, TimeUnit.SECONDS);
+    assertThat(host.calls()).containsOnlyOnce("kill " + pid);
+    assertThat(r.exitCode()).isEqualTo(137);
+    assertThat(r.mechanism()).isEqualTo("engine-exec");
+    assertThat(r.outcome().status()).isEqualTo("unknown");
+    assertThat(r.outcome().error()).isEqualTo("script hang.sh was still running at its cap of 30s (max_fault_duration) and was killed");
+    assertThat(heals).singleElement().satisfies(h -> {
+      assertThat(h.seq()).isEqualTo(6);
+      assertThat(h.time()).isEqualTo(T0.plusSeconds(30));
+      assertThat(h.outcome()).isEqualTo(Outcome.OK);
+      assertThat(h.mechanism()).isEqualTo("engine-exec");
+    });
+    assertThat(entriesOnDisk()).isEmpty();
+    assertThat(journal.active()).isEmpty();
+  }
+
+  @Test
+  void aCapPastTheRunsEndKillsTheScriptAtTheRunsEnd() throws Exception {
+    var result = startCustom(withScript(), app(1, T0.plusSeconds(50), target(2), HANG.withMaxDurationMillis(30_000)));
+    clock.advance(Duration.ofSeconds(59));
+    assertThat(result).isNotDone();
+    clock.advance(Duration.ofSeconds(1));
+    result.get(5, TimeUnit.SECONDS);
+    assertThat(heals).singleElement().satisfies(h -> assertThat(h.time()).isEqualTo(T0.plusSeconds(60)));
+  }
+
+  @Test
+  void aCappedScriptThatEndsByItselfLeavesNoEntryAndIsNotKilledLater() throws Exception {
+    var result = startCustom(withScript(), app(2, T0, target(1), HANG.withMaxDurationMillis(30_000)));
+    assertThat(entriesOnDisk()).hasSize(1);
+    clock.advance(Duration.ofSeconds(10));
+    runtime.finishExec("exec1", 0, "done\n");
+    var r = result.get(5, TimeUnit.SECONDS);
+    assertThat(r.outcome()).isEqualTo(Outcome.OK);
+    assertThat(r.exitCode()).isZero();
+    assertThat(entriesOnDisk()).isEmpty();
+    assertThat(journal.active()).isEmpty();
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(host.calls()).noneMatch(c -> c.startsWith("kill"));
+    assertThat(heals).isEmpty();
+  }
+
+  @Test
+  void theOnDiskKillOfACappedScriptStopsItWithoutTheAgent() throws Exception {
+    var t = target(1);
+    var result = startCustom(withScript(), app(3, T0, t, HANG.withMaxDurationMillis(30_000)));
+    var undo = entriesOnDisk().get(0).undo();
+    // What the watchdog or the next start runs, from the entry alone.
+    assertThat(new UndoRunner(host, runtime).run(undo)).isEmpty();
+    assertThat(result.get(5, TimeUnit.SECONDS).exitCode()).isEqualTo(137);
+    assertThat(host.calls()).contains("kill " + runtime.execPid("exec1"));
+  }
+
+  @Test
+  void theOnDiskKillSparesAPidOnceItsContainerIsGone() {
+    var t = target(1);
+    runtime.kill(t.container().id(), "SIGKILL");
+    var step = new UndoStep.KillProcess(4242, t.container().id(), t.container().pid());
+    assertThat(new UndoRunner(host, runtime).run(List.of(step))).isEmpty();
+    assertThat(host.calls()).noneMatch(c -> c.startsWith("kill"));
+  }
+
+  @Test
+  void healAllKillsACappedScriptBeforeItsCap() throws Exception {
+    var result = startCustom(withScript(), app(4, T0, target(2), HANG.withMaxDurationMillis(30_000)));
+    clock.advance(Duration.ofSeconds(5));
+    assertThat(journal.healAll()).isEqualTo(1);
+    var r = result.get(5, TimeUnit.SECONDS);
+    assertThat(r.outcome().error()).contains("still running at heal");
+    assertThat(entriesOnDisk()).isEmpty();
+  }
+
+  @Test
+  void anUncappedScriptIsWaitedForAndNeverKilledEarly() throws Exception {
+    var result = startCustom(withScript(), app(5, T0, target(1), HANG));
+    assertThat(entriesOnDisk()).isEmpty();
+    clock.advance(Duration.ofSeconds(59));
+    assertThat(result).isNotDone();
+    assertThat(host.calls()).noneMatch(c -> c.startsWith("kill"));
+    assertThat(journal.active()).hasSize(1);
+    runtime.finishExec("exec1", 0, "");
+    assertThat(result.get(5, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.OK);
+    assertThat(journal.active()).isEmpty();
+    assertThat(heals).isEmpty();
   }
 }

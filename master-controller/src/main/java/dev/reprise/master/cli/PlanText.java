@@ -46,7 +46,20 @@ final class PlanText {
     if (a instanceof StartAction s) return String.format(Locale.ROOT, "%-22s %s", s.service(), s.ids());
     if (a instanceof StopAction s) return String.format(Locale.ROOT, "%-22s %s", s.service(), s.ids());
     FaultAction f = (FaultAction) a;
-    return String.format(Locale.ROOT, "%-22s %s  %s", f.service(), f.ids(), f.fault().label());
+    return String.format(Locale.ROOT, "%-22s %s  %s", f.service(), f.ids(), f.fault().label()) + cap(f);
+  }
+
+  /**
+   * How {@code environment.safety.max_fault_duration} shortened the fault, empty when it did not:
+   * {@code "  (capped at 30s from 1m by max_fault_duration)"}, or for a fault without a length of its
+   * own (a custom script) {@code "  (capped at 30s by max_fault_duration; no length of its own)"}.
+   */
+  static String cap(FaultAction f) {
+    if (!f.capped()) return "";
+    var at = time(f.fault().durationMillis());
+    return f.cappedFromMillis() == 0
+        ? "  (capped at " + at + " by max_fault_duration; no length of its own)"
+        : "  (capped at " + at + " from " + time(f.cappedFromMillis()) + " by max_fault_duration)";
   }
 
   private static String alive(AliveSnapshot s) {

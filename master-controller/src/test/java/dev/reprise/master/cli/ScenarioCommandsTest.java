@@ -101,6 +101,32 @@ class ScenarioCommandsTest {
     assertThat(run("plan", "--json", s.toString()).out()).isEqualTo(run("plan", "--json", s.toString()).out());
   }
 
+  @Test void planShowsWhatMaxFaultDurationCappedOnTheFaultsLineAndInItsJson() throws IOException {
+    Path s = scenario("""
+        environment: {seed: 5, safety: {max_fault_duration: 30s}}
+        events:
+          - beginning: {web: 2, db: 1}
+          - moment:
+              time: 5
+              services:
+                web:
+                  - fault: {target: {specific: [0]}, cpu: {duration: 1m}}
+                  - fault: {target: {specific: [1]}, custom: {kills_container: no, fault_file_name: x.sh}}
+                  - fault: {target: {specific: [1]}, cpu: {duration: 10s}}
+          - end: 2m
+        """);
+    Files.createDirectories(dir.resolve("faults"));
+    Files.writeString(dir.resolve("faults/x.sh"), "sleep 100\n");
+    var o = run("plan", s.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.out().lines()).contains(
+        "        5s  0    fault   web                    [0]  cpu x1 30s  (capped at 30s from 1m by max_fault_duration)",
+        "        5s  1    fault   web                    [1]  custom x.sh max 30s  (capped at 30s by max_fault_duration; no length of its own)",
+        "        5s  2    fault   web                    [1]  cpu x1 10s");
+    var json = run("plan", "--json", s.toString()).out();
+    assertThat(json).contains("\"cappedFromMillis\":60000", "\"cappedFromMillis\":0", "\"maxDurationMillis\":30000");
+  }
+
   @Test void anotherSeedChangesOnlyThePicks() throws IOException {
     Path s = scenario(VALID);
     String a = run("plan", "--json", s.toString()).out();
