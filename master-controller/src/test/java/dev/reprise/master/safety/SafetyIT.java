@@ -35,11 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  *       the burner is gone;
  *   <li>a run under every threshold completes {@code ok}, and Prometheus holds its fault.
  * </ul>
- * The workload is busybox's wget against busybox's httpd (both in the offline hello image), writing
+ * The workload is a busybox shell loop (nc) against busybox httpd (both in the offline hello image), writing
  * the traffic generator's line format: the test needs no Cassandra.
  */
 class SafetyIT {
-  /** web serves one page; probe GETs it about twice a second and writes one workload line per request. */
+  /** web serves one page; probe GETs it (nc) about twice a second and writes one workload line per request. */
   static final String COMPOSE = """
       version: "3.7"
       services:
@@ -54,9 +54,12 @@ class SafetyIT {
             - -c
             - |
               # ready first: the workload counts from when its server answers (setup is not load)
-              until wget -q -T 1 -O /dev/null http://tasks.web:8080/index.html; do sleep 0.2; done
+              ip=""
+              until [ -n "$$ip" ]; do ip=$$(nslookup tasks.web 2>/dev/null | awk '/^Address/ && $$2 !~ /:/ {a=$$2} END {print a}'); [ -n "$$ip" ] || sleep 0.2; done
+              get() { printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 1 "$$ip" 8080 2>/dev/null | grep -q '200 OK'; }
+              until get; do sleep 0.2; done
               while :; do
-                if wget -q -T 1 -O /dev/null http://tasks.web:8080/index.html; then ok=1; failed=0; else ok=0; failed=1; fi
+                if get; then ok=1; failed=0; else ok=0; failed=1; fi
                 echo "{\\"type\\":\\"traffic\\",\\"time\\":\\"$$(date -u +%Y-%m-%dT%H:%M:%SZ)\\",\\"interval_ms\\":500,\\"ops_ok\\":$$ok,\\"errors\\":{\\"timeout\\":$$failed},\\"latency_ms\\":{\\"p99\\":1.0}}"
                 sleep 0.5
               done
