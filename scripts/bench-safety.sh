@@ -4,11 +4,12 @@
 # it. Prints, per run and as p50/p99/max, the time from the first failing workload line (the engine's
 # timestamp of it) to the trip and to the partition's heal. Goal: healed <= 1.5 s at p99 with the
 # default 1 s check interval. Needs root, Docker and reprise/hello:latest (scripts/build-images.sh hello).
-# Usage: scripts/bench-safety.sh [TRIPS]
+# --testbed [TRIPS]: the same on a 3-host testbed (testbed/up 3, taken down after; needs
+# scripts/setup-testbed.sh): web on the manager, the probe on a worker, one agent per host over SSH.
+# Usage: scripts/bench-safety.sh [TRIPS] | scripts/bench-safety.sh --testbed [TRIPS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-n="${1:-20}"
 ./mvnw -B -q -pl master-controller -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/bench-cp.txt >/dev/null
 cd master-controller
-exec java -cp "target/test-classes:target/classes:$(cat target/bench-cp.txt)" dev.reprise.master.safety.SafetyBench "$n"
+exec java -cp "target/test-classes:target/classes:$(cat target/bench-cp.txt)" dev.reprise.master.safety.SafetyBench "$@"

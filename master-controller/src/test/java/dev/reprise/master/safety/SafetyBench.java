@@ -43,8 +43,22 @@ public final class SafetyBench {
         - end: 70
       """;
 
+  /** {@link SafetyIT#COMPOSE} with web on the manager and the probe on a worker: the samples and the heal cross hosts. */
+  static String acrossHosts() {
+    return SafetyIT.COMPOSE
+        .replace("    deploy: {endpoint_mode: dnsrr, restart_policy: {condition: none}}\n  probe:",
+            "    deploy: {endpoint_mode: dnsrr, restart_policy: {condition: none}, placement: {constraints: [node.role == manager]}}\n  probe:")
+        .replaceFirst("(?s)(probe:.*)deploy: \\{endpoint_mode: dnsrr, restart_policy: \\{condition: none\\}\\}",
+            "$1deploy: {endpoint_mode: dnsrr, restart_policy: {condition: none}, placement: {constraints: [node.role == worker]}}");
+  }
+
   public static void main(String[] args) throws Exception {
-    int trips = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    boolean testbed = args.length > 0 && args[0].equals("--testbed");
+    int trips = args.length > (testbed ? 1 : 0) ? Integer.parseInt(args[testbed ? 1 : 0]) : 20;
+    if (testbed) {
+      acrossTestbed(trips);
+      return;
+    }
     DockerSwarmCluster docker = LocalEngine.connectWithHello();
     var toTrip = new ArrayList<Double>();
     var toHeal = new ArrayList<Double>();
@@ -56,12 +70,59 @@ public final class SafetyBench {
       try {
         if (!jvm.process().waitFor(5, TimeUnit.MINUTES)) throw new IllegalStateException("run " + i + " did not end");
         var ids = jvm.runIds();
-        Path dir = jvm.runs().resolve(ids.get(0));
+        if (!measure(i, jvm.runs().resolve(ids.get(0)), toTrip, toHeal)) failed++;
+      } finally {
+        jvm.close();
+        for (String id : MasterJvm.runFolders(tmp.resolve("runs"), name)) LocalEngine.removeStack(docker, id);
+      }
+    }
+    docker.close();
+    print("1 host (local engine)", trips, toTrip, toHeal, failed);
+  }
+
+  /** The same on a 3-host testbed (testbed/up 3, taken down after): web on the manager, the probe on a worker. */
+  static void acrossTestbed(int trips) throws Exception {
+    Path tmp = Files.createTempDirectory("reprise-safetybench-hosts");
+    Path hosts = dev.reprise.master.testbed.Testbed.up(3);
+    var toTrip = new ArrayList<Double>();
+    var toHeal = new ArrayList<Double>();
+    int failed = 0;
+    try {
+      Path agentJar = Files.copy(dev.reprise.master.testbed.Testbed.REPO.resolve("local-controller/target/agent-all.jar"),
+          tmp.resolve("agent-all.jar"));
+      int up = new picocli.CommandLine(new dev.reprise.master.cli.ClusterCommand()).execute("up", "--hosts", hosts.toString(),
+          "--agent-jar", agentJar.toString(), "--accept-new-host-keys");
+      if (up != 0) throw new IllegalStateException("cluster up failed");
+      for (int i = 0; i < trips; i++) {
+        Path dir = Files.createDirectories(tmp.resolve("run" + i));
+        String name = "safety-hosts-" + i;
+        var jvm = MasterJvm.start(dir, name, MasterJvm.writeScenario(dir.resolve("scenario"), acrossHosts(), SCENARIO),
+            "--hosts", hosts.toString(), "--accept-new-host-keys", "--agent-jar", agentJar.toString());
+        try {
+          if (!jvm.process().waitFor(5, TimeUnit.MINUTES)) throw new IllegalStateException("run " + i + " did not end");
+          var ids = jvm.runIds();
+          if (ids.isEmpty() || !measure(i, jvm.runs().resolve(ids.get(0)), toTrip, toHeal)) {
+            failed++;
+            if (ids.isEmpty()) System.out.println("run " + i + ": no run folder; the master said:\n" + jvm.said());
+          }
+        } finally {
+          jvm.close();
+        }
+      }
+    } finally {
+      dev.reprise.master.testbed.Testbed.run("testbed/down");
+    }
+    print("3 hosts (testbed; probe and web on different hosts, agents over SSH)", trips, toTrip, toHeal, failed);
+  }
+
+  /** Adds run {@code i}'s crossing → trip and crossing → healed to the lists; false when the run does not count. */
+  static boolean measure(int i, Path dir, List<Double> toTrip, List<Double> toHeal) throws java.io.IOException {
+    {
+      {
         JsonNode run = RecordJson.mapper().readTree(dir.resolve("run.json").toFile());
         if (!"aborted".equals(run.path("outcome").asText()) || !run.hasNonNull("safety_trip")) {
-          failed++;
           System.out.println("run " + i + ": " + run.path("outcome").asText() + " (" + run.path("reason").asText() + "), not counted");
-          continue;
+          return false;
         }
         Instant trip = Instant.parse(run.path("safety_trip").path("at").asText());
         Instant partitioned = null;
@@ -87,9 +148,8 @@ public final class SafetyBench {
           }
         }
         if (crossing == null || healed == null) {
-          failed++;
           System.out.println("run " + i + ": no failing line or no heal in " + dir + ", not counted");
-          continue;
+          return false;
         }
         double trippedMs = Duration.between(crossing, trip).toNanos() / 1e6;
         double healedMs = Duration.between(crossing, healed).toNanos() / 1e6;
@@ -97,13 +157,14 @@ public final class SafetyBench {
         toHeal.add(healedMs);
         System.out.printf(Locale.ROOT, "run %2d: first failing line -> trip %6.0f ms, -> partition healed %6.0f ms%n", i, trippedMs,
             healedMs);
-      } finally {
-        jvm.close();
-        for (String id : MasterJvm.runFolders(tmp.resolve("runs"), name)) LocalEngine.removeStack(docker, id);
+        return true;
       }
     }
-    docker.close();
-    System.out.printf(Locale.ROOT, "%nsafety bench: %d runs, %d tripped and measured, %d not counted%n", trips, toTrip.size(), failed);
+  }
+
+  static void print(String where, int trips, List<Double> toTrip, List<Double> toHeal, int failed) {
+    System.out.printf(Locale.ROOT, "%nsafety bench, %s: %d runs, %d tripped and measured, %d not counted%n", where, trips,
+        toTrip.size(), failed);
     System.out.println("first failing workload line -> trip:            " + summary(toTrip));
     System.out.println("first failing workload line -> every fault healed: " + summary(toHeal));
   }
