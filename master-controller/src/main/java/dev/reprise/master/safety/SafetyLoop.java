@@ -245,6 +245,7 @@ public final class SafetyLoop implements RunListener {
     var start = t0;
     if (start != null && sample.time() != null && sample.time().isBefore(start)) return;
     workload.offer(sample, time.nanoTime(), time.now());
+    if (evaluating) sampleArrived.release();
   }
 
   @Override
@@ -299,9 +300,19 @@ public final class SafetyLoop implements RunListener {
     long next = time.nanoTime() + untilT0 + intervalNanos;
     try {
       while (!stopped && tripped == null) {
-        time.sleepUntilNanos(next);
+        long wait = next - time.nanoTime();
+        // a workload line wakes the loop at once: its conditions are judged the moment a line arrives,
+        // the others (remote sources) every interval
+        boolean sample = wait > 0 && readsWorkload && sampleArrived.tryAcquire(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (stopped) break;
         try {
+          if (sample) {
+            sampleArrived.drainPermits();
+            check(false);
+            continue;
+          }
+          if (!readsWorkload) time.sleepUntilNanos(next);
+          if (stopped) break;
           checkOnce();
         } catch (RuntimeException e) {
           // a bug of ours must not end the guardrails silently: told once, the loop goes on
@@ -318,11 +329,26 @@ public final class SafetyLoop implements RunListener {
     }
   }
 
+  /** Released by every workload line while the run is checked: wakes the loop's thread. */
+  private final java.util.concurrent.Semaphore sampleArrived = new java.util.concurrent.Semaphore(0);
+
   /**
    * One check of every condition (the loop's thread calls it every interval; tests call it with a
    * manual clock). Does nothing unless armed and still running, or once a condition tripped.
    */
   void checkOnce() {
+    check(true);
+  }
+
+  /**
+   * One check of the workload conditions only, as a line arrives (the loop's thread; tests call it
+   * with a manual clock).
+   */
+  void checkWorkloadOnly() {
+    check(false);
+  }
+
+  private void check(boolean withRemote) {
     if (!evaluating || tripped != null) return;
     long nowNanos = time.nanoTime();
     Instant now = time.now();
@@ -332,7 +358,7 @@ public final class SafetyLoop implements RunListener {
 
     var remote = new HashMap<ConditionTracker, CompletableFuture<Reading>>();
     for (var tracker : trackers) {
-      if (!(tracker.condition instanceof AbortCondition.Workload)) remote.put(tracker, startRemote(tracker));
+      if (withRemote && !(tracker.condition instanceof AbortCondition.Workload)) remote.put(tracker, startRemote(tracker));
     }
     var readings = new HashMap<ConditionTracker, Reading>();
     workloadReaders.forEach((tracker, reader) -> readings.put(tracker, reader.read(workload, nowNanos)));
@@ -344,6 +370,7 @@ public final class SafetyLoop implements RunListener {
 
     for (var tracker : trackers) {
       if (!evaluating) return;
+      if (!readings.containsKey(tracker)) continue; // a remote condition, judged at the next full check
       ConditionTracker.Trip trip = tracker.observe(readings.get(tracker), nowNanos, now, this::tell);
       if (trip != null) {
         trip(tracker, trip, count);

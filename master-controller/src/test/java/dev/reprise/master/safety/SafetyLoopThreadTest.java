@@ -67,6 +67,26 @@ class SafetyLoopThreadTest {
     loop.ended(null);
   }
 
+  /** With a 60 s interval, a workload line over the threshold trips within seconds: lines are judged as they arrive. */
+  @Test
+  void aWorkloadLineIsJudgedWhenItArrivesNotAtTheNextInterval() throws Exception {
+    var safety = new Safety(null, List.of(), List.of(new AbortCondition.Workload("errors", "api",
+        AbortCondition.WorkloadMetric.ERROR_RATE, Comparison.ABOVE, 0.2, 5_000, 0, 0, IfUnavailable.WARN, SourcePos.NONE)),
+        null, 60_000, SourcePos.NONE);
+    var loop = new SafetyLoop(safety, SystemTime.INSTANCE, prometheus, new Fakes.FakeHttp(), messages);
+    loop.attached(aborter);
+    loop.armed(Instant.now(), Map.of());
+    var now = Instant.now();
+    loop.workloadSample("h", new dev.reprise.agent.protocol.AgentMessage.WorkloadSample("api", 0, now, 1_000L, 10L, 0L, 1.0));
+    loop.workloadSample("h", new dev.reprise.agent.protocol.AgentMessage.WorkloadSample("api", 0, now.plusSeconds(1), 1_000L, 0L, 10L, 1.0));
+    var thread = loop.thread();
+    thread.join(TimeUnit.SECONDS.toMillis(20));
+    assertThat(thread.isAlive()).as("tripped and ended long before the 60 s interval").isFalse();
+    assertThat(aborter.trips).hasSize(1);
+    assertThat(aborter.trips.get(0).value()).isEqualTo(0.5);
+    loop.ended(null);
+  }
+
   @Test
   void noConditionsNoThread() {
     var loop = new SafetyLoop(Safety.none(), SystemTime.INSTANCE, prometheus, new Fakes.FakeHttp(), messages);
