@@ -600,7 +600,8 @@ public final class RunCoordinator {
             finishAll(userAbort, failure);
             return;
           }
-          var event = session.next(Duration.ofNanos(Math.max(1, Math.min(nextTick - time.nanoTime(), 200_000_000L))));
+          // at most 50 ms: an abort asked from another thread (Ctrl-C, the safety loop) is acted on within that
+          var event = session.next(Duration.ofNanos(Math.max(1, Math.min(nextTick - time.nanoTime(), 50_000_000L))));
           if (event instanceof AgentSession.Lost l) {
             loseHost(l.host(), l.why());
           } else if (event instanceof AgentSession.Garbled g) {
