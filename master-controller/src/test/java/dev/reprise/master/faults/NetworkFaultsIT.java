@@ -144,7 +144,7 @@ class NetworkFaultsIT {
   void eachFaultChangesWhatCrossesTheNetworkInItsWindowOnlyAndLeavesNothingBehind() throws Exception {
     name = "netfaults";
     jvm = MasterJvm.start(tmp, name, MasterJvm.writeScenario(tmp.resolve("scenario"), COMPOSE, SCENARIO));
-    var runId = awaitRunId();
+    var runId = jvm.awaitRunId();
     var a = ContainerNet.await(runId + "_a", Duration.ofMinutes(3));
     var b = ContainerNet.await(runId + "_b", Duration.ofMinutes(1));
     echoes.add(ContainerNet.startEcho(helper, b, PORT, Duration.ofMinutes(3)));
@@ -229,7 +229,7 @@ class NetworkFaultsIT {
                   - fault: {target: {specific: [0]}, network: {duration: 8s, delay: 60ms, to: {b: all}}}
           - end: 20
         """));
-    var runId = awaitRunId();
+    var runId = jvm.awaitRunId();
     var a = ContainerNet.await(runId + "_a", Duration.ofMinutes(3));
     var b = ContainerNet.await(runId + "_b", Duration.ofMinutes(1));
     echoes.add(ContainerNet.startEcho(helper, b, PORT, Duration.ofMinutes(3)));
@@ -273,7 +273,7 @@ class NetworkFaultsIT {
   private void interrupted(String runName, Interruption interruption) throws Exception {
     name = runName;
     jvm = MasterJvm.start(tmp, name, MasterJvm.writeScenario(tmp.resolve("scenario"), COMPOSE, LONG_FAULTS));
-    var runId = awaitRunId();
+    var runId = jvm.awaitRunId();
     var a = ContainerNet.await(runId + "_a", Duration.ofMinutes(3));
     // wait until both faults are in a's namespace
     List<String> applied = List.of();
@@ -328,15 +328,6 @@ class NetworkFaultsIT {
 
   static List<Long> helpersOf(String runId) {
     return new dev.reprise.agent.runtime.LinuxHostOps().findMarked(dev.reprise.agent.runtime.HostOps.BURNER_PREFIX + "/" + runId);
-  }
-
-  private String awaitRunId() throws Exception {
-    for (long until = System.nanoTime() + Duration.ofMinutes(2).toNanos(); System.nanoTime() < until; Thread.sleep(200)) {
-      var ids = jvm.runIds();
-      if (!ids.isEmpty()) return ids.get(0);
-      assertThat(jvm.process().isAlive()).as("the master runs; it said:\n" + jvm.said()).isTrue();
-    }
-    throw new AssertionError("no run folder; the master said:\n" + jvm.said());
   }
 
   static long heals(Path timeline) throws Exception {

@@ -153,7 +153,7 @@ class SafetyIT {
   void aWorkloadErrorRateOverItsThresholdAbortsTheRunAndHealsThePartitionWithinSeconds() throws Exception {
     name = "safety-workload";
     jvm = MasterJvm.start(tmp, name, MasterJvm.writeScenario(tmp.resolve("scenario"), COMPOSE, PARTITION_TRIPS));
-    String runId = awaitRunId();
+    String runId = jvm.awaitRunId();
     var probe = ContainerNet.await(runId + "_probe", Duration.ofMinutes(3));
     // what of Reprise's is in the probe's namespace, sampled until the container is gone
     var lastSeen = new AtomicReference<List<String>>(List.of());
@@ -178,11 +178,9 @@ class SafetyIT {
     assertThat(run.path("reason").asText()).contains("probe errors");
 
     var timeline = lines(dir.resolve("timeline.jsonl"));
-    JsonNode applied = timeline.stream().filter(t -> "partition".equals(t.path("fault").asText()) && "action".equals(t.path("kind").asText()))
-        .findFirst().orElseThrow(() -> new AssertionError("no partition action in " + timeline));
+    JsonNode applied = action(timeline, "partition");
     assertThat(applied.path("outcome").asText()).isEqualTo("ok");
-    JsonNode healed = timeline.stream().filter(t -> "heal".equals(t.path("kind").asText()) && t.path("seq").asInt() == applied.path("seq").asInt())
-        .findFirst().orElseThrow(() -> new AssertionError("no heal of the partition in " + timeline));
+    JsonNode healed = healOf(timeline, applied);
     assertThat(healed.path("outcome").asText()).isEqualTo("ok");
 
     // the first line the probe wrote with a failure, after the partition took effect (its time has whole seconds)
@@ -212,7 +210,7 @@ class SafetyIT {
     prometheus = PrometheusServer.start(tmp.resolve("prometheus"), List.of("127.0.0.1:" + metricsPort));
     Path scenario = MasterJvm.writeScenario(tmp.resolve("scenario"), COMPOSE, CPU_SEEN_BY_PROMETHEUS.formatted(prometheus.url()));
     jvm = MasterJvm.start(tmp, name, scenario, "--metrics-port", String.valueOf(metricsPort));
-    String runId = awaitRunId();
+    String runId = jvm.awaitRunId();
     assertThat(jvm.process().waitFor(3, TimeUnit.MINUTES)).as(jvm.said()).isTrue();
     assertThat(jvm.process().exitValue()).as(jvm.said()).isEqualTo(1);
 
@@ -224,16 +222,14 @@ class SafetyIT {
     assertThat(run.path("safety_trip").path("value").asDouble()).isEqualTo(1.0);
 
     var timeline = lines(dir.resolve("timeline.jsonl"));
-    JsonNode cpu = timeline.stream().filter(t -> "cpu".equals(t.path("fault").asText()) && "action".equals(t.path("kind").asText()))
-        .findFirst().orElseThrow(() -> new AssertionError("no cpu action in " + timeline));
+    JsonNode cpu = action(timeline, "cpu");
     Instant started = Instant.parse(cpu.path("actual").asText());
     Instant tripped = Instant.parse(run.path("safety_trip").path("at").asText());
     // a 1 s scrape, then a 1 s check: the trip follows the fault by a few seconds, long before its 50 s
     System.out.printf(java.util.Locale.ROOT, "SafetyIT prometheus: cpu fault at %s, tripped +%d ms%n", started,
         Duration.between(started, tripped).toMillis());
     assertThat(Duration.between(started, tripped)).isBetween(Duration.ZERO, Duration.ofSeconds(10));
-    JsonNode healed = timeline.stream().filter(t -> "heal".equals(t.path("kind").asText()) && t.path("seq").asInt() == cpu.path("seq").asInt())
-        .findFirst().orElseThrow(() -> new AssertionError("no heal of the cpu fault in " + timeline));
+    JsonNode healed = healOf(timeline, cpu);
     assertThat(Duration.between(tripped, Instant.parse(healed.path("actual").asText()))).isLessThanOrEqualTo(Duration.ofSeconds(5));
     assertThat(new dev.reprise.agent.runtime.LinuxHostOps().findMarked(dev.reprise.agent.runtime.HostOps.BURNER_PREFIX + "/" + runId))
         .as("burners of " + runId).isEmpty();
@@ -250,7 +246,7 @@ class SafetyIT {
     prometheus = PrometheusServer.start(tmp.resolve("prometheus"), List.of("127.0.0.1:" + metricsPort));
     Path scenario = MasterJvm.writeScenario(tmp.resolve("scenario"), COMPOSE, UNDER_THRESHOLDS.formatted(prometheus.url()));
     jvm = MasterJvm.start(tmp, name, scenario, "--metrics-port", String.valueOf(metricsPort));
-    String runId = awaitRunId();
+    String runId = jvm.awaitRunId();
     assertThat(jvm.process().waitFor(3, TimeUnit.MINUTES)).as(jvm.said()).isTrue();
     assertThat(jvm.process().exitValue()).as(jvm.said()).isZero();
 
@@ -259,10 +255,8 @@ class SafetyIT {
     assertThat(run.path("outcome").asText()).isEqualTo("ok");
     assertThat(run.has("safety_trip") && !run.path("safety_trip").isNull()).isFalse();
     var timeline = lines(dir.resolve("timeline.jsonl"));
-    JsonNode cpu = timeline.stream().filter(t -> "cpu".equals(t.path("fault").asText()) && "action".equals(t.path("kind").asText()))
-        .findFirst().orElseThrow();
-    JsonNode healed = timeline.stream().filter(t -> "heal".equals(t.path("kind").asText()) && t.path("seq").asInt() == cpu.path("seq").asInt())
-        .findFirst().orElseThrow(() -> new AssertionError("no heal of the cpu fault in " + timeline));
+    JsonNode cpu = action(timeline, "cpu");
+    JsonNode healed = healOf(timeline, cpu);
     // max_fault_duration: 10s cut the 30 s fault
     long lasted = Duration.between(Instant.parse(cpu.path("actual").asText()), Instant.parse(healed.path("actual").asText())).toMillis();
     assertThat(lasted).as("the cpu fault lasted (ms), capped at 10 s").isBetween(9_000L, 13_000L);
@@ -271,13 +265,16 @@ class SafetyIT {
     assertThat(series.toString()).as("Prometheus' view of the run").contains("\"1\"");
   }
 
-  private String awaitRunId() throws Exception {
-    for (long until = System.nanoTime() + Duration.ofMinutes(2).toNanos(); System.nanoTime() < until; Thread.sleep(200)) {
-      var ids = jvm.runIds();
-      if (!ids.isEmpty()) return ids.get(0);
-      assertThat(jvm.process().isAlive()).as("the master runs; it said:\n" + jvm.said()).isTrue();
-    }
-    throw new AssertionError("no run folder; the master said:\n" + jvm.said());
+  /** The timeline's first action record of a {@code fault} fault. */
+  static JsonNode action(List<JsonNode> timeline, String fault) {
+    return timeline.stream().filter(t -> fault.equals(t.path("fault").asText()) && "action".equals(t.path("kind").asText()))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + fault + " action in " + timeline));
+  }
+
+  /** The timeline's heal record of {@code action}'s fault. */
+  static JsonNode healOf(List<JsonNode> timeline, JsonNode action) {
+    return timeline.stream().filter(t -> "heal".equals(t.path("kind").asText()) && t.path("seq").asInt() == action.path("seq").asInt())
+        .findFirst().orElseThrow(() -> new AssertionError("no heal of " + action + " in " + timeline));
   }
 
   private static List<JsonNode> lines(Path file) throws Exception {

@@ -98,6 +98,19 @@ public final class MasterJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (up to 2 min) for the master's first run folder and returns its name (the run ID); fails
+   * with what the master said when it ends first or makes none.
+   */
+  public String awaitRunId() throws IOException, InterruptedException {
+    for (long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2); System.nanoTime() < until; Thread.sleep(200)) {
+      var ids = runIds();
+      if (!ids.isEmpty()) return ids.get(0);
+      if (!process.isAlive()) throw new AssertionError("the master ended without a run folder; it said:\n" + said());
+    }
+    throw new AssertionError("no run folder after 2 min; the master said:\n" + said());
+  }
+
   /** What the master printed so far, for an assertion's description. */
   public String said() {
     return "stdout:\n" + out + "stderr:\n" + err;
