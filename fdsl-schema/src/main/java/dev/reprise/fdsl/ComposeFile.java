@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
@@ -54,7 +53,7 @@ public record ComposeFile(Path path, String text, Map<String, Object> document, 
       }));
     }
     if (!problems.isEmpty()) return new Result(Optional.empty(), problems.list());
-    Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+    Object loaded = new Yaml(new SafeConstructor(YamlReader.loaderOptions())).load(text);
     return new Result(Optional.of(new ComposeFile(path, text, (Map<String, Object>) loaded, names)), List.of());
   }
 }

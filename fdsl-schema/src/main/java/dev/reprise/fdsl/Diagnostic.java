@@ -23,6 +23,28 @@ public record Diagnostic(Path file, int line, int column, String message) {
 
   @Override
   public String toString() {
-    return file + ":" + line + ":" + column + ": " + message;
+    return printable(String.valueOf(file)) + ":" + line + ":" + column + ": " + message;
+  }
+
+  /**
+   * {@code name} with control characters escaped (a newline as backslash-n, tab as backslash-t, others
+   * as backslash-u and four hex digits) and backslashes doubled, so that a file name cannot break or forge a diagnostic line.
+   */
+  public static String printable(String name) {
+    var sb = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      switch (c) {
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') sb.append(String.format("\\u%04x", (int) c));
+          else sb.append(c);
+        }
+      }
+    }
+    return sb.toString();
   }
 }
