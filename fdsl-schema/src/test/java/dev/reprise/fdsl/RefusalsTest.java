@@ -76,8 +76,17 @@ class RefusalsTest {
     sb.append("  - end: 5\n");
     var scenario = ScenarioParser.parse(sb.toString(), ParseContext.textOnly()).scenario().orElseThrow();
     assertThat(Planner.plan(scenario, 1).problems()).extracting(p -> p.pos().line() + ":" + p.pos().column() + ": " + p.message())
-        .containsExactly("1003:5: events: the plan's alive sets would hold more than 10000000 container IDs by the moment at 1s"
-            + " (the containers alive after each moment, summed over 1001 moments); use fewer containers or fewer moments");
+        .containsExactly("1002:5: events: the plan's alive sets would hold more than 10000000 container IDs by the moment at 1s"
+            + " (the containers alive at the beginning and after each of the 1000 moments so far); use fewer containers or fewer moments");
+  }
+
+  @Test void aBeginningBeyondThePlansLimitIsRefusedBeforeAnyIdIsMade() {
+    var sb = new StringBuilder("events:\n  - beginning:\n");
+    for (int i = 0; i < 1001; i++) sb.append("      s").append(i).append(": 10000\n");
+    sb.append("  - end: 5\n");
+    var scenario = ScenarioParser.parse(sb.toString(), ParseContext.textOnly()).scenario().orElseThrow();
+    assertThat(Planner.plan(scenario, 1).problems()).extracting(p -> p.pos().line() + ":" + p.pos().column() + ": " + p.message())
+        .containsExactly("1003:7: events.beginning: 10010000 containers in all; the plan's alive sets hold at most 10000000 container IDs");
   }
 
   @Test void startsBeyondTheContainerLimitAreRefusedAtTheTarget() {

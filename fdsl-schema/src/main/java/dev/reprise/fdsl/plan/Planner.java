@@ -55,6 +55,14 @@ public final class Planner {
 
   public static Result plan(Scenario scenario, long seed) {
     var problems = new Problems();
+    long atBeginning = scenario.beginning().values().stream().mapToLong(Integer::longValue).sum();
+    if (atBeginning > InputLimits.MAX_PLAN_ALIVE_IDS) {
+      var last = scenario.beginning().keySet().stream().reduce((a, b) -> b).orElseThrow();
+      problems.add(scenario.beginningPositions().getOrDefault(last, dev.reprise.fdsl.source.SourcePos.NONE),
+          "events.beginning: " + atBeginning + " containers in all; the plan's alive sets hold at most "
+              + InputLimits.MAX_PLAN_ALIVE_IDS + " container IDs");
+      return new Result(Optional.empty(), problems.list());
+    }
     var alive = new TreeMap<String, TreeSet<Integer>>();
     var nextId = new HashMap<String, Integer>();
     scenario.beginning().forEach((service, n) -> {
@@ -76,7 +84,7 @@ public final class Planner {
 
     var snapshots = new ArrayList<AliveSnapshot>();
     snapshots.add(snapshot(-1, 0, alive));
-    long aliveIds = 0; // in all the snapshots: bounded by MAX_PLAN_ALIVE_IDS, so a plan always fits in memory
+    long aliveIds = atBeginning; // in all the snapshots: bounded by MAX_PLAN_ALIVE_IDS, so a plan always fits in memory
     var actions = new ArrayList<PlannedAction>();
     var ordered = scenario.moments().stream()
         .sorted(Comparator.comparingLong(Moment::timeMillis).thenComparingInt(Moment::fileIndex))
@@ -150,8 +158,8 @@ public final class Planner {
       for (var ids : alive.values()) aliveIds += ids.size();
       if (aliveIds > InputLimits.MAX_PLAN_ALIVE_IDS) {
         problems.add(m.pos(), "events: the plan's alive sets would hold more than " + InputLimits.MAX_PLAN_ALIVE_IDS
-            + " container IDs by the moment at " + when(t) + " (the containers alive after each moment, summed over "
-            + (k + 1) + " moments); use fewer containers or fewer moments");
+            + " container IDs by the moment at " + when(t) + " (the containers alive at the beginning and after each of the "
+            + (k + 1) + " moments so far); use fewer containers or fewer moments");
         return new Result(Optional.empty(), problems.list());
       }
       snapshots.add(snapshot(k, t, alive));
