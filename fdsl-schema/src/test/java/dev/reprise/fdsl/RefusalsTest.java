@@ -196,6 +196,8 @@ class RefusalsTest {
   @Test void controlCharactersInFileNamesAreEscaped() {
     assertThat(new Diagnostic(Path.of("a\nb.yaml:1:1: forged"), 2, 3, "m").toString()).isEqualTo("a\\nb.yaml:1:1: forged:2:3: m");
     assertThat(new Diagnostic(Path.of("a\u001bb"), 1, 1, "m").toString()).isEqualTo("a\\u001bb:1:1: m");
+    assertThat(new Diagnostic(Path.of("s.yaml"), 1, 1, "unknown key 'a\nb.yaml:9:9: x' C:\\dir").toString())
+        .isEqualTo("s.yaml:1:1: unknown key 'a\\nb.yaml:9:9: x' C:\\dir");
   }
 
   private List<String> diagnostics(Path scenario) throws IOException {
