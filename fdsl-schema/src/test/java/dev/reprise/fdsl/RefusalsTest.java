@@ -52,6 +52,18 @@ class RefusalsTest {
     assertThat(diagnostics(zero)).containsExactly("/dev/zero:1:1: the scenario is not a regular file (a device, FIFO or socket); name a file");
   }
 
+  @Test void aFifoIsRefusedWithoutOpeningIt() throws Exception {
+    Path fifo = dir.resolve("s.yaml");
+    int rc;
+    try {
+      rc = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor();
+    } catch (IOException noMkfifo) {
+      return;
+    }
+    if (rc != 0) return;
+    assertThat(diagnostics(fifo)).containsExactly(fifo + ":1:1: the scenario is not a regular file (a device, FIFO or socket); name a file");
+  }
+
   @Test void aFileOverTheLimitIsRefusedBeforeReading() throws Exception {
     Path big = dir.resolve("big.yaml");
     try (var f = new RandomAccessFile(big.toFile(), "rw")) {
