@@ -195,6 +195,11 @@ class RefusalsTest {
     assertThat(second.target()).isInstanceOfSatisfying(dev.reprise.fdsl.model.Target.Amount.class, a -> assertThat(a.amount()).isEqualTo(2));
   }
 
+  @Test void aMergeKeyOfNoMappingIsAProblemNotAnException() {
+    assertThat(problems(withEvents("- fault: {<<: 5, target: {amount: 1}, kill: }")))
+        .containsExactly("8:25: YAML merge key '<<' takes a mapping, an alias of one (<<: *defaults) or a list of them");
+  }
+
   // 6. unclosed quotes
 
   @Test void anUnclosedQuoteIsReportedWhereItOpens() {

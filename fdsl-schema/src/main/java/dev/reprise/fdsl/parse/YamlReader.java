@@ -82,8 +82,8 @@ public final class YamlReader {
    * every other problem is reported too.
    */
   public Optional<Node> compose(String text, LoaderOptions options) {
+    var parser = new TagRefusingParser(new ParserImpl(new StreamReader(new StringReader(text)), options), problems);
     try {
-      var parser = new TagRefusingParser(new ParserImpl(new StreamReader(new StringReader(text)), options), problems);
       Node root = new Composer(parser, new Resolver(), options).getSingleNode();
       if (root == null) {
         problems.add(SourcePos.NONE, "the file is empty");
@@ -103,6 +103,12 @@ public final class YamlReader {
                 + "); close the quote");
         return Optional.empty();
       }
+      if (what != null && what.startsWith("Expected mapping node or an anchor referencing mapping")) {
+        // a merge key whose value is no mapping: SnakeYAML marks where the mapping ends; the parser recorded the value
+        if (!parser.mergeProblem) problems.add(problemMark == null ? SourcePos.NONE
+            : new SourcePos(problemMark.getLine() + 1, problemMark.getColumn() + 1), MERGE_PROBLEM);
+        return Optional.empty();
+      }
       Mark mark = problemMark != null ? problemMark : contextMark;
       String contextText = context == null ? ""
           : " (" + context + (contextMark != null && contextMark != mark
@@ -116,10 +122,20 @@ public final class YamlReader {
     }
   }
 
-  /** Passes events through with their tags removed, each explicit tag recorded as a problem at its node. */
+  private static final String MERGE_PROBLEM =
+      "YAML merge key '<<' takes a mapping, an alias of one (<<: *defaults) or a list of them";
+
+  /**
+   * Passes events through with their tags removed, each explicit tag recorded as a problem at its
+   * node; also records a merge key's scalar value at its position (SnakeYAML reports it at the end
+   * of the mapping).
+   */
   private static final class TagRefusingParser implements Parser {
     private final Parser parser;
     private final Problems problems;
+    /** Per open collection: {is a mapping, the next node is a key, the key just read is '<<'}. */
+    private final java.util.ArrayDeque<boolean[]> open = new java.util.ArrayDeque<>();
+    boolean mergeProblem;
 
     TagRefusingParser(Parser parser, Problems problems) {
       this.parser = parser;
@@ -138,7 +154,28 @@ public final class YamlReader {
 
     @Override
     public Event getEvent() {
-      return untagged(parser.getEvent(), true);
+      Event event = parser.getEvent();
+      track(event);
+      return untagged(event, true);
+    }
+
+    private void track(Event event) {
+      boolean node = event instanceof ScalarEvent || event instanceof org.yaml.snakeyaml.events.AliasEvent
+          || event instanceof MappingStartEvent || event instanceof SequenceStartEvent;
+      if (node && !open.isEmpty() && open.peek()[0]) {
+        boolean[] top = open.peek();
+        if (top[1]) {
+          top[2] = event instanceof ScalarEvent s && s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN && "<<".equals(s.getValue());
+        } else if (top[2] && event instanceof ScalarEvent) {
+          Mark m = event.getStartMark();
+          problems.add(m == null ? SourcePos.NONE : new SourcePos(m.getLine() + 1, m.getColumn() + 1), MERGE_PROBLEM);
+          mergeProblem = true;
+        }
+        top[1] = !top[1];
+      }
+      if (event instanceof MappingStartEvent) open.push(new boolean[] {true, true, false});
+      else if (event instanceof SequenceStartEvent) open.push(new boolean[] {false, false, false});
+      else if (event instanceof org.yaml.snakeyaml.events.MappingEndEvent || event instanceof org.yaml.snakeyaml.events.SequenceEndEvent) open.pop();
     }
 
     private Event untagged(Event event, boolean report) {
