@@ -9,7 +9,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
@@ -54,7 +53,18 @@ public record ComposeFile(Path path, String text, Map<String, Object> document, 
       }));
     }
     if (!problems.isEmpty()) return new Result(Optional.empty(), problems.list());
-    Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+    Object loaded;
+    try {
+      loaded = new Yaml(new SafeConstructor(YamlReader.loaderOptions())).load(text);
+    } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+      var m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      yaml.problem(m == null ? dev.reprise.fdsl.source.SourcePos.NONE : new dev.reprise.fdsl.source.SourcePos(m.getLine() + 1, m.getColumn() + 1),
+          "cannot read a value: " + e.getProblem());
+      return new Result(Optional.empty(), problems.list());
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      yaml.problem(dev.reprise.fdsl.source.SourcePos.NONE, "cannot read the compose file: " + e.getMessage());
+      return new Result(Optional.empty(), problems.list());
+    }
     return new Result(Optional.of(new ComposeFile(path, text, (Map<String, Object>) loaded, names)), List.of());
   }
 }

@@ -23,6 +23,40 @@ public record Diagnostic(Path file, int line, int column, String message) {
 
   @Override
   public String toString() {
-    return file + ":" + line + ":" + column + ": " + message;
+    return printable(String.valueOf(file)) + ":" + line + ":" + column + ": " + oneLine(message);
+  }
+
+  /**
+   * {@code name} with control characters escaped (a newline as backslash-n, tab as backslash-t, others
+   * as backslash-u and four hex digits) and backslashes doubled, so that a file name cannot break or forge a diagnostic line.
+   */
+  public static String printable(String name) {
+    return escape(name, true);
+  }
+
+  /**
+   * {@code message} with control characters escaped as {@link #printable} does, backslashes kept:
+   * a value quoted in a message (a key spanning lines) cannot forge a diagnostic line either.
+   */
+  static String oneLine(String message) {
+    return escape(message, false);
+  }
+
+  private static String escape(String name, boolean backslashes) {
+    var sb = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      switch (c) {
+        case '\\' -> sb.append(backslashes ? "\\\\" : "\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
+          if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') sb.append(String.format("\\u%04x", (int) c));
+          else sb.append(c);
+        }
+      }
+    }
+    return sb.toString();
   }
 }

@@ -2,11 +2,7 @@ package dev.reprise.fdsl;
 
 import dev.reprise.fdsl.parse.ParseContext;
 import dev.reprise.fdsl.source.Problem;
-import java.io.IOException;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,16 +86,7 @@ public final class ScenarioLoader {
   }
 
   private static String read(Path file, List<Diagnostic> diagnostics, String what) {
-    try {
-      return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      diagnostics.add(new Diagnostic(file, 1, 1, "no such " + what));
-    } catch (MalformedInputException e) {
-      diagnostics.add(new Diagnostic(file, 1, 1, "the " + what + " is not UTF-8 text"));
-    } catch (IOException e) {
-      diagnostics.add(new Diagnostic(file, 1, 1, "cannot read the " + what + ": " + e.getMessage()));
-    }
-    return null;
+    return InputFiles.read(file, what, diagnostics);
   }
 
   private static void add(List<Diagnostic> out, Path file, List<Problem> problems) {

@@ -11,6 +11,7 @@ import dev.reprise.fdsl.parse.FaultParser;
 import dev.reprise.fdsl.parse.ParseContext;
 import dev.reprise.fdsl.parse.SafetyParser;
 import dev.reprise.fdsl.parse.YamlReader;
+import dev.reprise.fdsl.source.InputLimits;
 import dev.reprise.fdsl.source.Problem;
 import dev.reprise.fdsl.source.Problems;
 import dev.reprise.fdsl.source.SourcePos;
@@ -191,8 +192,9 @@ public final class ScenarioParser {
       if (m.get().containsKey("ntp_server") && !YamlReader.isNull(m.get().get("ntp_server").value())) {
         Node n = m.get().get("ntp_server").value();
         ntp = yaml.string(n, "environment.ntp_server").orElse(null);
-        if (ntp != null && (ntp.isBlank() || ntp.contains(" ") || ntp.contains("/"))) {
-          yaml.problem(YamlReader.pos(n), "environment.ntp_server: '" + ntp + "' is not a host name (write e.g. pool.ntp.org or 10.0.0.1)");
+        boolean text = n instanceof org.yaml.snakeyaml.nodes.ScalarNode s && s.getTag().equals(org.yaml.snakeyaml.nodes.Tag.STR);
+        if (ntp != null && (!text || !isHostOrAddress(ntp.strip()))) {
+          yaml.problem(YamlReader.pos(n), "environment.ntp_server: '" + ntp + "' is not a host name or IP address (write e.g. pool.ntp.org or 10.0.0.1)");
           ntp = null;
         }
         ok &= ntp != null;
@@ -244,7 +246,7 @@ public final class ScenarioParser {
       var counts = new LinkedHashMap<String, Integer>();
       boolean ok = true;
       for (var e : m.get().values()) {
-        var n = yaml.integer(e.value(), path + "." + e.key(), 0, 100_000);
+        var n = yaml.integer(e.value(), path + "." + e.key(), 0, InputLimits.MAX_CONTAINERS_PER_SERVICE);
         if (n.isPresent()) {
           counts.put(e.key(), n.get().intValue());
           positions.put(e.key(), e.keyPos());
@@ -334,7 +336,7 @@ public final class ScenarioParser {
       var entry = e.values().iterator().next();
       String kindPath = path + "." + entry.key();
       return switch (entry.key()) {
-        case "start" -> targetBlock(entry, kindPath, List.of("amount", "percentage"), Integer.MAX_VALUE)
+        case "start" -> targetBlock(entry, kindPath, List.of("amount", "percentage"), InputLimits.MAX_START_PERCENT)
             .map(t -> new ServiceEvent.Start(t, entry.keyPos()));
         case "stop" -> targetBlock(entry, kindPath, TARGET_KEYS, 100)
             .map(t -> new ServiceEvent.Stop(t, entry.keyPos()));
@@ -363,7 +365,7 @@ public final class ScenarioParser {
       String tPath = path + "." + t.key();
       SourcePos pos = YamlReader.pos(t.value());
       return switch (t.key()) {
-        case "amount" -> yaml.integer(t.value(), tPath, 0, 100_000).map(n -> new Target.Amount(n.intValue(), pos, tPath));
+        case "amount" -> yaml.integer(t.value(), tPath, 0, InputLimits.MAX_CONTAINERS_PER_SERVICE).map(n -> new Target.Amount(n.intValue(), pos, tPath));
         case "percentage" -> yaml.integer(t.value(), tPath, 0, maxPercent).map(n -> new Target.Percentage(n.intValue(), pos, tPath));
         default -> specific(t.value(), tPath);
       };
@@ -381,7 +383,7 @@ public final class ScenarioParser {
       boolean ok = true;
       for (int i = 0; i < items.get().size(); i++) {
         Node item = items.get().get(i);
-        var id = yaml.integer(item, path + "[" + i + "]", 0, 100_000);
+        var id = yaml.integer(item, path + "[" + i + "]", 0, InputLimits.MAX_CONTAINER_ID);
         if (id.isEmpty()) {
           ok = false;
         } else if (ids.contains(id.get().intValue())) {
@@ -438,6 +440,25 @@ public final class ScenarioParser {
       if (!ok) return Optional.empty();
       return Optional.of(new ServiceEvent.Fault(target.get(), fault.get().fault(), fault.get().groups(), entry.keyPos()));
     }
+  }
+
+  private static final java.util.regex.Pattern HOST_NAME =
+      java.util.regex.Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+  /** A DNS host name (letters, digits, '-' inside labels, labels joined by '.'), an IPv4 or an IPv6 address. */
+  static boolean isHostOrAddress(String s) {
+    if (IPV6.matcher(s).matches()) {
+      try {
+        return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address; // a literal: no lookup
+      } catch (java.net.UnknownHostException e) {
+        return false;
+      }
+    }
+    if (s.matches("[\\d.]+")) return IPV4.matcher(s).matches();
+    return HOST_NAME.matcher(s).matches();
   }
 
   static String seconds(long millis) {

@@ -125,7 +125,7 @@ class ScenarioParserTest {
 
     @Test void ntpServerMustBeAHostName() {
       assertThat(problems("environment:\n  ntp_server: http://x/y\nevents:\n  - beginning: {web: 1}\n  - end: 5\n"))
-          .containsExactly("2:15: environment.ntp_server: 'http://x/y' is not a host name (write e.g. pool.ntp.org or 10.0.0.1)");
+          .containsExactly("2:15: environment.ntp_server: 'http://x/y' is not a host name or IP address (write e.g. pool.ntp.org or 10.0.0.1)");
     }
 
     @Test void eventsAreRequired() {
@@ -161,7 +161,7 @@ class ScenarioParserTest {
     @Test void beginningCountsAreNonNegativeIntegers() {
       assertThat(problems("events:\n  - beginning: {web: -1, db: two}\n  - end: 5\n"))
           .containsExactly(
-              "2:22: events[0].beginning.web: -1 is out of range: must be between 0 and 100000",
+              "2:22: events[0].beginning.web: -1 is out of range: must be between 0 and 10000",
               "2:30: events[0].beginning.db: expected an integer, got 'two'");
     }
 
@@ -286,7 +286,7 @@ class ScenarioParserTest {
 
     @Test void amountIsNonNegative() {
       assertThat(problems(withEvents("- stop: {amount: -2}")))
-          .containsExactly("8:28: events[1].moment.services.web[0].stop.amount: -2 is out of range: must be between 0 and 100000");
+          .containsExactly("8:28: events[1].moment.services.web[0].stop.amount: -2 is out of range: must be between 0 and 10000");
     }
 
     @Test void stopTakesSpecificIds() {

@@ -5,6 +5,7 @@ import dev.reprise.fdsl.model.Quantities;
 import dev.reprise.fdsl.model.Target;
 import dev.reprise.fdsl.parse.ParseContext;
 import dev.reprise.fdsl.parse.YamlReader;
+import dev.reprise.fdsl.source.InputLimits;
 import dev.reprise.fdsl.source.SourcePos;
 import dev.reprise.fdsl.source.Suggestions;
 import java.util.ArrayList;
@@ -125,18 +126,18 @@ final class FaultFields {
     Long v = null;
     if (n instanceof ScalarNode s && (s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT) || s.getTag().equals(Tag.STR))) {
       String text = s.getValue().strip();
-      try {
-        double seconds = Double.parseDouble(text.replace("_", ""));
-        if (seconds >= 0 && !Double.isInfinite(seconds)) v = Math.round(seconds * 1_000_000);
-        else return fail(n, at, "must be >= 0, got " + text);
-      } catch (NumberFormatException notANumber) {
-        if (s.getTag().equals(Tag.STR)) {
-          try {
-            v = Quantities.parseMicros(text);
-          } catch (IllegalArgumentException e) {
-            return fail(n, at, e.getMessage());
-          }
+      Double seconds = YamlReader.seconds(text);
+      if (seconds != null) {
+        if (seconds < 0) return fail(n, at, "must be >= 0, got " + text);
+        if (seconds * 1000 > InputLimits.MAX_MILLIS) return fail(n, at, text + " seconds is more than 720h (30 days), the longest time a scenario may name");
+        v = Math.round(seconds * 1_000_000);
+      } else if (s.getTag().equals(Tag.STR)) {
+        try {
+          v = Quantities.parseMicros(text);
+        } catch (IllegalArgumentException e) {
+          return fail(n, at, e.getMessage());
         }
+        if (v > InputLimits.MAX_MILLIS * 1000) return fail(n, at, text + " is more than 720h (30 days), the longest time a scenario may name");
       }
     }
     if (v == null) return fail(n, at, "expected a duration (50ms, 1.5ms, 250us) or seconds, got " + YamlReader.describe(n));
@@ -174,6 +175,7 @@ final class FaultFields {
     } catch (IllegalArgumentException e) {
       return fail(n, at, e.getMessage());
     }
+    if (v > InputLimits.MAX_BYTES) return fail(n, at, text + " is more than 1PiB, the largest size a scenario may name");
     return v > 0 ? Long.valueOf(v) : fail(n, at, "must be > 0");
   }
 
@@ -187,6 +189,7 @@ final class FaultFields {
     } catch (IllegalArgumentException e) {
       return fail(n, at, e.getMessage());
     }
+    if (v > InputLimits.MAX_BYTES) return fail(n, at, text + " is more than 1PiB/s, the largest rate a scenario may name");
     return v > 0 ? Long.valueOf(v) : fail(n, at, "must be > 0");
   }
 
@@ -200,6 +203,7 @@ final class FaultFields {
     } catch (IllegalArgumentException e) {
       return fail(n, at, e.getMessage());
     }
+    if (v > InputLimits.MAX_BITS_PER_SECOND) return fail(n, at, text + " is more than 1000tbit, the largest bandwidth a scenario may name");
     return v > 0 ? Long.valueOf(v) : fail(n, at, "must be > 0");
   }
 
@@ -317,7 +321,7 @@ final class FaultFields {
         continue;
       }
       var positions = new ArrayList<SourcePos>();
-      var ids = distinctIntegers(v, sAt, 0, 100_000, "container", positions);
+      var ids = distinctIntegers(v, sAt, 0, InputLimits.MAX_CONTAINER_ID, "container", positions);
       if (ids == null) {
         good = false;
         continue;

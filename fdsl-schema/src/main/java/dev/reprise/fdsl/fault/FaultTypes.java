@@ -342,6 +342,17 @@ public final class FaultTypes {
     } else {
       kills = yaml.yesNo(e.get("kills_container").value(), path + ".kills_container");
     }
+    if (signal.isPresent() && (signal.get().equals("SIGSTOP") || signal.get().equals("SIGCONT"))) {
+      yaml.problem(YamlReader.pos(e.get("signal").value()), path + ".signal: " + signal.get()
+          + (signal.get().equals("SIGSTOP") ? " freezes the container until a SIGCONT that no fault sends" : " only resumes a frozen container")
+          + "; use the pause fault to freeze the containers for a while (pause: 10s)");
+      return Optional.empty();
+    }
+    if (signal.isPresent() && signal.get().equals("SIGKILL") && kills.isPresent() && !kills.get()) {
+      yaml.problem(YamlReader.pos(e.get("kills_container").value()), path + ".kills_container: SIGKILL always ends the container;"
+          + " write kills_container: yes (or use the kill fault)");
+      return Optional.empty();
+    }
     if (signal.isEmpty() || kills.isEmpty()) return Optional.empty();
     return Optional.of(new SignalFault(signal.get(), kills.get()));
   }

@@ -1,6 +1,7 @@
 package dev.reprise.fdsl.parse;
 
 import dev.reprise.fdsl.model.Durations;
+import dev.reprise.fdsl.source.InputLimits;
 import dev.reprise.fdsl.source.Problems;
 import dev.reprise.fdsl.source.SourcePos;
 import dev.reprise.fdsl.source.Suggestions;
@@ -12,9 +13,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.composer.Composer;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.ImplicitTuple;
+import org.yaml.snakeyaml.events.MappingStartEvent;
+import org.yaml.snakeyaml.events.ScalarEvent;
+import org.yaml.snakeyaml.events.SequenceStartEvent;
+import org.yaml.snakeyaml.parser.Parser;
+import org.yaml.snakeyaml.parser.ParserImpl;
+import org.yaml.snakeyaml.reader.StreamReader;
+import org.yaml.snakeyaml.resolver.Resolver;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
@@ -46,26 +56,154 @@ public final class YamlReader {
    * empty. An empty document gives empty with a problem at 1:1.
    */
   public Optional<Node> compose(String text) {
+    return compose(text, loaderOptions());
+  }
+
+  /**
+   * The SnakeYAML options every input file is read with: no document larger than
+   * {@link #MAX_CODE_POINTS} code points (the file size limit, so a file the size check lets through
+   * is never refused by SnakeYAML's own smaller default), merge keys ({@code <<: *defaults}) applied
+   * while composing.
+   */
+  public static LoaderOptions loaderOptions() {
+    var options = new LoaderOptions();
+    options.setCodePointLimit(MAX_CODE_POINTS);
+    options.setMergeOnCompose(true);
+    return options;
+  }
+
+  /** The YAML library's limit on a document, in code points: the file size limit (a code point is at least one byte). */
+  public static final int MAX_CODE_POINTS = (int) dev.reprise.fdsl.source.InputLimits.MAX_FILE_BYTES;
+
+  /**
+   * {@link #compose(String)} with {@code options}. Explicit tags ({@code !foo}, {@code !!int},
+   * {@code !!binary}) are problems at the tag: Reprise reads no tag, and a tag silently ignored would
+   * change what a value means without saying so. The tree is still composed (tags dropped) so that
+   * every other problem is reported too.
+   */
+  public Optional<Node> compose(String text, LoaderOptions options) {
+    var parser = new TagRefusingParser(new ParserImpl(new StreamReader(new StringReader(text)), options), problems);
     try {
-      Node root = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new StringReader(text));
+      Node root = new Composer(parser, new Resolver(), options).getSingleNode();
       if (root == null) {
         problems.add(SourcePos.NONE, "the file is empty");
         return Optional.empty();
       }
       return Optional.of(root);
     } catch (MarkedYAMLException e) {
-      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
+      Mark problemMark = e.getProblemMark();
       Mark contextMark = e.getContextMark();
-      String context = e.getContext() == null ? ""
-          : " (" + e.getContext() + (contextMark != null && contextMark != mark
+      String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
+      String context = e.getContext();
+      if (context != null && context.contains("quoted scalar") && contextMark != null) {
+        // an unclosed quote: the error is where the quote opens, not where the scanner gave up
+        problems.add(new SourcePos(contextMark.getLine() + 1, contextMark.getColumn() + 1),
+            "YAML syntax error: this quoted text is never closed (" + what
+                + (problemMark == null ? "" : " at line " + (problemMark.getLine() + 1) + ", column " + (problemMark.getColumn() + 1))
+                + "); close the quote");
+        return Optional.empty();
+      }
+      if (what != null && what.startsWith("Expected mapping node or an anchor referencing mapping")) {
+        // a merge key whose value is no mapping: SnakeYAML marks where the mapping ends; the parser recorded the value
+        if (!parser.mergeProblem) problems.add(problemMark == null ? SourcePos.NONE
+            : new SourcePos(problemMark.getLine() + 1, problemMark.getColumn() + 1), MERGE_PROBLEM);
+        return Optional.empty();
+      }
+      Mark mark = problemMark != null ? problemMark : contextMark;
+      String contextText = context == null ? ""
+          : " (" + context + (contextMark != null && contextMark != mark
               ? " that starts at line " + (contextMark.getLine() + 1) + ", column " + (contextMark.getColumn() + 1) : "") + ")";
       problems.add(mark == null ? SourcePos.NONE : new SourcePos(mark.getLine() + 1, mark.getColumn() + 1),
-          "YAML syntax error: " + what + context);
+          "YAML syntax error: " + what + contextText);
       return Optional.empty();
     } catch (YAMLException e) {
       problems.add(SourcePos.NONE, "YAML syntax error: " + e.getMessage());
       return Optional.empty();
+    }
+  }
+
+  private static final String MERGE_PROBLEM =
+      "YAML merge key '<<' takes a mapping, an alias of one (<<: *defaults) or a list of them";
+
+  /**
+   * Passes events through with their tags removed, each explicit tag recorded as a problem at its
+   * node; also records a merge key's scalar value at its position (SnakeYAML reports it at the end
+   * of the mapping).
+   */
+  private static final class TagRefusingParser implements Parser {
+    private final Parser parser;
+    private final Problems problems;
+    /** Per open collection: {is a mapping, the next node is a key, the key just read is '<<'}. */
+    private final java.util.ArrayDeque<boolean[]> open = new java.util.ArrayDeque<>();
+    boolean mergeProblem;
+
+    TagRefusingParser(Parser parser, Problems problems) {
+      this.parser = parser;
+      this.problems = problems;
+    }
+
+    @Override
+    public boolean checkEvent(Event.ID choice) {
+      return parser.checkEvent(choice);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return untagged(parser.peekEvent(), false);
+    }
+
+    @Override
+    public Event getEvent() {
+      Event event = parser.getEvent();
+      track(event);
+      return untagged(event, true);
+    }
+
+    private void track(Event event) {
+      boolean node = event instanceof ScalarEvent || event instanceof org.yaml.snakeyaml.events.AliasEvent
+          || event instanceof MappingStartEvent || event instanceof SequenceStartEvent;
+      if (node && !open.isEmpty() && open.peek()[0]) {
+        boolean[] top = open.peek();
+        if (top[1]) {
+          top[2] = event instanceof ScalarEvent s && s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN && "<<".equals(s.getValue());
+        } else if (top[2] && event instanceof ScalarEvent) {
+          Mark m = event.getStartMark();
+          problems.add(m == null ? SourcePos.NONE : new SourcePos(m.getLine() + 1, m.getColumn() + 1), MERGE_PROBLEM);
+          mergeProblem = true;
+        }
+        top[1] = !top[1];
+      }
+      if (event instanceof MappingStartEvent) open.push(new boolean[] {true, true, false});
+      else if (event instanceof SequenceStartEvent) open.push(new boolean[] {false, false, false});
+      else if (event instanceof org.yaml.snakeyaml.events.MappingEndEvent || event instanceof org.yaml.snakeyaml.events.SequenceEndEvent) open.pop();
+    }
+
+    private Event untagged(Event event, boolean report) {
+      String tag = null;
+      Event plain = event;
+      if (event instanceof ScalarEvent s && s.getTag() != null) {
+        tag = s.getTag();
+        boolean isPlain = s.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
+        plain = new ScalarEvent(s.getAnchor(), null, new ImplicitTuple(isPlain, !isPlain), s.getValue(), s.getStartMark(),
+            s.getEndMark(), s.getScalarStyle());
+      } else if (event instanceof MappingStartEvent m && m.getTag() != null) {
+        tag = m.getTag();
+        plain = new MappingStartEvent(m.getAnchor(), null, true, m.getStartMark(), m.getEndMark(), m.getFlowStyle());
+      } else if (event instanceof SequenceStartEvent q && q.getTag() != null) {
+        tag = q.getTag();
+        plain = new SequenceStartEvent(q.getAnchor(), null, true, q.getStartMark(), q.getEndMark(), q.getFlowStyle());
+      }
+      if (tag != null && report) {
+        Mark m = event.getStartMark();
+        problems.add(m == null ? SourcePos.NONE : new SourcePos(m.getLine() + 1, m.getColumn() + 1),
+            "YAML tags are not supported: '" + shortTag(tag) + "' (remove it; write the value plainly, quoted if it must stay text)");
+      }
+      return plain;
+    }
+
+    /** {@code !!int} for the standard tags, as written, else the tag itself. */
+    private static String shortTag(String tag) {
+      return tag.startsWith(Tag.PREFIX) ? "!!" + tag.substring(Tag.PREFIX.length()) : tag;
     }
   }
 
@@ -146,34 +284,64 @@ public final class YamlReader {
   }
 
   /**
-   * A non-negative point in time or duration in milliseconds: a number of seconds ({@code 10},
-   * {@code 1.5}) or a string with units ({@code 90s}, {@code 1m30s}, {@code 250ms}).
+   * A non-negative point in time or duration in milliseconds, at most
+   * {@link InputLimits#MAX_MILLIS} (30 days): a number of seconds ({@code 10}, {@code 1.5}) or a
+   * string with units ({@code 90s}, {@code 1m30s}, {@code 250ms}). NaN and infinities are refused.
    */
   public Optional<Long> millis(Node node, String path) {
     if (node instanceof ScalarNode s) {
       String v = s.getValue().strip();
       if (s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT) || s.getTag().equals(Tag.STR)) {
-        try {
-          double seconds = Double.parseDouble(v.replace("_", ""));
-          if (seconds < 0 || Double.isNaN(seconds) || Double.isInfinite(seconds)) {
+        Double seconds = seconds(v);
+        if (seconds != null) {
+          if (seconds < 0) {
             problems.add(pos(node), path + ": must be >= 0, got " + v);
             return Optional.empty();
           }
+          if (seconds * 1000 > InputLimits.MAX_MILLIS) {
+            problems.add(pos(node), path + ": " + v + " seconds is more than " + Durations.format(InputLimits.MAX_MILLIS)
+                + " (30 days), the longest time a scenario may name");
+            return Optional.empty();
+          }
           return Optional.of(Math.round(seconds * 1000));
-        } catch (NumberFormatException notANumber) {
-          if (s.getTag().equals(Tag.STR)) {
-            try {
-              return Optional.of(Durations.parse(v));
-            } catch (IllegalArgumentException e) {
-              problems.add(pos(node), path + ": " + e.getMessage());
+        }
+        if (s.getTag().equals(Tag.STR) && !isNumberLike(v)) {
+          try {
+            long millis = Durations.parse(v);
+            if (millis > InputLimits.MAX_MILLIS) {
+              problems.add(pos(node), path + ": " + v + " is more than " + Durations.format(InputLimits.MAX_MILLIS)
+                  + " (30 days), the longest time a scenario may name");
               return Optional.empty();
             }
+            return Optional.of(millis);
+          } catch (IllegalArgumentException e) {
+            problems.add(pos(node), path + ": " + e.getMessage());
+            return Optional.empty();
           }
         }
       }
     }
     problems.add(pos(node), path + ": expected seconds (10, 1.5) or a duration (90s, 1m30s, 250ms), got " + describe(node));
     return Optional.empty();
+  }
+
+  private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+
+  /**
+   * {@code text} as a finite decimal number ({@code 10}, {@code 1.5}, {@code 1e3}, underscores
+   * allowed), or null: NaN, infinities, hexadecimal and Java's {@code 10d}/{@code 10f} are not numbers here.
+   */
+  public static Double seconds(String text) {
+    String t = text.replace("_", "");
+    if (!DECIMAL.matcher(t).matches()) return null;
+    double v = Double.parseDouble(t);
+    return Double.isFinite(v) ? v : null;
+  }
+
+  /** NaN, infinity, or a decimal too large to be finite: a number, but not one any field takes. */
+  private static boolean isNumberLike(String text) {
+    String t = text.replace("_", "").toLowerCase(Locale.ROOT);
+    return DECIMAL.matcher(t).matches() || t.matches("[-+]?\\.?(nan|inf|infinity)");
   }
 
   /** A yes/no flag: a YAML boolean, or the strings yes/no/true/false in any case (FaultSee quotes them). */

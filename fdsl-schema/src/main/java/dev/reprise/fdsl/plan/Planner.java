@@ -15,6 +15,7 @@ import dev.reprise.fdsl.model.Scenario;
 import dev.reprise.fdsl.model.ServiceEvent;
 import dev.reprise.fdsl.model.ServiceEvents;
 import dev.reprise.fdsl.model.Target;
+import dev.reprise.fdsl.source.InputLimits;
 import dev.reprise.fdsl.source.Problem;
 import dev.reprise.fdsl.source.Problems;
 import dev.reprise.fdsl.source.Suggestions;
@@ -54,6 +55,14 @@ public final class Planner {
 
   public static Result plan(Scenario scenario, long seed) {
     var problems = new Problems();
+    long atBeginning = scenario.beginning().values().stream().mapToLong(Integer::longValue).sum();
+    if (atBeginning > InputLimits.MAX_PLAN_ALIVE_IDS) {
+      var last = scenario.beginning().keySet().stream().reduce((a, b) -> b).orElseThrow();
+      problems.add(scenario.beginningPositions().getOrDefault(last, dev.reprise.fdsl.source.SourcePos.NONE),
+          "events.beginning: " + atBeginning + " containers in all; the plan's alive sets hold at most "
+              + InputLimits.MAX_PLAN_ALIVE_IDS + " container IDs");
+      return new Result(Optional.empty(), problems.list());
+    }
     var alive = new TreeMap<String, TreeSet<Integer>>();
     var nextId = new HashMap<String, Integer>();
     scenario.beginning().forEach((service, n) -> {
@@ -75,6 +84,7 @@ public final class Planner {
 
     var snapshots = new ArrayList<AliveSnapshot>();
     snapshots.add(snapshot(-1, 0, alive));
+    long aliveIds = atBeginning; // in all the snapshots: bounded by MAX_PLAN_ALIVE_IDS, so a plan always fits in memory
     var actions = new ArrayList<PlannedAction>();
     var ordered = scenario.moments().stream()
         .sorted(Comparator.comparingLong(Moment::timeMillis).thenComparingInt(Moment::fileIndex))
@@ -98,6 +108,18 @@ public final class Planner {
                 ? ceilPercent(p.percent(), live.size())
                 : ((Target.Amount) start.target()).amount();
             int first = nextId.get(service);
+            if (live.size() + (long) n > InputLimits.MAX_CONTAINERS_PER_SERVICE) {
+              problems.add(start.target().pos(), start.target().path() + ": starting " + n + " would make " + (live.size() + (long) n)
+                  + " containers of '" + service + "' alive at " + when + "; the limit is " + InputLimits.MAX_CONTAINERS_PER_SERVICE
+                  + " per service");
+              continue;
+            }
+            if (first + (long) n - 1 > InputLimits.MAX_CONTAINER_ID) {
+              problems.add(start.target().pos(), start.target().path() + ": starting " + n + " would give '" + service
+                  + "' container IDs up to " + (first + (long) n - 1) + " at " + when + "; a service has at most "
+                  + (InputLimits.MAX_CONTAINER_ID + 1L) + " containers over a run");
+              continue;
+            }
             var ids = new ArrayList<Integer>();
             for (int id = first; id < first + n; id++) ids.add(id);
             nextId.put(service, first + n);
@@ -132,6 +154,13 @@ public final class Planner {
             }
           }
         }
+      }
+      for (var ids : alive.values()) aliveIds += ids.size();
+      if (aliveIds > InputLimits.MAX_PLAN_ALIVE_IDS) {
+        problems.add(m.pos(), "events: the plan's alive sets would hold more than " + InputLimits.MAX_PLAN_ALIVE_IDS
+            + " container IDs by the moment at " + when(t) + " (the containers alive at the beginning and after each of the "
+            + (k + 1) + " moments so far); use fewer containers or fewer moments");
+        return new Result(Optional.empty(), problems.list());
       }
       snapshots.add(snapshot(k, t, alive));
     }
@@ -286,6 +315,10 @@ public final class Planner {
     var copy = new TreeMap<String, List<Integer>>();
     alive.forEach((s, ids) -> copy.put(s, List.copyOf(ids)));
     return new AliveSnapshot(moment, t, copy);
+  }
+
+  private static String when(long millis) {
+    return seconds(millis);
   }
 
   static String seconds(long millis) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
  * The same files and seed always print the same bytes. The scenario and compose file are checked
  * as {@code master validate} checks them first ({@link ScenarioArgs#loadOrReport}).
  */
-@Command(name = "plan", description = "Print the resolved timeline: every action, its targets, the alive sets.")
+@Command(name = "plan", mixinStandardHelpOptions = true, description = "Print the resolved timeline: every action, its targets, the alive sets.")
 public final class PlanCommand implements Callable<Integer> {
   @Mixin ScenarioArgs args;
   @Spec CommandSpec spec;
@@ -28,9 +28,9 @@ public final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
-    var loaded = args.loadOrReport(err);
-    if (loaded == null) return ExitCodes.INVALID_INPUT;
     try {
+      var loaded = args.loadOrReport(err);
+      if (loaded == null) return ExitCodes.INVALID_INPUT;
       var plan = loaded.plan(seed);
       var out = spec.commandLine().getOut();
       out.print(json ? PlanJson.write(plan) + "\n" : PlanText.render(plan, loaded.scenarioFile().toString()));
@@ -38,6 +38,9 @@ public final class PlanCommand implements Callable<Integer> {
       return ExitCodes.OK;
     } catch (ScenarioException e) {
       ScenarioArgs.report(e, err);
+      return ExitCodes.INVALID_INPUT;
+    } catch (OutOfMemoryError e) {
+      ScenarioArgs.reportOutOfMemory(args.scenario(), err);
       return ExitCodes.INVALID_INPUT;
     }
   }

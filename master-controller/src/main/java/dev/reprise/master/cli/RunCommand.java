@@ -135,6 +135,11 @@ public final class RunCommand implements Callable<Integer> {
       if (stacktrace) e.printStackTrace(stderr);
       else stderr.println("(rerun with --stacktrace for details)");
       return ExitCodes.RUN_FAILED;
+    } catch (OutOfMemoryError e) {
+      // the input limits (fdsl-schema's README) should prevent it; never a stack trace
+      stderr.println(ScenarioArgs.outOfMemoryMessage(scenario));
+      stderr.flush();
+      return ExitCodes.RUN_FAILED;
     }
   }
 

@@ -1,12 +1,12 @@
 package dev.reprise.master.cli;
 
 import dev.reprise.fdsl.Diagnostic;
+import dev.reprise.fdsl.InputFiles;
 import dev.reprise.fdsl.LoadedScenario;
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.ScenarioParser;
 import dev.reprise.master.swarm.SwarmOrchestrator;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,12 +94,27 @@ public final class ScenarioArgs {
     return null;
   }
 
+  /** The file's text under the loader's rules (size limit, regular files only), or null: the loader reported why. */
   private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      return null; // the loader reported it
-    }
+    return InputFiles.read(file, "file", new ArrayList<>());
+  }
+
+  /**
+   * What a command prints when the JVM runs out of memory checking or planning the files (the
+   * limits of fdsl-schema's README should prevent it): one line naming the heap and how to raise it,
+   * never a stack trace. The caller exits with {@link ExitCodes#INVALID_INPUT}.
+   */
+  public static void reportOutOfMemory(Path scenario, PrintWriter err) {
+    err.println(outOfMemoryMessage(scenario));
+    err.flush();
+  }
+
+  /** The line {@link #reportOutOfMemory} prints. */
+  static String outOfMemoryMessage(Path scenario) {
+    long heapMiB = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+    return Diagnostic.printable(String.valueOf(scenario)) + ": out of memory with the scenario (the heap is " + heapMiB
+        + " MiB): it is too large for this master; make it smaller, or give the master more memory"
+        + " (REPRISE_JAVA_OPTS=-Xmx4g)";
   }
 
   /** Prints every diagnostic and a count line. */

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
  * address for several hosts (each would measure its clock against itself). Exit 0 when valid
  * (warnings on stderr), 2 with every problem of every file as {@code FILE:LINE:COL: message}.
  */
-@Command(name = "validate", description = "Check a scenario and its compose file; contacts nothing.")
+@Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a scenario and its compose file; contacts nothing.")
 public final class ValidateCommand implements Callable<Integer> {
   @Mixin ScenarioArgs args;
   @Spec CommandSpec spec;
@@ -28,6 +28,15 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    try {
+      return validate();
+    } catch (OutOfMemoryError e) {
+      ScenarioArgs.reportOutOfMemory(args.scenario(), spec.commandLine().getErr());
+      return ExitCodes.INVALID_INPUT;
+    }
+  }
+
+  private Integer validate() {
     var err = spec.commandLine().getErr();
     var loaded = args.loadOrReport(err);
     var hosts = hostsFile == null ? null : HostsOptions.parseOrReport(hostsFile, err);
@@ -35,7 +44,7 @@ public final class ValidateCommand implements Callable<Integer> {
     if (hosts != null && hosts.hosts().size() > 1) {
       String ntp = loaded.ntpServer().orElse(hosts.ntpServer());
       if (RunCoordinator.isLoopback(ntp)) {
-        err.println((loaded.ntpServer().isPresent() ? loaded.scenarioFile() : hosts.path()) + ": warning: ntp_server " + ntp
+        err.println(dev.reprise.fdsl.Diagnostic.printable(String.valueOf(loaded.ntpServer().isPresent() ? loaded.scenarioFile() : hosts.path())) + ": warning: ntp_server " + ntp
             + " is a loopback address: each of the " + hosts.hosts().size() + " hosts would measure its clock against itself,"
             + " not against one shared clock; name an address every host reaches");
         err.flush();
@@ -43,8 +52,8 @@ public final class ValidateCommand implements Callable<Integer> {
     }
     var out = spec.commandLine().getOut();
     int events = loaded.scenario().moments().stream().mapToInt(m -> m.services().stream().mapToInt(s -> s.events().size()).sum()).sum();
-    out.println(loaded.scenarioFile() + ": valid (" + loaded.scenario().moments().size() + " moments, " + events
-        + " service events, compose " + loaded.composeFile() + ")");
+    out.println(dev.reprise.fdsl.Diagnostic.printable(String.valueOf(loaded.scenarioFile())) + ": valid (" + loaded.scenario().moments().size() + " moments, " + events
+        + " service events, compose " + dev.reprise.fdsl.Diagnostic.printable(String.valueOf(loaded.composeFile())) + ")");
     out.flush();
     return ExitCodes.OK;
   }

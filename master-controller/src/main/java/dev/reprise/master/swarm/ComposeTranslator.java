@@ -2,18 +2,15 @@ package dev.reprise.master.swarm;
 
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.Diagnostic;
+import dev.reprise.fdsl.parse.YamlReader;
+import dev.reprise.fdsl.source.Problems;
 import dev.reprise.master.orchestrator.Orchestrator;
 import dev.reprise.master.swarm.StackSpec.Service;
-import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 
@@ -154,19 +151,22 @@ public final class ComposeTranslator {
     }
   }
 
-  /** The document's root mapping, or the YAML error (or the missing mapping) as the only problem. */
+  /**
+   * The document's root mapping, or the YAML problems (a syntax error, every explicit tag) or the
+   * missing mapping. Read with fdsl-schema's {@link YamlReader} (its size limit, its refusal of tags),
+   * keys not merged while composing: {@link ComposeReader#entries} applies merge keys itself.
+   */
   private static MappingNode root(Path file, String text) throws ScenarioException {
-    Node root;
-    try {
-      var options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      root = new Yaml(options).compose(new StringReader(text));
-    } catch (MarkedYAMLException e) {
-      Mark m = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-      throw new ScenarioException(List.of(new Diagnostic(file, m == null ? 1 : m.getLine() + 1,
-          m == null ? 1 : m.getColumn() + 1, "not valid YAML: " + e.getProblem())));
+    var problems = new Problems();
+    var options = YamlReader.loaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMergeOnCompose(false);
+    var root = new YamlReader(problems).compose(text, options);
+    if (!problems.isEmpty()) {
+      throw new ScenarioException(problems.list().stream()
+          .map(p -> new Diagnostic(file, p.pos().line(), p.pos().column(), p.message())).toList());
     }
-    if (!(root instanceof MappingNode rootMap)) {
+    if (root.isEmpty() || !(root.get() instanceof MappingNode rootMap)) {
       throw new ScenarioException(List.of(new Diagnostic(file, 1, 1, "a compose file is a mapping with a 'services' key")));
     }
     return rootMap;

@@ -349,4 +349,51 @@ class ScenarioCommandsTest {
     assertThat(run("plan").code()).isEqualTo(ExitCodes.INVALID_INPUT);
     assertThat(run("plan", "--seed", "abc", "x.yaml").code()).isEqualTo(ExitCodes.INVALID_INPUT);
   }
+
+  @Test void helpWorksOnEverySubcommand() {
+    for (String command : new String[] {"validate", "plan", "run", "export", "compare", "cluster", "collect"}) {
+      for (String flag : new String[] {"--help", "-h"}) {
+        var o = run(command, flag);
+        assertThat(o.code()).as(command + " " + flag + ": " + o.err()).isZero();
+        assertThat(o.out()).as(command + " " + flag).contains("Usage: master " + command);
+        assertThat(o.err()).as(command + " " + flag).doesNotContain("Missing required parameter");
+      }
+    }
+  }
+
+  @Test void aTagInTheComposeFileExitsTwoAtItsPosition() throws IOException {
+    Path s = scenario(VALID);
+    Files.writeString(dir.resolve("docker-compose.yml"), "services:\n  web: {image: !foo x}\n  db: {image: y, deploy: {replicas: !!int abc}}\n");
+    var o = run("validate", s.toString());
+    assertThat(o.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+    Path c = dir.resolve("docker-compose.yml");
+    assertThat(o.err()).contains(
+        c + ":2:16: YAML tags are not supported: '!foo'",
+        c + ":3:37: YAML tags are not supported: '!!int'",
+        "2 problems; nothing was deployed").doesNotContain("Exception", "--stacktrace");
+  }
+
+  @Test void aDeviceOrADirectoryIsRefusedBeforeReading() throws IOException {
+    scenario(VALID);
+    if (Files.exists(Path.of("/dev/zero"))) {
+      var o = run("validate", "/dev/zero", "--compose", dir.resolve("docker-compose.yml").toString());
+      assertThat(o.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+      assertThat(o.err()).startsWith("/dev/zero:1:1: the scenario is not a regular file (a device, FIFO or socket); name a file\n");
+    }
+    var d = run("plan", dir.toString(), "--compose", dir.resolve("docker-compose.yml").toString());
+    assertThat(d.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(d.err()).startsWith(dir + ":1:1: the scenario is a directory, not a file\n");
+    var c = run("validate", dir.resolve("scenario.yaml").toString(), "--compose", "/dev/zero");
+    assertThat(c.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+    if (Files.exists(Path.of("/dev/zero"))) assertThat(c.err()).contains("/dev/zero:1:1: the compose file is not a regular file");
+  }
+
+  @Test void aNewlineInAFileNameCannotForgeADiagnosticLine() throws IOException {
+    scenario(VALID);
+    Path s = Files.writeString(dir.resolve("x\nFORGED:1:1: fake problem.yaml"), "events: [\n");
+    var o = run("validate", s.toString(), "--compose", dir.resolve("docker-compose.yml").toString());
+    assertThat(o.code()).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(o.err().lines()).noneMatch(l -> l.startsWith("FORGED"));
+    assertThat(o.err()).contains("x\\nFORGED:1:1: fake problem.yaml:");
+  }
 }

@@ -431,6 +431,20 @@ class ComposeTranslatorTest {
   }
 
   @Test
+  void yamlTagsAreErrorsAtTheirPositionsAllAtOnce() {
+    assertThat(errors("services:\n  web:\n    image: !foo x\n    deploy: {replicas: !!int abc}\n")).extracting(Object::toString)
+        .containsExactly(
+            "/proj/docker-compose.yml:3:12: YAML tags are not supported: '!foo' (remove it; write the value plainly, quoted if it must stay text)",
+            "/proj/docker-compose.yml:4:24: YAML tags are not supported: '!!int' (remove it; write the value plainly, quoted if it must stay text)");
+  }
+
+  @Test
+  void anUnclosedQuoteIsAnErrorWhereItOpens() {
+    assertThat(errors("services:\n  web:\n    image: \"x\n")).singleElement().asString()
+        .startsWith("/proj/docker-compose.yml:3:12: YAML syntax error: this quoted text is never closed");
+  }
+
+  @Test
   void invalidYamlIsAnErrorWithItsPosition() {
     assertThat(errors("services:\n  web: [\n")).singleElement().asString().startsWith("/proj/docker-compose.yml:3:");
   }
