@@ -53,12 +53,14 @@ final class AgentHarness implements AutoCloseable {
 
   /** The next message of {@code type} within 10 s, skipping heartbeats and others. */
   <T extends AgentMessage> T expect(Class<T> type) throws InterruptedException {
-    return conversation.expect(type, Duration.ofSeconds(10), false);
+    return conversation.expect(type, Duration.ofSeconds(30), false); // a bound, not a wait: a loaded CI box can be slow
   }
 
   /** Waits until the agent is in {@code state}. */
   void awaitState(Agent.State state) throws InterruptedException {
-    for (int i = 0; i < 1000 && agent.state() != state; i++) TimeUnit.MILLISECONDS.sleep(10);
+    for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < until && agent.state() != state; ) {
+      TimeUnit.MILLISECONDS.sleep(10);
+    }
     assertThat(agent.state()).isEqualTo(state);
   }
 

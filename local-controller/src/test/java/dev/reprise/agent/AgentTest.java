@@ -176,7 +176,7 @@ class AgentTest {
     var plan = TestPlans.plan(10_000, Map.of("web", 3), TestPlans.fault(0, 4000, "web", new KillFault(), 0, 2));
     try (var h = armed(plan, 3)) {
       step(h, T0.plusMillis(3000)); // past the resolution, 1.5 s ahead
-      for (int i = 0; i < 500 && h.runtime.calls("warm-up").isEmpty(); i++) TimeUnit.MILLISECONDS.sleep(10);
+      for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < until && h.runtime.calls("warm-up").isEmpty(); ) TimeUnit.MILLISECONDS.sleep(10);
       int before = h.runtime.calls().size();
       step(h, T0.plusMillis(4000));
       var progress = h.expect(AgentMessage.Progress.class);
@@ -264,7 +264,7 @@ class AgentTest {
   void cpuEndsAtItsDurationAndTheNormalEndHealsNothingMore() throws Exception {
     try (var h = burning()) {
       step(h, T0.plusSeconds(31));
-      for (int i = 0; i < 500 && !h.host.liveBurners().isEmpty(); i++) TimeUnit.MILLISECONDS.sleep(10);
+      for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); System.nanoTime() < until && !h.host.liveBurners().isEmpty(); ) TimeUnit.MILLISECONDS.sleep(10);
       assertThat(h.host.liveBurners()).isEmpty();
       h.send(new MasterMessage.Abort("enough"));
       assertThat(h.expect(AgentMessage.Ended.class).healed()).isZero();
@@ -310,7 +310,11 @@ class AgentTest {
       h.expect(AgentMessage.Hello.class);
       h.send(arm(plan));
       h.expect(AgentMessage.Armed.class);
-      for (int i = 0; i < 1000 && !h.runtime.calls("logs ").contains("logs " + web0); i++) TimeUnit.MILLISECONDS.sleep(10);
+      for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          System.nanoTime() < until && !h.runtime.calls("logs ").contains("logs " + web0); ) {
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+      assertThat(h.runtime.calls("logs ")).as("the agent follows web.0's log").contains("logs " + web0);
       h.runtime.writeLog(web0, new LogLine(START.plusSeconds(2), "stdout", "GET /health 200"));
       h.runtime.writeLog(web0, new LogLine(START.plusSeconds(2), "stdout", trafficLine(START.plusSeconds(2))));
       assertThat(h.expect(AgentMessage.WorkloadSample.class)).as("the line's time, stepped by the clock's 40 ms at arm; "
