@@ -31,6 +31,11 @@ public final class ScenarioArgs {
       description = "The compose file (default: environment.compose, else docker-compose.yml beside the scenario).")
   Path compose;
 
+  @Option(names = "--faults", paramLabel = "DIR",
+      description = "A further folder of custom fault scripts, searched after the scenario's faults/ and environment.faults"
+          + " (and before $LSDS_FAULTS_FOLDER_LOCAL).")
+  Path faults;
+
   /**
    * Loads and checks the scenario and translates its compose file (compose variables from this
    * process's environment, as {@code master run} resolves them); on problems prints every one as
@@ -44,9 +49,14 @@ public final class ScenarioArgs {
 
   LoadedScenario loadOrReport(PrintWriter err, Map<String, String> environment) {
     LoadedScenario loaded = null;
+    if (faults != null && !Files.isDirectory(faults)) {
+      err.println("error: --faults " + faults + " is not a folder");
+      err.flush();
+      return null;
+    }
     var problems = new ArrayList<Diagnostic>();
     try {
-      loaded = ScenarioLoader.load(scenario, compose);
+      loaded = ScenarioLoader.load(scenario, compose, faults, environment.get(ScenarioLoader.FAULTS_ENV));
     } catch (ScenarioException e) {
       problems.addAll(e.diagnostics());
     }
@@ -120,5 +130,9 @@ public final class ScenarioArgs {
 
   public Path compose() {
     return compose;
+  }
+
+  public Path faults() {
+    return faults;
   }
 }
