@@ -4,6 +4,7 @@ import dev.reprise.export.Exporter;
 import dev.reprise.fdsl.LoadedScenario;
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
+import dev.reprise.fdsl.model.Environment;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.master.agentlink.ChildProcessAgent;
 import dev.reprise.master.cluster.DockerCliImages;
@@ -174,7 +175,8 @@ public final class RunCommand implements Callable<Integer> {
     var request = new RunRequest(name != null ? name : RunFolders.defaultName(scenario), out, loaded.scenarioFile(),
         loaded.scenarioText(), loaded.composeFile(), loaded.composeText(), loaded.effectiveSeed(seed), plan,
         faultsDir, loaded.ntpServer().orElse(null), loaded.ntpResyncMillis(), !noExport,
-        loaded.scenario().environment().safety(), loaded.scenario().environment().grafana());
+        loaded.scenario().environment().safety(), loaded.scenario().environment().grafana(),
+        loaded.scenario().environment().restart() == Environment.Restart.KEEP);
 
     if (hostsFile != null) return runOnHosts(request, loaded.ntpServer().isPresent());
     var settings = RunSettings.DEFAULTS;
@@ -202,7 +204,7 @@ public final class RunCommand implements Callable<Integer> {
     Orchestrator.Translation translation;
     try {
       translation = SwarmOrchestrator.translator(System.getenv()).translate(request.composeFile(), request.composeText(),
-          request.plan().beginning());
+          request.plan().beginning(), request.keepRestartPolicies());
     } catch (ScenarioException e) {
       e.diagnostics().forEach(stderr::println);
       stderr.println(e.diagnostics().size() + " problem(s) in " + request.composeFile() + "; nothing was deployed");

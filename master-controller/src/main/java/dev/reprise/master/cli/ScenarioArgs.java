@@ -5,6 +5,7 @@ import dev.reprise.fdsl.LoadedScenario;
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.ScenarioParser;
+import dev.reprise.fdsl.model.Environment;
 import dev.reprise.master.swarm.SwarmOrchestrator;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -70,7 +71,8 @@ public final class ScenarioArgs {
         try {
           // an invalid scenario has no beginning: every service gets 0 (the loader checked the names it uses)
           Map<String, Integer> replicas = loaded != null ? loaded.plan(null).beginning() : Map.of();
-          warnings.addAll(SwarmOrchestrator.translator(environment).translate(composeFile, text, replicas).warnings());
+          boolean keep = loaded != null && loaded.scenario().environment().restart() == Environment.Restart.KEEP;
+          warnings.addAll(SwarmOrchestrator.translator(environment).translate(composeFile, text, replicas, keep).warnings());
         } catch (ScenarioException e) {
           // the translation's errors (planning the beginning again cannot fail: the loader planned it under the same seed)
           problems.addAll(e.diagnostics());
