@@ -23,7 +23,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Compose services → replicated swarm services with restart condition {@code none}: image, command
+ * Compose services → replicated swarm services with restart condition {@code none} (or, with
+ * {@code environment.restart: keep}, the service's {@code deploy.restart_policy}): image, command
  * and entrypoint, environment and {@code env_file}, labels, {@code deploy} (resources, placement
  * constraints, endpoint mode, labels), ports, and the container settings swarm has. Networks and
  * mounts are {@link ComposeNetworks}' and {@link ComposeVolumes}' part. Errors: no image (or
