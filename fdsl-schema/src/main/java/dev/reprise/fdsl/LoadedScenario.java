@@ -4,7 +4,10 @@ import dev.reprise.fdsl.model.Scenario;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.plan.Planner;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A scenario that passed every check, with the files it came from. Immutable.
@@ -15,9 +18,23 @@ import java.util.Optional;
  * @param composeText its full content
  * @param scenario the parsed scenario
  * @param compose the compose file's services and document
+ * @param faultScripts every custom fault script the scenario uses, by name, to the file it was found as
+ *     (the first of the search folders holding it, see {@link ScenarioLoader})
  */
 public record LoadedScenario(
-    Path scenarioFile, String scenarioText, Path composeFile, String composeText, Scenario scenario, ComposeFile compose) {
+    Path scenarioFile, String scenarioText, Path composeFile, String composeText, Scenario scenario, ComposeFile compose,
+    Map<String, Path> faultScripts) {
+
+  public LoadedScenario {
+    faultScripts = faultScripts == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(faultScripts));
+  }
+
+  /** The folders the used scripts were found in, in search order of first use (empty: no custom fault). */
+  public Set<Path> faultFolders() {
+    var folders = new LinkedHashSet<Path>();
+    faultScripts.values().forEach(f -> folders.add(f.getParent()));
+    return folders;
+  }
 
   /** The seed a run uses: {@code seedOverride} ({@code --seed}) when given, else the file's. */
   public long effectiveSeed(Long seedOverride) {
@@ -37,9 +54,18 @@ public record LoadedScenario(
         .map(p -> new Diagnostic(scenarioFile, p.pos().line(), p.pos().column(), p.message())).toList());
   }
 
-  /** Where custom fault scripts are shipped from: {@code faults/} next to the scenario (FaultSee's layout). */
+  /**
+   * The one folder custom fault scripts are shipped from: the folder every used script was found
+   * in, or {@code faults/} next to the scenario (FaultSee's layout) when none is used.
+   *
+   * @throws IllegalStateException when the scripts come from several folders (see {@link #faultFolders()}:
+   *     a run then ships a merged copy)
+   */
   public Path faultsDir() {
-    return ScenarioLoader.faultsDir(scenarioFile);
+    var folders = faultFolders();
+    if (folders.isEmpty()) return ScenarioLoader.faultsDir(scenarioFile);
+    if (folders.size() == 1) return folders.iterator().next();
+    throw new IllegalStateException("the custom fault scripts come from several folders: " + folders);
   }
 
   /** The NTP server clocks are measured against, if the scenario names one. */

@@ -5,7 +5,11 @@ import dev.reprise.fdsl.source.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The one way in: reads a scenario and its compose file, checks everything (YAML syntax,
@@ -15,6 +19,14 @@ import java.util.List;
  * <p>The compose file is {@code composeOverride} ({@code --compose}) when given, else
  * {@code environment.compose} relative to the scenario's folder, else the first of
  * {@link #DEFAULT_COMPOSE_NAMES} beside the scenario.
+ *
+ * <p>Custom fault scripts ({@code custom: {fault_file_name: NAME}}) are looked for, in this order,
+ * the first folder holding NAME winning: the scenario's own {@code faults/}, {@code environment.faults}
+ * (relative to the scenario's folder), {@code faultsOverride} ({@code --faults DIR}), then
+ * {@code faultsEnvironment} (the {@value #FAULTS_ENV} variable, FaultSee's one folder for every
+ * experiment). What the scenario itself names comes first, so the same scenario folder runs the same
+ * scripts whatever the shell; the command line and the environment are fallbacks for shared script
+ * libraries. {@link LoadedScenario#faultScripts()} says where each script was found.
  */
 public final class ScenarioLoader {
   /** Looked for beside the scenario, in this order, when no compose file is named. */
@@ -23,14 +35,35 @@ public final class ScenarioLoader {
   /** The folder, beside the scenario, custom fault scripts are shipped from. */
   public static final String FAULTS_FOLDER = "faults";
 
+  /** The environment variable naming a last faults folder (FaultSee's {@code LSDS_FAULTS_FOLDER_LOCAL}). */
+  public static final String FAULTS_ENV = "LSDS_FAULTS_FOLDER_LOCAL";
+
   private ScenarioLoader() {}
+
+  /** Loads with the scenario's own faults folders only (no {@code --faults}, no {@value #FAULTS_ENV}). */
+  public static LoadedScenario load(Path scenarioFile, Path composeOverride) throws ScenarioException {
+    return load(scenarioFile, composeOverride, null, null);
+  }
+
+  /** One folder custom fault scripts are looked for in, and what named it (null: the scenario's own faults/). */
+  public record FaultsPlace(Path folder, String origin) {
+    /** As messages name it: {@code DIR/ (origin)}, with {@code no such folder} when it is missing. */
+    public String describe() {
+      String s = folder + "/";
+      if (origin != null) s += " (" + origin + (Files.isDirectory(folder) ? ")" : ", no such folder)");
+      return s;
+    }
+  }
 
   /**
    * @param scenarioFile the FDSL file
    * @param composeOverride the compose file named on the command line, or null
+   * @param faultsOverride the faults folder named on the command line ({@code --faults}), or null
+   * @param faultsEnvironment the value of {@value #FAULTS_ENV}, or null (blank: ignored)
    * @throws ScenarioException with every problem found, in either file (unreadable files included)
    */
-  public static LoadedScenario load(Path scenarioFile, Path composeOverride) throws ScenarioException {
+  public static LoadedScenario load(Path scenarioFile, Path composeOverride, Path faultsOverride, String faultsEnvironment)
+      throws ScenarioException {
     var diagnostics = new ArrayList<Diagnostic>();
     String text = read(scenarioFile, diagnostics, "scenario");
     if (text == null) throw new ScenarioException(diagnostics);
@@ -44,22 +77,55 @@ public final class ScenarioLoader {
       compose = result.compose().orElse(null);
     }
 
-    Path faults = faultsDir(scenarioFile);
+    List<FaultsPlace> places = faultsPlaces(scenarioFile, text, faultsOverride, faultsEnvironment, diagnostics);
+    Map<String, Path> found = new LinkedHashMap<>();
     var context = new ParseContext(
         compose == null ? null : compose.serviceNames(),
-        name -> Files.isRegularFile(faults.resolve(name)),
-        faults + "/");
+        name -> {
+          for (FaultsPlace place : places) {
+            Path file = place.folder().resolve(name);
+            if (Files.isRegularFile(file)) {
+              found.putIfAbsent(name, file);
+              return true;
+            }
+          }
+          return false;
+        },
+        places.stream().map(FaultsPlace::describe).collect(Collectors.joining(", ")));
     var parsed = ScenarioParser.parse(text, context);
     add(diagnostics, scenarioFile, parsed.problems());
     if (!diagnostics.isEmpty() || parsed.scenario().isEmpty()) throw new ScenarioException(diagnostics);
 
-    var loaded = new LoadedScenario(scenarioFile, text, composePath, composeText, parsed.scenario().get(), compose);
+    var loaded = new LoadedScenario(scenarioFile, text, composePath, composeText, parsed.scenario().get(), compose,
+        Collections.unmodifiableMap(found));
     loaded.plan(null); // the alive-set rules, under the file's seed
     return loaded;
   }
 
   static Path faultsDir(Path scenarioFile) {
     return scenarioFile.getParent() == null ? Path.of(FAULTS_FOLDER) : scenarioFile.getParent().resolve(FAULTS_FOLDER);
+  }
+
+  /** The folders scripts are looked for in, in order; a missing environment.faults folder is a problem at its position. */
+  private static List<FaultsPlace> faultsPlaces(Path scenarioFile, String text, Path faultsOverride, String faultsEnvironment,
+      List<Diagnostic> diagnostics) {
+    var places = new ArrayList<FaultsPlace>();
+    places.add(new FaultsPlace(faultsDir(scenarioFile), null));
+    var hint = ScenarioParser.faultsHint(text);
+    if (hint.isPresent() && !hint.get().path().isBlank()) {
+      Path dir = scenarioFile.getParent();
+      Path p = dir == null ? Path.of(hint.get().path()) : dir.resolve(hint.get().path()).normalize();
+      if (!Files.isDirectory(p)) {
+        diagnostics.add(new Diagnostic(scenarioFile, hint.get().pos().line(), hint.get().pos().column(),
+            "environment.faults: no folder " + p + " (paths are relative to the scenario's folder)"));
+      }
+      places.add(new FaultsPlace(p, "environment.faults"));
+    }
+    if (faultsOverride != null) places.add(new FaultsPlace(faultsOverride, "--faults"));
+    if (faultsEnvironment != null && !faultsEnvironment.isBlank()) {
+      places.add(new FaultsPlace(Path.of(faultsEnvironment), FAULTS_ENV));
+    }
+    return places;
   }
 
   private static Path composePath(Path scenarioFile, Path override, String text, List<Diagnostic> diagnostics) {

@@ -31,7 +31,8 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ScenarioParser {
   static final List<String> ROOT_KEYS = List.of("environment", "events");
-  static final List<String> ENVIRONMENT_KEYS = List.of("seed", "ntp_server", "ntp_resync", "compose", "safety", "grafana");
+  static final List<String> ENVIRONMENT_KEYS = List.of("seed", "ntp_server", "ntp_resync", "compose", "safety", "grafana",
+      "faults", "restart");
   static final List<String> EVENT_KINDS = List.of("beginning", "end", "moment");
   static final List<String> MOMENT_KEYS = List.of("time", "mark", "services");
   static final List<String> SERVICE_EVENT_KINDS = List.of("start", "stop", "fault");
@@ -54,6 +55,20 @@ public final class ScenarioParser {
         .flatMap(env -> yaml.mapping(env.value(), "environment"))
         .map(m -> m.get("compose"))
         .flatMap(c -> yaml.string(c.value(), "environment.compose").map(v -> new ComposeHint(v, YamlReader.pos(c.value()))));
+  }
+
+  /** {@code environment.faults} as written, and where. */
+  public record FaultsHint(String path, SourcePos pos) {}
+
+  /** Parses only far enough to read {@code environment.faults}; problems are ignored (a full parse reports them). */
+  public static Optional<FaultsHint> faultsHint(String text) {
+    var yaml = new YamlReader(new Problems());
+    return yaml.compose(text)
+        .flatMap(root -> yaml.mapping(root, ""))
+        .map(m -> m.get("environment"))
+        .flatMap(env -> yaml.mapping(env.value(), "environment"))
+        .map(m -> m.get("faults"))
+        .flatMap(c -> yaml.string(c.value(), "environment.faults").map(v -> new FaultsHint(v, YamlReader.pos(c.value()))));
   }
 
   public static Result parse(String text, ParseContext context) {
@@ -218,10 +233,35 @@ public final class ScenarioParser {
         compose = yaml.string(m.get().get("compose").value(), "environment.compose").orElse(null);
         ok &= compose != null;
       }
+      String faults = null;
+      if (m.get().containsKey("faults")) {
+        Node n = m.get().get("faults").value();
+        faults = yaml.string(n, "environment.faults").orElse(null);
+        if (faults != null && faults.isBlank()) {
+          yaml.problem(YamlReader.pos(n), "environment.faults: must name a folder (relative to the scenario's folder)");
+          faults = null;
+        }
+        ok &= faults != null;
+      }
+      Environment.Restart restart = Environment.Restart.NONE;
+      if (m.get().containsKey("restart")) {
+        Node n = m.get().get("restart").value();
+        var r = yaml.string(n, "environment.restart");
+        if (r.isPresent() && r.get().equals("keep")) {
+          restart = Environment.Restart.KEEP;
+        } else if (r.isPresent() && !r.get().equals("none")) {
+          yaml.problem(YamlReader.pos(n), "environment.restart: '" + r.get()
+              + "' is not one of none (the default: killed containers stay dead), keep (the compose file's deploy.restart_policy)");
+          ok = false;
+        } else {
+          ok &= r.isPresent();
+        }
+      }
       var safetySection = safety.safety(m.get().get("safety"));
       var grafana = safety.grafana(m.get().get("grafana"));
       ok &= safetySection.isPresent() && grafana.isPresent();
-      return ok ? new Environment(seed, ntp, compose, resync, safetySection.get(), grafana.get().orElse(null)) : null;
+      return ok ? new Environment(seed, ntp, compose, resync, safetySection.get(), grafana.get().orElse(null), faults, restart)
+          : null;
     }
 
     /**

@@ -87,4 +87,87 @@ class ScenarioLoaderTest {
     assertThatThrownBy(() -> ScenarioLoader.load(dir.resolve("none.yaml"), null)).isInstanceOf(ScenarioException.class)
         .hasMessage(dir.resolve("none.yaml") + ":1:1: no such scenario");
   }
+
+  /** A FaultSee-style scenario using a custom script that lives outside the scenario's folder. */
+  static final String WASTE_CPU = "events:\n  - beginning: {web: 2}\n  - moment:\n      time: 1\n      services:\n        web:\n"
+      + "          - fault: {target: {amount: 1}, custom: {kills_container: no, fault_file_name: waste_cpu, "
+      + "fault_script_arguments: ['30']}}\n  - end: 10\n";
+
+  @Test void environmentFaultsIsRelativeToTheScenario() throws Exception {
+    Path s = write("exp/s.yaml", "environment:\n  faults: ../lib/faults\n" + WASTE_CPU);
+    write("exp/docker-compose.yml", COMPOSE);
+    Path script = write("lib/faults/waste_cpu", "#!/bin/sh\n");
+    var loaded = ScenarioLoader.load(s, null);
+    assertThat(loaded.scenario().environment().faults()).isEqualTo("../lib/faults");
+    assertThat(loaded.faultScripts()).containsExactly(java.util.Map.entry("waste_cpu", script));
+    assertThat(loaded.faultsDir()).isEqualTo(dir.resolve("lib/faults"));
+  }
+
+  @Test void faultsOptionAndEnvironmentVariableAreSearchedToo() throws Exception {
+    Path s = write("exp/s.yaml", WASTE_CPU);
+    write("exp/docker-compose.yml", COMPOSE);
+    Path cli = dir.resolve("cli");
+    Path script = write("cli/waste_cpu", "#!/bin/sh\n");
+    assertThat(ScenarioLoader.load(s, null, cli, null).faultsDir()).isEqualTo(cli);
+    assertThat(ScenarioLoader.load(s, null, null, cli.toString()).faultScripts().get("waste_cpu")).isEqualTo(script);
+  }
+
+  @Test void theFirstFolderInSearchOrderWins() throws Exception {
+    Path s = write("exp/s.yaml", "environment:\n  faults: lib\n" + WASTE_CPU);
+    write("exp/docker-compose.yml", COMPOSE);
+    write("exp/lib/waste_cpu", "lib\n");
+    write("cli/waste_cpu", "cli\n");
+    write("env/waste_cpu", "env\n");
+    assertThat(ScenarioLoader.load(s, null, dir.resolve("cli"), dir.resolve("env").toString()).faultsDir())
+        .isEqualTo(dir.resolve("exp/lib"));
+    write("exp/faults/waste_cpu", "own\n");
+    assertThat(ScenarioLoader.load(s, null, dir.resolve("cli"), dir.resolve("env").toString()).faultsDir())
+        .isEqualTo(dir.resolve("exp/faults"));
+  }
+
+  @Test void scriptsFromSeveralFoldersAreListedByFolder() throws Exception {
+    Path s = write("s.yaml", WASTE_CPU.replace("  - end: 10\n",
+        "  - moment:\n      time: 2\n      services:\n        web:\n"
+        + "          - fault: {target: {amount: 1}, custom: {kills_container: no, fault_file_name: other}}\n  - end: 10\n"));
+    write("docker-compose.yml", COMPOSE);
+    write("faults/waste_cpu", "x\n");
+    write("cli/other", "y\n");
+    var loaded = ScenarioLoader.load(s, null, dir.resolve("cli"), null);
+    assertThat(loaded.faultFolders()).containsExactly(dir.resolve("faults"), dir.resolve("cli"));
+    assertThatThrownBy(loaded::faultsDir).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test void aMissingScriptNamesEveryPlaceLookedInAtTheName() throws Exception {
+    Path s = write("s.yaml", "environment:\n  faults: lib\n" + WASTE_CPU);
+    write("docker-compose.yml", COMPOSE);
+    Files.createDirectories(dir.resolve("lib"));
+    assertThatThrownBy(() -> ScenarioLoader.load(s, null, dir.resolve("cli"), dir.resolve("env").toString()))
+        .isInstanceOfSatisfying(ScenarioException.class, e -> assertThat(e.diagnostics()).singleElement().satisfies(d -> {
+          assertThat(d.line()).isEqualTo(9);
+          assertThat(d.column()).isEqualTo(89);
+          assertThat(d.message()).contains("no file 'waste_cpu' in " + dir.resolve("faults") + "/, "
+              + dir.resolve("lib") + "/ (environment.faults), " + dir.resolve("cli") + "/ (--faults, no such folder), "
+              + dir.resolve("env") + "/ (LSDS_FAULTS_FOLDER_LOCAL, no such folder)");
+        }));
+  }
+
+  @Test void aMissingEnvironmentFaultsFolderPointsAtTheKey() throws Exception {
+    Path s = write("s.yaml", "environment:\n  faults: nope\n" + SCENARIO);
+    write("docker-compose.yml", COMPOSE);
+    assertThatThrownBy(() -> ScenarioLoader.load(s, null)).isInstanceOfSatisfying(ScenarioException.class, e ->
+        assertThat(e.diagnostics()).singleElement().satisfies(d -> {
+          assertThat(d.line()).isEqualTo(2);
+          assertThat(d.message()).startsWith("environment.faults: no folder " + dir.resolve("nope"));
+        }));
+  }
+
+  @Test void environmentRestartIsNoneOrKeep() throws Exception {
+    write("docker-compose.yml", COMPOSE);
+    assertThat(ScenarioLoader.load(write("a.yaml", SCENARIO), null).scenario().environment().restart())
+        .isEqualTo(dev.reprise.fdsl.model.Environment.Restart.NONE);
+    assertThat(ScenarioLoader.load(write("b.yaml", "environment: {restart: keep}\n" + SCENARIO), null).scenario().environment().restart())
+        .isEqualTo(dev.reprise.fdsl.model.Environment.Restart.KEEP);
+    assertThatThrownBy(() -> ScenarioLoader.load(write("c.yaml", "environment: {restart: always}\n" + SCENARIO), null))
+        .isInstanceOf(ScenarioException.class).hasMessageContaining("environment.restart: 'always' is not one of none");
+  }
 }

@@ -432,7 +432,8 @@ class ScenarioParserTest {
     @Test void customScriptMustBeInTheFaultsFolder() {
       assertThat(problems(withEvents("- fault: {target: {amount: 1}, custom: {kills_container: no, fault_file_name: gone.sh}}")))
           .containsExactly("8:89: events[1].moment.services.web[0].fault.custom.fault_file_name: no file 'gone.sh' in faults/ "
-              + "(custom fault scripts are shipped from the faults/ folder next to the scenario)");
+              + "(looked in, in this order: faults/ next to the scenario, environment.faults, --faults DIR, "
+              + "the LSDS_FAULTS_FOLDER_LOCAL folder)");
     }
 
     @Test void customFolderIsAbsolute() {

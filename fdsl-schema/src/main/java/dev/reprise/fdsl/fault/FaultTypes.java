@@ -409,7 +409,8 @@ public final class FaultTypes {
         file = null;
       } else if (file != null && !ctx.faultScriptExists().test(file)) {
         yaml.problem(YamlReader.pos(n), path + ".fault_file_name: no file '" + file + "' in " + ctx.faultsFolder()
-            + " (custom fault scripts are shipped from the faults/ folder next to the scenario)");
+            + " (looked in, in this order: faults/ next to the scenario, environment.faults, --faults DIR, "
+            + "the LSDS_FAULTS_FOLDER_LOCAL folder)");
         file = null;
       }
       ok &= file != null;

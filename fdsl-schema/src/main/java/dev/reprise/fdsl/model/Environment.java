@@ -10,9 +10,13 @@ package dev.reprise.fdsl.model;
  *     default {@value #DEFAULT_NTP_RESYNC_MILLIS}); 0: only at arm. Meaningless without an NTP server
  * @param safety the run's guardrails (extension); {@link Safety#none()} when the section is absent
  * @param grafana where to post annotations (extension); null: nowhere
+ * @param faults a further folder of custom fault scripts, relative to the scenario's folder (extension;
+ *     searched after the scenario's own {@code faults/}); null: none
+ * @param restart what becomes of the compose file's {@code deploy.restart_policy} (extension);
+ *     {@link Restart#NONE} when absent
  */
 public record Environment(long seed, String ntpServer, String compose, long ntpResyncMillis, Safety safety,
-    Grafana grafana) {
+    Grafana grafana, String faults, Restart restart) {
   public static final long DEFAULT_SEED = 789;
   public static final long DEFAULT_NTP_RESYNC_MILLIS = 60_000;
   /** The shortest resync interval accepted: more often would only load the NTP server. */
@@ -20,6 +24,26 @@ public record Environment(long seed, String ntpServer, String compose, long ntpR
 
   public Environment {
     if (safety == null) safety = Safety.none();
+    if (restart == null) restart = Restart.NONE;
+  }
+
+  /** {@code environment.restart}: whether Swarm may restart the containers the scenario kills. */
+  public enum Restart {
+    /**
+     * The default: every service gets {@code restart_policy: {condition: none}}, so a killed
+     * container stays dead and the FDSL alive set is exact.
+     */
+    NONE,
+    /**
+     * The compose file's {@code deploy.restart_policy} is kept as written (Swarm's self-healing is
+     * what is under test); kills may be undone by Swarm and the alive set becomes approximate.
+     */
+    KEEP
+  }
+
+  /** The environment with only the compose file, seed etc. of the old constructor (no extra faults folder, restart none). */
+  public Environment(long seed, String ntpServer, String compose, long ntpResyncMillis, Safety safety, Grafana grafana) {
+    this(seed, ntpServer, compose, ntpResyncMillis, safety, grafana, null, Restart.NONE);
   }
 
   /** The environment of a scenario that has none: default seed, no clock sync, the default compose file. */

@@ -8,8 +8,8 @@ import java.util.function.Predicate;
  *
  * @param composeServices the compose file's service names; null when no compose file could be read
  *     (service names are then not checked: the compose problem is reported instead)
- * @param faultScriptExists whether a custom fault script of that name is in the faults folder
- * @param faultsFolder how to name the faults folder in messages
+ * @param faultScriptExists whether a custom fault script of that name is in one of the faults folders
+ * @param faultsFolder how to name the faults folders in messages (every one looked in, in order)
  */
 public record ParseContext(Collection<String> composeServices, Predicate<String> faultScriptExists, String faultsFolder) {
 

@@ -4,6 +4,7 @@ import dev.reprise.export.Exporter;
 import dev.reprise.fdsl.LoadedScenario;
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
+import dev.reprise.fdsl.model.Environment;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.master.agentlink.ChildProcessAgent;
 import dev.reprise.master.cluster.DockerCliImages;
@@ -77,6 +78,11 @@ public final class RunCommand implements Callable<Integer> {
       description = "The compose file (default: the one next to the scenario, as `master validate` finds it).")
   Path compose;
 
+  @Option(names = "--faults", paramLabel = "DIR",
+      description = "A further folder of custom fault scripts, searched after the scenario's faults/ and environment.faults"
+          + " (and before $LSDS_FAULTS_FOLDER_LOCAL).")
+  Path faults;
+
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs",
       description = "Parent folder of the run folder (default: ${DEFAULT-VALUE}).")
   Path out;
@@ -146,18 +152,36 @@ public final class RunCommand implements Callable<Integer> {
   private int run() {
     LoadedScenario loaded;
     Plan plan;
+    if (faults != null && !Files.isDirectory(faults)) {
+      stderr.println("error: --faults " + faults + " is not a folder; nothing was deployed");
+      return ExitCodes.INVALID_INPUT;
+    }
     try {
-      loaded = ScenarioLoader.load(scenario, compose);
+      loaded = ScenarioLoader.load(scenario, compose, faults, System.getenv(ScenarioLoader.FAULTS_ENV));
       plan = loaded.plan(seed);
     } catch (ScenarioException e) {
       e.diagnostics().forEach(d -> stderr.println(d));
       stderr.println(e.diagnostics().size() + " problem(s); nothing was deployed");
       return ExitCodes.INVALID_INPUT;
     }
+    try (var runFaults = RunFaults.of(loaded)) {
+      if (runFaults.merged()) {
+        stderr.println("custom fault scripts come from " + loaded.faultFolders() + "; the run uses a merged copy in "
+            + runFaults.dir());
+      }
+      return run(loaded, plan, runFaults.dir());
+    } catch (java.io.IOException e) {
+      stderr.println("error: " + e.getMessage() + "; nothing was deployed");
+      return ExitCodes.ENVIRONMENT;
+    }
+  }
+
+  private int run(LoadedScenario loaded, Plan plan, Path faultsDir) {
     var request = new RunRequest(name != null ? name : RunFolders.defaultName(scenario), out, loaded.scenarioFile(),
         loaded.scenarioText(), loaded.composeFile(), loaded.composeText(), loaded.effectiveSeed(seed), plan,
-        loaded.faultsDir(), loaded.ntpServer().orElse(null), loaded.ntpResyncMillis(), !noExport,
-        loaded.scenario().environment().safety(), loaded.scenario().environment().grafana());
+        faultsDir, loaded.ntpServer().orElse(null), loaded.ntpResyncMillis(), !noExport,
+        loaded.scenario().environment().safety(), loaded.scenario().environment().grafana(),
+        loaded.scenario().environment().restart() == Environment.Restart.KEEP);
 
     if (hostsFile != null) return runOnHosts(request, loaded.ntpServer().isPresent());
     var settings = RunSettings.DEFAULTS;
@@ -185,7 +209,7 @@ public final class RunCommand implements Callable<Integer> {
     Orchestrator.Translation translation;
     try {
       translation = SwarmOrchestrator.translator(System.getenv()).translate(request.composeFile(), request.composeText(),
-          request.plan().beginning());
+          request.plan().beginning(), request.keepRestartPolicies());
     } catch (ScenarioException e) {
       e.diagnostics().forEach(stderr::println);
       stderr.println(e.diagnostics().size() + " problem(s) in " + request.composeFile() + "; nothing was deployed");

@@ -6,6 +6,7 @@ import dev.reprise.fdsl.LoadedScenario;
 import dev.reprise.fdsl.ScenarioException;
 import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.ScenarioParser;
+import dev.reprise.fdsl.model.Environment;
 import dev.reprise.master.swarm.SwarmOrchestrator;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,6 +32,11 @@ public final class ScenarioArgs {
       description = "The compose file (default: environment.compose, else docker-compose.yml beside the scenario).")
   Path compose;
 
+  @Option(names = "--faults", paramLabel = "DIR",
+      description = "A further folder of custom fault scripts, searched after the scenario's faults/ and environment.faults"
+          + " (and before $LSDS_FAULTS_FOLDER_LOCAL).")
+  Path faults;
+
   /**
    * Loads and checks the scenario and translates its compose file (compose variables from this
    * process's environment, as {@code master run} resolves them); on problems prints every one as
@@ -44,9 +50,14 @@ public final class ScenarioArgs {
 
   LoadedScenario loadOrReport(PrintWriter err, Map<String, String> environment) {
     LoadedScenario loaded = null;
+    if (faults != null && !Files.isDirectory(faults)) {
+      err.println("error: --faults " + faults + " is not a folder");
+      err.flush();
+      return null;
+    }
     var problems = new ArrayList<Diagnostic>();
     try {
-      loaded = ScenarioLoader.load(scenario, compose);
+      loaded = ScenarioLoader.load(scenario, compose, faults, environment.get(ScenarioLoader.FAULTS_ENV));
     } catch (ScenarioException e) {
       problems.addAll(e.diagnostics());
     }
@@ -60,7 +71,8 @@ public final class ScenarioArgs {
         try {
           // an invalid scenario has no beginning: every service gets 0 (the loader checked the names it uses)
           Map<String, Integer> replicas = loaded != null ? loaded.plan(null).beginning() : Map.of();
-          warnings.addAll(SwarmOrchestrator.translator(environment).translate(composeFile, text, replicas).warnings());
+          boolean keep = loaded != null && loaded.scenario().environment().restart() == Environment.Restart.KEEP;
+          warnings.addAll(SwarmOrchestrator.translator(environment).translate(composeFile, text, replicas, keep).warnings());
         } catch (ScenarioException e) {
           // the translation's errors (planning the beginning again cannot fail: the loader planned it under the same seed)
           problems.addAll(e.diagnostics());
@@ -135,5 +147,9 @@ public final class ScenarioArgs {
 
   public Path compose() {
     return compose;
+  }
+
+  public Path faults() {
+    return faults;
   }
 }

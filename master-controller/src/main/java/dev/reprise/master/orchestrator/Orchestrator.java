@@ -57,6 +57,16 @@ public interface Orchestrator {
    */
   Translation translate(Path composeFile, String composeText, Map<String, Integer> replicas) throws ScenarioException;
 
+  /**
+   * As {@link #translate(Path, String, Map)}; with {@code keepRestartPolicies} ({@code environment.restart: keep})
+   * the compose file's restart policies are kept instead of "a killed container stays dead". An
+   * orchestrator that cannot keep them translates as without.
+   */
+  default Translation translate(Path composeFile, String composeText, Map<String, Integer> replicas,
+      boolean keepRestartPolicies) throws ScenarioException {
+    return translate(composeFile, composeText, replicas);
+  }
+
   /** A translated compose file: the (unnamed) stack and the warnings to show the user, each once. */
   record Translation(Stack stack, List<Diagnostic> warnings) {
     public Translation {

@@ -211,7 +211,8 @@ public final class RunCoordinator {
     Orchestrator.Translation translation = translated;
     if (translation == null) {
       try {
-        translation = orchestrator.translate(req.composeFile(), req.composeText(), req.plan().beginning());
+        translation = orchestrator.translate(req.composeFile(), req.composeText(), req.plan().beginning(),
+            req.keepRestartPolicies());
       } catch (ScenarioException e) {
         e.diagnostics().forEach(p -> listeners.message(RunListener.Level.ERROR, p.toString()));
         return new Result(Outcome.INVALID, e.diagnostics().size() + " problem(s) in " + req.composeFile(), null);

@@ -46,8 +46,23 @@ public final class RunFolders {
   public static String sanitize(String name) {
     String s = name.replaceAll("[^A-Za-z0-9_-]+", "-").replaceAll("^[^A-Za-z0-9]+", "");
     if (s.isEmpty()) s = "run";
-    int max = MAX_ID - "-yyyyMMdd-HHmmss-99".length();
-    return s.length() > max ? s.substring(0, max) : s;
+    return shorten(s, name, MAX_ID - "-yyyyMMdd-HHmmss-99".length());
+  }
+
+  /** The shortest kept part before a hash suffix is worth it: below, names are only cut. */
+  private static final int MIN_HASHED = 6;
+
+  /**
+   * {@code s} when it fits in {@code keep} characters; else its start and {@code -} and 4 hex digits
+   * of a hash of the user's {@code name}, so two long names that share their start still name
+   * different runs (cut only, without the hash, when fewer than {@value #MIN_HASHED} characters fit).
+   */
+  static String shorten(String s, String name, int keep) {
+    if (s.length() <= keep) return s;
+    if (keep < MIN_HASHED) return s.substring(0, keep);
+    String hash = String.format("%04x", name.hashCode() & 0xffff);
+    String start = s.substring(0, keep - 1 - hash.length()).replaceAll("[-_]+$", "");
+    return start + "-" + hash;
   }
 
   /** The shortest run ID {@link #create} makes: a one-character name, the stamp and a suffix ({@code r-yyyyMMdd-HHmmss-99}). */
@@ -61,13 +76,12 @@ public final class RunFolders {
   /**
    * Creates and returns a new, empty run folder under {@code out} (created too when missing) whose
    * name is at most {@code maxId} characters (and {@link #MAX_ID}; never below {@link #MIN_ID}): the
-   * name part is shortened to fit.
+   * name part is shortened to fit, with a short hash of the whole name when cut ({@link #shorten}).
    */
   public static Path create(Path out, String name, Instant now, int maxId) throws IOException {
     Files.createDirectories(out);
     int keep = Math.max(MIN_ID, Math.min(maxId, MAX_ID)) - "-yyyyMMdd-HHmmss-99".length();
-    String named = sanitize(name);
-    named = named.length() > keep ? named.substring(0, keep) : named;
+    String named = shorten(sanitize(name), name, keep);
     String base = named + "-" + STAMP.format(now);
     for (int i = 1; ; i++) {
       Path dir = out.resolve(i == 1 ? base : base + "-" + i);

@@ -20,6 +20,8 @@ import java.nio.file.Path;
  * @param safety the scenario's guardrails: the run's safety loop checks its {@code abort_when}
  *     (its duration cap and blast radius are already in the plan)
  * @param grafana where the run posts its fault windows and marks as annotations; null: nowhere
+ * @param keepRestartPolicies {@code environment.restart: keep}: the compose file's restart policies are
+ *     deployed as written (default false: condition none, a killed container stays dead)
  */
 public record RunRequest(
     String name,
@@ -35,10 +37,19 @@ public record RunRequest(
     long ntpResyncMillis,
     boolean export,
     Safety safety,
-    Grafana grafana) {
+    Grafana grafana,
+    boolean keepRestartPolicies) {
 
   public RunRequest {
     if (safety == null) safety = Safety.none();
+  }
+
+  /** A run whose killed containers stay dead (restart condition none). */
+  public RunRequest(String name, Path outDir, Path scenarioFile, String scenarioText, Path composeFile, String composeText,
+      long seed, Plan plan, Path faultsDir, String ntpServer, long ntpResyncMillis, boolean export, Safety safety,
+      Grafana grafana) {
+    this(name, outDir, scenarioFile, scenarioText, composeFile, composeText, seed, plan, faultsDir, ntpServer,
+        ntpResyncMillis, export, safety, grafana, false);
   }
 
   /** A run without guardrails or annotations. */
@@ -51,6 +62,6 @@ public record RunRequest(
   /** This request with another NTP server (the hosts file's, when the scenario names none). */
   public RunRequest withNtpServer(String server) {
     return new RunRequest(name, outDir, scenarioFile, scenarioText, composeFile, composeText, seed, plan, faultsDir, server,
-        ntpResyncMillis, export, safety, grafana);
+        ntpResyncMillis, export, safety, grafana, keepRestartPolicies);
   }
 }

@@ -23,7 +23,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * Compose services → replicated swarm services with restart condition {@code none}: image, command
+ * Compose services → replicated swarm services with restart condition {@code none} (or, with
+ * {@code environment.restart: keep}, the service's {@code deploy.restart_policy}): image, command
  * and entrypoint, environment and {@code env_file}, labels, {@code deploy} (resources, placement
  * constraints, endpoint mode, labels), ports, and the container settings swarm has. Networks and
  * mounts are {@link ComposeNetworks}' and {@link ComposeVolumes}' part. Errors: no image (or
@@ -69,12 +70,23 @@ final class ComposeServices {
   private final ComposeNetworks networks;
   private final ComposeVolumes volumes;
   private final String stack;
+  private final boolean keepRestart;
 
   ComposeServices(ComposeReader reader, ComposeNetworks networks, ComposeVolumes volumes, String stack) {
+    this(reader, networks, volumes, stack, false);
+  }
+
+  /**
+   * @param keepRestart {@code environment.restart: keep}: each service's {@code deploy.restart_policy}
+   *     is kept (Swarm's default, condition {@code any}, when it has none) and a policy that restarts
+   *     is warned about; otherwise every service gets condition {@code none}
+   */
+  ComposeServices(ComposeReader reader, ComposeNetworks networks, ComposeVolumes volumes, String stack, boolean keepRestart) {
     this.r = reader;
     this.networks = networks;
     this.volumes = volumes;
     this.stack = stack;
+    this.keepRestart = keepRestart;
   }
 
   /** What a service's {@code deploy} key sets. */
@@ -93,7 +105,9 @@ final class ComposeServices {
     checkKeys(e, name, p);
     String image = image(e, node, name, p);
     if (e.containsKey("restart")) {
-      r.warnOnce("services.*.restart", e.get("restart").key(), "restart is ignored: Reprise forces restart condition none so a killed container stays dead");
+      r.warnOnce("services.*.restart", e.get("restart").key(), keepRestart
+          ? "restart is ignored: a swarm service's restart policy is deploy.restart_policy (kept by environment.restart: keep)"
+          : "restart is ignored: Reprise forces restart condition none so a killed container stays dead");
     }
     List<String> entrypoint = e.containsKey("entrypoint") ? r.words(e.get("entrypoint").value(), p + ".entrypoint") : null;
     List<String> command = e.containsKey("command") ? r.words(e.get("command").value(), p + ".command") : null;
@@ -124,10 +138,15 @@ final class ComposeServices {
     boolean stdin = r.flag(e, "stdin_open", p + ".stdin_open");
     boolean readOnly = r.flag(e, "read_only", p + ".read_only");
     var extraHosts = extraHosts(e, p);
+    var restart = StackSpec.RestartPolicy.NONE;
+    if (keepRestart) {
+      Entry policy = e.get("deploy") != null && e.get("deploy").value() instanceof MappingNode dm ? r.entries(dm).get("restart_policy") : null;
+      restart = keptRestart(policy, e.containsKey("deploy") ? e.get("deploy").key() : map, name, p);
+    }
     if (image == null) return null;
     return new Service(name, stack + "_" + name, image, entrypoint, command, env, containerLabels, serviceLabels,
         attachments, mounts, ports, deploy.limits(), deploy.reservations(), deploy.constraints(), deploy.mode(), hostname,
-        user, workingDir, grace, stopSignal, tty, stdin, readOnly, extraHosts, replicas);
+        user, workingDir, grace, stopSignal, tty, stdin, readOnly, extraHosts, replicas, restart);
   }
 
   private void checkKeys(Map<String, Entry> e, String name, String p) {
@@ -229,6 +248,58 @@ final class ComposeServices {
     return new Deploy(mode, limits, reservations, constraints, labels);
   }
 
+  /**
+   * {@code deploy.restart_policy} as written ({@code environment.restart: keep}); absent: Swarm's
+   * default, condition {@code any}. A policy that restarts is a warning (once per service): a kill
+   * may be undone by Swarm, and the FDSL alive set becomes approximate.
+   */
+  private StackSpec.RestartPolicy keptRestart(Entry entry, Node service, String name, String p) {
+    String path = p + ".deploy.restart_policy";
+    String condition = "any";
+    Long delay = null;
+    Long attempts = null;
+    Long window = null;
+    if (entry != null && !(entry.value() instanceof MappingNode)) {
+      if (!ComposeReader.isNull(entry.value())) r.error(entry.value(), path + ": expected a mapping");
+    } else if (entry != null) {
+      for (var en : r.entries((MappingNode) entry.value()).entrySet()) {
+        String k = en.getKey();
+        String v = r.scalar(en.getValue().value(), path + "." + k);
+        if (v == null) continue;
+        try {
+          switch (k) {
+            case "condition" -> {
+              if (!List.of("none", "on-failure", "any").contains(v)) {
+                r.error(en.getValue().value(), path + ".condition: expected none, on-failure or any, got '" + v + "'");
+              } else {
+                condition = v;
+              }
+            }
+            case "delay" -> delay = ComposeValues.durationNanos(v);
+            case "window" -> window = ComposeValues.durationNanos(v);
+            case "max_attempts" -> {
+              attempts = Long.parseLong(v);
+              if (attempts < 0) throw new NumberFormatException();
+            }
+            default -> r.warnOnce("services.*.deploy.restart_policy." + k, en.getValue().key(),
+                "deploy.restart_policy." + k + " is not supported and is ignored");
+          }
+        } catch (NumberFormatException ex) {
+          r.error(en.getValue().value(), path + "." + k + ": expected a whole number >= 0, got '" + v + "'");
+        } catch (IllegalArgumentException ex) {
+          r.error(en.getValue().value(), path + "." + k + ": " + ex.getMessage());
+        }
+      }
+    }
+    var policy = new StackSpec.RestartPolicy(condition, delay, attempts, window);
+    if (policy.restarts()) {
+      r.warnOnce("restart_policy:" + name, entry != null ? entry.key() : service,
+          "environment.restart: keep: service " + name + " restarts its containers (condition " + condition
+              + (entry == null ? ", Swarm's default" : "") + "): kills may be undone by Swarm and the alive set becomes approximate");
+    }
+    return policy;
+  }
+
   /** The {@code deploy} keys a run cannot honour: {@code mode: global} is an error, the others are warned about and ignored. */
   private void checkDeployKeys(Map<String, Entry> d, String name, String p) {
     d.forEach((k, v) -> {
@@ -253,7 +324,7 @@ final class ComposeServices {
     if (d.containsKey("rollback_config")) {
       r.warnOnce("services.*.deploy.rollback_config", d.get("rollback_config").key(), "deploy.rollback_config is ignored: a run never updates a service");
     }
-    if (d.containsKey("restart_policy") && d.get("restart_policy").value() instanceof MappingNode rp) {
+    if (!keepRestart && d.containsKey("restart_policy") && d.get("restart_policy").value() instanceof MappingNode rp) {
       var cond = r.entries(rp).get("condition");
       String c = cond == null ? null : r.scalar(cond.value(), p + ".deploy.restart_policy.condition");
       if (!"none".equals(c)) {

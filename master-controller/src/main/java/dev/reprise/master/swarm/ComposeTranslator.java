@@ -69,6 +69,16 @@ public final class ComposeTranslator {
    * @throws ScenarioException with every error found, positioned in {@code file}
    */
   public Orchestrator.Translation translate(Path file, String text, Map<String, Integer> replicas) throws ScenarioException {
+    return translate(file, text, replicas, false);
+  }
+
+  /**
+   * As {@link #translate(Path, String, Map)}; with {@code keepRestartPolicies} ({@code environment.restart: keep})
+   * each service keeps its {@code deploy.restart_policy} (Swarm's default {@code any} when it has none)
+   * instead of condition {@code none}, and a policy that restarts containers is a warning.
+   */
+  public Orchestrator.Translation translate(Path file, String text, Map<String, Integer> replicas, boolean keepRestartPolicies)
+      throws ScenarioException {
     var r = new ComposeReader(file, interpolation);
     MappingNode rootMap = root(file, text);
     var top = r.entries(rootMap);
@@ -80,7 +90,7 @@ public final class ComposeTranslator {
     String stack = StackSpec.UNNAMED;
     var networkReader = new ComposeNetworks(r, stack);
     var volumeReader = new ComposeVolumes(r, stack);
-    var serviceReader = new ComposeServices(r, networkReader, volumeReader, stack);
+    var serviceReader = new ComposeServices(r, networkReader, volumeReader, stack, keepRestartPolicies);
     if (top.get("networks") != null && top.get("networks").value() instanceof MappingNode declaredNetworks) {
       r.entries(declaredNetworks).forEach((name, e) -> {
         // an external network, or one with its own name, is not named after the stack

@@ -142,7 +142,7 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
     if (!s.extraHosts().isEmpty()) container.withHosts(s.extraHosts());
     var task = new TaskSpec()
         .withContainerSpec(container)
-        .withRestartPolicy(new ServiceRestartPolicy().withCondition(ServiceRestartCondition.NONE))
+        .withRestartPolicy(restartPolicy(s.restart()))
         .withNetworks(s.networks().stream()
             .map(a -> new NetworkAttachmentConfig().withTarget(a.network()).withAliases(a.aliases()))
             .toList());
@@ -414,6 +414,20 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
     } catch (RuntimeException e) {
       throw translate(what, e);
     }
+  }
+
+  /** The service's restart policy; {@code none} unless the scenario keeps the compose file's ({@code environment.restart: keep}). */
+  private static ServiceRestartPolicy restartPolicy(StackSpec.RestartPolicy p) {
+    var condition = switch (p.condition()) {
+      case "any" -> ServiceRestartCondition.ANY;
+      case "on-failure" -> ServiceRestartCondition.ON_FAILURE;
+      default -> ServiceRestartCondition.NONE;
+    };
+    var policy = new ServiceRestartPolicy().withCondition(condition);
+    if (p.delayNanos() != null) policy.withDelay(p.delayNanos());
+    if (p.maxAttempts() != null) policy.withMaxAttempts(p.maxAttempts());
+    if (p.windowNanos() != null) policy.withWindow(p.windowNanos());
+    return policy;
   }
 
   private OrchestratorException translate(String what, RuntimeException e) {

@@ -199,8 +199,10 @@ public record StackSpec(String name, List<Network> networks, List<Service> servi
       boolean openStdin,
       boolean readOnly,
       List<String> extraHosts,
-      int replicas) {
+      int replicas,
+      RestartPolicy restart) {
     public Service {
+      if (restart == null) restart = RestartPolicy.NONE;
       entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
       command = command == null ? null : List.copyOf(command);
       env = List.copyOf(env);
@@ -219,7 +221,37 @@ public record StackSpec(String name, List<Network> networks, List<Service> servi
           renamedValues(containerLabels, rename), renamedValues(serviceLabels, rename),
           networks.stream().map(a -> a.renamed(rename)).toList(), mounts.stream().map(m -> m.renamed(rename)).toList(),
           ports, limits, reservations, constraints, endpointMode, hostname, user, workingDir, stopGracePeriodNanos,
-          stopSignal, tty, openStdin, readOnly, extraHosts, replicas);
+          stopSignal, tty, openStdin, readOnly, extraHosts, replicas, restart);
+    }
+
+    /** The service with the default restart policy ({@link RestartPolicy#NONE}). */
+    public Service(String composeName, String name, String image, List<String> entrypoint, List<String> command,
+        List<String> env, Map<String, String> containerLabels, Map<String, String> serviceLabels, List<Attachment> networks,
+        List<Mount> mounts, List<Port> ports, Resources limits, Resources reservations, List<String> constraints,
+        EndpointMode endpointMode, String hostname, String user, String workingDir, Long stopGracePeriodNanos,
+        String stopSignal, boolean tty, boolean openStdin, boolean readOnly, List<String> extraHosts, int replicas) {
+      this(composeName, name, image, entrypoint, command, env, containerLabels, serviceLabels, networks, mounts, ports,
+          limits, reservations, constraints, endpointMode, hostname, user, workingDir, stopGracePeriodNanos, stopSignal,
+          tty, openStdin, readOnly, extraHosts, replicas, RestartPolicy.NONE);
+    }
+  }
+
+  /**
+   * A service's restart policy (Swarm's {@code RestartPolicy}): {@link #NONE} unless the scenario says
+   * {@code environment.restart: keep}, which keeps the compose file's {@code deploy.restart_policy}.
+   *
+   * @param condition {@code none}, {@code on-failure} or {@code any}
+   * @param delayNanos the wait between restarts; null: Swarm's default
+   * @param maxAttempts how many restarts; null: unlimited
+   * @param windowNanos the window restarts are counted in; null: Swarm's default
+   */
+  public record RestartPolicy(String condition, Long delayNanos, Long maxAttempts, Long windowNanos) {
+    /** A killed container stays dead (FaultSee's, and the default). */
+    public static final RestartPolicy NONE = new RestartPolicy("none", null, null, null);
+
+    /** Whether Swarm replaces a container that ends (killed or crashed). */
+    public boolean restarts() {
+      return !"none".equals(condition) && (maxAttempts == null || maxAttempts > 0);
     }
   }
 }

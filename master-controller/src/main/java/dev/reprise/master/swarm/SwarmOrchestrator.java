@@ -103,6 +103,12 @@ public final class SwarmOrchestrator implements Orchestrator {
   }
 
   @Override
+  public Translation translate(Path composeFile, String composeText, Map<String, Integer> replicas,
+      boolean keepRestartPolicies) throws ScenarioException {
+    return translator.translate(composeFile, composeText, replicas, keepRestartPolicies);
+  }
+
+  @Override
   public List<String> warnings(Stack stack) {
     return ipvs.warning(spec(stack)).stream().toList();
   }

@@ -54,6 +54,20 @@ class ScenarioCommandsTest {
     assertThat(o.err()).isEmpty();
   }
 
+  @Test void validateWarnsButPassesWhenRestartKeepLetsSwarmUndoKills() throws IOException {
+    Path s = scenario(VALID.replace("environment: {seed: 5}", "environment: {seed: 5, restart: keep}"));
+    Files.writeString(dir.resolve("docker-compose.yml"),
+        "services:\n  web:\n    image: x\n    deploy: {restart_policy: {condition: any}}\n  db:\n    image: y\n"
+            + "    deploy: {restart_policy: {condition: none}}\n");
+    var o = run("validate", s.toString());
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.err()).contains(dir.resolve("docker-compose.yml") + ":4:14: warning: environment.restart: keep: service web"
+        + " restarts its containers (condition any): kills may be undone by Swarm and the alive set becomes approximate");
+    assertThat(o.err()).doesNotContain("service db");
+    var without = run("validate", scenario(VALID).toString());
+    assertThat(without.err()).doesNotContain("environment.restart");
+  }
+
   @Test void validateExitsTwoWithEveryProblemAtItsPosition() throws IOException {
     Path s = scenario(VALID.replace("mark: go", "mrak: go").replace("kill: }", "kil: }"));
     var o = run("validate", s.toString());

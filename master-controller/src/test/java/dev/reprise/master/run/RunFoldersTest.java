@@ -44,9 +44,25 @@ class RunFoldersTest {
 
   @Test
   void aStackWithLongServiceNamesGetsAShorterRunIdNeverBelowTheMinimum(@TempDir Path tmp) throws Exception {
-    assertThat(RunFolders.create(tmp, "my-long-experiment-name", NOW, 30).getFileName())
-        .hasToString("my-long-exp-20261123-090507");
+    assertThat(RunFolders.create(tmp, "my-long-experiment-name", NOW, 30).getFileName().toString())
+        .matches("my-lon-[0-9a-f]{4}-20261123-090507");
     assertThat(RunFolders.create(tmp, "hello", NOW, 5).getFileName()).hasToString("h-20261123-090507");
     assertThat(RunFolders.create(tmp, "hello", NOW, 1000).getFileName()).hasToString("hello-20261123-090507");
+  }
+
+  /** Every run ID is a valid stack name: [A-Za-z0-9_-] runs, at most MAX_ID characters, unique when cut. */
+  @Test
+  void dottedUpperCaseUnicodeAndVeryLongNamesMakeValidStackNames(@TempDir Path tmp) throws Exception {
+    var valid = java.util.regex.Pattern.compile("[A-Za-z0-9]+(?:[-_]+[A-Za-z0-9]+)*");
+    for (String name : java.util.List.of("My Scenario.v1", "paper.2019.fig-3", "CASSANDRA", "ünïcødé-täst", "实验",
+        "a".repeat(200), "x.".repeat(100))) {
+      String id = RunFolders.create(tmp, name, NOW).getFileName().toString();
+      assertThat(id).as(name).matches(valid).hasSizeLessThanOrEqualTo(RunFolders.MAX_ID);
+    }
+    assertThat(RunFolders.create(tmp.resolve("fresh"), "My Scenario.v1", NOW).getFileName()).hasToString("My-Scenario-v1-20261123-090507");
+    String a = RunFolders.create(tmp, "b".repeat(200) + "1", NOW).getFileName().toString();
+    String b = RunFolders.create(tmp, "b".repeat(200) + "2", NOW).getFileName().toString();
+    assertThat(a).isNotEqualTo(b).startsWith("b".repeat(16) + "-").endsWith("-20261123-090507");
+    assertThat(RunFolders.sanitize("c".repeat(200))).hasSize(RunFolders.MAX_ID - 19).matches("c+-[0-9a-f]{4}");
   }
 }

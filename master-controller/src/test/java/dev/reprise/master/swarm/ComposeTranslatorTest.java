@@ -11,6 +11,7 @@ import dev.reprise.master.swarm.StackSpec.Mount;
 import dev.reprise.master.swarm.StackSpec.Port;
 import dev.reprise.master.swarm.StackSpec.Subnet;
 import java.nio.file.Files;
+import dev.reprise.master.orchestrator.Orchestrator;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -389,6 +390,61 @@ class ComposeTranslatorTest {
     assertThat(t.warnings()).extracting(Diagnostic::toString).anySatisfy(w -> assertThat(w)
         .startsWith("/proj/docker-compose.yml:6:7: warning: deploy.restart_policy is replaced by condition: none"));
     assertThat(t.warnings()).extracting(Diagnostic::message).anySatisfy(w -> assertThat(w).contains("restart is ignored"));
+  }
+
+  @Test
+  void restartPolicyIsNoneByDefault() throws Exception {
+    assertThat(web("services:\n  web:\n    image: x\n    deploy:\n      restart_policy: {condition: any}\n").restart())
+        .isEqualTo(StackSpec.RestartPolicy.NONE);
+  }
+
+  private Orchestrator.Translation keep(String yaml) throws ScenarioException {
+    return translator.translate(FILE, yaml, Map.of("web", 1, "db", 1), true);
+  }
+
+  private StackSpec.Service service(Orchestrator.Translation t, String name) {
+    return ((StackSpec) t.stack()).service(name).orElseThrow();
+  }
+
+  @Test
+  void restartKeepKeepsTheComposePolicyAndWarnsThatKillsMayBeUndone() throws Exception {
+    var t = keep("""
+        services:
+          web:
+            image: x
+            deploy:
+              restart_policy:
+                condition: on-failure
+                delay: 5s
+                max_attempts: 3
+                window: 1m
+          db:
+            image: y
+            deploy:
+              restart_policy: {condition: none}
+        """);
+    assertThat(service(t, "web").restart()).isEqualTo(new StackSpec.RestartPolicy("on-failure", 5_000_000_000L, 3L, 60_000_000_000L));
+    assertThat(service(t, "db").restart()).isEqualTo(StackSpec.RestartPolicy.NONE);
+    assertThat(t.warnings()).extracting(Diagnostic::toString).containsExactly(
+        "/proj/docker-compose.yml:5:7: warning: environment.restart: keep: service web restarts its containers (condition on-failure):"
+            + " kills may be undone by Swarm and the alive set becomes approximate");
+  }
+
+  @Test
+  void restartKeepWithoutAPolicyIsSwarmsDefaultAny() throws Exception {
+    var t = keep("services:\n  web: {image: x}\n  db:\n    image: y\n    deploy: {restart_policy: {max_attempts: 0}}\n");
+    assertThat(service(t, "web").restart()).isEqualTo(new StackSpec.RestartPolicy("any", null, null, null));
+    assertThat(service(t, "db").restart().restarts()).isFalse();
+    assertThat(t.warnings()).extracting(Diagnostic::message).containsExactly(
+        "warning: environment.restart: keep: service web restarts its containers (condition any, Swarm's default):"
+            + " kills may be undone by Swarm and the alive set becomes approximate");
+  }
+
+  @Test
+  void restartKeepRejectsAnUnknownCondition() {
+    assertThatThrownBy(() -> keep("services:\n  web:\n    image: x\n    deploy: {restart_policy: {condition: always}}\n"))
+        .isInstanceOfSatisfying(ScenarioException.class, e -> assertThat(e.diagnostics()).extracting(Diagnostic::toString)
+            .containsExactly("/proj/docker-compose.yml:4:42: services.web.deploy.restart_policy.condition: expected none, on-failure or any, got 'always'"));
   }
 
   @Test

@@ -87,7 +87,7 @@ public final class FakeSwarmCluster implements SwarmCluster {
     services.put(serviceName, new StackSpec.Service(s.composeName(), s.name(), s.image(), s.entrypoint(), s.command(), s.env(),
         s.containerLabels(), s.serviceLabels(), s.networks(), s.mounts(), s.ports(), s.limits(), s.reservations(),
         s.constraints(), s.endpointMode(), s.hostname(), s.user(), s.workingDir(), s.stopGracePeriodNanos(), s.stopSignal(),
-        s.tty(), s.openStdin(), s.readOnly(), s.extraHosts(), replicas));
+        s.tty(), s.openStdin(), s.readOnly(), s.extraHosts(), replicas, s.restart()));
   }
 
   @Override
