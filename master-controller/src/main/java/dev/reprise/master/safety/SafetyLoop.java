@@ -30,12 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
 /**
- * The master's safety loop ({@code environment.safety.abort_when}), as a {@link RunListener}: while
- * the run runs it evaluates every condition every {@code checkIntervalMillis}, and the first that
- * trips aborts the run ({@link RunHandle#abort(String, RunManifest.SafetyTrip)}), once.
+ * The master's safety loop ({@code environment.safety.abort_when}), as a {@link RunListener}: from T0
+ * while the run runs it evaluates every condition every {@code checkIntervalMillis} — and the
+ * workload conditions also the moment a workload line arrives — and the first that trips aborts the
+ * run ({@link RunHandle#abort(String, RunManifest.SafetyTrip)}), once. Workload lines from before T0
+ * are not counted (a client's setup is not the experiment's load).
  *
  * <p>Life: {@link #attached} keeps the handle; {@link #armed} starts ONE daemon thread of its own,
- * {@code safety-<run ID>}, whose first check comes one interval after arming; leaving
+ * {@code safety-<run ID>}, whose first check comes one interval after T0 (between checks it waits
+ * for a workload line on a semaphore, on the real clock; the checks' instants are the injected
+ * {@link Time}'s); leaving
  * {@link RunCoordinator.State#RUNNING} stops the evaluation, {@link #ended} stops the thread (and
  * joins it briefly). A scenario without conditions gets no thread. The listener callbacks never
  * block: {@link #workloadSample} only appends to a lock-free inbox that the loop drains.
@@ -50,8 +54,9 @@ import java.util.function.BiConsumer;
  * still unanswered from the previous check is not sent again (that check reads it as unavailable).
  * Conditions are judged in the order written, and the first that trips wins.
  *
- * <p>Messages (warnings, recoveries, the trip as an error line) go to the sink given at construction,
- * <b>on the loop's thread</b>, as whole terminal lines ({@code warning: }/{@code error: } prefixes
+ * <p>Messages (warnings, recoveries, the trip as an error line) go to the sink given at construction
+ * (none: to the run's handle, {@link RunHandle#note}, which passes them to every listener on the
+ * run's thread), <b>on the loop's thread</b>, as whole terminal lines ({@code warning: }/{@code error: } prefixes
  * included) — a sink that is not thread-safe must hand them over.
  *
  * <p>For benchmarks: {@link #tripped()} tells when the condition first held, the sample time of that
