@@ -209,7 +209,7 @@ public final class ScenarioParser {
         ntp = yaml.string(n, "environment.ntp_server").orElse(null);
         boolean text = n instanceof org.yaml.snakeyaml.nodes.ScalarNode s && s.getTag().equals(org.yaml.snakeyaml.nodes.Tag.STR);
         if (ntp != null && (!text || !isHostOrAddress(ntp.strip()))) {
-          yaml.problem(YamlReader.pos(n), "environment.ntp_server: '" + ntp + "' is not a host name or IP address (write e.g. pool.ntp.org or 10.0.0.1)");
+          yaml.problem(YamlReader.pos(n), "environment.ntp_server: '" + ntp + "' is not a host name or IP address, with an optional port (write e.g. pool.ntp.org, 10.0.0.1 or 10.0.0.1:123)");
           ntp = null;
         }
         ok &= ntp != null;
@@ -490,6 +490,13 @@ public final class ScenarioParser {
 
   /** A DNS host name (letters, digits, '-' inside labels, labels joined by '.'), an IPv4 or an IPv6 address. */
   static boolean isHostOrAddress(String s) {
+    // an optional port, as the agents' NTP client takes it: host:port, v4:port, [v6]:port
+    var bracketed = java.util.regex.Pattern.compile("\\[([^\\]]+)\\]:(\\d{1,5})").matcher(s);
+    if (bracketed.matches()) return validPort(bracketed.group(2)) && isHostOrAddress(bracketed.group(1));
+    int colon = s.lastIndexOf(':');
+    if (colon > 0 && s.indexOf(':') == colon) {
+      return validPort(s.substring(colon + 1)) && isHostOrAddress(s.substring(0, colon));
+    }
     if (IPV6.matcher(s).matches()) {
       try {
         return java.net.InetAddress.getByName(s) instanceof java.net.Inet6Address; // a literal: no lookup
@@ -499,6 +506,12 @@ public final class ScenarioParser {
     }
     if (s.matches("[\\d.]+")) return IPV4.matcher(s).matches();
     return HOST_NAME.matcher(s).matches();
+  }
+
+  private static boolean validPort(String p) {
+    if (!p.matches("\\d{1,5}")) return false;
+    int port = Integer.parseInt(p);
+    return port >= 1 && port <= 65535;
   }
 
   static String seconds(long millis) {

@@ -163,11 +163,17 @@ class RefusalsTest {
   }
 
   @Test void ntpServerMustBeAHostNameOrAddress() {
-    for (String bad : List.of("bad_host!", ".nan", "-1", "1.2.3.999", "a..b", "::g")) {
-      assertThat(problems("environment:\n  ntp_server: " + bad + "\nevents:\n  - beginning: {web: 1}\n  - end: 5\n"))
-          .containsExactly("2:15: environment.ntp_server: '" + bad + "' is not a host name or IP address (write e.g. pool.ntp.org or 10.0.0.1)");
+    for (String bad : List.of("bad_host!", ".nan", "-1", "1.2.3.999", "a..b", "::g", "ntp:0", "ntp:70000", "ntp:", "[::1]:x")) {
+      assertThat(problems("environment:\n  ntp_server: \"" + bad + "\"\nevents:\n  - beginning: {web: 1}\n  - end: 5\n"))
+          .containsExactly("2:15: environment.ntp_server: '" + bad + "' is not a host name or IP address, with an optional port"
+              + " (write e.g. pool.ntp.org, 10.0.0.1 or 10.0.0.1:123)");
     }
-    for (String good : List.of("pool.ntp.org", "10.0.0.1", "ntp", "::1", "fe80::1", "time-1.example.com.")) {
+    for (String number : List.of(".nan", "-1")) { // YAML numbers, not text
+      assertThat(problems("environment:\n  ntp_server: " + number + "\nevents:\n  - beginning: {web: 1}\n  - end: 5\n"))
+          .singleElement().asString().startsWith("2:15: environment.ntp_server: ");
+    }
+    for (String good : List.of("pool.ntp.org", "10.0.0.1", "ntp", "::1", "fe80::1", "time-1.example.com.", "127.0.0.1:1",
+        "ntp:123", "[::1]:123")) {
       assertThat(problems("environment:\n  ntp_server: \"" + good + "\"\nevents:\n  - beginning: {web: 1}\n  - end: 5\n")).isEmpty();
     }
   }

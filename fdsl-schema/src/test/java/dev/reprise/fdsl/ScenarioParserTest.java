@@ -125,7 +125,7 @@ class ScenarioParserTest {
 
     @Test void ntpServerMustBeAHostName() {
       assertThat(problems("environment:\n  ntp_server: http://x/y\nevents:\n  - beginning: {web: 1}\n  - end: 5\n"))
-          .containsExactly("2:15: environment.ntp_server: 'http://x/y' is not a host name or IP address (write e.g. pool.ntp.org or 10.0.0.1)");
+          .containsExactly("2:15: environment.ntp_server: 'http://x/y' is not a host name or IP address, with an optional port (write e.g. pool.ntp.org, 10.0.0.1 or 10.0.0.1:123)");
     }
 
     @Test void eventsAreRequired() {
