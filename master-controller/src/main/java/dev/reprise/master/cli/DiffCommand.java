@@ -98,7 +98,7 @@ public final class DiffCommand implements Callable<Integer> {
     inputs.add(file("compose", a.compose(), b.compose()));
     inputs.add(faultScripts(a.faultScripts(), b.faultScripts()));
     inputs.add(images(a.images(), b.images()));
-    inputs.add(a.seed() == b.seed() ? Input.same("seed", "same seed " + a.seed())
+    inputs.add(a.seed() == b.seed() ? Input.same("seed", "seed " + a.seed())
         : Input.differs("seed", "seed " + a.seed() + " vs " + b.seed(), List.of()));
     inputs.add(plan(a.plan(), b.plan()));
     inputs.add(services(a.services(), b.services()));
@@ -107,7 +107,7 @@ public final class DiffCommand implements Callable<Integer> {
   }
 
   private static Input file(String kind, RunManifest.SourceFile a, RunManifest.SourceFile b) {
-    if (Objects.equals(a.sha256(), b.sha256())) return Input.same(kind, "same sha256 " + a.sha256());
+    if (Objects.equals(a.sha256(), b.sha256())) return Input.same(kind, "sha256 " + a.sha256());
     return Input.differs(kind, a.path() + " (sha256 " + a.sha256() + ") vs " + b.path() + " (sha256 " + b.sha256() + ")",
         LineDiff.diff(a.content() == null ? "" : a.content(), b.content() == null ? "" : b.content()));
   }
@@ -126,7 +126,7 @@ public final class DiffCommand implements Callable<Integer> {
       else if (!byA.containsKey(n)) details.add(n + ": only in B");
       else if (!Objects.equals(byA.get(n), byB.get(n))) details.add(n + ": sha256 " + byA.get(n) + " vs " + byB.get(n));
     }
-    if (details.isEmpty()) return Input.same("fault_scripts", byA.isEmpty() ? "none" : "same " + byA.keySet());
+    if (details.isEmpty()) return Input.same("fault_scripts", byA.isEmpty() ? "none" : String.join(", ", byA.keySet()));
     return Input.differs("fault_scripts", details.size() + " script(s) differ", details);
   }
 
@@ -147,14 +147,14 @@ public final class DiffCommand implements Callable<Integer> {
       else if (!Objects.equals(x.id(), y.id())) details.add(t + ": id " + x.id() + " vs " + y.id());
       else if (!Objects.equals(x.repoDigest(), y.repoDigest())) details.add(t + ": repo digest " + x.repoDigest() + " vs " + y.repoDigest());
     }
-    if (details.isEmpty()) return Input.same("images", "same " + byA.size() + " image(s)");
+    if (details.isEmpty()) return Input.same("images", byA.size() + " image(s)");
     return Input.differs("images", details.size() + " image(s) differ", details);
   }
 
   private static Input plan(JsonNode a, JsonNode b) {
     String ha = RunFolderManifest.planHash(a);
     String hb = RunFolderManifest.planHash(b);
-    if (ha.equals(hb)) return Input.same("plan", "same hash " + ha);
+    if (ha.equals(hb)) return Input.same("plan", "hash " + ha);
     var details = new ArrayList<String>();
     String action = RunFolderManifest.firstDifferingAction(a, b);
     if (action != null) details.add("first differing " + action);
@@ -190,7 +190,7 @@ public final class DiffCommand implements Callable<Integer> {
         }
       }
     }
-    if (details.isEmpty()) return Input.same("services", "same " + byA.size() + " service(s)");
+    if (details.isEmpty()) return Input.same("services", byA.size() + " service(s)");
     return Input.differs("services", details.size() + " difference(s)", details);
   }
 
@@ -209,7 +209,7 @@ public final class DiffCommand implements Callable<Integer> {
       fact(details, who, "docker version", x.dockerVersion(), y.dockerVersion());
       fact(details, who, "features", x.features(), y.features());
     }
-    if (details.isEmpty()) return Input.same("hosts", "same facts of " + a.size() + " host(s)");
+    if (details.isEmpty()) return Input.same("hosts", "facts of " + a.size() + " host(s)");
     return Input.differs("hosts", details.size() + " difference(s)", details);
   }
 

@@ -75,10 +75,16 @@ public record StackSpec(String name, List<Network> networks, List<Service> servi
 
   @Override
   public List<RunManifest.ServiceSpec> describeServices() {
-    return services.stream().map(StackSpec::describe).toList();
+    return services.stream().map(this::describe).toList();
   }
 
-  private static RunManifest.ServiceSpec describe(Service s) {
+  /** A network as run.json names it: its compose key (stack-independent), or its name when external. */
+  private String networkKey(String swarmName) {
+    return networks.stream().filter(n -> !n.external() && swarmName.equals(n.name())).map(Network::key).findFirst()
+        .orElse(swarmName);
+  }
+
+  private RunManifest.ServiceSpec describe(Service s) {
     var env = new LinkedHashMap<String, String>();
     for (String entry : s.env()) {
       int eq = entry.indexOf('=');
@@ -90,7 +96,7 @@ public record StackSpec(String name, List<Network> networks, List<Service> servi
     return new RunManifest.ServiceSpec(s.composeName(), s.image(), s.entrypoint(), s.command(), env, s.replicas(),
         s.constraints(), resources(s.limits()), resources(s.reservations()),
         new RunManifest.Restart(restart.condition(), restart.delayNanos(), restart.maxAttempts(), restart.windowNanos()),
-        s.networks().stream().map(Attachment::network).toList());
+        s.networks().stream().map(a -> networkKey(a.network())).toList());
   }
 
   private static RunManifest.Resources resources(Resources r) {
