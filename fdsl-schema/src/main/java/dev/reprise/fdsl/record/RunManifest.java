@@ -27,6 +27,12 @@ import java.util.TreeMap;
  * @param reason why it failed or was aborted (null when ok)
  * @param safetyTrip when a safety condition aborted the run: which, the values that tripped it and
  *     when (null otherwise, and in older run folders)
+ * @param faultScripts the custom fault scripts the plan names, each copied into the run folder's
+ *     {@code inputs/faults/<name>} with its sha256 (null in older run folders)
+ * @param images every image the stack runs, with the engine's image ID and repo digest (null in older run folders)
+ * @param services each service as deployed (translated, with its T0 replicas; secret-looking env values
+ *     redacted); null in older run folders
+ * @param replayOf the run ID this run replays ({@code master rerun}); null for a first run
  */
 public record RunManifest(
     int format,
@@ -43,13 +49,31 @@ public record RunManifest(
     Instant end,
     String outcome,
     String reason,
-    SafetyTrip safetyTrip) {
+    SafetyTrip safetyTrip,
+    List<FaultScript> faultScripts,
+    List<ImageFact> images,
+    List<ServiceSpec> services,
+    String replayOf) {
 
   public static final int FORMAT = 1;
   public static final String RUNNING = "running";
   public static final String OK = "ok";
   public static final String FAILED = "failed";
   public static final String ABORTED = "aborted";
+
+  public RunManifest {
+    faultScripts = faultScripts == null ? null : List.copyOf(faultScripts);
+    images = images == null ? null : List.copyOf(images);
+    services = services == null ? null : List.copyOf(services);
+  }
+
+  /** A run folder without replay inputs (older run folders, tests). */
+  public RunManifest(int format, String name, String runId, String toolVersion, SourceFile scenario, SourceFile compose,
+      long seed, JsonNode plan, List<HostInfo> hosts, Instant t0, Instant start, Instant end, String outcome, String reason,
+      SafetyTrip safetyTrip) {
+    this(format, name, runId, toolVersion, scenario, compose, seed, plan, hosts, t0, start, end, outcome, reason, safetyTrip,
+        null, null, null, null);
+  }
 
   /** As the canonical constructor, for a run no safety condition aborted. */
   public RunManifest(int format, String name, String runId, String toolVersion, SourceFile scenario, SourceFile compose,
@@ -68,6 +92,65 @@ public record RunManifest(
    * @param detail the whole story in one line, as the terminal printed it
    */
   public record SafetyTrip(String condition, String kind, Instant at, Double value, Double threshold, String detail) {}
+
+  /** A custom fault script of the run: its file name (in {@code inputs/faults/}) and sha256. */
+  public record FaultScript(String name, String sha256) {}
+
+  /**
+   * An image the stack runs.
+   *
+   * @param image the image as the compose file names it (tag)
+   * @param id the engine's image ID ({@code sha256:...}); null when the engine does not have it
+   * @param repoDigest the image's repo digest ({@code repo@sha256:...}); null when it was never pushed or pulled
+   */
+  public record ImageFact(
+      String image,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS) String id,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS) String repoDigest) {}
+
+  /**
+   * One service as it was deployed (the orchestrator's translation of the compose file).
+   *
+   * @param service the compose (FDSL) service
+   * @param image its image
+   * @param entrypoint null keeps the image's
+   * @param command null keeps the image's
+   * @param env name → value, values of secret-looking names ({@code *PASSWORD*}, {@code *SECRET*},
+   *     {@code *TOKEN*}, {@code *KEY*}) replaced by {@value #REDACTED}
+   * @param replicas containers at T0
+   * @param constraints placement constraints
+   * @param limits resource limits (nano-CPUs, memory bytes); null fields: none
+   * @param reservations resource reservations
+   * @param restart the restart policy
+   * @param networks the networks it is attached to (by name)
+   */
+  public record ServiceSpec(
+      String service,
+      String image,
+      List<String> entrypoint,
+      List<String> command,
+      Map<String, String> env,
+      int replicas,
+      List<String> constraints,
+      Resources limits,
+      Resources reservations,
+      Restart restart,
+      List<String> networks) {}
+
+  /** CPU in nano-CPUs and memory in bytes; either null when not set. */
+  public record Resources(Long nanoCpus, Long memoryBytes) {}
+
+  /** A restart policy: condition {@code none}, {@code on-failure} or {@code any}; nulls: the orchestrator's defaults. */
+  public record Restart(String condition, Long delayNanos, Long maxAttempts, Long windowNanos) {}
+
+  /** What a secret-looking environment value is recorded as. */
+  public static final String REDACTED = "<redacted>";
+
+  /** Whether an environment variable's name looks like it holds a secret (its value is not recorded). */
+  public static boolean secretName(String name) {
+    String n = name.toUpperCase(java.util.Locale.ROOT);
+    return n.contains("PASSWORD") || n.contains("SECRET") || n.contains("TOKEN") || n.contains("KEY");
+  }
 
   /** An input file of the run, kept whole so the run can be replayed from its folder alone. */
   public record SourceFile(String path, String sha256, String content) {}

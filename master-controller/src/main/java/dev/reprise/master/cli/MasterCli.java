@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         ValidateCommand.class,
         PlanCommand.class,
         RunCommand.class,
+        RerunCommand.class,
+        DiffCommand.class,
         ExportCommand.class,
         CompareCommand.class,
         ClusterCommand.class,

@@ -119,6 +119,14 @@ public final class RunCommand implements Callable<Integer> {
       description = "With --hosts: the agent jar to ship (default: agent-all.jar next to the master jar, or local-controller/target/agent-all.jar).")
   Path agentJar;
 
+  /**
+   * Set by {@code master rerun} ({@link RerunCommand}), which runs a run folder's inputs through this
+   * same path: the run ID the new run replays (recorded as {@code replay_of}); null for {@code master run}.
+   * A replay reads its fault scripts from the run folder's copy only, never from
+   * {@value ScenarioLoader#FAULTS_ENV}.
+   */
+  String replayOf;
+
   private final PrintStream stdout;
   private final PrintStream stderr;
 
@@ -157,7 +165,7 @@ public final class RunCommand implements Callable<Integer> {
       return ExitCodes.INVALID_INPUT;
     }
     try {
-      loaded = ScenarioLoader.load(scenario, compose, faults, System.getenv(ScenarioLoader.FAULTS_ENV));
+      loaded = ScenarioLoader.load(scenario, compose, faults, replayOf != null ? null : System.getenv(ScenarioLoader.FAULTS_ENV));
       plan = loaded.plan(seed);
     } catch (ScenarioException e) {
       e.diagnostics().forEach(d -> stderr.println(d));
@@ -182,6 +190,7 @@ public final class RunCommand implements Callable<Integer> {
         faultsDir, loaded.ntpServer().orElse(null), loaded.ntpResyncMillis(), !noExport,
         loaded.scenario().environment().safety(), loaded.scenario().environment().grafana(),
         loaded.scenario().environment().restart() == Environment.Restart.KEEP);
+    if (replayOf != null) request = request.withReplayOf(replayOf);
 
     if (hostsFile != null) return runOnHosts(request, loaded.ntpServer().isPresent());
     var settings = RunSettings.DEFAULTS;

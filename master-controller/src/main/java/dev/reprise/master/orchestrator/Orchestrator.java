@@ -2,6 +2,7 @@ package dev.reprise.master.orchestrator;
 
 import dev.reprise.fdsl.Diagnostic;
 import dev.reprise.fdsl.ScenarioException;
+import dev.reprise.fdsl.record.RunManifest;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,7 +98,24 @@ public interface Orchestrator {
      * characters), so a stack with long service names needs a short run ID.
      */
     int maxNameLength();
+
+    /**
+     * Each service as it will be deployed, in compose order, for the run folder's {@code run.json}
+     * ({@code services}): image, entrypoint and command, environment with the values of secret-looking
+     * names redacted ({@link RunManifest#secretName}), T0 replicas, constraints, resources, restart
+     * policy and networks. Nothing the run does not need to be replayed, and nothing secret.
+     */
+    List<RunManifest.ServiceSpec> describeServices();
   }
+
+  /**
+   * What the cluster's engine (the one the stack's images are deployed or shipped from) knows of each
+   * of {@code images}, in that order: its image ID and repo digest (null when the image was never
+   * pushed or pulled), both null when the engine does not have the image.
+   *
+   * @throws OrchestratorException when the engine cannot be asked
+   */
+  List<RunManifest.ImageFact> imageFacts(List<String> images);
 
   /**
    * What the cluster will not serve as the user expects for this stack (on Swarm: virtual IPs without

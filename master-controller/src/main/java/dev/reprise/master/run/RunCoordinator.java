@@ -251,6 +251,12 @@ public final class RunCoordinator {
 
     var manifest = new Manifest(req, runId, start);
     try {
+      manifest.recordInputs(runDir, stack);
+    } catch (IOException e) {
+      say("error: cannot copy the run's inputs into " + runDir.resolve(INPUTS) + ": " + e.getMessage());
+      return new Result(Outcome.FAILED, e.getMessage(), runDir);
+    }
+    try {
       manifest.write(runDir, null, List.of(), RunManifest.RUNNING, null, null);
     } catch (IOException e) {
       say("error: cannot write " + runDir.resolve("run.json") + ": " + e.getMessage());
@@ -822,11 +828,56 @@ public final class RunCoordinator {
       }
     }
 
+    List<RunManifest.FaultScript> faultScripts;
+    List<RunManifest.ImageFact> images;
+    List<RunManifest.ServiceSpec> services;
+
+    /**
+     * What a replay needs besides the scenario and compose text: the plan's custom fault scripts copied
+     * into {@code inputs/faults/} (attributes, executable bits included, kept) with their sha256, the
+     * engine's facts of every image, and each service as deployed. Images the engine cannot be asked
+     * about, and a script missing from the faults folder, are warnings (recorded with null IDs / sha256);
+     * a script that cannot be copied fails the run.
+     */
+    void recordInputs(Path runDir, Orchestrator.Stack stack) throws IOException {
+      var names = new java.util.TreeSet<String>();
+      for (var a : req.plan().actions()) {
+        if (a instanceof dev.reprise.fdsl.plan.FaultAction f && f.fault() instanceof dev.reprise.fdsl.model.CustomFault c
+            && c.faultFileName() != null) {
+          names.add(c.faultFileName());
+        }
+      }
+      var scripts = new ArrayList<RunManifest.FaultScript>();
+      if (!names.isEmpty()) {
+        Path into = runDir.resolve(INPUT_FAULTS);
+        Files.createDirectories(into);
+        for (String name : names) {
+          Path from = req.faultsDir() == null ? null : req.faultsDir().resolve(name);
+          if (from == null || !Files.isRegularFile(from)) {
+            say("warning: custom fault script " + name + " is not in " + req.faultsDir() + "; run.json records it without a copy");
+            scripts.add(new RunManifest.FaultScript(name, null));
+            continue;
+          }
+          Path to = into.resolve(name);
+          Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+          scripts.add(new RunManifest.FaultScript(name, sha256(Files.readAllBytes(to))));
+        }
+      }
+      faultScripts = List.copyOf(scripts);
+      services = stack.describeServices();
+      try {
+        images = orchestrator.imageFacts(stack.images());
+      } catch (OrchestratorException e) {
+        say("warning: cannot read the images' IDs for run.json: " + e.getMessage());
+        images = stack.images().stream().map(i -> new RunManifest.ImageFact(i, null, null)).toList();
+      }
+    }
+
     void write(Path runDir, Instant t0, List<RunManifest.HostInfo> hosts, String outcome, String reason, Instant end)
         throws IOException {
       var trip = RunManifest.ABORTED.equals(outcome) ? abort.trip() : null;
       var m = new RunManifest(RunManifest.FORMAT, req.name(), runId, toolVersion(), scenario, compose, req.seed(), plan,
-          hosts, t0, start, end, outcome, reason, trip);
+          hosts, t0, start, end, outcome, reason, trip, faultScripts, images, services, req.replayOf());
       Path tmp = runDir.resolve("run.json.tmp");
       Files.writeString(tmp, RecordJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(m) + "\n");
       Files.move(tmp, runDir.resolve("run.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -865,7 +916,8 @@ public final class RunCoordinator {
     try {
       Files.deleteIfExists(runDir.resolve("run.json.tmp"));
       try (var entries = Files.list(runDir)) {
-        if (entries.allMatch(p -> p.getFileName().toString().equals("run.json"))) {
+        if (entries.allMatch(p -> p.getFileName().toString().equals("run.json") || p.getFileName().toString().equals(INPUTS))) {
+          deleteTree(runDir.resolve(INPUTS));
           Files.deleteIfExists(runDir.resolve("run.json"));
           Files.delete(runDir);
           return null;
@@ -893,9 +945,26 @@ public final class RunCoordinator {
     return v == null ? "dev" : v;
   }
 
+  /** The run folder's copy of the run's inputs besides run.json (the fault scripts in {@link #INPUT_FAULTS}). */
+  public static final String INPUTS = "inputs";
+  /** Where in the run folder the plan's custom fault scripts are kept, each under its name. */
+  public static final String INPUT_FAULTS = INPUTS + "/faults";
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) return;
+    try (var walk = Files.walk(root)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+  }
+
   static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The lower-case hex sha256 of {@code bytes}. */
+  public static String sha256(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
  * @param grafana where the run posts its fault windows and marks as annotations; null: nowhere
  * @param keepRestartPolicies {@code environment.restart: keep}: the compose file's restart policies are
  *     deployed as written (default false: condition none, a killed container stays dead)
+ * @param replayOf the run ID this run replays ({@code master rerun}); null for a first run
  */
 public record RunRequest(
     String name,
@@ -38,10 +39,19 @@ public record RunRequest(
     boolean export,
     Safety safety,
     Grafana grafana,
-    boolean keepRestartPolicies) {
+    boolean keepRestartPolicies,
+    String replayOf) {
 
   public RunRequest {
     if (safety == null) safety = Safety.none();
+  }
+
+  /** A first run (no replay). */
+  public RunRequest(String name, Path outDir, Path scenarioFile, String scenarioText, Path composeFile, String composeText,
+      long seed, Plan plan, Path faultsDir, String ntpServer, long ntpResyncMillis, boolean export, Safety safety,
+      Grafana grafana, boolean keepRestartPolicies) {
+    this(name, outDir, scenarioFile, scenarioText, composeFile, composeText, seed, plan, faultsDir, ntpServer,
+        ntpResyncMillis, export, safety, grafana, keepRestartPolicies, null);
   }
 
   /** A run whose killed containers stay dead (restart condition none). */
@@ -62,6 +72,12 @@ public record RunRequest(
   /** This request with another NTP server (the hosts file's, when the scenario names none). */
   public RunRequest withNtpServer(String server) {
     return new RunRequest(name, outDir, scenarioFile, scenarioText, composeFile, composeText, seed, plan, faultsDir, server,
-        ntpResyncMillis, export, safety, grafana, keepRestartPolicies);
+        ntpResyncMillis, export, safety, grafana, keepRestartPolicies, replayOf);
+  }
+
+  /** This request as the replay of run {@code runId}. */
+  public RunRequest withReplayOf(String runId) {
+    return new RunRequest(name, outDir, scenarioFile, scenarioText, composeFile, composeText, seed, plan, faultsDir,
+        ntpServer, ntpResyncMillis, export, safety, grafana, keepRestartPolicies, runId);
   }
 }

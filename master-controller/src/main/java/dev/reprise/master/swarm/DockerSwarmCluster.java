@@ -348,6 +348,19 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
   }
 
   @Override
+  public Optional<ImageInfo> imageInfo(String image) {
+    try {
+      var inspected = docker.inspectImageCmd(image).exec();
+      var digests = inspected.getRepoDigests() == null ? List.<String>of() : inspected.getRepoDigests();
+      return Optional.of(new ImageInfo(inspected.getId(), digests));
+    } catch (NotFoundException e) {
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      throw translate("inspect image " + image, e);
+    }
+  }
+
+  @Override
   public String nodeName(String nodeId) {
     try {
       var nodes = docker.listSwarmNodesCmd().withIdFilter(List.of(nodeId)).exec();

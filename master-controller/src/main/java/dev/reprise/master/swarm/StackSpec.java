@@ -1,5 +1,6 @@
 package dev.reprise.master.swarm;
 
+import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.master.orchestrator.Orchestrator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,6 +71,36 @@ public record StackSpec(String name, List<Network> networks, List<Service> servi
   @Override
   public List<String> images() {
     return services.stream().map(Service::image).distinct().toList();
+  }
+
+  @Override
+  public List<RunManifest.ServiceSpec> describeServices() {
+    return services.stream().map(this::describe).toList();
+  }
+
+  /** A network as run.json names it: its compose key (stack-independent), or its name when external. */
+  private String networkKey(String swarmName) {
+    return networks.stream().filter(n -> !n.external() && swarmName.equals(n.name())).map(Network::key).findFirst()
+        .orElse(swarmName);
+  }
+
+  private RunManifest.ServiceSpec describe(Service s) {
+    var env = new LinkedHashMap<String, String>();
+    for (String entry : s.env()) {
+      int eq = entry.indexOf('=');
+      String key = eq < 0 ? entry : entry.substring(0, eq);
+      String value = eq < 0 ? null : entry.substring(eq + 1);
+      env.put(key, value != null && RunManifest.secretName(key) ? RunManifest.REDACTED : value);
+    }
+    var restart = s.restart();
+    return new RunManifest.ServiceSpec(s.composeName(), s.image(), s.entrypoint(), s.command(), env, s.replicas(),
+        s.constraints(), resources(s.limits()), resources(s.reservations()),
+        new RunManifest.Restart(restart.condition(), restart.delayNanos(), restart.maxAttempts(), restart.windowNanos()),
+        s.networks().stream().map(a -> networkKey(a.network())).toList());
+  }
+
+  private static RunManifest.Resources resources(Resources r) {
+    return r == null || r.isEmpty() ? null : new RunManifest.Resources(r.nanoCpus(), r.memoryBytes());
   }
 
   private static Map<String, String> renamedValues(Map<String, String> map, UnaryOperator<String> rename) {

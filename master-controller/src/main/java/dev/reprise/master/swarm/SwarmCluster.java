@@ -92,6 +92,16 @@ public interface SwarmCluster {
   /** Whether {@code image} is present on this engine. */
   boolean hasImage(String image);
 
+  /** What this engine knows of {@code image}: its ID and repo digests; empty when it does not have it. */
+  Optional<ImageInfo> imageInfo(String image);
+
+  /** An image on the engine: its ID ({@code sha256:...}) and repo digests ({@code repo@sha256:...}, empty when never pushed or pulled). */
+  record ImageInfo(String id, List<String> repoDigests) {
+    public ImageInfo {
+      repoDigests = List.copyOf(repoDigests);
+    }
+  }
+
   /** The hostname of swarm node {@code nodeId}, or the ID itself when unknown. */
   String nodeName(String nodeId);
 

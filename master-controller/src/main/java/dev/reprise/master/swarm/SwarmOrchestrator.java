@@ -64,6 +64,15 @@ public final class SwarmOrchestrator implements Orchestrator {
    * initialised the swarm meanwhile, the swarm is used and {@link Cluster#prepared} says so.
    */
   @Override
+  public List<dev.reprise.fdsl.record.RunManifest.ImageFact> imageFacts(List<String> images) {
+    return images.stream().map(image -> {
+      var info = engine.imageInfo(image);
+      return new dev.reprise.fdsl.record.RunManifest.ImageFact(image, info.map(SwarmCluster.ImageInfo::id).orElse(null),
+          info.flatMap(i -> i.repoDigests().stream().findFirst()).orElse(null));
+    }).toList();
+  }
+
+  @Override
   public Cluster prepare() {
     var e = engine.engine();
     if (e.swarmActive()) {

@@ -131,6 +131,60 @@ class RunCoordinatorTest {
   }
 
   @Test
+  void runJsonRecordsTheFaultScriptsImagesAndServicesAReplayNeeds() throws Exception {
+    Files.createDirectories(tmp.resolve("faults"));
+    Path script = Files.writeString(tmp.resolve("faults/say.sh"), "#!/bin/sh\necho hi\n");
+    script.toFile().setExecutable(true);
+    Files.writeString(tmp.resolve("faults/unused.sh"), "#!/bin/sh\n");
+    swarm.imageIds.put("reprise/hello:latest", "sha256:abc");
+    var custom = new dev.reprise.fdsl.model.CustomFault(false, "say.sh", null, List.of("x"), null, null);
+    var plan = new Plan(7, 10_000, new TreeMap<>(Map.of("web", 2)),
+        List.of(new FaultAction(0, 0, 2000, "web", List.of(0), custom)),
+        List.of(new AliveSnapshot(-1, 0, new TreeMap<>(Map.of("web", List.of(0, 1))))));
+    String compose = """
+        services:
+          web:
+            image: reprise/hello:latest
+            environment:
+              MODE: fast
+              DB_PASSWORD: hunter2
+              API_TOKEN: t0k
+            deploy:
+              endpoint_mode: dnsrr
+              placement: {constraints: [node.role == manager]}
+              resources: {limits: {memory: 64M}}
+        """;
+
+    var result = coordinator().run(request(compose, plan).withReplayOf("hello-20261122-080000"));
+
+    Path dir = result.runDir();
+    Path copy = dir.resolve("inputs/faults/say.sh");
+    assertThat(copy).hasContent("#!/bin/sh\necho hi");
+    assertThat(Files.isExecutable(copy)).as("executable bits kept").isTrue();
+    assertThat(dir.resolve("inputs/faults/unused.sh")).as("only the scripts the plan names").doesNotExist();
+    var m = manifest(dir);
+    assertThat(m.faultScripts()).containsExactly(new RunManifest.FaultScript("say.sh",
+        RunCoordinator.sha256("#!/bin/sh\necho hi\n")));
+    assertThat(m.images()).containsExactly(new RunManifest.ImageFact("reprise/hello:latest", "sha256:abc", null));
+    assertThat(Files.readString(dir.resolve("run.json"))).as("a missing digest is written as null")
+        .contains("\"repo_digest\" : null");
+    assertThat(m.replayOf()).isEqualTo("hello-20261122-080000");
+    assertThat(m.services()).singleElement().satisfies(s -> {
+      assertThat(s.service()).isEqualTo("web");
+      assertThat(s.image()).isEqualTo("reprise/hello:latest");
+      assertThat(s.replicas()).isEqualTo(2);
+      assertThat(s.env()).containsEntry("MODE", "fast").containsEntry("DB_PASSWORD", "<redacted>")
+          .containsEntry("API_TOKEN", "<redacted>");
+      assertThat(s.constraints()).containsExactly("node.role == manager");
+      assertThat(s.limits().memoryBytes()).isEqualTo(64L * 1024 * 1024);
+      assertThat(s.restart().condition()).isEqualTo("none");
+      assertThat(s.networks()).as("by compose key, not the run-named swarm network").containsExactly("default");
+    });
+    assertThat(RecordJson.mapper().readTree(dir.resolve("run.json").toFile()).path("services").toString())
+        .doesNotContain("hunter2").doesNotContain("t0k");
+  }
+
+  @Test
   void inactiveSwarmIsInitialisedAndSaidInOneLine() {
     swarm.swarmState = "inactive";
     coordinator().run(request(COMPOSE));

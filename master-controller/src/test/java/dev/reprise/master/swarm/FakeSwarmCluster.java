@@ -135,6 +135,15 @@ public final class FakeSwarmCluster implements SwarmCluster {
     return images.contains(image);
   }
 
+  /** Image → ID for {@link #imageInfo}; an image in {@link #images} but not here has ID {@code sha256:fake-<image>}. */
+  public final java.util.Map<String, String> imageIds = new java.util.HashMap<>();
+
+  @Override
+  public Optional<ImageInfo> imageInfo(String image) {
+    if (!images.contains(image)) return Optional.empty();
+    return Optional.of(new ImageInfo(imageIds.getOrDefault(image, "sha256:fake-" + image), List.of()));
+  }
+
   @Override
   public String nodeName(String nodeId) {
     return "box";
