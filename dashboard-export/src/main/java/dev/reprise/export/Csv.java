@@ -8,16 +8,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** A minimal RFC 4180 CSV writer: comma separated, quoted when needed, empty cells for null/NaN, \n line ends. */
-final class Csv implements Closeable {
+/**
+ * A minimal RFC 4180 CSV writer: comma separated, quoted when needed, empty cells for null/NaN, \n line ends.
+ * Public for the campaign report ({@code dev.reprise.export.campaign}).
+ */
+public final class Csv implements Closeable {
   private final BufferedWriter out;
 
-  Csv(Path file, String... header) throws IOException {
+  public Csv(Path file, String... header) throws IOException {
     out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
     row((Object[]) header);
   }
 
-  void row(Object... cells) throws IOException {
+  public void row(Object... cells) throws IOException {
     for (int i = 0; i < cells.length; i++) {
       if (i > 0) {
         out.write(',');
@@ -27,7 +30,7 @@ final class Csv implements Closeable {
     out.write('\n');
   }
 
-  static String cell(Object v) {
+  public static String cell(Object v) {
     if (v == null) {
       return "";
     }
@@ -45,7 +48,7 @@ final class Csv implements Closeable {
   }
 
   /** Up to 6 decimals, no exponent, no trailing zeros; empty for NaN/infinite. */
-  static String number(double d) {
+  public static String number(double d) {
     if (!Double.isFinite(d)) {
       return "";
     }
