@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         RerunCommand.class,
         DiffCommand.class,
         ExportCommand.class,
+        CampaignReportCommand.class,
         CompareCommand.class,
         ClusterCommand.class,
         CollectCommand.class,
