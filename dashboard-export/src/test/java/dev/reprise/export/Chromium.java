@@ -27,13 +27,30 @@ final class Chromium {
 
   /** The DOM of {@code page} after its scripts ran (virtual time budget of 10 s), as Chromium serialises it. */
   static String dumpDom(Path page, Path workDir) throws IOException, InterruptedException {
+    return load(page, workDir, List.of()).dom();
+  }
+
+  /** What Chromium made of a page: its DOM and the messages its console got (errors, warnings, logs). */
+  record Page(String dom, List<String> console) {}
+
+  /** {@link #dumpDom}, also collecting the page's console messages (Chromium's {@code INFO:CONSOLE} log lines). */
+  static Page loadWithConsole(Path page, Path workDir) throws IOException, InterruptedException {
+    Page p = load(page, workDir, List.of("--enable-logging=stderr", "--v=0"));
+    List<String> console = Files.readAllLines(workDir.resolve("chromium.err")).stream()
+        .filter(l -> l.contains(":CONSOLE")).toList();
+    return new Page(p.dom(), console);
+  }
+
+  private static Page load(Path page, Path workDir, List<String> extra) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory(workDir, "chromium-profile");
     Path stdout = workDir.resolve("dom.html");
     Path stderr = workDir.resolve("chromium.err");
     List<String> cmd = new ArrayList<>(List.of(binary(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync",
         "--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1280,2000",
-        "--virtual-time-budget=10000", "--dump-dom", page.toUri().toString()));
+        "--virtual-time-budget=10000"));
+    cmd.addAll(extra);
+    cmd.addAll(List.of("--dump-dom", page.toUri().toString()));
     Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -43,7 +60,7 @@ final class Chromium {
     if (p.exitValue() != 0 || dom.isBlank()) {
       throw new IllegalStateException("chromium exited " + p.exitValue() + " with no DOM; stderr:\n" + tail(stderr));
     }
-    return dom;
+    return new Page(dom, List.of());
   }
 
   private static String tail(Path f) throws IOException {
