@@ -118,7 +118,8 @@ final class CampaignHtml {
     int i = 0;
     for (RunRow r : rows) {
       i++;
-      String cls = r.ok() ? "" : r.attempt() == null || "running".equals(r.outcome()) ? "unknown" : "failed";
+      String cls = r.ok() ? "" : r.attempt() == null || r.attempt().outcome() == null
+          || CampaignManifest.Run.CUT_OFF.equals(r.run().state()) ? "unknown" : "failed";
       b.append("<tr class=\"").append(cls).append("\"><td class=\"num\">").append(i).append("</td><td>")
           .append(esc(r.run().key())).append("</td><td>").append(esc(r.run().group())).append("</td><td>")
           .append(r.run().baseline() ? "baseline" : "").append("</td><td class=\"num\">").append(r.run().repetition())

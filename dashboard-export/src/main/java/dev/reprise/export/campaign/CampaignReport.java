@@ -128,6 +128,11 @@ public final class CampaignReport {
       problems.add(file + ":1:1: format " + m.format() + "; this Reprise reads campaign folders of format "
           + CampaignManifest.FORMAT);
     }
+    for (int i = 0; i < m.groups().size(); i++) {
+      if (m.groups().get(i) == null || m.groups().get(i).name() == null) {
+        problems.add(file + ": groups[" + i + "] has no name");
+      }
+    }
     for (int i = 0; i < m.runs().size(); i++) {
       CampaignManifest.Run r = m.runs().get(i);
       if (r == null || r.key() == null || r.group() == null) {

@@ -83,6 +83,9 @@ final class CampaignRows {
         p.add(e.getMessage());
       } catch (IOException | UncheckedIOException e) {
         p.add("reading " + dirs[i] + " failed: " + e.getMessage());
+      } catch (RuntimeException e) {
+        // a run folder no reader expected is this run's problem, not the whole report's
+        p.add("reading " + dirs[i] + " failed: " + e);
       }
     }
     List<RunRow> rows = new ArrayList<>(n);

@@ -328,10 +328,11 @@ class CampaignReportTest {
         .isInstanceOf(InvalidCampaignFolderException.class)
         .hasMessageMatching("(?s).*campaign\\.json:2:\\d+: not a campaign manifest: .*");
     Path future = Files.createDirectories(tmp.resolve("future"));
-    Files.writeString(future.resolve("campaign.json"), "{\"format\": 9, \"name\": \"x\", \"runs\": [{\"group\": \"g\"}]}");
+    Files.writeString(future.resolve("campaign.json"), "{\"format\": 9, \"name\": \"x\", \"groups\": [{\"repetitions\": 1}], \"runs\": [{\"group\": \"g\"}]}");
     assertThatThrownBy(() -> CampaignReport.write(future))
         .isInstanceOf(InvalidCampaignFolderException.class)
-        .hasMessageContaining("format 9").hasMessageContaining("runs[0] has no key");
+        .hasMessageContaining("format 9").hasMessageContaining("groups[0] has no name")
+        .hasMessageContaining("runs[0] has no key");
     assertThat(broken).isDirectoryNotContaining("glob:**campaign.{html,csv}");
   }
 }
