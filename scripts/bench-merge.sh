@@ -11,7 +11,8 @@
 #
 # Usage: scripts/bench-merge.sh [TOTAL_MB] [--pairs N] [--original] [--heap SIZE]
 # Env: BENCH_DIR (default master-controller/target/bench-merge) holds the generated files (kept and
-#      reused for the same size) and the outputs.
+#      reused for the same size) and the outputs; SKIP_BUILD=1 skips the build; BENCH_CP replaces the
+#      classpath (e.g. a copy of an older build, to measure it).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -30,7 +31,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   # the shaded master (what `bin/master` runs) and the test classes (the bench main, the original merge)
   ./mvnw -o -B -q -pl master-controller -am package -DskipTests >/dev/null
 fi
-cp="$root/master-controller/target/test-classes:$root/master-controller/target/master-all.jar"
+cp="${BENCH_CP:-$root/master-controller/target/test-classes:$root/master-controller/target/master-all.jar}"
 main=dev.reprise.master.merge.MergeBench
 in="$dir/in-$mb"
 if [[ ! -f "$in/.done" ]]; then
