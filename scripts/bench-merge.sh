@@ -51,6 +51,7 @@ printf 'input: %d files, %.1f MB, %d records\n' "${#files[@]}" "$(echo "$bytes /
 # run NAME CMD...: one timed run; appends "NAME wall cpu rss_kb" to $results
 results="$dir/results.txt"
 : >"$results"
+rm -f "$dir"/merge.err "$dir"/original.err
 run() {
   local name="$1"; shift
   /usr/bin/time -o "$dir/$name.time" -f '%e %U %S %M' "$@" 2>"$dir/$name.err" >"$dir/$name.stdout"
@@ -60,16 +61,17 @@ run() {
   printf '  %-9s wall %6.2f s  cpu %6.2f s  peak RSS %7.1f MB\n' "$name" "$wall" "$cpu" "$(echo "$rss / 1024" | bc -l)"
   echo "$name $wall $cpu $rss" >>"$results"
 }
-merge() { run merge java -Xmx"$heap" -cp "$cp" "$main" merge "$dir/out-merge.jsonl" "${args[@]}"; }
-sortm() { run sort-m sh -c 'LC_ALL=C exec sort -s -m -t"\"" -k4,4 "$@" >"'"$dir"'/out-sort.jsonl"' sh "${files[@]}"; }
-orig() { run original java -cp "$cp" "$main" merge --original "$dir/out-original.jsonl" "${args[@]}"; }
+# each run writes a fresh file: replacing a 600 MB file costs the kernel ~2 s of sys time, which would be timed
+merge() { rm -f "$dir/out-merge.jsonl"; run merge java -Xmx"$heap" -cp "$cp" "$main" merge "$dir/out-merge.jsonl" "${args[@]}"; }
+sortm() { rm -f "$dir/out-sort.jsonl"; run sort-m sh -c 'LC_ALL=C exec sort -s -m -t"\"" -k4,4 "$@" >"'"$dir"'/out-sort.jsonl"' sh "${files[@]}"; }
+orig() { rm -f "$dir/out-original.jsonl"; run original java -cp "$cp" "$main" merge --original "$dir/out-original.jsonl" "${args[@]}"; }
 
 for ((i = 1; i <= pairs; i++)); do
   echo "pair $i:"
   if ((i % 2)); then merge; sortm; else sortm; merge; fi
   if ((original)); then orig; fi
 done
-grep -h 'bytes:\|original:' "$dir"/merge.err "$dir"/original.err 2>/dev/null | sed 's/^/  /' || true
+grep -h "RecordMerge: " "$dir"/merge.err "$dir"/original.err 2>/dev/null | sed 's/^/  /' || true
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 stat() { awk -v n="$1" -v c="$2" '$1 == n {print $c}' "$results" | median; }

@@ -1,5 +1,8 @@
 package dev.reprise.master.merge;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -25,6 +28,21 @@ final class LineScan {
   private static final int MAX_FLOATS = 32;
   private static final int MAX_KEYS = 512;
   private static final int FAIL = -1;
+  /** Eight bytes at a time, to skip plain string content. */
+  static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  static final long ONES = 0x0101010101010101L;
+  static final long HIGHS = 0x8080808080808080L;
+
+  /** Non-zero when one of the eight bytes of {@code x} is {@code b}. */
+  static long hasByte(long x, long b) {
+    long v = x ^ (ONES * b);
+    return (v - ONES) & ~v & HIGHS;
+  }
+
+  /** Non-zero when one of the eight bytes of {@code x} is not plain string content (a quote, a backslash, a control character, non-ASCII). */
+  private static long special8(long x) {
+    return ((x - ONES * 0x20) & ~x & HIGHS) | hasByte(x, '"') | hasByte(x, '\\') | (x & HIGHS);
+  }
 
   /** The line scanned last. */
   byte[] bytes;
@@ -46,17 +64,20 @@ final class LineScan {
   private final int[] floatEnd = new int[MAX_FLOATS];
   private int floats;
   private final int[] keyStart = new int[MAX_KEYS];
-  private final int[] keyLen = new int[MAX_KEYS];
+  /** Length, first and last byte of each key: most keys differ in one of them. */
+  private final int[] keySig = new int[MAX_KEYS];
   private int keys;
 
   /** Scans {@code b[0, len)}; true when it is one JSON object Jackson reads, with at most one of each special top-level key. */
   boolean scan(byte[] b, int len) {
     bytes = b;
     n = len;
-    Arrays.fill(valueStart, -1);
-    Arrays.fill(valueEnd, -1);
-    Arrays.fill(valueEscaped, false);
-    Arrays.fill(seen, false);
+    for (int i = 0; i < ORDER_KEYS; i++) {
+      valueStart[i] = -1;
+      valueEnd[i] = -1;
+      valueEscaped[i] = false;
+    }
+    for (int i = 0; i < seen.length; i++) seen[i] = false;
     hostStart = -1;
     hostNull = false;
     keyCount = 0;
@@ -149,8 +170,9 @@ final class LineScan {
   /** False when the key is a duplicate that matters (none do: Jackson keeps the last; it only makes the line non-canonical). */
   private boolean duplicateCheck(int firstKey, int ks, int kl) {
     if (nonCanonical) return true; // the answer can no longer change
+    int sig = kl == 0 ? 0 : (kl << 16) | ((bytes[ks] & 0xFF) << 8) | (bytes[ks + kl - 1] & 0xFF);
     for (int i = firstKey; i < keys; i++) {
-      if (keyLen[i] == kl && Arrays.equals(bytes, keyStart[i], keyStart[i] + kl, bytes, ks, ks + kl)) {
+      if (keySig[i] == sig && Arrays.equals(bytes, keyStart[i], keyStart[i] + kl, bytes, ks, ks + kl)) {
         nonCanonical = true;
         return true;
       }
@@ -160,12 +182,15 @@ final class LineScan {
       return true;
     }
     keyStart[keys] = ks;
-    keyLen[keys] = kl;
+    keySig[keys] = sig;
     keys++;
     return true;
   }
 
   private int special(int ks, int kl) {
+    if (kl < 4 || kl > 7) return -1;
+    byte first = bytes[ks];
+    if (first != 't' && first != 'a' && first != 'p' && first != 'c' && first != 'h') return -1;
     for (int i = 0; i < SPECIAL.length; i++) {
       byte[] s = SPECIAL[i];
       if (s.length == kl && Arrays.equals(bytes, ks, ks + kl, s, 0, kl)) return i;
@@ -285,6 +310,8 @@ final class LineScan {
     p++;
     byte[] b = bytes;
     while (p < n) {
+      while (p + 8 <= n && special8((long) LONGS.get(b, p)) == 0) p += 8;
+      if (p >= n) break;
       int c = b[p];
       if (c == '"') {
         lastStringEscaped = escaped;

@@ -250,6 +250,11 @@ public final class RecordMerge {
         int i = start;
         int end = readEnd;
         byte[] r = read;
+        while (i + 8 <= end) {
+          long x = (long) LineScan.LONGS.get(r, i);
+          if ((LineScan.hasByte(x, '\n') | LineScan.hasByte(x, '\r')) != 0) break;
+          i += 8;
+        }
         while (i < end) {
           byte c = r[i];
           if (c == '\n' || c == '\r') break;

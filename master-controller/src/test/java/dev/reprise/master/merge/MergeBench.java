@@ -46,7 +46,7 @@ public final class MergeBench {
       long t0 = System.nanoTime();
       RecordMerge.Result r = original ? OriginalRecordMerge.mergeTo(sources, out) : RecordMerge.mergeTo(sources, out);
       long ms = (System.nanoTime() - t0) / 1_000_000;
-      System.err.println((original ? "original" : "bytes") + ": " + r + " in " + ms + " ms");
+      System.err.println((original ? "OriginalRecordMerge" : "RecordMerge") + ": " + r + " in " + ms + " ms");
     } else {
       System.err.println("usage: MergeBench generate DIR TOTAL_MB [HOSTS] | merge [--original] OUT HOST=FILE...");
       System.exit(2);
