@@ -51,7 +51,10 @@ public final class RecordMerge {
   /** Look-ahead lines per source. */
   public static final int WINDOW = 256;
   private static final List<String> KEYS = List.of("time", "actual", "planned", "created");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Jackson, loaded only when a line needs it (most merges never do). */
+  private static final class Jackson {
+    static final ObjectMapper JSON = new ObjectMapper();
+  }
   private static final int READ_BUFFER = 1 << 18;
   private static final int WRITE_BUFFER = 1 << 18;
 
@@ -212,7 +215,7 @@ public final class RecordMerge {
     Cursor(int index, Source s) throws IOException {
       this.index = index;
       this.host = s.host();
-      String quoted = JSON.writeValueAsString(host);
+      String quoted = quote(host);
       this.hostValue = encode(quoted);
       this.appendTag = encode(",\"host\":" + quoted);
       this.appendTagEmpty = encode("\"host\":" + quoted);
@@ -342,7 +345,7 @@ public final class RecordMerge {
       if (raw.isBlank()) return false;
       JsonNode node;
       try {
-        node = JSON.readTree(raw);
+        node = Jackson.JSON.readTree(raw);
       } catch (JsonProcessingException e) {
         garbled++;
         return false;
@@ -355,7 +358,7 @@ public final class RecordMerge {
       JsonNode h = obj.get("host");
       if (h == null || h.isNull()) {
         obj.put("host", host);
-        out = JSON.writeValueAsString(obj);
+        out = Jackson.JSON.writeValueAsString(obj);
       }
       Instant k = key(obj);
       sec[slot] = k.getEpochSecond();
@@ -491,6 +494,15 @@ public final class RecordMerge {
     public void close() throws IOException {
       in.close();
     }
+  }
+
+  /** {@code s} as a JSON string, as Jackson writes it (plain names by hand; anything else by Jackson). */
+  static String quote(String s) throws JsonProcessingException {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7F) return Jackson.JSON.writeValueAsString(s);
+    }
+    return '"' + s + '"';
   }
 
   private static byte[] encode(String s) throws CharacterCodingException {
