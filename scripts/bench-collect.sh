@@ -13,7 +13,8 @@
 # of dockerd, from /proc/PID/stat deltas over the same window, in % of one core; peak RSS (VmHWM).
 # Removes everything it created at the end, also on Ctrl-C. Env: AGENT_JAR=path (another build of
 # the agent, e.g. the one before a change), JFR=file.jfr (record a flight recording of A),
-# JAVA_OPTS (extra agent JVM options), ONLY=A|B (one side only).
+# JAVA_OPTS (extra agent JVM options, after the master's own: -XX:+UseSerialGC -XX:TieredStopAtLevel=1;
+# -XX:TieredStopAtLevel=4 restores C2 for a before/after pair), ONLY=A|B (one side only).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -53,6 +54,11 @@ ticks_of() { local pid="$1"; shift; set -- $(sed 's/^.*) //' "/proc/$pid/stat");
 hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 pct() { awk -v t="$1" -v s="$2" -v k="$tck" 'BEGIN {printf "%.1f", 100 * t / k / s}'; }
 now_ns() { date +%s%N; }
+# "<thread name, digits folded> <utime+stime>" per thread of PID
+thread_ticks() {
+  awk '{ name = $0; sub(/^[0-9]+ \(/, "", name); sub(/\) [A-Z] .*$/, "", name); gsub(/[0-9 ]/, "", name)
+         rest = $0; sub(/^.*\) /, "", rest); split(rest, f, " "); print name, f[12] + f[13] }' /proc/$1/task/*/stat 2>/dev/null
+}
 dockerd="$(pidof dockerd)"
 
 echo "deploying $n containers of reprise/hello (10 lines/s each)" >&2
@@ -68,7 +74,8 @@ for i in $(seq 1 "$n"); do names+=("perf-collect-hello-$i"); done
 run_agent() {
   local out="$work/agent.out" err="$work/agent.err" jfr=() t0 start_ns a0 d0 a1 d1 end_ns el
   [[ -n "${JFR:-}" ]] && jfr=("-XX:StartFlightRecording=filename=$JFR,settings=profile")
-  java ${JAVA_OPTS:-} "${jfr[@]}" -Dlogback.configurationFile=reprise-agent-logback.xml \
+  # the agent's JVM options as the master starts it (ChildProcessAgent, SshAgent), then JAVA_OPTS
+  java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 ${JAVA_OPTS:-} "${jfr[@]}" -Dlogback.configurationFile=reprise-agent-logback.xml \
     -cp "local-controller/target/test-classes:fdsl-schema/target/classes:${AGENT_JAR:-$jar}" \
     dev.reprise.agent.bench.CollectBench "$n" "$seconds" "$service" "$work/records" >"$out" 2>"$err" &
   bench_pid=$!
@@ -79,15 +86,19 @@ run_agent() {
   t0="$(awk '/^T0 / {print $2}' "$out")"
   # The window starts at T0 (collection runs from arming on; the first seconds of JVM start are not the steady state).
   while (( $(now_ns) / 1000000 < t0 )); do sleep 0.1; done
-  start_ns="$(now_ns)"; a0="$(ticks "$bench_pid")"; d0="$(ticks "$dockerd")"
+  start_ns="$(now_ns)"; a0="$(ticks "$bench_pid")"; d0="$(ticks "$dockerd")"; thread_ticks "$bench_pid" >"$work/threads0"
   sleep "$((seconds - 1))"
-  end_ns="$(now_ns)"; a1="$(ticks "$bench_pid")"; d1="$(ticks "$dockerd")"
+  end_ns="$(now_ns)"; a1="$(ticks "$bench_pid")"; d1="$(ticks "$dockerd")"; thread_ticks "$bench_pid" >"$work/threads1"
   local rss; rss="$(hwm_mb "$bench_pid")"
   local threads; threads="$(awk '/^Threads/ {print $2}' "/proc/$bench_pid/status")"
   wait "$bench_pid"; bench_pid=""
   el="$(awk -v a="$start_ns" -v b="$end_ns" 'BEGIN {print (b - a) / 1e9}')"
   echo "A agent:    agent $(pct $((a1 - a0)) "$el") % of a core, dockerd $(pct $((d1 - d0)) "$el") %, agent peak RSS ${rss} MB, ${threads} threads (${el} s window)"
-  grep -E '^(firing|logs|  )' "$out" | sed 's/^/           /'
+  grep -E '^(firing|logs|stats|  )' "$out" | sed 's/^/           /'
+  # threads that lived through the window, CPU per name (threads that ended inside it are left out)
+  echo "           busiest threads (ticks of 1/$tck s over the window, count):"
+  awk 'NR == FNR {a[$1] += $2; next} {b[$1] += $2; c[$1]++} END {for (k in b) printf "%d %s %d\n", b[k] - a[k], k, c[k]}' \
+    "$work/threads0" "$work/threads1" | sort -rn | head -8 | sed 's/^/             /'
   grep -v '"ended"' "$err" | grep -i -E 'warn|error|exception' | head -5 >&2 || true
 }
 
@@ -106,7 +117,7 @@ run_cli() {
 }
 
 echo "$n containers, $seconds s each side, $(nproc) cores; dockerd pid $dockerd" >&2
-if [[ "${ONLY:-}" != B ]]; then flock /tmp/reprise-it.lock bash -c "$(declare -f ticks ticks_of hwm_mb pct now_ns run_agent); \
+if [[ "${ONLY:-}" != B ]]; then flock /tmp/reprise-it.lock bash -c "$(declare -f ticks ticks_of hwm_mb pct now_ns thread_ticks run_agent); \
   n=$n seconds=$seconds service=$service work=$work jar=$jar tck=$tck dockerd=$dockerd AGENT_JAR='${AGENT_JAR:-}' JFR='${JFR:-}' JAVA_OPTS='${JAVA_OPTS:-}'; run_agent"; fi
 if [[ "${ONLY:-}" != A ]]; then flock /tmp/reprise-it.lock bash -c "$(declare -f ticks ticks_of hwm_mb pct now_ns run_cli); \
   names=(${names[*]}) seconds=$seconds tck=$tck dockerd=$dockerd; run_cli"; fi

@@ -93,7 +93,7 @@ public final class CollectBench {
     };
     var runId = "perf-collect-bench";
     send.accept(new MasterMessage.Hello(1, runId, "bench"));
-    var t0 = Instant.now().plusSeconds(5);
+    var t0 = Instant.now().plusSeconds(10);
     send.accept(ProtocolCodec.arm(runId, plan, t0, "perf-collect", Map.of("hello", service), true,
         records.toString(), null, null, 1000, 10_000));
     System.out.println("T0 " + t0.toEpochMilli());
@@ -135,6 +135,9 @@ public final class CollectBench {
     }
     System.out.printf("logs: %d of %d containers complete (every line 1..last, no duplicate); %d lines%n", complete, n, total);
     for (var p : problems) System.out.println("  " + p);
+    var stats = Files.readAllLines(records.resolve("stats.jsonl"));
+    System.out.printf("stats: %d records (%.2f per container-second); last: %s%n", stats.size(), stats.size() / (double) n / seconds,
+        stats.isEmpty() ? "-" : stats.get(stats.size() - 1));
     System.exit(0);
   }
 }
