@@ -58,6 +58,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   private final DockerClient streams;
   private final DockerClient firing;
   private final DockerClient firingStops;
+  private final boolean localEngine;
 
   public DockerContainerRuntime(Duration commandTimeout) {
     var config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
@@ -65,6 +66,7 @@ public final class DockerContainerRuntime implements ContainerRuntime {
     this.streams = client(config, null);
     this.firing = client(config, commandTimeout);
     this.firingStops = client(config, null);
+    this.localEngine = config.getDockerHost() != null && "unix".equals(config.getDockerHost().getScheme());
   }
 
   /** A runtime with a 30 s command timeout. */
@@ -511,8 +513,38 @@ public final class DockerContainerRuntime implements ContainerRuntime {
   }
 
 
+  /** Where container cgroups and processes are read for stats (the engine's own host). */
+  private static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+  private static final Path PROC = Path.of("/proc");
+  private CgroupStatsPoller cgroupPoller;
+
+  private synchronized CgroupStatsPoller cgroupPoller() {
+    if (cgroupPoller == null) cgroupPoller = new CgroupStatsPoller(Duration.ofSeconds(1));
+    return cgroupPoller;
+  }
+
+  /**
+   * Once a second, like the engine's stats stream: read from the container's cgroup files when the
+   * engine is local and they are readable ({@link CgroupStats}: no engine request per sample, one
+   * thread for all containers), else the engine's stats stream (one held connection per container).
+   */
   @Override
   public Closeable stats(String containerId, Consumer<StatsSample> sink) {
+    if (engineIsLocal()) {
+      var c = container(containerId);
+      var reader = c == null ? null : CgroupStats.locate(c.pid(), CGROUP_ROOT, PROC, Instant::now);
+      if (reader != null) return cgroupPoller().follow(reader, sink);
+    }
+    return engineStats(containerId, sink);
+  }
+
+  /** The engine is on this host (a unix socket): its containers' cgroups are this host's. */
+  private boolean engineIsLocal() {
+    return localEngine;
+  }
+
+  /** The engine's stats stream of one container. */
+  Closeable engineStats(String containerId, Consumer<StatsSample> sink) {
     var callback = new ResultCallback.Adapter<Statistics>() {
       @Override
       public void onNext(Statistics s) {
@@ -566,6 +598,9 @@ public final class DockerContainerRuntime implements ContainerRuntime {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (cgroupPoller != null) cgroupPoller.close();
+    }
     for (var c : List.of(commands, streams, firing, firingStops)) {
       try {
         c.close();

@@ -33,6 +33,9 @@ public final class ChildProcessAgent {
     var cmd = new ArrayList<String>();
     cmd.add(java);
     cmd.add("-XX:+UseSerialGC");
+    // C1 only: the agent is I/O-bound (engine streams, record files), and C2's compilations were
+    // half its CPU in a run's first minutes (docs/notes/perf-collect.md).
+    cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(MAIN_CLASS);
