@@ -136,6 +136,13 @@ public final class YamlReader {
     /** Per open collection: {is a mapping, the next node is a key, the key just read is '<<'}. */
     private final java.util.ArrayDeque<boolean[]> open = new java.util.ArrayDeque<>();
     boolean mergeProblem;
+    /** Characters of scalar text (plus one per node) read so far, every alias counted as what it names. */
+    private long expanded;
+    /** Per anchor: its node's expanded size (the latest definition wins, as in YAML). */
+    private final Map<String, Long> anchorSizes = new java.util.HashMap<>();
+    /** Per open collection: its anchor (null: none) and {@link #expanded} where it started. */
+    private final java.util.ArrayDeque<Object[]> anchored = new java.util.ArrayDeque<>();
+    private boolean expansionReported;
 
     TagRefusingParser(Parser parser, Problems problems) {
       this.parser = parser;
@@ -159,7 +166,36 @@ public final class YamlReader {
       return untagged(event, true);
     }
 
+    /**
+     * Counts the document's expanded size ({@link InputLimits#MAX_EXPANDED_CHARS}); the alias that
+     * takes it over the limit is a problem at the alias (once).
+     */
+    private void countExpansion(Event event) {
+      if (event instanceof ScalarEvent s) {
+        long size = s.getValue().length() + 1L;
+        expanded += size;
+        if (s.getAnchor() != null) anchorSizes.put(s.getAnchor(), size);
+      } else if (event instanceof MappingStartEvent || event instanceof SequenceStartEvent) {
+        expanded++;
+        anchored.push(new Object[] {((org.yaml.snakeyaml.events.CollectionStartEvent) event).getAnchor(), expanded - 1});
+      } else if (event instanceof org.yaml.snakeyaml.events.MappingEndEvent || event instanceof org.yaml.snakeyaml.events.SequenceEndEvent) {
+        Object[] open = anchored.poll();
+        if (open != null && open[0] != null) anchorSizes.put((String) open[0], expanded - (Long) open[1]);
+      } else if (event instanceof org.yaml.snakeyaml.events.AliasEvent a) {
+        expanded += anchorSizes.getOrDefault(a.getAnchor(), 1L);
+        if (expanded > InputLimits.MAX_EXPANDED_CHARS && !expansionReported) {
+          expansionReported = true;
+          Mark m = event.getStartMark();
+          problems.add(m == null ? SourcePos.NONE : new SourcePos(m.getLine() + 1, m.getColumn() + 1),
+              "YAML alias *" + a.getAnchor() + ": with its aliases written out, the file would hold more than "
+                  + InputLimits.mib(InputLimits.MAX_EXPANDED_CHARS) + " of text, the most a file may hold;"
+                  + " repeat less (or write the values out)");
+        }
+      }
+    }
+
     private void track(Event event) {
+      countExpansion(event);
       boolean node = event instanceof ScalarEvent || event instanceof org.yaml.snakeyaml.events.AliasEvent
           || event instanceof MappingStartEvent || event instanceof SequenceStartEvent;
       if (node && !open.isEmpty() && open.peek()[0]) {
