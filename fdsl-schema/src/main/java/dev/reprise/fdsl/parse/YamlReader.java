@@ -82,7 +82,7 @@ public final class YamlReader {
    * every other problem is reported too.
    */
   public Optional<Node> compose(String text, LoaderOptions options) {
-    var parser = new TagRefusingParser(new ParserImpl(new StreamReader(new StringReader(text)), options), problems);
+    var parser = new TagRefusingParser(new ParserImpl(widened(new StreamReader(new StringReader(text))), options), problems);
     try {
       Node root = new Composer(parser, new Resolver(), options).getSingleNode();
       if (root == null) {
@@ -120,6 +120,29 @@ public final class YamlReader {
       problems.add(SourcePos.NONE, "YAML syntax error: " + e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** The characters SnakeYAML's reader takes from the text at a time, widened from its 1,024 ({@link #widened}). */
+  static final int READ_CHUNK_CHARS = 1 << 20;
+
+  /**
+   * {@code reader} reading {@link #READ_CHUNK_CHARS} characters at a time instead of 1,024. SnakeYAML
+   * keeps the unread rest of a token in a window it copies whole on every read, so a token of L
+   * characters without a break (a 1 MB mark) cost L²/1,024 copies: 4 GB of copying and seconds for
+   * one 1 MB value. With a wide chunk it is read in one or two. The chunk is the reader's private
+   * buffer, set by reflection; when that is not possible (another SnakeYAML) the reader is left as
+   * it is: slower on such tokens, never different in what it reads.
+   */
+  static StreamReader widened(StreamReader reader) {
+    try {
+      var buffer = StreamReader.class.getDeclaredField("buffer");
+      if (buffer.getType() != char[].class) return reader;
+      buffer.setAccessible(true);
+      buffer.set(reader, new char[READ_CHUNK_CHARS + 1]);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // keep SnakeYAML's own chunk
+    }
+    return reader;
   }
 
   private static final String MERGE_PROBLEM =

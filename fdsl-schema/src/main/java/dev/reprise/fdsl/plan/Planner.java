@@ -315,9 +315,21 @@ public final class Planner {
     return (int) (((long) percent * count + 99) / 100);
   }
 
+  /** The alive IDs listed in a message: more are counted, not listed (90,000 refused IDs each listing 10,000 were gigabytes). */
+  static final int MAX_LISTED_IDS = 100;
+
   private static String aliveText(TreeSet<Integer> live) {
     return live.isEmpty() ? "none is expected alive" : (live.size() == 1 ? "only 1 is" : "only " + live.size() + " are")
-        + " expected alive (IDs " + live + ")";
+        + " expected alive (IDs " + listed(live) + ")";
+  }
+
+  /** {@code [0, 1, 2]}; beyond {@link #MAX_LISTED_IDS}: {@code [0, 1, …, 99, and 9900 more]}. */
+  private static String listed(TreeSet<Integer> live) {
+    if (live.size() <= MAX_LISTED_IDS) return live.toString();
+    var sb = new StringBuilder("[");
+    var it = live.iterator();
+    for (int i = 0; i < MAX_LISTED_IDS; i++) sb.append(it.next()).append(", ");
+    return sb.append("and ").append(live.size() - MAX_LISTED_IDS).append(" more]").toString();
   }
 
   /**
