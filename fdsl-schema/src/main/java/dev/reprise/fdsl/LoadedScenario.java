@@ -20,10 +20,12 @@ import java.util.Set;
  * @param compose the compose file's services and document
  * @param faultScripts every custom fault script the scenario uses, by name, to the file it was found as
  *     (the first of the search folders holding it, see {@link ScenarioLoader})
+ * @param filePlan the plan under the file's own seed ({@code environment.seed}), as the loader checked it;
+ *     {@link #plan(Long)} returns it for that seed instead of planning again. Null: planned on demand.
  */
 public record LoadedScenario(
     Path scenarioFile, String scenarioText, Path composeFile, String composeText, Scenario scenario, ComposeFile compose,
-    Map<String, Path> faultScripts) {
+    Map<String, Path> faultScripts, Plan filePlan) {
 
   public LoadedScenario {
     faultScripts = faultScripts == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(faultScripts));
@@ -48,7 +50,14 @@ public record LoadedScenario(
    * @throws ScenarioException with every alive-set problem, positioned in the scenario file
    */
   public Plan plan(Long seedOverride) throws ScenarioException {
-    var result = Planner.plan(scenario, effectiveSeed(seedOverride));
+    long seed = effectiveSeed(seedOverride);
+    if (filePlan != null && filePlan.seed() == seed) return filePlan; // planning is pure: the same plan
+    return planOrThrow(scenarioFile, scenario, seed);
+  }
+
+  /** {@link Planner#plan} or its problems, positioned in {@code scenarioFile}. */
+  static Plan planOrThrow(Path scenarioFile, Scenario scenario, long seed) throws ScenarioException {
+    var result = Planner.plan(scenario, seed);
     if (result.plan().isPresent()) return result.plan().get();
     throw new ScenarioException(result.problems().stream()
         .map(p -> new Diagnostic(scenarioFile, p.pos().line(), p.pos().column(), p.message())).toList());

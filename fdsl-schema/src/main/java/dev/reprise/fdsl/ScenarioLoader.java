@@ -68,7 +68,8 @@ public final class ScenarioLoader {
     String text = read(scenarioFile, diagnostics, "scenario");
     if (text == null) throw new ScenarioException(diagnostics);
 
-    Path composePath = composePath(scenarioFile, composeOverride, text, diagnostics);
+    var composed = ScenarioParser.compose(text); // once: the hints and the parse read the same tree
+    Path composePath = composePath(scenarioFile, composeOverride, composed, diagnostics);
     ComposeFile compose = null;
     String composeText = composePath == null ? null : read(composePath, diagnostics, "compose file");
     if (composeText != null) {
@@ -77,7 +78,7 @@ public final class ScenarioLoader {
       compose = result.compose().orElse(null);
     }
 
-    List<FaultsPlace> places = faultsPlaces(scenarioFile, text, faultsOverride, faultsEnvironment, diagnostics);
+    List<FaultsPlace> places = faultsPlaces(scenarioFile, composed, faultsOverride, faultsEnvironment, diagnostics);
     Map<String, Path> found = new LinkedHashMap<>();
     var context = new ParseContext(
         compose == null ? null : compose.serviceNames(),
@@ -92,14 +93,15 @@ public final class ScenarioLoader {
           return false;
         },
         places.stream().map(FaultsPlace::describe).collect(Collectors.joining(", ")));
-    var parsed = ScenarioParser.parse(text, context);
+    var parsed = ScenarioParser.parse(composed, context);
     add(diagnostics, scenarioFile, parsed.problems());
     if (!diagnostics.isEmpty() || parsed.scenario().isEmpty()) throw new ScenarioException(diagnostics);
 
-    var loaded = new LoadedScenario(scenarioFile, text, composePath, composeText, parsed.scenario().get(), compose,
-        Collections.unmodifiableMap(found));
-    loaded.plan(null); // the alive-set rules, under the file's seed
-    return loaded;
+    var scenario = parsed.scenario().get();
+    // the alive-set rules, under the file's seed; the plan is kept for LoadedScenario.plan
+    var plan = LoadedScenario.planOrThrow(scenarioFile, scenario, scenario.environment().seed());
+    return new LoadedScenario(scenarioFile, text, composePath, composeText, scenario, compose,
+        Collections.unmodifiableMap(found), plan);
   }
 
   static Path faultsDir(Path scenarioFile) {
@@ -107,7 +109,7 @@ public final class ScenarioLoader {
   }
 
   /** The folders scripts are looked for in, in order; a missing environment.faults folder is a problem at its position. */
-  private static List<FaultsPlace> faultsPlaces(Path scenarioFile, String text, Path faultsOverride, String faultsEnvironment,
+  private static List<FaultsPlace> faultsPlaces(Path scenarioFile, ScenarioParser.Composed text, Path faultsOverride, String faultsEnvironment,
       List<Diagnostic> diagnostics) {
     var places = new ArrayList<FaultsPlace>();
     places.add(new FaultsPlace(faultsDir(scenarioFile), null));
@@ -128,7 +130,7 @@ public final class ScenarioLoader {
     return places;
   }
 
-  private static Path composePath(Path scenarioFile, Path override, String text, List<Diagnostic> diagnostics) {
+  private static Path composePath(Path scenarioFile, Path override, ScenarioParser.Composed text, List<Diagnostic> diagnostics) {
     if (override != null) return override;
     Path dir = scenarioFile.getParent();
     var hint = ScenarioParser.composeHint(text);

@@ -46,15 +46,37 @@ public final class ScenarioParser {
   /** {@code environment.compose} as written, and where. */
   public record ComposeHint(String path, SourcePos pos) {}
 
+  /**
+   * A scenario text composed into its YAML tree once, so that the hints and the full parse read the
+   * same tree instead of composing the text again each (a 10,000-moment file took a second per
+   * compose). Holds the syntax problems found composing; {@link #parse(Composed, ParseContext)}
+   * reports them. Immutable.
+   */
+  public static final class Composed {
+    private final Node root;
+    private final List<Problem> problems;
+
+    private Composed(Node root, List<Problem> problems) {
+      this.root = root;
+      this.problems = problems;
+    }
+  }
+
+  /** Composes {@code text} (syntax problems are kept for {@link #parse(Composed, ParseContext)}). */
+  public static Composed compose(String text) {
+    var problems = new Problems();
+    var root = new YamlReader(problems).compose(text);
+    return new Composed(root.orElse(null), problems.list());
+  }
+
   /** Parses only far enough to read {@code environment.compose}; problems are ignored (a full parse reports them). */
   public static Optional<ComposeHint> composeHint(String text) {
-    var yaml = new YamlReader(new Problems());
-    return yaml.compose(text)
-        .flatMap(root -> yaml.mapping(root, ""))
-        .map(m -> m.get("environment"))
-        .flatMap(env -> yaml.mapping(env.value(), "environment"))
-        .map(m -> m.get("compose"))
-        .flatMap(c -> yaml.string(c.value(), "environment.compose").map(v -> new ComposeHint(v, YamlReader.pos(c.value()))));
+    return composeHint(compose(text));
+  }
+
+  /** {@link #composeHint(String)} of an already composed text. */
+  public static Optional<ComposeHint> composeHint(Composed composed) {
+    return environmentString(composed, "compose").map(c -> new ComposeHint(c.getKey(), c.getValue()));
   }
 
   /** {@code environment.faults} as written, and where. */
@@ -62,19 +84,35 @@ public final class ScenarioParser {
 
   /** Parses only far enough to read {@code environment.faults}; problems are ignored (a full parse reports them). */
   public static Optional<FaultsHint> faultsHint(String text) {
+    return faultsHint(compose(text));
+  }
+
+  /** {@link #faultsHint(String)} of an already composed text. */
+  public static Optional<FaultsHint> faultsHint(Composed composed) {
+    return environmentString(composed, "faults").map(c -> new FaultsHint(c.getKey(), c.getValue()));
+  }
+
+  /** {@code environment.KEY} as text with its position; problems are ignored (a full parse reports them). */
+  private static Optional<Map.Entry<String, SourcePos>> environmentString(Composed composed, String key) {
+    if (composed.root == null) return Optional.empty();
     var yaml = new YamlReader(new Problems());
-    return yaml.compose(text)
-        .flatMap(root -> yaml.mapping(root, ""))
+    return yaml.mapping(composed.root, "")
         .map(m -> m.get("environment"))
         .flatMap(env -> yaml.mapping(env.value(), "environment"))
-        .map(m -> m.get("faults"))
-        .flatMap(c -> yaml.string(c.value(), "environment.faults").map(v -> new FaultsHint(v, YamlReader.pos(c.value()))));
+        .map(m -> m.get(key))
+        .flatMap(c -> yaml.string(c.value(), "environment." + key).map(v -> Map.entry(v, YamlReader.pos(c.value()))));
   }
 
   public static Result parse(String text, ParseContext context) {
+    return parse(compose(text), context);
+  }
+
+  /** {@link #parse(String, ParseContext)} of an already composed text: its syntax problems first, then the rest. */
+  public static Result parse(Composed composed, ParseContext context) {
     var problems = new Problems();
+    composed.problems.forEach(p -> problems.add(p.pos(), p.message()));
     var yaml = new YamlReader(problems);
-    var scenario = yaml.compose(text).flatMap(root -> new Run(yaml, context).scenario(root));
+    var scenario = Optional.ofNullable(composed.root).flatMap(root -> new Run(yaml, context).scenario(root));
     return new Result(problems.isEmpty() ? scenario : Optional.empty(), problems.list());
   }
 
@@ -420,13 +458,14 @@ public final class ScenarioParser {
       }
       var ids = new ArrayList<Integer>();
       var positions = new ArrayList<SourcePos>();
+      var seen = new java.util.HashSet<Integer>(); // a list's contains() made 100,000 IDs take half a minute
       boolean ok = true;
       for (int i = 0; i < items.get().size(); i++) {
         Node item = items.get().get(i);
         var id = yaml.integer(item, path + "[" + i + "]", 0, InputLimits.MAX_CONTAINER_ID);
         if (id.isEmpty()) {
           ok = false;
-        } else if (ids.contains(id.get().intValue())) {
+        } else if (!seen.add(id.get().intValue())) {
           yaml.problem(YamlReader.pos(item), path + "[" + i + "]: container " + id.get() + " is listed twice");
           ok = false;
         } else {

@@ -82,7 +82,7 @@ public final class YamlReader {
    * every other problem is reported too.
    */
   public Optional<Node> compose(String text, LoaderOptions options) {
-    var parser = new TagRefusingParser(new ParserImpl(new StreamReader(new StringReader(text)), options), problems);
+    var parser = new TagRefusingParser(new ParserImpl(widened(new StreamReader(new StringReader(text))), options), problems);
     try {
       Node root = new Composer(parser, new Resolver(), options).getSingleNode();
       if (root == null) {
@@ -122,6 +122,29 @@ public final class YamlReader {
     }
   }
 
+  /** The characters SnakeYAML's reader takes from the text at a time, widened from its 1,024 ({@link #widened}). */
+  static final int READ_CHUNK_CHARS = 1 << 20;
+
+  /**
+   * {@code reader} reading {@link #READ_CHUNK_CHARS} characters at a time instead of 1,024. SnakeYAML
+   * keeps the unread rest of a token in a window it copies whole on every read, so a token of L
+   * characters without a break (a 1 MB mark) cost L²/1,024 copies: 4 GB of copying and seconds for
+   * one 1 MB value. With a wide chunk it is read in one or two. The chunk is the reader's private
+   * buffer, set by reflection; when that is not possible (another SnakeYAML) the reader is left as
+   * it is: slower on such tokens, never different in what it reads.
+   */
+  static StreamReader widened(StreamReader reader) {
+    try {
+      var buffer = StreamReader.class.getDeclaredField("buffer");
+      if (buffer.getType() != char[].class) return reader;
+      buffer.setAccessible(true);
+      buffer.set(reader, new char[READ_CHUNK_CHARS + 1]);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // keep SnakeYAML's own chunk
+    }
+    return reader;
+  }
+
   private static final String MERGE_PROBLEM =
       "YAML merge key '<<' takes a mapping, an alias of one (<<: *defaults) or a list of them";
 
@@ -136,6 +159,13 @@ public final class YamlReader {
     /** Per open collection: {is a mapping, the next node is a key, the key just read is '<<'}. */
     private final java.util.ArrayDeque<boolean[]> open = new java.util.ArrayDeque<>();
     boolean mergeProblem;
+    /** Characters of scalar text (plus one per node) read so far, every alias counted as what it names. */
+    private long expanded;
+    /** Per anchor: its node's expanded size (the latest definition wins, as in YAML). */
+    private final Map<String, Long> anchorSizes = new java.util.HashMap<>();
+    /** Per open collection: its anchor (null: none) and {@link #expanded} where it started. */
+    private final java.util.ArrayDeque<Object[]> anchored = new java.util.ArrayDeque<>();
+    private boolean expansionReported;
 
     TagRefusingParser(Parser parser, Problems problems) {
       this.parser = parser;
@@ -159,7 +189,36 @@ public final class YamlReader {
       return untagged(event, true);
     }
 
+    /**
+     * Counts the document's expanded size ({@link InputLimits#MAX_EXPANDED_CHARS}); the alias that
+     * takes it over the limit is a problem at the alias (once).
+     */
+    private void countExpansion(Event event) {
+      if (event instanceof ScalarEvent s) {
+        long size = s.getValue().length() + 1L;
+        expanded += size;
+        if (s.getAnchor() != null) anchorSizes.put(s.getAnchor(), size);
+      } else if (event instanceof MappingStartEvent || event instanceof SequenceStartEvent) {
+        expanded++;
+        anchored.push(new Object[] {((org.yaml.snakeyaml.events.CollectionStartEvent) event).getAnchor(), expanded - 1});
+      } else if (event instanceof org.yaml.snakeyaml.events.MappingEndEvent || event instanceof org.yaml.snakeyaml.events.SequenceEndEvent) {
+        Object[] open = anchored.poll();
+        if (open != null && open[0] != null) anchorSizes.put((String) open[0], expanded - (Long) open[1]);
+      } else if (event instanceof org.yaml.snakeyaml.events.AliasEvent a) {
+        expanded += anchorSizes.getOrDefault(a.getAnchor(), 1L);
+        if (expanded > InputLimits.MAX_EXPANDED_CHARS && !expansionReported) {
+          expansionReported = true;
+          Mark m = event.getStartMark();
+          problems.add(m == null ? SourcePos.NONE : new SourcePos(m.getLine() + 1, m.getColumn() + 1),
+              "YAML alias *" + a.getAnchor() + ": with its aliases written out, the file would hold more than "
+                  + InputLimits.mib(InputLimits.MAX_EXPANDED_CHARS) + " of text, the most a file may hold;"
+                  + " repeat less (or write the values out)");
+        }
+      }
+    }
+
     private void track(Event event) {
+      countExpansion(event);
       boolean node = event instanceof ScalarEvent || event instanceof org.yaml.snakeyaml.events.AliasEvent
           || event instanceof MappingStartEvent || event instanceof SequenceStartEvent;
       if (node && !open.isEmpty() && open.peek()[0]) {

@@ -8,6 +8,12 @@ package dev.reprise.fdsl.source;
 public final class InputLimits {
   /** A scenario or compose file: at most 64 MiB (a generated 100,000-moment scenario is a few MiB). */
   public static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
+  /**
+   * A file with its YAML aliases ({@code *name}) written out: at most as much as a file may hold, in
+   * characters of scalar text (plus one per node). An alias costs nothing to read but everything it
+   * names wherever it is used: printed in a plan, 40,000 aliases of a 2 KB mark are 80 MB.
+   */
+  public static final long MAX_EXPANDED_CHARS = MAX_FILE_BYTES;
   /** Containers of one service alive at once (beginning, and after every start). */
   public static final int MAX_CONTAINERS_PER_SERVICE = 10_000;
   /** The largest FDSL container ID: a service creates at most this many + 1 containers over a run. */

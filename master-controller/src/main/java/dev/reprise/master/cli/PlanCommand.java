@@ -33,7 +33,12 @@ public final class PlanCommand implements Callable<Integer> {
       if (loaded == null) return ExitCodes.INVALID_INPUT;
       var plan = loaded.plan(seed);
       var out = spec.commandLine().getOut();
-      out.print(json ? PlanJson.write(plan) + "\n" : PlanText.render(plan, loaded.scenarioFile().toString()));
+      if (json) {
+        PlanJson.write(plan, out); // streamed: the plan's text is never held whole
+        out.print("\n");
+      } else {
+        PlanText.render(plan, loaded.scenarioFile().toString(), out);
+      }
       out.flush();
       return ExitCodes.OK;
     } catch (ScenarioException e) {

@@ -17,28 +17,37 @@ final class PlanText {
   private PlanText() {}
 
   static String render(Plan plan, String scenarioName) {
-    var sb = new StringBuilder();
-    sb.append("plan of ").append(scenarioName).append(" with seed ").append(plan.seed())
-        .append(", ending at ").append(time(plan.endMillis())).append('\n');
-    sb.append(String.format(Locale.ROOT, "%10s  %-4s %-7s %-22s %s%n", "time", "seq", "action", "service", "containers"));
-    List<AliveSnapshot> snapshots = plan.alive();
-    sb.append(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", time(0), "", "begin", alive(snapshots.get(0))));
-    int moment = -1;
-    for (PlannedAction a : plan.actions()) {
-      if (a.moment() != moment) {
-        if (moment >= 0) appendAlive(sb, snapshots, moment);
-        moment = a.moment();
-      }
-      sb.append(String.format(Locale.ROOT, "%10s  %-4d %-7s %s%n", time(a.offsetMillis()), a.seq(), a.action(), describe(a)));
-    }
-    if (moment >= 0) appendAlive(sb, snapshots, moment);
-    sb.append(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", time(plan.endMillis()), "", "end", alive(snapshots.get(snapshots.size() - 1))));
+    var sb = new java.io.StringWriter();
+    render(plan, scenarioName, new java.io.PrintWriter(sb));
     return sb.toString();
   }
 
-  private static void appendAlive(StringBuilder sb, List<AliveSnapshot> snapshots, int moment) {
-    snapshots.stream().filter(s -> s.moment() == moment).findFirst()
-        .ifPresent(s -> sb.append(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", "", "", "alive", alive(s))));
+  /**
+   * {@link #render(Plan, String)} printed line by line to {@code out} (never held whole); does not
+   * flush. Each moment's alive line is found by index, not by a search of every snapshot.
+   */
+  static void render(Plan plan, String scenarioName, java.io.PrintWriter out) {
+    out.print("plan of " + scenarioName + " with seed " + plan.seed() + ", ending at " + time(plan.endMillis()) + "\n");
+    out.print(String.format(Locale.ROOT, "%10s  %-4s %-7s %-22s %s%n", "time", "seq", "action", "service", "containers"));
+    List<AliveSnapshot> snapshots = plan.alive();
+    var byMoment = new java.util.HashMap<Integer, AliveSnapshot>();
+    for (AliveSnapshot s : snapshots) byMoment.putIfAbsent(s.moment(), s); // the first per moment, as a search finds
+    out.print(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", time(0), "", "begin", alive(snapshots.get(0))));
+    int moment = -1;
+    for (PlannedAction a : plan.actions()) {
+      if (a.moment() != moment) {
+        if (moment >= 0) appendAlive(out, byMoment, moment);
+        moment = a.moment();
+      }
+      out.print(String.format(Locale.ROOT, "%10s  %-4d %-7s %s%n", time(a.offsetMillis()), a.seq(), a.action(), describe(a)));
+    }
+    if (moment >= 0) appendAlive(out, byMoment, moment);
+    out.print(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", time(plan.endMillis()), "", "end", alive(snapshots.get(snapshots.size() - 1))));
+  }
+
+  private static void appendAlive(java.io.PrintWriter out, java.util.Map<Integer, AliveSnapshot> byMoment, int moment) {
+    var s = byMoment.get(moment);
+    if (s != null) out.print(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", "", "", "alive", alive(s)));
   }
 
   private static String describe(PlannedAction a) {
