@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
         CompareCommand.class,
         ClusterCommand.class,
         CollectCommand.class,
+        RunsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class MasterCli {
