@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 /**
  * Records every run in the run catalog: a {@link RunListener} that, when the run has ended and its
  * folder is final, opens the catalog, records the folder and closes the catalog again (so no
- * database connection or file lock is held while the run runs). A run that never made a folder
- * (invalid input, no engine) is not recorded.
+ * database connection or file lock is held while the run runs). A run that left no folder
+ * (invalid input, no engine, a failed pre-flight) is not recorded, and no catalog is created for it.
  *
  * <p>A catalog failure is never the run's: it is one line {@code warning: catalog: …} to {@code warn}
  * and the run's outcome and exit code stay what they were. Runs on the coordinator thread, after the
@@ -39,7 +39,8 @@ public final class CatalogRecorder implements RunListener {
 
   @Override
   public void ended(RunCoordinator.Result result) {
-    if (result.runDir() == null) return;
+    // a run that ended before deploying has no folder (pre-flight removes its empty one): nothing to record
+    if (result.runDir() == null || !java.nio.file.Files.isDirectory(result.runDir())) return;
     try (RunCatalog catalog = opener.open()) {
       catalog.record(result.runDir(), null);
     } catch (CatalogException e) {

@@ -28,7 +28,8 @@ class CatalogRecorderTest {
   }
 
   @Test
-  void aCatalogFailureIsOneWarningLineAndNothingElse() {
+  void aCatalogFailureIsOneWarningLineAndNothingElse() throws Exception {
+    java.nio.file.Files.createDirectories(tmp.resolve("r1"));
     var warnings = new ArrayList<String>();
     var recorder = new CatalogRecorder(() -> Catalogs.open("jdbc:oracle:thin:@db", tmp, Map.of()), warnings::add);
     recorder.ended(new RunCoordinator.Result(Outcome.OK, null, tmp.resolve("r1")));
@@ -39,6 +40,11 @@ class CatalogRecorderTest {
 
   @Test
   void aRunWithoutAFolderIsNotRecorded() {
+    new CatalogRecorder(() -> {
+      throw new CatalogException("must not open");
+    }, w -> {
+      throw new AssertionError(w);
+    }).ended(new RunCoordinator.Result(Outcome.ENVIRONMENT, "pre-flight", tmp.resolve("removed")));
     var opened = new ArrayList<String>();
     new CatalogRecorder(() -> {
       opened.add("open");
