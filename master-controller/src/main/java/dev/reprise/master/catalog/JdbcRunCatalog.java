@@ -211,11 +211,19 @@ public final class JdbcRunCatalog implements RunCatalog {
     }
     String order = " ORDER BY r.started_at DESC, r.run_id DESC" + (query.limit() > 0 ? " LIMIT " + query.limit() : "");
     String runs = "SELECT " + prefixed("r.", RUN_COLUMNS) + " FROM runs r" + where + order;
-    String faults = "SELECT " + prefixed("l.", FAULT_COLUMNS) + " FROM chaos_experiment_logs l WHERE l.experiment_id IN"
-        + " (SELECT r.run_id FROM runs r" + where + order + ") ORDER BY l.experiment_id, l.fault_index";
     try {
       var found = readRuns(runs, params);
-      var withFaults = attachFaults(found, faults, params);
+      // the faults of the runs found, by ID in chunks: an index lookup each (a subquery with the
+      // filter again made PostgreSQL scan every fault)
+      var ids = new ArrayList<>(found.keySet());
+      var withFaults = new ArrayList<CatalogRun>(found.size());
+      for (int from = 0; from < ids.size(); from += 500) {
+        var chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+        var part = new LinkedHashMap<String, CatalogRun>();
+        chunk.forEach(id -> part.put(id, found.get(id)));
+        withFaults.addAll(attachFaults(part, "SELECT " + FAULT_COLUMNS + " FROM chaos_experiment_logs WHERE experiment_id IN ("
+            + String.join(", ", java.util.Collections.nCopies(chunk.size(), "?")) + ") ORDER BY experiment_id, fault_index", chunk));
+      }
       withFaults.sort(NEWEST_FIRST);
       return withFaults;
     } catch (SQLException e) {
