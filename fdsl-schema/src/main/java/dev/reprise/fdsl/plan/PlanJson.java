@@ -89,6 +89,22 @@ public final class PlanJson {
     }
   }
 
+  /**
+   * The sha256 (lower-case hex) of a recorded plan over its {@code PlanJson} bytes: the plan hash
+   * {@code master diff}, {@code master rerun} and the run catalog show. A plan read from
+   * {@code run.json} and a new plan of the same scenario and seed give the same hash.
+   */
+  public static String hash(com.fasterxml.jackson.databind.JsonNode plan) {
+    try {
+      byte[] bytes = MAPPER.writeValueAsString(plan).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree that cannot be written", e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
   public static Plan read(String json) {
     try {
       return MAPPER.readValue(json, Plan.class);

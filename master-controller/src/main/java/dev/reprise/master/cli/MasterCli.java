@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         CompareCommand.class,
         ClusterCommand.class,
         CollectCommand.class,
+        RunsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class MasterCli {
@@ -33,13 +34,17 @@ public final class MasterCli {
 
   /** Runs the CLI and returns its exit code; used by {@link #main} and by tests. */
   public static int execute(String... args) {
-    var cli = new CommandLine(new MasterCli());
+    boolean stacktrace = java.util.Arrays.asList(args).contains("--stacktrace");
+    return configure(new CommandLine(new MasterCli()), stacktrace).execute(args);
+  }
+
+  /** {@code cli} with the CLI's error handling: bad arguments exit 2, unexpected errors exit 1 without a stack trace. */
+  static CommandLine configure(CommandLine cli, boolean stacktrace) {
     cli.setParameterExceptionHandler((ex, a) -> {
       ex.getCommandLine().getErr().println("error: " + ex.getMessage());
       ex.getCommandLine().getErr().println("(see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
       return ExitCodes.INVALID_INPUT;
     });
-    boolean stacktrace = java.util.Arrays.asList(args).contains("--stacktrace");
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       var err = commandLine.getErr();
       err.println("error: " + (ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage()));
@@ -47,7 +52,7 @@ public final class MasterCli {
       err.flush();
       return ExitCodes.RUN_FAILED;
     });
-    return cli.execute(args);
+    return cli;
   }
 
   /** The version from the jar manifest, or {@code dev} when run from classes. */

@@ -7,6 +7,7 @@ import dev.reprise.fdsl.ScenarioLoader;
 import dev.reprise.fdsl.model.Environment;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.master.agentlink.ChildProcessAgent;
+import dev.reprise.master.catalog.CatalogRecorder;
 import dev.reprise.master.cluster.DockerCliImages;
 import dev.reprise.master.cluster.HostOperationException;
 import dev.reprise.master.hosts.HostsFile;
@@ -118,6 +119,14 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--agent-jar", paramLabel = "JAR",
       description = "With --hosts: the agent jar to ship (default: agent-all.jar next to the master jar, or local-controller/target/agent-all.jar).")
   Path agentJar;
+
+  @Option(names = "--catalog", paramLabel = "LOCATION",
+      description = "Record the run in this catalog: an SQLite file, a jdbc:sqlite: or jdbc:postgresql: URL"
+          + " (default: $REPRISE_CATALOG, else OUT/catalog.db).")
+  String catalog;
+
+  @Option(names = "--no-catalog", description = "Do not record the run in the run catalog.")
+  boolean noCatalog;
 
   /**
    * Set by {@code master rerun} ({@link RerunCommand}), which runs a run folder's inputs through this
@@ -273,6 +282,7 @@ public final class RunCommand implements Callable<Integer> {
     };
     var listeners = new ArrayList<RunListener>(List.of(view, printFolder));
     SafetyLoop.forRun(request, SystemTime.INSTANCE).ifPresent(listeners::add);
+    if (!noCatalog) listeners.add(CatalogRecorder.at(catalog, out, stderr::println));
     MetricsServer metrics = null;
     GrafanaAnnotations annotations = null;
     try {

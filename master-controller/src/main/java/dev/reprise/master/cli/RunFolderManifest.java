@@ -44,13 +44,9 @@ final class RunFolderManifest {
     return m;
   }
 
-  /** The sha256 of a recorded plan, over its {@code PlanJson} form (the same bytes a new plan of the same scenario writes). */
+  /** The sha256 of a recorded plan, over its {@code PlanJson} form ({@link PlanJson#hash}). */
   static String planHash(JsonNode plan) {
-    try {
-      return sha256(PlanJson.mapper().writeValueAsString(plan).getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalStateException("a JSON tree that cannot be written", e);
-    }
+    return PlanJson.hash(plan);
   }
 
   static String sha256(byte[] bytes) {
