@@ -187,12 +187,12 @@ public final class CampaignParser {
           } else {
             String bt = scenarioFile(yaml, e.get("baseline").value(), path + ".baseline", baseline, other);
             if (bt == null) baseline = null;
-            else checkUses(baseline, bt, matrix.keySet(), path, other);
+            else checkUses(baseline, bt, matrix.keySet(), groupLabel(name, path), other);
           }
         }
       }
     }
-    if (scenarioText != null) checkUses(scenario, scenarioText, matrix.keySet(), path, other);
+    if (scenarioText != null) checkUses(scenario, scenarioText, matrix.keySet(), groupLabel(name, path), other);
     long cooldown = duration(yaml, e.get("cooldown"), path + ".cooldown").orElse(campaignCooldown);
     var onFailure = onFailure(yaml, e.get("on_failure"), path + ".on_failure").orElse(campaignOnFailure);
     if (problems.list().size() + other.size() > before || name == null || scenario == null || seedsAndReps == null) return Optional.empty();
@@ -260,6 +260,7 @@ public final class CampaignParser {
         yaml.problem(entry.keyPos(), p + ": a parameter's name is a letter or _ then letters, digits, _ or - (it is used as ${name})");
         continue;
       }
+      out.put(entry.key(), List.of()); // known from here on, so uses are not reported twice
       var values = yaml.stringList(entry.value(), p);
       if (values.isEmpty()) continue;
       if (values.get().isEmpty()) {
@@ -280,7 +281,7 @@ public final class CampaignParser {
           ok = false;
         }
       }
-      if (ok) out.put(entry.key(), values.get());
+      out.put(entry.key(), ok ? values.get() : List.copyOf(seen)); // a bad list is reported; its name is still known
     }
   }
 
@@ -310,9 +311,13 @@ public final class CampaignParser {
     for (var use : Substitution.uses(text)) {
       if (!params.contains(use.name())) {
         out.add(new Diagnostic(file, use.line(), use.column(), "${" + use.name() + "} is not a parameter of campaign group "
-            + groupPath + "'s matrix" + known(use.name(), params)));
+            + groupPath + "'s matrix (its value is substituted before the scenario is read)" + known(use.name(), params)));
       }
     }
+  }
+
+  private static String groupLabel(String name, String path) {
+    return name != null ? "'" + name + "'" : path;
   }
 
   private static String known(String name, Set<String> params) {
