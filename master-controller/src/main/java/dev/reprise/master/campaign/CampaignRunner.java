@@ -188,6 +188,11 @@ public final class CampaignRunner {
     manifest = start;
     try {
       store.write(manifest);
+      for (var r : manifest.runs()) {
+        if (CampaignManifest.Run.CUT_OFF.equals(r.state()) && r.last() != null && r.last().runId() != null) {
+          launcher.removeLeftovers(r.last().runId()).forEach(p -> err.println("warning: cleaning up after " + r.key() + ": " + p));
+        }
+      }
       var durations = previousDurations(manifest);
       boolean first = true;
       String endState = CampaignManifest.DONE;

@@ -38,4 +38,14 @@ public interface RunLauncher {
    * then returns its {@code aborted} result. Callable from any thread (a shutdown hook).
    */
   void abortCurrent(String reason);
+
+  /**
+   * Removes what a run cut off by a kill of the master may have left deployed (its stack, named by
+   * its run ID; its faults were healed by its agent's dead-man switch). Called by {@code --resume}
+   * for each cut-off run before anything runs; returns the problems (warnings), empty when nothing
+   * was left or all of it was removed.
+   */
+  default java.util.List<String> removeLeftovers(String runId) {
+    return java.util.List.of();
+  }
 }

@@ -4,7 +4,12 @@ import dev.reprise.master.campaign.PreparedRun;
 import dev.reprise.master.campaign.RunLauncher;
 import dev.reprise.master.run.RunFolders;
 import dev.reprise.master.run.RunListener;
+import dev.reprise.master.swarm.DockerSwarmCluster;
+import dev.reprise.master.swarm.StackDeployer;
+import dev.reprise.time.SystemTime;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,6 +83,24 @@ final class CommandRunLauncher implements RunLauncher {
   /** A run's name from its key: {@code kill-db/rate=200/rep-2} → {@code kill-db-rate-200-rep-2} (shortened with a hash by RunFolders). */
   static String runName(String key) {
     return RunFolders.sanitize(key);
+  }
+
+  /**
+   * On the local engine: removes the stack {@code runId} (as the end of a run does, up to 60 s). With
+   * {@code --hosts}: not done (it would need the hosts' setup); the warning says which stack to remove.
+   */
+  @Override
+  public List<String> removeLeftovers(String runId) {
+    if (hostsFile != null) {
+      return List.of("a run cut off on the hosts may have left stack " + runId + " on the manager; `docker stack rm " + runId + "` there");
+    }
+    try (var cluster = DockerSwarmCluster.connect()) {
+      if (cluster.stackServices(runId).isEmpty() && cluster.stackNetworks(runId).isEmpty()) return List.of();
+      stderr.println("campaign: removing stack " + runId + ", left by the run that was cut off");
+      return new StackDeployer(cluster, SystemTime.INSTANCE).remove(runId, Duration.ofSeconds(60)).problems();
+    } catch (IOException | RuntimeException e) {
+      return List.of("cannot remove stack " + runId + ": " + e.getMessage());
+    }
   }
 
   @Override
