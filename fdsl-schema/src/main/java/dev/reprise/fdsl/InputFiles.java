@@ -68,6 +68,15 @@ public final class InputFiles {
     return null;
   }
 
+  /**
+   * Checks text that did not come from a file read here (a substituted scenario) against the same
+   * size limit, adding a diagnostic at 1:1 of {@code file} when it is too large.
+   */
+  public static void checkText(Path file, String text, String what, List<Diagnostic> diagnostics) {
+    long size = text.getBytes(StandardCharsets.UTF_8).length;
+    if (size > InputLimits.MAX_FILE_BYTES) diagnostics.add(tooLarge(file, what, size, InputLimits.MAX_FILE_BYTES));
+  }
+
   private static Diagnostic tooLarge(Path file, String what, long size, long limit) {
     return new Diagnostic(file, 1, 1, "the " + what + " is " + InputLimits.mib(size) + "; the limit is " + InputLimits.mib(limit)
         + (size < 1024 * 1024 ? " (" + size + " bytes; the limit is " + limit + " bytes)" : ""));

@@ -67,6 +67,26 @@ public final class ScenarioLoader {
     var diagnostics = new ArrayList<Diagnostic>();
     String text = read(scenarioFile, diagnostics, "scenario");
     if (text == null) throw new ScenarioException(diagnostics);
+    return load(scenarioFile, text, composeOverride, faultsOverride, faultsEnvironment, diagnostics);
+  }
+
+  /**
+   * As {@link #load(Path, Path, Path, String)}, with the scenario's text given instead of read from
+   * {@code scenarioFile} (a campaign's scenario with its {@code ${name}} parameters substituted).
+   * Everything else (the compose file, {@code faults/}, {@code environment.faults}) is still looked
+   * for relative to {@code scenarioFile}, and diagnostics name {@code scenarioFile} at positions in
+   * {@code scenarioText}: a caller that changed the text maps the columns back.
+   */
+  public static LoadedScenario loadText(Path scenarioFile, String scenarioText, Path composeOverride, Path faultsOverride,
+      String faultsEnvironment) throws ScenarioException {
+    var diagnostics = new ArrayList<Diagnostic>();
+    InputFiles.checkText(scenarioFile, scenarioText, "scenario", diagnostics);
+    if (!diagnostics.isEmpty()) throw new ScenarioException(diagnostics);
+    return load(scenarioFile, scenarioText, composeOverride, faultsOverride, faultsEnvironment, diagnostics);
+  }
+
+  private static LoadedScenario load(Path scenarioFile, String text, Path composeOverride, Path faultsOverride,
+      String faultsEnvironment, List<Diagnostic> diagnostics) throws ScenarioException {
 
     var composed = ScenarioParser.compose(text); // once: the hints and the parse read the same tree
     Path composePath = composePath(scenarioFile, composeOverride, composed, diagnostics);

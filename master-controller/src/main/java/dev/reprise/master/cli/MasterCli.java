@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         ValidateCommand.class,
         PlanCommand.class,
         RunCommand.class,
+        CampaignCommand.class,
         RerunCommand.class,
         DiffCommand.class,
         ExportCommand.class,

@@ -42,6 +42,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -136,6 +137,36 @@ public final class RunCommand implements Callable<Integer> {
    */
   String replayOf;
 
+  @Option(names = "--repeat", paramLabel = "N",
+      description = "Run the scenario N times as a campaign of one group (seeds: the scenario's seed + 0..N-1, or --seed + 0..N-1);"
+          + " the run folders, campaign.json and the campaign report go to OUT/NAME-xN-STAMP/ (see `master campaign`).")
+  Integer repeat;
+
+  /**
+   * Set by a campaign ({@link CommandRunLauncher}), which runs each of its runs through this same
+   * path: the variables the compose file's {@code ${VAR}} sees (null: this process's environment).
+   */
+  Map<String, String> composeEnvironment;
+
+  /** Set by a campaign: further listeners of the run (null: none). */
+  List<RunListener> extraListeners;
+
+  /** Set by a campaign: false leaves Ctrl-C to the campaign's own hook (which aborts through {@link #abortCurrent}). */
+  boolean installSignalHook = true;
+
+  /** How the last run this command started ended (null: it never started a run). */
+  volatile RunCoordinator.Result lastResult;
+
+  private volatile RunHandle currentHandle;
+  private volatile String abortRequested;
+
+  /** Aborts the run in progress, or the next one as soon as it starts; callable from any thread. */
+  void abortCurrent(String reason) {
+    abortRequested = reason;
+    RunHandle handle = currentHandle;
+    if (handle != null) handle.abort(reason);
+  }
+
   private final PrintStream stdout;
   private final PrintStream stderr;
 
@@ -151,6 +182,7 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (repeat != null) return CampaignCommand.repeat(this, stdout, stderr);
     try {
       return run();
     } catch (RuntimeException e) {
@@ -181,6 +213,11 @@ public final class RunCommand implements Callable<Integer> {
       stderr.println(e.diagnostics().size() + " problem(s); nothing was deployed");
       return ExitCodes.INVALID_INPUT;
     }
+    return runWithFaults(loaded, plan);
+  }
+
+  /** From the loaded scenario on: the one path of {@code master run}, {@code master rerun} and a campaign's runs. */
+  private int runWithFaults(LoadedScenario loaded, Plan plan) {
     try (var runFaults = RunFaults.of(loaded)) {
       if (runFaults.merged()) {
         stderr.println("custom fault scripts come from " + loaded.faultFolders() + "; the run uses a merged copy in "
@@ -191,6 +228,25 @@ public final class RunCommand implements Callable<Integer> {
       stderr.println("error: " + e.getMessage() + "; nothing was deployed");
       return ExitCodes.ENVIRONMENT;
     }
+  }
+
+  /**
+   * Runs an already loaded and planned scenario (a campaign's run: its parameters substituted, its
+   * plan possibly without faults) through the same path as {@code master run}: fault scripts,
+   * engine or hosts, listeners, and the exit code. {@link #lastResult} says how the run ended.
+   */
+  int runLoaded(LoadedScenario loaded, Plan plan) {
+    try {
+      return runWithFaults(loaded, plan);
+    } catch (RuntimeException e) {
+      stderr.println("error: " + e);
+      if (stacktrace) e.printStackTrace(stderr);
+      return ExitCodes.RUN_FAILED;
+    }
+  }
+
+  private Map<String, String> composeEnvironment() {
+    return composeEnvironment != null ? composeEnvironment : System.getenv();
   }
 
   private int run(LoadedScenario loaded, Plan plan, Path faultsDir) {
@@ -205,7 +261,7 @@ public final class RunCommand implements Callable<Integer> {
     var settings = RunSettings.DEFAULTS;
     try (var cluster = DockerSwarmCluster.connect()) {
       var agents = RunAgents.local(runId -> ChildProcessAgent.start(runId, settings.abortWait()));
-      var orchestrator = new SwarmOrchestrator(cluster, SystemTime.INSTANCE, IpvsProbe.local(), System.getenv());
+      var orchestrator = new SwarmOrchestrator(cluster, SystemTime.INSTANCE, IpvsProbe.local(), composeEnvironment());
       return runAndWait(request, null, new RunService.Target(orchestrator, agents, settings));
     } catch (java.io.IOException e) {
       stderr.println("warning: closing the Docker client: " + e.getMessage());
@@ -226,7 +282,7 @@ public final class RunCommand implements Callable<Integer> {
     // translated once, here: the images are shipped before the coordinator (which deploys this translation) exists
     Orchestrator.Translation translation;
     try {
-      translation = SwarmOrchestrator.translator(System.getenv()).translate(request.composeFile(), request.composeText(),
+      translation = SwarmOrchestrator.translator(composeEnvironment()).translate(request.composeFile(), request.composeText(),
           request.plan().beginning(), request.keepRestartPolicies());
     } catch (ScenarioException e) {
       e.diagnostics().forEach(stderr::println);
@@ -260,7 +316,7 @@ public final class RunCommand implements Callable<Integer> {
     var settings = RunSettings.MULTI_HOST_DEFAULTS;
     try (setup) {
       var agents = new SshRunAgents(setup.hosts(), settings.abortWait());
-      var orchestrator = new SwarmOrchestrator(setup.manager(), SystemTime.INSTANCE, setup.ipvs(), System.getenv());
+      var orchestrator = new SwarmOrchestrator(setup.manager(), SystemTime.INSTANCE, setup.ipvs(), composeEnvironment());
       return runAndWait(request, translation, new RunService.Target(orchestrator, agents, settings));
     }
   }
@@ -281,6 +337,7 @@ public final class RunCommand implements Callable<Integer> {
       }
     };
     var listeners = new ArrayList<RunListener>(List.of(view, printFolder));
+    if (extraListeners != null) listeners.addAll(extraListeners);
     SafetyLoop.forRun(request, SystemTime.INSTANCE).ifPresent(listeners::add);
     if (!noCatalog) listeners.add(CatalogRecorder.at(catalog, out, stderr::println));
     MetricsServer metrics = null;
@@ -333,17 +390,22 @@ public final class RunCommand implements Callable<Integer> {
       List<RunListener> listeners) {
     var service = new RunService(dir -> new Exporter().export(dir), SystemTime.INSTANCE, SystemTicker.INSTANCE);
     var handle = service.start(request, translation, target, listeners);
+    currentHandle = handle;
+    if (abortRequested != null) handle.abort(abortRequested);
     Thread hook = new Thread(() -> onSignal(handle, target.settings()), "master-run-abort");
-    Runtime.getRuntime().addShutdownHook(hook);
+    if (installSignalHook) Runtime.getRuntime().addShutdownHook(hook);
     try {
-      return ExitCodes.of(handle.await().outcome());
+      var result = handle.await();
+      lastResult = result;
+      return ExitCodes.of(result.outcome());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       handle.abort("interrupted");
       return ExitCodes.RUN_FAILED;
     } finally {
+      currentHandle = null;
       try {
-        Runtime.getRuntime().removeShutdownHook(hook);
+        if (installSignalHook) Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
         // the JVM is shutting down (Ctrl-C): the hook is running and sets the exit code
       }

@@ -60,6 +60,19 @@ public final class MasterJvm implements AutoCloseable {
     return new MasterJvm(new ProcessBuilder(cmd).start(), runs, name);
   }
 
+  /**
+   * Starts {@code java -jar <copy of master-all.jar> ARGS} (any command, e.g. {@code campaign FILE --out DIR})
+   * from a copy of the jar in {@code tmp} (replacing an earlier copy: a second master of the same test);
+   * {@link #runs()} is {@code runs}, run folders are those starting with {@code name + "-"}.
+   */
+  public static MasterJvm startCommand(Path tmp, String name, Path runs, String... args) throws IOException {
+    Path jar = Files.copy(Testbed.REPO.resolve("master-controller/target/master-all.jar"), tmp.resolve("master.jar"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    var cmd = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString()));
+    cmd.addAll(List.of(args));
+    return new MasterJvm(new ProcessBuilder(cmd).start(), runs, name);
+  }
+
   /** This JVM's java binary, so the master runs on the same Java as the test. */
   public static String javaBinary() {
     return ProcessHandle.current().info().command().orElse("java");
