@@ -93,8 +93,9 @@ public final class CampaignCommand implements Callable<Integer> {
 
   /** The morning report {@code master campaign} and {@code master run --repeat} write at the end of a campaign. */
   static CampaignReportWriter defaultReport() {
-    // TODO(integrator): wire the campaign report: campaignDir -> dev.reprise.export.campaign.CampaignReport.write(campaignDir)
-    return campaignDir -> { };
+    return campaignDir -> {
+      for (Path file : dev.reprise.export.campaign.CampaignReport.write(campaignDir)) System.err.println("report: " + file);
+    };
   }
 
   /** For tests: the campaign folder's path goes to {@code stdout}, everything else to {@code stderr}. */

@@ -55,6 +55,7 @@ final class CommandRunLauncher implements RunLauncher {
     command.stacktrace = stacktrace;
     command.metricsBind = "127.0.0.1";
     command.installSignalHook = false;
+    command.noCatalog = true; // the campaign runner records each run, with its place in the campaign
     var env = new LinkedHashMap<String, String>(System.getenv());
     env.putAll(run.composeEnv());
     command.composeEnvironment = Map.copyOf(env);
