@@ -6,6 +6,8 @@
 #                       the runner's own work (campaign.json, catalog, next run's setup before deploy)
 #   end -> next T0    : from one run's end to the next run's T0 (the figure: adds deploying
 #                       the next stack and arming its agent)
+# and splits the first into the finished run's own teardown (run.json end -> its command returned:
+# stack removal, export, catalog) and the runner alone (campaign.json attempt end -> next attempt start).
 # Usage: scripts/bench-campaign.sh [RUNS (default 6)] [COOLDOWN seconds (default 2)]
 # Needs master-controller/target/master-all.jar (./mvnw -o -q -pl master-controller -am package -DskipTests)
 # and the offline image reprise/hello. Takes the shared IT lock while it runs.
@@ -52,13 +54,18 @@ d, cooldown = sys.argv[1], float(sys.argv[2])
 t = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 m = json.load(open(d + "/campaign.json"))
 rs = [json.load(open(d + "/" + r["attempts"][-1]["run_dir"] + "/run.json")) for r in m["runs"]]
-starts, t0s = [], []
-for a, b in zip(rs, rs[1:]):
+ats = [r["attempts"][-1] for r in m["runs"]]
+starts, t0s, teardown, runner = [], [], [], []
+for a, b, aa, ba in zip(rs, rs[1:], ats, ats[1:]):
     starts.append(t(b["start"]) - t(a["end"]) - cooldown)
     t0s.append(t(b["t0"]) - t(a["end"]) - cooldown)
+    teardown.append(t(aa["end"]) - t(a["end"]))             # run.json end -> the run's command returned
+    runner.append(t(ba["start"]) - t(aa["end"]) - cooldown)  # the runner alone: campaign.json, catalog, next launch
 dur = [t(r["end"]) - t(r["start"]) for r in rs]
 f = lambda xs: "mean %.2f s, median %.2f s, min %.2f s, max %.2f s" % (statistics.mean(xs), statistics.median(xs), min(xs), max(xs))
 print("runs: %d (outcomes %s), run duration (start..end) %s" % (len(rs), ",".join(r["outcome"] for r in rs), f(dur)))
 print("overhead beyond the cooldown, end -> next start: " + f(starts))
 print("overhead beyond the cooldown, end -> next T0:    " + f(t0s))
+print("  of which the finished run's own teardown (run.json end -> its command returned: removal, export): " + f(teardown))
+print("  of which the runner alone (command returned -> next attempt started, beyond the cooldown):       " + f(runner))
 PY
