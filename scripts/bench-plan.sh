@@ -17,7 +17,7 @@
 #
 #   scripts/bench-plan.sh                    # the jar of this tree (built when missing)
 #   MASTER_JAR=/tmp/old.jar scripts/bench-plan.sh   # another build, e.g. the one before a change
-#   JAVA_OPTS="-XX:TieredStopAtLevel=1" scripts/bench-plan.sh   # extra JVM options
+#   JAVA_OPTS="-XX:TieredStopAtLevel=1" scripts/bench-plan.sh   # plain `java -jar` with these options (JAVA_OPTS= : none)
 #   ONLY=moments scripts/bench-plan.sh       # only the N-moment rows (ONLY=small: only the small inputs)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,8 +29,17 @@ jar="${MASTER_JAR:-master-controller/target/master-all.jar}"
 if [[ -z "${MASTER_JAR:-}" ]] && { [[ ! -f "$jar" ]] || [[ -n "$(find fdsl-schema/src/main master-controller/src/main -newer "$jar" -print -quit)" ]]; }; then
   ./mvnw -o -B -q -pl master-controller -am package -DskipTests >&2
 fi
-# The launcher's JVM options (bin/master's defaults), unless JAVA_OPTS overrides them.
-java_opts="${JAVA_OPTS-$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' bin/master)}"
+# By default the commands run through bin/master, as users run them (its JVM options for short
+# commands and its class-data-sharing archive, dumped once here first); with MASTER_JAR or JAVA_OPTS
+# they run as `java $JAVA_OPTS -jar $MASTER_JAR`.
+java_opts="${JAVA_OPTS:-}"
+if [[ -z "${MASTER_JAR:-}" && -z "${JAVA_OPTS+x}" ]]; then
+  master_cmd=("$root/bin/master")
+  "$root/bin/master" validate examples/hello/scenario.yaml >/dev/null 2>&1 || true  # builds the CDS archive
+  java_opts="(bin/master)"
+else
+  master_cmd=(java $java_opts -jar "$jar")
+fi
 mkdir -p "$out"
 
 python3 - "$out" <<'PY'
@@ -101,7 +110,7 @@ PY
 run_once() {
   local tv="$out/time.txt" o="$out/stdout"
   set +e
-  timeout "$timeout_s" /usr/bin/time -v -o "$tv" java $java_opts -jar "$jar" "$@" >"$o" 2>"$out/stderr"
+  timeout "$timeout_s" /usr/bin/time -v -o "$tv" "${master_cmd[@]}" "$@" >"$o" 2>"$out/stderr"
   local rc=$?
   set -e
   if [[ $rc == 124 ]] || ! grep -q "Elapsed" "$tv"; then echo "timeout - - $rc -"; return; fi
