@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reprise.fdsl.record.CampaignManifest;
 import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.master.campaign.CampaignStore;
+import dev.reprise.master.catalog.Catalogs;
+import dev.reprise.master.catalog.RunCatalog;
+import dev.reprise.master.testbed.PostgresServer;
 import dev.reprise.master.swarm.DockerSwarmCluster;
 import dev.reprise.master.testbed.LocalEngine;
 import dev.reprise.master.testbed.LocalProcesses;
@@ -163,7 +166,53 @@ class CampaignIT {
       LocalEngine.assertStackGone(docker, id);
       assertThat(LocalProcesses.burnersOf(id)).as("burners of " + id).isEmpty();
     }
+    catalogHoldsEveryFinishedRunOnce(out, end);
     System.out.println("CampaignIT: resumed campaign ended " + Duration.between(end.start(), end.end()).toSeconds()
         + " s after its first start; runs " + ids);
+  }
+
+  /**
+   * The campaign's catalog ({@code OUT/catalog.db}, SQLite) holds each run's counting attempt once,
+   * with its place in the campaign, matching its run folder; the cut-off attempt (killed before it
+   * was catalogued) is not a row. The same run folders imported into PostgreSQL (when Debian's
+   * package is installed, as scripts/setup-postgres.sh does) give the same rows.
+   */
+  static void catalogHoldsEveryFinishedRunOnce(Path out, CampaignManifest end) throws Exception {
+    var query = new RunCatalog.CatalogQuery(NAME, null, null, 0);
+    java.util.List<RunCatalog.CatalogRun> rows;
+    try (var sqlite = Catalogs.open(out.resolve(Catalogs.DEFAULT_FILE).toString(), out)) {
+      rows = sqlite.list(query);
+    }
+    assertThat(rows).extracting(RunCatalog.CatalogRun::runId)
+        .containsExactlyInAnyOrderElementsOf(end.runs().stream().map(r -> r.last().runId()).toList());
+    for (var r : end.runs()) {
+      var row = rows.stream().filter(x -> x.runId().equals(r.last().runId())).findFirst().orElseThrow();
+      Path runDir = out.resolve(NAME).resolve(r.last().runDir());
+      assertThat(row.campaign()).as(r.key()).isEqualTo(new RunCatalog.CampaignRef(NAME, r.group(), r.key()));
+      assertThat(row.outcome()).as(r.key()).isEqualTo("ok");
+      assertThat(row.seed()).as(r.key()).isEqualTo(r.seed());
+      assertThat(row.planHash()).as(r.key()).isEqualTo(r.planHash())
+          .isEqualTo(dev.reprise.fdsl.plan.PlanJson.hash(runJson(runDir).get("plan")));
+      assertThat(Path.of(row.runDir())).as(r.key()).isEqualTo(runDir.toAbsolutePath());
+      if (r.baseline()) {
+        assertThat(row.faults()).as(r.key() + ": a faults-off baseline injects nothing").isEmpty();
+      } else {
+        assertThat(row.faults()).as(r.key()).singleElement().satisfies(f -> {
+          assertThat(f.faultType()).isEqualTo("cpu");
+          assertThat(f.container()).isEqualTo("hello 0");
+          assertThat(f.rolledBackAt()).as("healed").isNotNull().isAfter(f.injectedAt());
+          assertThat(f.wasAutoRolledBack()).as("healed at its planned end").isTrue();
+        });
+      }
+    }
+    if (!PostgresServer.installed()) {
+      System.err.println("CampaignIT: PostgreSQL is not installed (scripts/setup-postgres.sh); its half is skipped");
+      return;
+    }
+    try (var postgres = PostgresServer.start("campaign-it");
+        var pg = Catalogs.open(postgres.createDatabase("campaign_it"), out)) {
+      for (var r : end.runs()) pg.record(out.resolve(NAME).resolve(r.last().runDir()), null);
+      assertThat(pg.list(query)).isEqualTo(rows);
+    }
   }
 }
