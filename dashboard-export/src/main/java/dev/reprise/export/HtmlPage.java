@@ -17,14 +17,15 @@ import java.util.Properties;
  * A self-contained HTML page: the ECharts library, the report's CSS and script and its data are all
  * inlined, so the file opens from disk with no network. Shared by the run report and the comparison page.
  */
-final class HtmlPage {
+public final class HtmlPage {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final String WEBJAR = "META-INF/resources/webjars/echarts/";
   private static volatile String echarts;
 
   private HtmlPage() {}
 
-  static String esc(Object o) {
+  /** {@code o}'s text escaped for HTML text and attribute values; null is the empty string. */
+  public static String esc(Object o) {
     if (o == null) {
       return "";
     }
@@ -68,7 +69,8 @@ final class HtmlPage {
     }
   }
 
-  static String resource(String name) {
+  /** A UTF-8 text resource of the dashboard-export jar (CSS, scripts); a missing one is an {@link IllegalStateException}. */
+  public static String resource(String name) {
     try (InputStream in = HtmlPage.class.getClassLoader().getResourceAsStream(name)) {
       if (in == null) {
         throw new IllegalStateException("resource " + name + " is missing from the dashboard-export jar");

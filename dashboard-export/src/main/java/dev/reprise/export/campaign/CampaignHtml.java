@@ -1,15 +1,13 @@
 package dev.reprise.export.campaign;
 
 import dev.reprise.export.Chart;
+import dev.reprise.export.HtmlPage;
 import dev.reprise.export.Thresholds;
 import dev.reprise.fdsl.record.CampaignManifest;
 import dev.reprise.fdsl.record.RecordJson;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -39,7 +37,7 @@ final class CampaignHtml {
     String title = "Reprise campaign: " + (m.name() == null ? "(unnamed)" : m.name());
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(resource(CSS)).append(EXTRA_CSS)
+        .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(HtmlPage.resource(CSS)).append(EXTRA_CSS)
         .append("</style>\n</head>\n<body>\n<header><h1>").append(esc(title)).append("</h1><div class=\"sub\">")
         .append(esc(state(m))).append("</div></header>\n")
         .append("<nav><a href=\"#summary\">summary</a><a href=\"#runs\">runs</a>"
@@ -216,32 +214,6 @@ final class CampaignHtml {
   }
 
   static String esc(Object o) {
-    if (o == null) {
-      return "";
-    }
-    String s = o.toString();
-    StringBuilder b = new StringBuilder(s.length() + 16);
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '&' -> b.append("&amp;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&#39;");
-        default -> b.append(c);
-      }
-    }
-    return b.toString();
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = CampaignHtml.class.getClassLoader().getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException("resource " + name + " is missing from the dashboard-export jar");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return HtmlPage.esc(o);
   }
 }

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,21 +37,7 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Where comparison.json/.html go (default: RUN/comparison).")
   Path out;
 
-  @Option(names = "--drop-threshold", paramLabel = "FRACTION", defaultValue = "0.2",
-      description = "A second is anomalous when throughput is more than this fraction below the baseline's median (default: ${DEFAULT-VALUE}).")
-  double drop;
-
-  @Option(names = "--error-threshold", paramLabel = "FRACTION", defaultValue = "0.05",
-      description = "A second is anomalous when errors / operations exceeds this (default: ${DEFAULT-VALUE}).")
-  double errors;
-
-  @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "10",
-      description = "Seconds after T0 ignored in both runs (default: ${DEFAULT-VALUE}).")
-  double warmup;
-
-  @Option(names = "--min-anomaly", paramLabel = "SECONDS", defaultValue = "1",
-      description = "Drop anomaly windows shorter than this (default: ${DEFAULT-VALUE}).")
-  int minAnomaly;
+  @Mixin ThresholdOptions thresholdOptions = new ThresholdOptions();
 
   @Spec CommandSpec spec;
 
@@ -61,7 +48,7 @@ public final class CompareCommand implements Callable<Integer> {
     try {
       Thresholds thresholds;
       try {
-        thresholds = new Thresholds(drop, errors, warmup, minAnomaly);
+        thresholds = thresholdOptions.thresholds();
       } catch (IllegalArgumentException e) {
         stderr.println("error: " + e.getMessage());
         return ExitCodes.INVALID_INPUT;
