@@ -9,6 +9,7 @@ import dev.reprise.fdsl.model.ServiceEvents;
 import dev.reprise.fdsl.model.Target;
 import dev.reprise.fdsl.parse.FaultParser;
 import dev.reprise.fdsl.parse.ParseContext;
+import dev.reprise.fdsl.parse.ExpectParser;
 import dev.reprise.fdsl.parse.SafetyParser;
 import dev.reprise.fdsl.parse.YamlReader;
 import dev.reprise.fdsl.source.InputLimits;
@@ -31,8 +32,8 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ScenarioParser {
   static final List<String> ROOT_KEYS = List.of("environment", "events");
-  static final List<String> ENVIRONMENT_KEYS = List.of("seed", "ntp_server", "ntp_resync", "compose", "safety", "grafana",
-      "faults", "restart");
+  static final List<String> ENVIRONMENT_KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("seed", "ntp_server", "ntp_resync",
+      "compose", "safety", "grafana", "faults", "restart"), ExpectParser.ENVIRONMENT_KEYS.stream()).toList();
   static final List<String> EVENT_KINDS = List.of("beginning", "end", "moment");
   static final List<String> MOMENT_KEYS = List.of("time", "mark", "services");
   static final List<String> SERVICE_EVENT_KINDS = List.of("start", "stop", "fault");
@@ -298,8 +299,10 @@ public final class ScenarioParser {
       var safetySection = safety.safety(m.get().get("safety"));
       var grafana = safety.grafana(m.get().get("grafana"));
       ok &= safetySection.isPresent() && grafana.isPresent();
-      return ok ? new Environment(seed, ntp, compose, resync, safetySection.get(), grafana.get().orElse(null), faults, restart)
-          : null;
+      var expectations = new ExpectParser(yaml).expectations(m.get().get("expect"), m.get().get("baseline"));
+      ok &= expectations.isPresent();
+      return ok ? new Environment(seed, ntp, compose, resync, safetySection.get(), grafana.get().orElse(null), faults, restart,
+          expectations.get()) : null;
     }
 
     /**

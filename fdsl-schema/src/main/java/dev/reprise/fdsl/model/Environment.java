@@ -14,9 +14,10 @@ package dev.reprise.fdsl.model;
  *     searched after the scenario's own {@code faults/}); null: none
  * @param restart what becomes of the compose file's {@code deploy.restart_policy} (extension);
  *     {@link Restart#NONE} when absent
+ * @param expectations {@code expect} and {@code baseline} (extension); {@link Expectations#none()} when absent
  */
 public record Environment(long seed, String ntpServer, String compose, long ntpResyncMillis, Safety safety,
-    Grafana grafana, String faults, Restart restart) {
+    Grafana grafana, String faults, Restart restart, Expectations expectations) {
   public static final long DEFAULT_SEED = 789;
   public static final long DEFAULT_NTP_RESYNC_MILLIS = 60_000;
   /** The shortest resync interval accepted: more often would only load the NTP server. */
@@ -25,6 +26,13 @@ public record Environment(long seed, String ntpServer, String compose, long ntpR
   public Environment {
     if (safety == null) safety = Safety.none();
     if (restart == null) restart = Restart.NONE;
+    if (expectations == null) expectations = Expectations.none();
+  }
+
+  /** The environment without budgets or a declared baseline. */
+  public Environment(long seed, String ntpServer, String compose, long ntpResyncMillis, Safety safety,
+      Grafana grafana, String faults, Restart restart) {
+    this(seed, ntpServer, compose, ntpResyncMillis, safety, grafana, faults, restart, Expectations.none());
   }
 
   /** {@code environment.restart}: whether Swarm may restart the containers the scenario kills. */
