@@ -50,8 +50,15 @@ public record Chart(
     }
   }
 
-  /** A shaded range [from, to] with a label. */
-  public record Window(double from, double to, String label) {}
+  /**
+   * A shaded range [from, to] with a label, in {@code color} ({@code #rrggbb}; null: the fault colour,
+   * red). Fault windows are red; a comparison's anomaly windows have their own colour.
+   */
+  public record Window(double from, double to, String label, String color) {
+    public Window(double from, double to, String label) {
+      this(from, to, label, null);
+    }
+  }
 
   /** A vertical line at {@code x} with a label; {@code fault} for an instantaneous fault (drawn red), else a mark. */
   public record Mark(double x, String label, boolean fault) {}

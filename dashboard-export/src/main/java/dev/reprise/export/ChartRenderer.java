@@ -56,11 +56,12 @@ public final class ChartRenderer {
     for (Chart.Window win : chart.windows()) {
       double x0 = l.px(win.from());
       double x1 = Math.max(l.px(win.to()), x0 + 2);
-      c.rect(x0, top, x1 - x0, bottom - top, FAULT_COLOR, 0.14);
-      c.line(x0, top, x0, bottom, FAULT_COLOR, 1, false);
+      String color = win.color() != null ? win.color() : FAULT_COLOR;
+      c.rect(x0, top, x1 - x0, bottom - top, color, win.color() != null ? 0.22 : 0.14);
+      c.line(x0, top, x0, bottom, color, 1, false);
       String label = win.label();
       if (x0 > lastLabelEnd + 4) {
-        c.text(x0 + 2, labelRowY, label, 11, FAULT_COLOR, Anchor.START, false, false);
+        c.text(x0 + 2, labelRowY, label, 11, color, Anchor.START, false, false);
         lastLabelEnd = x0 + 2 + Canvas.textWidth(label, 11);
       }
     }

@@ -132,6 +132,34 @@ public record Comparison(
     return new Comparison(baselineName, runName, t, reference, bs, rs, windows, recoveries);
   }
 
+  /**
+   * The deepest drop of {@code run}'s throughput below {@code reference}, as a fraction of it, over
+   * the seconds {@link #of} analyses: after the warm-up up to the run's last reported second, a
+   * second no client reported counting as 0 ops/s. Null without a positive reference or without
+   * reported seconds after the warm-up.
+   */
+  public static Double throughputDip(WorkloadSeries run, Double reference, Thresholds t) {
+    if (reference == null || reference <= 0) {
+      return null;
+    }
+    int last = -1;
+    for (int k = run.seconds() - 1; k >= 0; k--) {
+      if (run.reported(k)) {
+        last = k;
+        break;
+      }
+    }
+    int warm = (int) Math.ceil(t.warmupSeconds());
+    if (last < warm) {
+      return null;
+    }
+    double min = Double.POSITIVE_INFINITY;
+    for (int k = warm; k <= last; k++) {
+      min = Math.min(min, run.reported(k) ? run.ok()[k] : 0);
+    }
+    return Math.max(0, (reference - min) / reference);
+  }
+
   private static Summary summary(WorkloadSeries w, int warm) {
     int n = 0;
     double ok = 0;

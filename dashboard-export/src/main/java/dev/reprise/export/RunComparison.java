@@ -1,7 +1,12 @@
 package dev.reprise.export;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reprise.fdsl.model.Budget;
+import dev.reprise.fdsl.parse.ExpectParser;
 import dev.reprise.fdsl.record.RecordJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The public entry point of run comparison ({@code master compare BASELINE RUN}): reads both run
@@ -24,24 +30,62 @@ public final class RunComparison {
   public static final String JSON_FILE = "comparison.json";
   public static final String HTML_FILE = "comparison.html";
 
-  /** The result plus the files written. */
-  public record Result(Comparison comparison, Path json, Path html, List<String> warnings) {
-    public Result {
-      warnings = List.copyOf(warnings);
+  /**
+   * How to compare.
+   *
+   * @param thresholds when a second is anomalous
+   * @param budgets the budgets to judge the run against; null: those of the run's scenario
+   *     ({@code environment.expect} in the copy its {@code run.json} holds)
+   * @param modelSummary where to ask for {@code summary.ai.md}; null: not asked
+   */
+  public record Options(Thresholds thresholds, List<Budget> budgets, ModelSummary.Settings modelSummary) {
+    public static Options of(Thresholds thresholds) {
+      return new Options(thresholds, null, null);
     }
   }
 
   /**
-   * Compares {@code runDir} with {@code baselineDir} and writes both files into {@code outDir} (created if missing).
+   * The result plus the files written.
+   *
+   * @param facts the comparison with the dip, data loss and verdict (what the summaries say)
+   * @param summary {@code summary.md}
+   * @param charts the PNG and SVG files of the throughput and bar charts
+   * @param modelSummary {@code summary.ai.md} when it was asked for and written
+   */
+  public record Result(Comparison comparison, Path json, Path html, List<String> warnings, ComparisonFacts facts, Path summary,
+      List<Path> charts, Optional<Path> modelSummary) {
+    public Result {
+      warnings = List.copyOf(warnings);
+      charts = List.copyOf(charts);
+    }
+
+    public Verdict verdict() {
+      return facts.verdict();
+    }
+  }
+
+  /** {@link #compare(Path, Path, Path, Options)} with the run scenario's budgets and no model summary. */
+  public Result compare(Path baselineDir, Path runDir, Thresholds thresholds, Path outDir) throws IOException {
+    return compare(baselineDir, runDir, outDir, Options.of(thresholds));
+  }
+
+  /**
+   * Compares {@code runDir} with {@code baselineDir}, judges it against the budgets, and writes
+   * {@code comparison.json}, {@code comparison.html}, {@code summary.md}, the charts (and
+   * {@code summary.ai.md} when asked) into {@code outDir} (created if missing).
    *
    * @throws InvalidRunFolderException when either folder is not a run folder; the message says which and why
+   * @throws InvalidBudgetsException when the run's scenario has budgets that cannot be read
    * @throws IOException when reading or writing fails
    */
-  public Result compare(Path baselineDir, Path runDir, Thresholds thresholds, Path outDir) throws IOException {
+  public Result compare(Path baselineDir, Path runDir, Path outDir, Options options) throws IOException {
+    Thresholds thresholds = options.thresholds();
     RunFolder baseline = RunFolder.read(baselineDir);
     RunFolder run = RunFolder.read(runDir);
+    List<Budget> budgets = options.budgets() != null ? options.budgets() : budgets(run, runDir);
     WorkloadSeries bw = workload(baseline);
-    WorkloadSeries rw = workload(run);
+    DataLoss.Collector lossCollector = new DataLoss.Collector();
+    WorkloadSeries rw = workload(run, lossCollector);
     TimelineAnalysis rt = TimelineAnalysis.of(run);
     TimelineAnalysis bt = TimelineAnalysis.of(baseline);
     List<String> warnings = new ArrayList<>();
@@ -57,18 +101,90 @@ public final class RunComparison {
       warnings.add("the baseline " + baseline.name() + " itself injected " + bt.injectedFaults().size() + " fault(s)");
     }
     Comparison c = Comparison.of(baseline.name(), bw, run.name(), rw, rt.injectedFaults(), thresholds);
+    Double dip = Comparison.throughputDip(rw, c.referenceThroughput(), thresholds);
+    DataLoss loss = lossCollector.result();
+    ComparisonFacts facts = new ComparisonFacts(c, rt.injectedFaults(), dip, loss, Verdict.of(budgets, c, dip, loss));
     Files.createDirectories(outDir);
     Path json = outDir.resolve(JSON_FILE);
-    Files.writeString(json, json(c) + "\n", StandardCharsets.UTF_8);
+    Files.writeString(json, json(facts) + "\n", StandardCharsets.UTF_8);
     Path html = outDir.resolve(HTML_FILE);
     Files.writeString(html, html(c, baseline, run, bw, rw, rt, warnings), StandardCharsets.UTF_8);
-    return new Result(c, json, html, warnings);
+    Path summary = outDir.resolve(SummaryText.FILE);
+    Files.writeString(summary, SummaryText.markdown(facts), StandardCharsets.UTF_8);
+    List<Path> charts = CompareCharts.write(outDir, CompareCharts.throughput(c, bw, rw, rt.injectedFaults()), CompareCharts.bars(c));
+    Optional<Path> ai = Optional.empty();
+    if (options.modelSummary() != null) {
+      ModelSummary.Result r = new ModelSummary(options.modelSummary()).write(facts, outDir);
+      r.warning().ifPresent(warnings::add);
+      ai = r.file();
+    }
+    return new Result(c, json, html, warnings, facts, summary, charts, ai);
+  }
+
+  /**
+   * The budgets of {@code run}'s scenario, as recorded in its run.json ({@code scenario.content});
+   * none when it recorded no scenario.
+   *
+   * @throws InvalidBudgetsException with every problem as {@code FILE:LINE:COL: message}
+   */
+  static List<Budget> budgets(RunFolder run, Path runDir) {
+    JsonNode scenario = run.run() == null ? null : run.run().path("scenario");
+    if (scenario == null || !scenario.path("content").isTextual()) {
+      return List.of();
+    }
+    ExpectParser.Read read = ExpectParser.read(scenario.path("content").asText());
+    if (read.expectations().isPresent()) {
+      return read.expectations().get().budgets();
+    }
+    String file = scenario.path("path").asText("scenario") + " (the copy in " + runDir.resolve(RunFolder.RUN_JSON) + ")";
+    throw new InvalidBudgetsException(read.problems().stream()
+        .map(p -> file + ":" + p.pos().line() + ":" + p.pos().column() + ": " + p.message()).toList());
   }
 
   static WorkloadSeries workload(RunFolder run) {
+    return workload(run, null);
+  }
+
+  private static WorkloadSeries workload(RunFolder run, DataLoss.Collector loss) {
     WorkloadSeries.Builder b = WorkloadSeries.Builder.forRun(run);
-    run.forEachLog(b::accept);
+    run.forEachLog(loss == null ? b::accept : r -> {
+      b.accept(r);
+      loss.accept(r);
+    });
     return b.build();
+  }
+
+  /** {@code facts} as pretty JSON: the comparison's fields, then {@code throughput_dip}, {@code data_loss} and {@code verdict}. */
+  public static String json(ComparisonFacts facts) {
+    try {
+      ObjectMapper m = RecordJson.mapper();
+      ObjectNode tree = m.valueToTree(facts.comparison());
+      if (facts.throughputDip() == null) {
+        tree.putNull("throughput_dip");
+      } else {
+        tree.put("throughput_dip", facts.throughputDip());
+      }
+      tree.set("data_loss", m.valueToTree(facts.dataLoss()));
+      tree.set("verdict", m.valueToTree(facts.verdict()));
+      return m.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("comparison not serializable: " + e.getMessage(), e);
+    }
+  }
+
+  /** The verdict for a terminal: one line per budget with the measured value and PASS/FAIL/UNKNOWN, then the result. */
+  public static String verdictText(Verdict v) {
+    if (!v.judged()) {
+      return "verdict: not judged (the scenario sets no budgets in environment.expect)\n";
+    }
+    StringBuilder b = new StringBuilder();
+    for (Verdict.Check k : v.checks()) {
+      b.append(String.format(Locale.ROOT, "%-7s %-28s measured %s%s%n", k.status(), k.budget(), k.measuredText(),
+          k.note() == null ? "" : " (" + k.note() + ")"));
+    }
+    b.append(v.passed() ? "verdict: PASS (" + v.checks().size() + " of " + v.checks().size() + " budgets met)"
+        : "verdict: FAIL (" + v.misses() + " of " + v.checks().size() + " budgets missed)").append('\n');
+    return b.toString();
   }
 
   /** {@code c} as pretty JSON (snake_case field names). */

@@ -210,25 +210,8 @@ final class CampaignRows {
    * counting as 0 ops/s (as it does there).
    */
   static Double dip(WorkloadSeries w, Double reference, Thresholds t) {
-    if (reference == null || reference <= 0) {
-      return null;
-    }
-    int last = -1;
-    for (int k = w.seconds() - 1; k >= 0; k--) {
-      if (w.reported(k)) {
-        last = k;
-        break;
-      }
-    }
-    int warm = (int) Math.ceil(t.warmupSeconds());
-    if (last < warm) {
-      return null;
-    }
-    double min = Double.POSITIVE_INFINITY;
-    for (int k = warm; k <= last; k++) {
-      min = Math.min(min, w.reported(k) ? w.ok()[k] : 0);
-    }
-    return Math.max(0, (reference - min) / reference * 100);
+    Double fraction = Comparison.throughputDip(w, reference, t);
+    return fraction == null ? null : fraction * 100;
   }
 
   /** The baselines' seconds after the warm-up one after the other, behind one warm-up of unreported seconds. */

@@ -172,10 +172,10 @@ public final class ExpectParser {
     while (i < rest.length() && Character.isWhitespace(rest.charAt(i))) i++;
     String value = rest.substring(i).strip();
     SourcePos valuePos = at(start, i);
-    if (metric == null) return Optional.empty();
-    Double limit = op == null && value.isEmpty() ? null : limit(metric, value, valuePos, path);
-    if (limit == null) return Optional.empty();
+    // without a known metric and operator, where the value starts is a guess: it is not checked
     if (!ok) return Optional.empty();
+    Double limit = limit(metric, value, valuePos, path);
+    if (limit == null) return Optional.empty();
     return Optional.of(new Budget(metric, op, limit, written, budgetPos));
   }
 
