@@ -45,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -142,6 +143,16 @@ public final class RunCommand implements Callable<Integer> {
           + " the run folders, campaign.json and the campaign report go to OUT/NAME-xN-STAMP/ (see `master campaign`).")
   Integer repeat;
 
+  @Option(names = "--with-baseline",
+      description = "Run the scenario's baseline first (environment.baseline: faults-off, the default, or a scenario file), then the"
+          + " scenario, then compare them into RUN/comparison (summary.md, charts, verdict); exit 1 when a budget of"
+          + " environment.expect is missed.")
+  boolean withBaseline;
+
+  @Mixin ThresholdOptions thresholdOptions = new ThresholdOptions();
+
+  @Mixin SummaryOptions summaryOptions = new SummaryOptions();
+
   /**
    * Set by a campaign ({@link CommandRunLauncher}), which runs each of its runs through this same
    * path: the variables the compose file's {@code ${VAR}} sees (null: this process's environment).
@@ -182,9 +193,14 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (repeat != null && withBaseline) {
+      stderr.println("error: --repeat and --with-baseline do not go together; for repetitions with a baseline, write a campaign"
+          + " file with baseline: faults-off (see `master campaign`)");
+      return ExitCodes.INVALID_INPUT;
+    }
     if (repeat != null) return CampaignCommand.repeat(this, stdout, stderr);
     try {
-      return run();
+      return withBaseline ? BaselineFlow.run(this, stdout, stderr) : run();
     } catch (RuntimeException e) {
       stderr.println("error: " + e);
       if (stacktrace) e.printStackTrace(stderr);
@@ -217,7 +233,7 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /** From the loaded scenario on: the one path of {@code master run}, {@code master rerun} and a campaign's runs. */
-  private int runWithFaults(LoadedScenario loaded, Plan plan) {
+  int runWithFaults(LoadedScenario loaded, Plan plan) {
     try (var runFaults = RunFaults.of(loaded)) {
       if (runFaults.merged()) {
         stderr.println("custom fault scripts come from " + loaded.faultFolders() + "; the run uses a merged copy in "

@@ -52,4 +52,36 @@ class RunCommandTest {
     assertThat(run(tmp.resolve("nope.yaml").toString())).isEqualTo(ExitCodes.INVALID_INPUT);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("nope.yaml");
   }
+
+  @Test
+  void withBaselineAMissingBaselineScenarioIsPositionedAndNothingIsDeployed() throws Exception {
+    Path scenario = tmp.resolve("s.yaml");
+    Files.writeString(scenario, "environment:\n  seed: 1\n  baseline: calm.yaml\n  expect: [recovery_seconds < 15]\n"
+        + "events:\n  - beginning:\n      hello: 1\n  - end: 5\n");
+    Files.writeString(tmp.resolve("docker-compose.yml"), "services:\n  hello:\n    image: reprise/hello:latest\n");
+    assertThat(run(scenario.toString(), "--with-baseline", "--out", tmp.resolve("runs").toString())).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(scenario + ":3:13: environment.baseline: no scenario file")
+        .contains("nothing was deployed");
+    assertThat(tmp.resolve("runs")).doesNotExist();
+  }
+
+  @Test
+  void withBaselineProblemsOfTheBaselineScenarioAreReportedBeforeAnything() throws Exception {
+    Path scenario = tmp.resolve("s.yaml");
+    Files.writeString(scenario, "environment:\n  baseline: calm.yaml\nevents:\n  - beginning:\n      hello: 1\n  - end: 5\n");
+    Path calm = tmp.resolve("calm.yaml");
+    Files.writeString(calm, "environment:\n  expect: [error_rat < 1%]\nevents:\n  - beginning:\n      hello: 1\n  - end: 5\n");
+    Files.writeString(tmp.resolve("docker-compose.yml"), "services:\n  hello:\n    image: reprise/hello:latest\n");
+    assertThat(run(scenario.toString(), "--with-baseline", "--out", tmp.resolve("runs").toString())).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(calm + ":2:12: environment.expect[0]: unknown metric 'error_rat'");
+    assertThat(tmp.resolve("runs")).doesNotExist();
+  }
+
+  @Test
+  void withBaselineAndRepeatAreRefused() throws Exception {
+    Path scenario = tmp.resolve("s.yaml");
+    Files.writeString(scenario, "events:\n  - beginning:\n      hello: 1\n  - end: 5\n");
+    assertThat(run(scenario.toString(), "--with-baseline", "--repeat", "2")).isEqualTo(ExitCodes.INVALID_INPUT);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--repeat and --with-baseline do not go together");
+  }
 }
