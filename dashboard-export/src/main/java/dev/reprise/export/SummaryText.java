@@ -87,6 +87,8 @@ public final class SummaryText {
     b.append("## Recovery per fault\n\n");
     if (c.recoveries().isEmpty()) {
       b.append("No fault, no recovery to measure.\n\n");
+    } else if (c.runSummary().throughput() == null || c.referenceThroughput() == null) {
+      b.append("Not measurable: without workload lines in both runs there is no throughput to see a fault in.\n\n");
     } else {
       for (Comparison.Recovery r : c.recoveries()) {
         b.append("- Fault ").append(r.seq()).append(", ").append(label(r.label(), r.fault())).append(" on ").append(r.service())

@@ -58,6 +58,9 @@ public record Verdict(boolean judged, boolean passed, List<Check> checks) {
     switch (b.metric()) {
       case RECOVERY_SECONDS -> {
         if (c.recoveries().isEmpty()) return unknown(b, "the run injected no fault to recover from");
+        if (c.runSummary().throughput() == null || c.referenceThroughput() == null) {
+          return unknown(b, "no workload lines in the run or its baseline to measure a recovery with");
+        }
         Comparison.Recovery worst = null;
         for (Comparison.Recovery r : c.recoveries()) {
           if (!r.recovered()) {
