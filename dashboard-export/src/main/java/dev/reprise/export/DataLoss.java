@@ -20,6 +20,13 @@ import java.util.TreeMap;
 public record DataLoss(Boolean detected, Long writesLost, int clients) {
   public static final DataLoss UNKNOWN = new DataLoss(null, null, 0);
 
+  /** Reads {@code run}'s container logs (one pass over them). */
+  public static DataLoss of(RunFolder run) {
+    Collector c = new Collector();
+    run.forEachLog(c::accept);
+    return c.result();
+  }
+
   /** Collects the final logs of every container; feed it every log line. Not thread-safe. */
   public static final class Collector {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -88,7 +88,8 @@ public final class RunFolderReader {
     CampaignRef ref = campaign != null ? campaign : campaignOf(dir, runId);
     return new CatalogRun(runId, m.name() != null ? m.name() : runId, targetCluster(dir, m), runId, dir.toString(), m.seed(),
         planHash, m.outcome() != null ? m.outcome() : RunManifest.RUNNING, m.reason(), start, m.end(),
-        figures.baselineP99Millis(), figures.peakP99Millis(), figures.recoverySeconds(), null, ref, faults);
+        figures.baselineP99Millis(), figures.peakP99Millis(), figures.recoverySeconds(),
+        dev.reprise.export.DataLoss.of(folder).detected(), ref, faults);
   }
 
   private static RunManifest manifest(Path dir) throws CatalogException {

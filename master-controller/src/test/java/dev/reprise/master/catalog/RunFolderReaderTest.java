@@ -66,6 +66,16 @@ class RunFolderReaderTest {
   }
 
   @Test
+  void dataLossComesFromTheGeneratorsFinalLogWhenItCarriesIt() throws Exception {
+    Path dir = CatalogFixtures.copy("fault-run", tmp, "r");
+    assertThat(RunFolderReader.read(dir, null).dataLossDetected()).as("no verification: unknown").isNull();
+    Files.writeString(dir.resolve("logs/client.0.jsonl"), "{\"time\":\"2026-11-23T10:01:00Z\",\"service\":\"client\",\"id\":0,"
+        + "\"container\":\"c100\",\"stream\":\"stderr\",\"line\":\"{\\\"type\\\":\\\"traffic_summary\\\","
+        + "\\\"data_loss_detected\\\":true,\\\"writes_lost\\\":4}\"}\n", java.nio.file.StandardOpenOption.APPEND);
+    assertThat(RunFolderReader.read(dir, null).dataLossDetected()).isTrue();
+  }
+
+  @Test
   void aFolderThatIsNoRunFolderSaysWhatIsMissing() throws Exception {
     assertThatThrownBy(() -> RunFolderReader.read(tmp.resolve("nope"), null))
         .isInstanceOf(CatalogException.class).hasMessage(tmp.resolve("nope") + " is not a run folder (no such folder)");
