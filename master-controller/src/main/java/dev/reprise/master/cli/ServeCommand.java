@@ -4,7 +4,9 @@ import dev.reprise.master.experiments.Experiments;
 import dev.reprise.master.http.ControlPlane;
 import dev.reprise.master.http.RunFiles;
 import dev.reprise.master.http.TokenCheck;
+import dev.reprise.master.runqueue.PersistentRunQueue;
 import dev.reprise.master.runqueue.RunQueue;
+import dev.reprise.time.SystemTime;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -188,7 +190,7 @@ public final class ServeCommand implements Callable<Integer> {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
-  /** Until the real implementations are wired: none. */
+  /** The real ones: the persistent run queue and (once merged) the local experiments. */
   static final class DefaultBackends implements Backends {
     @Override
     public Experiments experiments(Settings settings) throws IOException {
@@ -197,7 +199,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public RunQueue runQueue(Settings settings) throws IOException {
-      throw new IOException("no RunQueue implementation wired");
+      return PersistentRunQueue.open(settings.stateDir(), settings.outDir(), settings.hostsFile(), settings.catalog(),
+          SystemTime.INSTANCE, settings.log());
     }
   }
 
