@@ -84,6 +84,15 @@ public final class ControlPlane implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private Javalin app;
   private URI uri;
+  /** Comments on open event streams, so Jetty's idle timeout (30 s) never cuts a quiet one. */
+  private final java.util.concurrent.ScheduledExecutorService heartbeats =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "control-plane-sse-heartbeat");
+        t.setDaemon(true);
+        return t;
+      });
+  /** How often an open event stream gets a comment line. */
+  static final java.time.Duration HEARTBEAT = java.time.Duration.ofSeconds(15);
 
   public ControlPlane(Config config, Experiments experiments, RunQueue runQueue, RunFiles runFiles, TokenCheck tokens) {
     this.config = Objects.requireNonNull(config);
@@ -341,8 +350,19 @@ public final class ControlPlane implements AutoCloseable {
       client.close();
       return;
     }
-    client.onClose(subscription.get()::close);
-    if (client.terminated()) subscription.get().close();
+    var heartbeat = heartbeats.scheduleAtFixedRate(() -> {
+      synchronized (client) {
+        if (!client.terminated()) client.sendComment("keep-alive");
+      }
+    }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    client.onClose(() -> {
+      heartbeat.cancel(false);
+      subscription.get().close();
+    });
+    if (client.terminated()) {
+      heartbeat.cancel(false);
+      subscription.get().close();
+    }
   }
 
   private static String eventJson(RunEvent event) {
@@ -372,6 +392,7 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;
+    heartbeats.shutdownNow();
     synchronized (this) {
       if (app != null) app.stop();
     }
