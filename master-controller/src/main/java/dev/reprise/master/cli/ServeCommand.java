@@ -1,5 +1,8 @@
 package dev.reprise.master.cli;
 
+import dev.reprise.master.experiments.ExperimentException;
+import dev.reprise.master.experiments.ExperimentRequest;
+import dev.reprise.master.experiments.ExperimentStatus;
 import dev.reprise.master.experiments.Experiments;
 import dev.reprise.master.http.ControlPlane;
 import dev.reprise.master.http.RunFiles;
@@ -190,11 +193,15 @@ public final class ServeCommand implements Callable<Integer> {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
-  /** The real ones: the persistent run queue and (once merged) the local experiments. */
+  /**
+   * The real ones: the persistent run queue, and — until branch {@code experiments} lands —
+   * {@link NoExperiments} (every experiment route answers 503). The integrator's one-line change:
+   * {@code return LocalExperiments.create(settings.stateDir(), settings.outDir(), settings.hostsFile(), settings.maxAffected(), null);}
+   */
   static final class DefaultBackends implements Backends {
     @Override
-    public Experiments experiments(Settings settings) throws IOException {
-      throw new IOException("no Experiments implementation wired");
+    public Experiments experiments(Settings settings) {
+      return new NoExperiments();
     }
 
     @Override
@@ -204,4 +211,32 @@ public final class ServeCommand implements Callable<Integer> {
     }
   }
 
+
+  /** Experiments not in this build: {@code inject} and {@code rollback} are {@link ExperimentException.Unavailable} (503), none is known. */
+  static final class NoExperiments implements Experiments {
+    static final String MESSAGE = "ad-hoc experiments are not available in this build of master serve";
+
+    @Override
+    public ExperimentStatus inject(ExperimentRequest request) throws ExperimentException {
+      throw new ExperimentException.Unavailable(MESSAGE);
+    }
+
+    @Override
+    public Optional<ExperimentStatus> status(String experimentId) {
+      return Optional.empty();
+    }
+
+    @Override
+    public java.util.List<ExperimentStatus> list() {
+      return java.util.List.of();
+    }
+
+    @Override
+    public ExperimentStatus rollback(String experimentId) throws ExperimentException {
+      throw new ExperimentException.UnknownExperiment(experimentId);
+    }
+
+    @Override
+    public void close() {}
+  }
 }
