@@ -1,9 +1,7 @@
 package dev.reprise.master.cli;
 
-import dev.reprise.master.experiments.ExperimentException;
-import dev.reprise.master.experiments.ExperimentRequest;
-import dev.reprise.master.experiments.ExperimentStatus;
 import dev.reprise.master.experiments.Experiments;
+import dev.reprise.master.experiments.LocalExperiments;
 import dev.reprise.master.http.ControlPlane;
 import dev.reprise.master.http.RunFiles;
 import dev.reprise.master.http.TokenCheck;
@@ -139,6 +137,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
     try {
       experiments = backends.experiments(settings);
+    } catch (IllegalArgumentException e) {
+      queue.close();
+      err.println("error: --max-affected: " + e.getMessage());
+      err.flush();
+      return ExitCodes.INVALID_INPUT;
     } catch (IOException | RuntimeException e) {
       queue.close();
       err.println("error: cannot open the experiments: " + e.getMessage());
@@ -193,15 +196,12 @@ public final class ServeCommand implements Callable<Integer> {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
-  /**
-   * The real ones: the persistent run queue, and — until branch {@code experiments} lands —
-   * {@link NoExperiments} (every experiment route answers 503). The integrator's one-line change:
-   * {@code return LocalExperiments.create(settings.stateDir(), settings.outDir(), settings.hostsFile(), settings.maxAffected(), null);}
-   */
+  /** The real ones: the persistent run queue (branch runqueue) and the local experiments (branch experiments). */
   static final class DefaultBackends implements Backends {
     @Override
     public Experiments experiments(Settings settings) {
-      return new NoExperiments();
+      return LocalExperiments.create(settings.stateDir().resolve("experiments"), settings.outDir(), settings.hostsFile(),
+          settings.maxAffected(), null);
     }
 
     @Override
@@ -209,34 +209,5 @@ public final class ServeCommand implements Callable<Integer> {
       return PersistentRunQueue.open(settings.stateDir(), settings.outDir(), settings.hostsFile(), settings.catalog(),
           SystemTime.INSTANCE, settings.log());
     }
-  }
-
-
-  /** Experiments not in this build: {@code inject} and {@code rollback} are {@link ExperimentException.Unavailable} (503), none is known. */
-  static final class NoExperiments implements Experiments {
-    static final String MESSAGE = "ad-hoc experiments are not available in this build of master serve";
-
-    @Override
-    public ExperimentStatus inject(ExperimentRequest request) throws ExperimentException {
-      throw new ExperimentException.Unavailable(MESSAGE);
-    }
-
-    @Override
-    public Optional<ExperimentStatus> status(String experimentId) {
-      return Optional.empty();
-    }
-
-    @Override
-    public java.util.List<ExperimentStatus> list() {
-      return java.util.List.of();
-    }
-
-    @Override
-    public ExperimentStatus rollback(String experimentId) throws ExperimentException {
-      throw new ExperimentException.UnknownExperiment(experimentId);
-    }
-
-    @Override
-    public void close() {}
   }
 }
