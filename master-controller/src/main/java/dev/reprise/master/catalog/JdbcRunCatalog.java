@@ -25,14 +25,15 @@ import org.flywaydb.core.api.FlywayException;
 /**
  * The run catalog over JDBC: an SQLite file or a PostgreSQL database, its schema migrated by Flyway
  * from {@code db/migration} ({@code V1__runs_and_chaos_experiment_logs.sql}: tables {@code runs} and
- * {@code chaos_experiment_logs}, view {@code chaos_experiment_audit}) when opened. The only class
+ * {@code chaos_experiment_logs}, view {@code chaos_experiment_audit}; {@code V2__run_queue.sql}: the
+ * control plane's {@code run_queue}) when opened. The only class
  * that speaks SQL; one connection, held until {@link #close}. Not thread-safe (one thread at a time,
  * as {@link RunCatalog} says).
  *
  * <p>Instants are stored as text in one fixed UTC form with microseconds ({@link #format}), so both
  * databases sort, compare and return them identically.
  */
-public final class JdbcRunCatalog implements RunCatalog {
+public final class JdbcRunCatalog implements RunCatalog, RunQueueTable {
   private static final DateTimeFormatter INSTANT =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -243,6 +244,73 @@ public final class JdbcRunCatalog implements RunCatalog {
     } catch (SQLException e) {
       throw new CatalogException("catalog " + location + ": cannot read run " + runId + ": " + reason(e), e);
     }
+  }
+
+  private static final String QUEUE_COLUMNS = "queue_id, target_cluster, queue_position, name, state, submission_dir, seed,"
+      + " submitted_at, started_at, ended_at, run_id, run_dir, actions_planned, actions_fired, outcome, message";
+
+  @Override
+  public void putQueueEntry(QueueEntry e) throws CatalogException {
+    try {
+      boolean auto = connection.getAutoCommit();
+      connection.setAutoCommit(false);
+      try (PreparedStatement del = connection.prepareStatement("DELETE FROM run_queue WHERE queue_id = ?");
+          PreparedStatement ins = connection.prepareStatement("INSERT INTO run_queue (" + QUEUE_COLUMNS
+              + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        del.setString(1, e.queueId());
+        del.executeUpdate();
+        int i = 1;
+        ins.setString(i++, e.queueId());
+        ins.setString(i++, e.cluster());
+        ins.setLong(i++, e.position());
+        ins.setString(i++, e.name());
+        ins.setString(i++, e.state());
+        ins.setString(i++, e.submissionDir());
+        if (e.seed() == null) ins.setNull(i++, Types.BIGINT);
+        else ins.setLong(i++, e.seed());
+        ins.setString(i++, format(e.submittedAt()));
+        ins.setString(i++, format(e.startedAt()));
+        ins.setString(i++, format(e.endedAt()));
+        ins.setString(i++, e.runId());
+        ins.setString(i++, e.runDir());
+        ins.setInt(i++, e.actionsPlanned());
+        ins.setInt(i++, e.actionsFired());
+        ins.setString(i++, e.outcome());
+        ins.setString(i, e.message());
+        ins.executeUpdate();
+        connection.commit();
+      } catch (SQLException | RuntimeException ex) {
+        connection.rollback();
+        throw ex;
+      } finally {
+        connection.setAutoCommit(auto);
+      }
+    } catch (SQLException ex) {
+      throw new CatalogException("catalog " + location + ": cannot record queued run " + e.queueId() + ": " + reason(ex), ex);
+    }
+  }
+
+  @Override
+  public List<QueueEntry> queueEntries(String cluster) throws CatalogException {
+    var out = new ArrayList<QueueEntry>();
+    try (PreparedStatement s = connection.prepareStatement("SELECT " + QUEUE_COLUMNS
+        + " FROM run_queue WHERE target_cluster = ? ORDER BY queue_position, queue_id")) {
+      s.setString(1, cluster);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          long seed = rs.getLong("seed");
+          Long seedOrNull = rs.wasNull() ? null : seed;
+          out.add(new QueueEntry(rs.getString("queue_id"), rs.getString("target_cluster"), rs.getLong("queue_position"),
+              rs.getString("name"), rs.getString("state"), rs.getString("submission_dir"), seedOrNull,
+              parse(rs.getString("submitted_at")), parse(rs.getString("started_at")), parse(rs.getString("ended_at")),
+              rs.getString("run_id"), rs.getString("run_dir"), rs.getInt("actions_planned"), rs.getInt("actions_fired"),
+              rs.getString("outcome"), rs.getString("message")));
+        }
+      }
+    } catch (SQLException ex) {
+      throw new CatalogException("catalog " + location + ": cannot read the run queue: " + reason(ex), ex);
+    }
+    return out;
   }
 
   /** Newest first, by start, then by run ID (descending) for runs started at the same instant. */

@@ -96,7 +96,7 @@ public final class ClusterCommand implements Callable<Integer> {
   }
 
   /** agent-all.jar next to the running master jar, else local-controller/target/agent-all.jar under the working dir. */
-  static Path defaultAgentJar() {
+  public static Path defaultAgentJar() {
     try {
       var src = ClusterCommand.class.getProtectionDomain().getCodeSource();
       if (src != null) {

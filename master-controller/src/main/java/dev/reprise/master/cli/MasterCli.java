@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         ClusterCommand.class,
         CollectCommand.class,
         RunsCommand.class,
+        ServeCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class MasterCli {

@@ -49,19 +49,47 @@ public final class ScenarioArgs {
   }
 
   LoadedScenario loadOrReport(PrintWriter err, Map<String, String> environment) {
-    LoadedScenario loaded = null;
     if (faults != null && !Files.isDirectory(faults)) {
       err.println("error: --faults " + faults + " is not a folder");
       err.flush();
       return null;
     }
+    Checked checked = check(scenario, compose, faults, environment.get(ScenarioLoader.FAULTS_ENV), environment);
+    checked.warnings().forEach(err::println);
+    if (checked.problems().isEmpty()) {
+      err.flush();
+      return checked.loaded();
+    }
+    report(checked.problems(), err);
+    return null;
+  }
+
+  /**
+   * What {@link #check} found: the loaded scenario (null when it has problems), every problem of both
+   * files, and the compose translation's warnings (ignored keys), which do not make the files invalid.
+   */
+  public record Checked(LoadedScenario loaded, List<Diagnostic> problems, List<Diagnostic> warnings) {}
+
+  /**
+   * The check {@code master validate} and {@code master run} make, as a value (also the run queue's,
+   * for runs submitted over HTTP): loads the scenario (fdsl-schema's loader) and translates its
+   * compose file as a run would ({@code environment}: the compose file's variables), collecting every
+   * problem of both files. Contacts nothing; any thread.
+   *
+   * @param compose the compose file to use, or null: the one the scenario names or finds beside it
+   * @param faults a further faults folder ({@code --faults}), or null
+   * @param faultsEnvironment the value of {@value ScenarioLoader#FAULTS_ENV}, or null
+   */
+  public static Checked check(Path scenario, Path compose, Path faults, String faultsEnvironment,
+      Map<String, String> environment) {
+    LoadedScenario loaded = null;
     var problems = new ArrayList<Diagnostic>();
     try {
-      loaded = ScenarioLoader.load(scenario, compose, faults, environment.get(ScenarioLoader.FAULTS_ENV));
+      loaded = ScenarioLoader.load(scenario, compose, faults, faultsEnvironment);
     } catch (ScenarioException e) {
       problems.addAll(e.diagnostics());
     }
-    Path composeFile = loaded != null ? loaded.composeFile() : composeFileOf();
+    Path composeFile = loaded != null ? loaded.composeFile() : composeFileOf(scenario, compose);
     // the loader reports a compose file it could not read or whose structure it rejected; translating it again would say it twice
     boolean composeReported = composeFile == null || problems.stream().anyMatch(d -> composeFile.equals(d.file()));
     var warnings = new ArrayList<Diagnostic>();
@@ -79,17 +107,11 @@ public final class ScenarioArgs {
         }
       }
     }
-    warnings.forEach(err::println);
-    if (problems.isEmpty()) {
-      err.flush();
-      return loaded;
-    }
-    report(problems, err);
-    return null;
+    return new Checked(problems.isEmpty() ? loaded : null, List.copyOf(problems), List.copyOf(warnings));
   }
 
   /** The compose file the loader looked at, when the scenario did not load (null when none could be found). */
-  private Path composeFileOf() {
+  private static Path composeFileOf(Path scenario, Path compose) {
     if (compose != null) return compose;
     String text = read(scenario);
     if (text == null) return null;

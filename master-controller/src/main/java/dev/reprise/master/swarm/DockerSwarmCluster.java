@@ -373,6 +373,33 @@ public final class DockerSwarmCluster implements SwarmCluster, Closeable {
     return nodeId;
   }
 
+  /**
+   * A service of the swarm as it runs, whoever deployed it (ad-hoc experiments attach to stacks Reprise
+   * did not deploy).
+   *
+   * @param stack its {@value StackSpec#NAMESPACE_LABEL} label, null when it belongs to no stack
+   * @param global whether it runs in global mode (one task per node)
+   */
+  public record LiveServiceSpec(String name, String stack, String image, boolean global, List<String> env) {}
+
+  /** Every service of the swarm, in name order. */
+  public List<LiveServiceSpec> liveServices() {
+    var out = new ArrayList<LiveServiceSpec>();
+    for (var s : call("list the services", () -> docker.listServicesCmd().exec())) {
+      var spec = s.getSpec();
+      if (spec == null) continue;
+      var labels = spec.getLabels() == null ? Map.<String, String>of() : spec.getLabels();
+      var container = spec.getTaskTemplate() == null ? null : spec.getTaskTemplate().getContainerSpec();
+      String image = container == null ? null : container.getImage();
+      if (image != null && image.contains("@sha256:")) image = image.substring(0, image.indexOf("@sha256:"));
+      boolean global = spec.getMode() != null && spec.getMode().getGlobal() != null;
+      out.add(new LiveServiceSpec(spec.getName(), labels.get(StackSpec.NAMESPACE_LABEL), image, global,
+          container == null || container.getEnv() == null ? List.of() : List.copyOf(container.getEnv())));
+    }
+    out.sort(java.util.Comparator.comparing(LiveServiceSpec::name));
+    return out;
+  }
+
   @Override
   public List<String> stackServices(String stack) {
     return call("list the services of stack " + stack,

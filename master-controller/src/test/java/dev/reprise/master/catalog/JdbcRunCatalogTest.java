@@ -103,10 +103,13 @@ class JdbcRunCatalogTest {
       assertThat(ids(catalog.list(CatalogQuery.all()))).containsExactly("a");
     }
     try (var c = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("runs/catalog.db"));
-        var rs = c.createStatement().executeQuery("SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL")) {
-      assertThat(rs.next()).isTrue();
-      assertThat(rs.getString(1)).isEqualTo("1");
-      assertThat(rs.getBoolean(2)).isTrue();
+        var rs = c.createStatement().executeQuery(
+            "SELECT version, success FROM flyway_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
+      for (String version : List.of("1", "2")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo(version);
+        assertThat(rs.getBoolean(2)).isTrue();
+      }
       assertThat(rs.next()).isFalse();
     }
   }
