@@ -130,6 +130,19 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
           writeStatement = s.prepare("INSERT INTO " + ks + ".kv (k, v) VALUES (?, ?)");
           readStatement = s.prepare("SELECT v FROM " + ks + ".kv WHERE k = ?");
         }
+        // Ready means schema agreed and a probe written and read back at the run's consistency, so
+        // the first scheduled operations do not measure a keyspace still settling.
+        long agreeDeadline = clock.nanoTime() + Math.max(10_000, options.clusterTimeout().toMillis()) * 1_000_000L;
+        while (!s.checkSchemaAgreement()) {
+          if (clock.nanoTime() > agreeDeadline) {
+            throw new IllegalStateException("schema not agreed within the deadline");
+          }
+          clock.sleepUntilNanos(clock.nanoTime() + 200_000_000L);
+        }
+        if (!options.amplification()) {
+          s.execute(writeStatement.bind(-1L, ByteBuffer.wrap(new byte[0])));
+          s.execute(readStatement.bind(-1L));
+        }
         if (closed) {
           s.close();
           return;
@@ -137,7 +150,10 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
         connectedAt = clock.now();
         session = s;
         LOG.info("connected to {} after {} attempt(s)", options.hosts(), attempts.get());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | InterruptedException e) {
+        if (e instanceof InterruptedException) {
+          return;
+        }
         failedAttempts.incrementAndGet();
         lastConnectError = e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
         LOG.warn("cannot connect to {} (attempt {}): {}; retrying in 1 s", options.hosts(), attempts.get(),
