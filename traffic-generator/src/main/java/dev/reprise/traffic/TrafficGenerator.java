@@ -71,6 +71,7 @@ public final class TrafficGenerator {
   private final AtomicLong stormFailures = new AtomicLong();
   private final AtomicLong leakFailures = new AtomicLong();
   private final AtomicLong cpuBursts = new AtomicLong();
+  private final AtomicLong cpuBurnedNanos = new AtomicLong();
   private final AckLog acks;
   private volatile boolean running;
   private Thread reporter;
@@ -408,8 +409,10 @@ public final class TrafficGenerator {
   /** Bursts of 2 s busy computing, then 3 s idle, on every core. */
   private void cpuSpikeLoop() {
     long sink = 0;
+    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
     try {
       while (running) {
+        long cpuBefore = cpu.getCurrentThreadCpuTime();
         long burstEnd = clock.nanoTime() + 2 * SECOND;
         while (running && clock.nanoTime() < burstEnd) {
           for (int i = 0; i < 10_000; i++) {
@@ -417,6 +420,7 @@ public final class TrafficGenerator {
           }
         }
         cpuBursts.incrementAndGet();
+        cpuBurnedNanos.addAndGet(Math.max(0, cpu.getCurrentThreadCpuTime() - cpuBefore));
         clock.sleepUntilNanos(clock.nanoTime() + 3 * SECOND);
       }
     } catch (InterruptedException e) {
@@ -474,6 +478,10 @@ public final class TrafficGenerator {
     stressLog.put("leaked_connections", stress.leakedConnections());
     stressLog.put("leak_failures", leakFailures.get());
     stressLog.put("cpu_bursts", cpuBursts.get());
+    // CPU time the burner threads used in finished bursts (their own thread CPU clocks).
+    stressLog.put("cpu_burned_ms", cpuBurnedNanos.get() / 1_000_000L);
+    double seconds = Math.max(1e-9, (endNanos - startNanos) / 1e9);
+    stressLog.put("storm_cycles_per_s", ready ? Math.round(stormCycles.get() / seconds * 10) / 10.0 : 0.0);
     log.put("stress", stressLog);
     log.put("connection", target.connectionHistory());
     Map<String, Object> setup = new LinkedHashMap<>();
