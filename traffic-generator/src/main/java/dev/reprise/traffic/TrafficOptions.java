@@ -164,6 +164,9 @@ public record TrafficOptions(
     require(target.kind() != TargetKind.REDIS || hosts.isEmpty() || target.sentinels().isEmpty(),
         "give --hosts (Redis servers) or --sentinels, not both");
     require(!amplification || target.kind() == TargetKind.CASSANDRA, "--amplification is for --target cassandra");
+    require(!(amplification && verifyWrites), "--verify-writes and --amplification do not go together");
+    require(!verifyWrites || target.kind() != TargetKind.HTTP, "--verify-writes is for --target redis or cassandra"
+        + " (HTTP has no generic read-back)");
     require(threads >= 1 && threads <= 256, "--threads must be in 1..256, got " + threads);
     require(rate >= 1, "--rate must be at least 1 operation per second, got " + rate);
     require(closedLoop || rate >= threads, "--rate (" + rate + ") must be at least --threads (" + threads

@@ -82,6 +82,8 @@ class TrafficGenCommandTest {
       "urls for redis     | --target redis --hosts h --urls http://h/ --mode read --threads 1 --rate 10 | --urls is for --target http",
       "redis both         | --target redis --hosts h --sentinels s --mode read --threads 1 --rate 10 | not both",
       "no rate, open loop | --hosts h --mode read --threads 1                          | or give --closed-loop",
+      "verify http        | --target http --hosts h --mode write --threads 1 --rate 10 --verify-writes | --verify-writes is for --target redis or cassandra",
+      "verify amplified   | --hosts h --mode write --threads 1 --rate 10 --verify-writes --amplification | do not go together",
       "amplification http | --target http --hosts h --mode read --threads 1 --rate 10 --amplification | --amplification is for --target cassandra",
   })
   void badArgumentsExitWithTwoAndSayWhy(String name, String args, String message) {
