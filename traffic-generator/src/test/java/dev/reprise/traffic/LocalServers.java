@@ -84,9 +84,19 @@ final class LocalServers implements AutoCloseable {
 
   @Override
   public void close() {
+    // SIGTERM first: nginx's master stops its workers (a SIGKILLed master leaves them orphaned).
+    List<ProcessHandle> all = new ArrayList<>();
     for (Process p : processes) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+      p.descendants().forEach(all::add);
+      all.add(p.toHandle());
+      p.destroy();
+    }
+    for (ProcessHandle h : all) {
+      try {
+        h.onExit().get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        h.destroyForcibly();
+      }
     }
     for (Process p : processes) {
       try {
