@@ -94,6 +94,10 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
   private volatile CqlSession session;
   private volatile PreparedStatement readStatement;
   private volatile PreparedStatement writeStatement;
+  private volatile PreparedStatement verifyWriteStatement;
+  private volatile PreparedStatement verifyReadStatement;
+  /** Rows of --verify-writes are keyed by this run's id, so an earlier run's rows never hide a lost write. */
+  private final String runId;
   private volatile Instant connectedAt;
   private volatile String lastConnectError = "not tried yet";
   private volatile boolean closed;
@@ -105,6 +109,7 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
     this.valueSize = options.amplification() ? Math.max(4096, options.valueSize() * 4) : options.valueSize();
     // Random (incompressible) bytes from the seed; each value is a slice at a key-dependent offset.
     this.valuePool = new byte[valueSize + 65_536];
+    this.runId = Long.toString(clock.now().toEpochMilli(), 36) + Long.toString(options.seed() & 0xffff, 36);
     new SplittableRandom(options.seed()).nextBytes(valuePool);
   }
 
@@ -130,6 +135,23 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
           writeStatement = s.prepare("INSERT INTO " + ks + ".kv (k, v) VALUES (?, ?)");
           readStatement = s.prepare("SELECT v FROM " + ks + ".kv WHERE k = ?");
         }
+        if (options.verifyWrites()) {
+          verifyWriteStatement = s.prepare("INSERT INTO " + ks + ".verified (run, seq, v) VALUES (?, ?, ?)");
+          verifyReadStatement = s.prepare("SELECT seq FROM " + ks + ".verified WHERE run = ? AND seq = ?");
+        }
+        // Ready means schema agreed and a probe written and read back at the run's consistency, so
+        // the first scheduled operations do not measure a keyspace still settling.
+        long agreeDeadline = clock.nanoTime() + Math.max(10_000, options.clusterTimeout().toMillis()) * 1_000_000L;
+        while (!s.checkSchemaAgreement()) {
+          if (clock.nanoTime() > agreeDeadline) {
+            throw new IllegalStateException("schema not agreed within the deadline");
+          }
+          clock.sleepUntilNanos(clock.nanoTime() + 200_000_000L);
+        }
+        if (!options.amplification()) {
+          s.execute(writeStatement.bind(-1L, ByteBuffer.wrap(new byte[0])));
+          s.execute(readStatement.bind(-1L));
+        }
         if (closed) {
           s.close();
           return;
@@ -137,7 +159,10 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
         connectedAt = clock.now();
         session = s;
         LOG.info("connected to {} after {} attempt(s)", options.hosts(), attempts.get());
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | InterruptedException e) {
+        if (e instanceof InterruptedException) {
+          return;
+        }
         failedAttempts.incrementAndGet();
         lastConnectError = e.getClass().getSimpleName() + ": " + firstLine(e.getMessage());
         LOG.warn("cannot connect to {} (attempt {}): {}; retrying in 1 s", options.hosts(), attempts.get(),
@@ -168,6 +193,10 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
     run(s, "CREATE KEYSPACE IF NOT EXISTS " + ks + " WITH replication = " + options.replication().cql(), ddlTimeout);
     run(s, "CREATE TABLE IF NOT EXISTS " + ks + ".kv (k bigint PRIMARY KEY, v blob) WITH ID = "
         + tableId(ks, "kv"), ddlTimeout);
+    if (options.verifyWrites()) {
+      run(s, "CREATE TABLE IF NOT EXISTS " + ks + ".verified (run text, seq bigint, v blob, PRIMARY KEY ((run, seq)))"
+          + " WITH ID = " + tableId(ks, "verified"), ddlTimeout);
+    }
     run(s, "CREATE TABLE IF NOT EXISTS " + ks + ".wide (pk bigint, ck int, v blob, PRIMARY KEY (pk, ck)) WITH ID = "
         + tableId(ks, "wide"), ddlTimeout);
   }
@@ -264,6 +293,9 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
   }
 
   private Statement<?> statement(Operation op) {
+    if (options.verifyWrites() && op.kind() == OpKind.WRITE) {
+      return verifyWriteStatement.bind(runId, op.index(), value(op.key()));
+    }
     if (!options.amplification()) {
       return op.kind() == OpKind.READ ? readStatement.bind(op.key()) : writeStatement.bind(op.key(), value(op.key()));
     }
@@ -307,6 +339,54 @@ public final class CassandraTarget implements LoadTarget, ConnectionStress {
       kind = ErrorKind.OTHER;
     }
     return new OperationFailedException(kind, name, firstLine(e.getMessage()));
+  }
+
+  @Override
+  public boolean verifiesWrites() {
+    return true;
+  }
+
+  /** Reads every acknowledged write's row back at the run's consistency, 256 requests at a time. */
+  @Override
+  public WriteCheck verifyWrites(long[] acknowledged, Duration timeout) {
+    CqlSession s = session;
+    if (s == null) {
+      throw new IllegalStateException("not connected");
+    }
+    long deadline = clock.nanoTime() + timeout.toNanos();
+    java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(256);
+    java.util.concurrent.atomic.AtomicLong lost = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicLong unreadable = new java.util.concurrent.atomic.AtomicLong();
+    List<Long> firstLost = java.util.Collections.synchronizedList(new ArrayList<>());
+    try {
+      for (long index : acknowledged) {
+        if (!window.tryAcquire(Math.max(1, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS)) {
+          throw new IllegalStateException("verification took longer than " + timeout.toSeconds() + " s");
+        }
+        s.executeAsync(verifyReadStatement.bind(runId, index)).whenComplete((rs, error) -> {
+          if (error != null) {
+            unreadable.incrementAndGet();
+          } else if (rs.one() == null) {
+            lost.incrementAndGet();
+            if (firstLost.size() < 20) {
+              firstLost.add(index);
+            }
+          }
+          window.release();
+        });
+      }
+      if (!window.tryAcquire(256, Math.max(1, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw new IllegalStateException("verification took longer than " + timeout.toSeconds() + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while verifying");
+    }
+    if (unreadable.get() > 0) {
+      throw new IllegalStateException(unreadable.get() + " of " + acknowledged.length
+          + " acknowledged writes could not be read back (" + lost.get() + " missing among the rest)");
+    }
+    return new WriteCheck(acknowledged.length, lost.get(), List.copyOf(firstLost));
   }
 
   @Override

@@ -1,6 +1,6 @@
 package dev.reprise.traffic;
 
-/** One Cassandra contact point, {@code host[:port]} (port defaults to 9042). */
+/** One contact point, {@code host[:port]} (port defaults to 9042, Cassandra's, unless the caller gives the target's). */
 public record HostAndPort(String host, int port) {
 
   /** CQL's default native transport port. */
@@ -21,6 +21,11 @@ public record HostAndPort(String host, int port) {
    * @throws IllegalArgumentException naming the bad entry
    */
   public static HostAndPort parse(String text) {
+    return parse(text, DEFAULT_PORT);
+  }
+
+  /** Parses like {@link #parse(String)}, with {@code defaultPort} for an entry without a port. */
+  public static HostAndPort parse(String text, int defaultPort) {
     String s = text.trim();
     if (s.isEmpty()) {
       throw new IllegalArgumentException("empty entry");
@@ -43,7 +48,7 @@ public record HostAndPort(String host, int port) {
       host = s.substring(0, s.indexOf(':'));
       port = s.substring(s.indexOf(':') + 1);
     }
-    int p = DEFAULT_PORT;
+    int p = defaultPort;
     if (port != null) {
       try {
         p = Integer.parseInt(port);

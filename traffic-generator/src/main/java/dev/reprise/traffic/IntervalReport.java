@@ -21,6 +21,9 @@ import java.util.Map;
  * @param inFlight requests sent and not yet answered at the end of the interval
  * @param openConnections connections open to the cluster (sessions, storm, leaked) at the end
  * @param behindMillis how far the senders are behind the schedule at the end (0 when on time)
+ * @param extras fields added after the contract's, in order (numbers, strings, booleans, null, or
+ *     maps of these): {@code write_outage_ms} and the target's own ({@code http_status}, Redis's
+ *     {@code master})
  */
 public record IntervalReport(
     Instant time,
@@ -33,13 +36,21 @@ public record IntervalReport(
     Double max,
     int inFlight,
     int openConnections,
-    long behindMillis) {
+    long behindMillis,
+    Map<String, Object> extras) {
 
   private static final JsonFactory JSON = new JsonFactory();
 
   public IntervalReport {
     okByKind = Map.copyOf(okByKind);
     errors = Map.copyOf(errors);
+    extras = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extras));
+  }
+
+  /** Without additional fields. */
+  public IntervalReport(Instant time, long intervalMillis, Map<OpKind, Long> okByKind, Map<ErrorKind, Long> errors,
+      Double p50, Double p95, Double p99, Double max, int inFlight, int openConnections, long behindMillis) {
+    this(time, intervalMillis, okByKind, errors, p50, p95, p99, max, inFlight, openConnections, behindMillis, Map.of());
   }
 
   /** Successful operations of all kinds. */
@@ -84,11 +95,36 @@ public record IntervalReport(
       g.writeNumberField("open_connections", openConnections);
       g.writeNumberField("ops_failed", failed());
       g.writeNumberField("behind_ms", behindMillis);
+      for (Map.Entry<String, Object> e : extras.entrySet()) {
+        g.writeFieldName(e.getKey());
+        writeValue(g, e.getValue());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toString();
+  }
+
+  private static void writeValue(JsonGenerator g, Object v) throws IOException {
+    if (v == null) {
+      g.writeNull();
+    } else if (v instanceof Long || v instanceof Integer) {
+      g.writeNumber(((Number) v).longValue());
+    } else if (v instanceof Number n) {
+      g.writeNumber(n.doubleValue());
+    } else if (v instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (v instanceof Map<?, ?> m) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        g.writeFieldName(String.valueOf(e.getKey()));
+        writeValue(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else {
+      g.writeString(v.toString());
+    }
   }
 
   private static void writeMillis(JsonGenerator g, String name, Double ms) throws IOException {

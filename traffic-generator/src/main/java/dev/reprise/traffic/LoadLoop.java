@@ -11,6 +11,13 @@ import java.util.concurrent.Semaphore;
  * earlier ones were answered; only the in-flight cap can hold a send back, and then the wait shows
  * up in that operation's latency because latency is measured from the intended time.
  *
+ * <p>Closed loop ({@code --closed-loop}, YCSB's discipline): the next operation is sent when the
+ * previous one has completed, with no pacing; its latency is measured from when it was sent, and
+ * throughput is what the server can take from these senders.
+ *
+ * <p>With an {@link AckLog}, the index of every acknowledged write is appended to it
+ * ({@code --verify-writes}).
+ *
  * <p>Not thread-safe: {@link #run()} belongs to one thread; {@link #nextIntendedNanos()} may be
  * read from another.
  */
@@ -23,11 +30,24 @@ public final class LoadLoop implements Runnable {
   private final Metrics metrics;
   private final Time clock;
   private final int stride;
+  private final boolean closedLoop;
+  private final AckLog acks;
   private volatile long next;
   private volatile boolean running = true;
 
   public LoadLoop(int first, int stride, Pacer pacer, Workload workload, LoadTarget target,
       Semaphore inFlightPermits, Metrics metrics, Time clock) {
+    this(first, stride, pacer, workload, target, inFlightPermits, metrics, clock, false, null);
+  }
+
+  /**
+   * @param closedLoop send each operation when the previous one completed, ignoring the pacer
+   * @param acks where acknowledged writes' indices go; null: not recorded
+   */
+  LoadLoop(int first, int stride, Pacer pacer, Workload workload, LoadTarget target,
+      Semaphore inFlightPermits, Metrics metrics, Time clock, boolean closedLoop, AckLog acks) {
+    this.closedLoop = closedLoop;
+    this.acks = acks;
     this.next = first;
     this.stride = stride;
     this.pacer = pacer;
@@ -56,6 +76,21 @@ public final class LoadLoop implements Runnable {
    * @throws InterruptedException when stopped while waiting
    */
   public void step() throws InterruptedException {
+    if (closedLoop) {
+      inFlightPermits.acquire();
+      if (!running) {
+        inFlightPermits.release();
+        return;
+      }
+      CompletionStage<Void> stage = send(workload.operation(next, clock.nanoTime()));
+      next += stride;
+      try {
+        stage.toCompletableFuture().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        // Counted by the completion handler.
+      }
+      return;
+    }
     long due = pacer.intendedNanos(next);
     clock.sleepUntilNanos(due);
     inFlightPermits.acquire();
@@ -74,10 +109,10 @@ public final class LoadLoop implements Runnable {
 
   /** Intended send time of the next operation this loop will send. */
   public long nextIntendedNanos() {
-    return pacer.intendedNanos(next);
+    return closedLoop ? Long.MAX_VALUE : pacer.intendedNanos(next);
   }
 
-  private void send(Operation op) {
+  private CompletionStage<Void> send(Operation op) {
     metrics.recordIssued();
     CompletionStage<Void> stage;
     try {
@@ -85,9 +120,9 @@ public final class LoadLoop implements Runnable {
     } catch (RuntimeException e) {
       // A target must fail through the stage; if it throws, count it rather than kill the sender.
       complete(op, e);
-      return;
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
     }
-    stage.whenComplete((ok, error) -> complete(op, error));
+    return stage.whenComplete((ok, error) -> complete(op, error));
   }
 
   private void complete(Operation op, Throwable error) {
@@ -95,6 +130,12 @@ public final class LoadLoop implements Runnable {
     inFlightPermits.release();
     if (error == null) {
       metrics.recordSuccess(op.kind(), latency);
+      if (op.kind() == OpKind.WRITE) {
+        metrics.recordWriteCompleted(op.intendedNanos() + latency);
+      }
+      if (acks != null && op.kind() == OpKind.WRITE) {
+        acks.add(op.index());
+      }
       return;
     }
     Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

@@ -28,7 +28,10 @@ public interface LoadTarget extends AutoCloseable {
   /** Connections currently open to the cluster by this target (all pools, control connection). */
   int openConnections();
 
-  /** Whether a session is established (schema created, statements prepared). */
+  /**
+   * Whether the target is ready for load: connected and able to serve (Cassandra: session built,
+   * schema created and agreed, a probe write and read answered). The pacing clock starts then.
+   */
   boolean connected();
 
   /** Driver performance counters by name, for the final log; empty before the first connection. */
@@ -36,6 +39,35 @@ public interface LoadTarget extends AutoCloseable {
 
   /** Connection attempts, failures and the time of the first success, for the final log. */
   Map<String, Object> connectionHistory();
+
+  /**
+   * Target-specific figures of the interval just ended, added to its per-second line after the
+   * contract's fields (e.g. HTTP status classes), and reset. Called on the reporting thread.
+   */
+  default Map<String, Object> takeIntervalFields() {
+    return Map.of();
+  }
+
+  /** Whether {@link #verifyWrites} is implemented ({@code --verify-writes}). */
+  default boolean verifiesWrites() {
+    return false;
+  }
+
+  /**
+   * Reads back the writes of this run whose indices are given (each was acknowledged) and says
+   * which are missing. Blocking; called once at the end, after the load stopped.
+   *
+   * @throws RuntimeException when the store cannot be read (the final log says the check failed)
+   */
+  default WriteCheck verifyWrites(long[] acknowledgedIndices, java.time.Duration timeout) {
+    throw new UnsupportedOperationException("this target cannot read its writes back");
+  }
+
+  /**
+   * The result of {@link #verifyWrites}: {@code lost} acknowledged writes were not found;
+   * {@code firstLost} are some of their operation indices, for the final log.
+   */
+  record WriteCheck(long checked, long lost, java.util.List<Long> firstLost) {}
 
   /** Stops reconnecting and closes every connection; waits at most a few seconds. */
   @Override

@@ -32,6 +32,64 @@ public final class Metrics {
   private final Recorder recorder = new Recorder(3);
   private final Histogram total = new Histogram(3);
   private Histogram recycled;
+  private final WriteGaps writeGaps = new WriteGaps();
+
+  /**
+   * The longest gap between successful writes (the write outage, i.e. the measured RTO), kept from
+   * completion instants on the {@code nanoTime} scale. Updated under its own lock only when a gap
+   * grows past the longest so far, so the common path is one atomic swap.
+   */
+  static final class WriteGaps {
+    private final java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+    private long longestNanos;
+    private long longestFrom;
+    private long longestTo;
+
+    void start(long nanos) {
+      last.compareAndSet(Long.MIN_VALUE, nanos);
+    }
+
+    void write(long nanos) {
+      long before = last.getAndUpdate(v -> Math.max(v, nanos));
+      if (before != Long.MIN_VALUE && nanos - before > longestNanos) {
+        synchronized (this) {
+          if (nanos - before > longestNanos) {
+            longestNanos = nanos - before;
+            longestFrom = before;
+            longestTo = nanos;
+          }
+        }
+      }
+    }
+
+    long lastNanos() {
+      return last.get();
+    }
+
+    synchronized long[] longest() {
+      return new long[] {longestNanos, longestFrom, longestTo};
+    }
+  }
+
+  /** Starts the write-outage clock (the instant the load starts: no write yet is an outage from here). */
+  public void startWriteClock(long nanos) {
+    writeGaps.start(nanos);
+  }
+
+  /** When the last successful write completed ({@code nanoTime} scale), or the load's start. */
+  public long lastWriteNanos() {
+    return writeGaps.lastNanos();
+  }
+
+  /** The longest gap between successful writes so far: {length, from, to} in nanos. */
+  public long[] longestWriteGap() {
+    return writeGaps.longest();
+  }
+
+  /** A write succeeded and completed at {@code completedNanos}. */
+  public void recordWriteCompleted(long completedNanos) {
+    writeGaps.write(completedNanos);
+  }
 
   private static <K extends Enum<K>> Map<K, LongAdder> adders(Class<K> type) {
     Map<K, LongAdder> m = new EnumMap<>(type);

@@ -22,13 +22,43 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "traffic-gen", mixinStandardHelpOptions = true, version = "traffic-gen 0.1.0",
     sortOptions = false,
-    description = {"Open-loop load and stress for Cassandra. Prints one JSON line per second on stdout;",
+    description = {"Open-loop (or closed-loop) load and stress for Cassandra, HTTP or Redis. Prints one JSON line per second on stdout;",
         "writes a final JSON log at the end (duration, SIGINT, SIGTERM). Log messages go to stderr."})
 public final class TrafficGenCommand implements Callable<Integer> {
 
-  @Option(names = "--hosts", required = true, split = ",", paramLabel = "HOST[:PORT]",
-      description = "Cassandra contact points, comma-separated (port 9042 by default).")
-  List<String> hosts;
+  @Option(names = "--target", defaultValue = "cassandra", paramLabel = "cassandra|http|redis",
+      description = "The system under load (default ${DEFAULT-VALUE}).")
+  TargetKind target;
+
+  @Option(names = "--hosts", split = ",", paramLabel = "HOST[:PORT]",
+      description = "Contact points, comma-separated (Cassandra nodes, HTTP hosts, Redis servers); port from --port,"
+          + " else the target's (9042, 80, 6379). Every address of a name counts (tasks.<service>).")
+  List<String> hosts = List.of();
+
+  @Option(names = "--port", paramLabel = "PORT", description = "Port of --hosts entries that give none.")
+  Integer port;
+
+  @Option(names = "--urls", split = ",", paramLabel = "URL",
+      description = "http: URLs to send to, round robin (instead of --hosts/--path).")
+  List<String> urls = List.of();
+
+  @Option(names = "--path", defaultValue = "/", description = "http: path requested on every --hosts address (default ${DEFAULT-VALUE}).")
+  String path;
+
+  @Option(names = "--sentinels", split = ",", paramLabel = "HOST[:PORT]",
+      description = "redis: ask these sentinels for the master and follow its failovers (port 26379 by default).")
+  List<String> sentinels = List.of();
+
+  @Option(names = "--master-name", defaultValue = "mymaster", description = "redis: the master's name at the sentinels (default ${DEFAULT-VALUE}).")
+  String masterName;
+
+  @Option(names = "--closed-loop",
+      description = "Each thread sends its next operation when the last returns (YCSB style); --rate is not needed.")
+  boolean closedLoop;
+
+  @Option(names = "--verify-writes",
+      description = "Every write gets a key of its own; at the end the acknowledged ones are read back (writes_lost, data_loss_detected).")
+  boolean verifyWrites;
 
   @Option(names = "--mode", required = true, paramLabel = "read|write|mixed",
       description = "Operations to issue.")
@@ -37,8 +67,8 @@ public final class TrafficGenCommand implements Callable<Integer> {
   @Option(names = "--threads", required = true, description = "Sender threads; each paces its share of --rate.")
   int threads;
 
-  @Option(names = "--rate", required = true, description = "Operations per second, total.")
-  long rate;
+  @Option(names = "--rate", description = "Operations per second, total (required unless --closed-loop).")
+  Long rate;
 
   @Option(names = "--duration-minutes", paramLabel = "MIN",
       description = "Run this long (fractions allowed); absent: until SIGINT/SIGTERM.")
@@ -116,13 +146,25 @@ public final class TrafficGenCommand implements Callable<Integer> {
   /** Builds the validated options; an inconsistent value becomes a picocli parameter error (exit 2). */
   TrafficOptions options(CommandLine cmd) {
     try {
-      List<HostAndPort> contactPoints = hosts.stream().filter(h -> !h.isBlank()).map(h -> {
+      if (port != null && (port < 1 || port > 65535)) {
+        throw new IllegalArgumentException("--port must be in 1..65535, got " + port);
+      }
+      int defaultPort = port != null ? port : target.defaultPort();
+      List<HostAndPort> contactPoints = parseHosts("--hosts", hosts, defaultPort);
+      List<HostAndPort> sentinelPoints = parseHosts("--sentinels", sentinels, 26379);
+      List<java.net.URI> urlList = urls.stream().filter(u -> !u.isBlank()).map(u -> {
         try {
-          return HostAndPort.parse(h);
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("--hosts: " + e.getMessage());
+          return new java.net.URI(u.trim());
+        } catch (java.net.URISyntaxException e) {
+          throw new IllegalArgumentException("--urls: '" + u + "' is not a URL: " + e.getReason());
         }
       }).toList();
+      if (rate == null && !closedLoop) {
+        throw new IllegalArgumentException("Missing required option: '--rate=<rate>' (or give --closed-loop)");
+      }
+      long effectiveRate = rate == null ? Math.max(1, threads) : rate;
+      TrafficOptions.TargetSpec targetSpec = new TrafficOptions.TargetSpec(target, urlList, path, sentinelPoints,
+          masterName);
       Replication repl;
       try {
         repl = Replication.parse(replication);
@@ -140,12 +182,23 @@ public final class TrafficGenCommand implements Callable<Integer> {
       }
       Optional<TrafficOptions.MetricsEndpoint> metrics = Optional.ofNullable(metricsPort).map(p ->
           new TrafficOptions.MetricsEndpoint(metricsBind == null ? TrafficOptions.MetricsEndpoint.DEFAULT_BIND : metricsBind.trim(), p));
-      return new TrafficOptions(contactPoints, mode, threads, rate, duration, storm, cpuSpike,
+      return new TrafficOptions(contactPoints, mode, threads, effectiveRate, duration, storm, cpuSpike,
           Duration.ofMillis(clusterTimeoutMillis), Optional.ofNullable(log), leak, leakRate, amplification,
-          readRatio, keyspace, repl, consistency, valueSize, keyCount, datacenter, seed, maxInFlight, metrics);
+          readRatio, keyspace, repl, consistency, valueSize, keyCount, datacenter, seed, maxInFlight, metrics,
+          targetSpec, closedLoop, verifyWrites);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cmd, e.getMessage(), e);
     }
+  }
+
+  private static List<HostAndPort> parseHosts(String option, List<String> entries, int defaultPort) {
+    return entries.stream().filter(h -> !h.isBlank()).map(h -> {
+      try {
+        return HostAndPort.parse(h, defaultPort);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(option + ": " + e.getMessage());
+      }
+    }).toList();
   }
 
   @Override
@@ -205,8 +258,8 @@ public final class TrafficGenCommand implements Callable<Integer> {
         return CommandLine.ExitCode.USAGE;
       }
     }
-    CassandraTarget target = new CassandraTarget(options, clock);
-    TrafficGenerator generator = new TrafficGenerator(options, target, target, clock, System.out,
+    LoadTarget target = Targets.create(options, clock);
+    TrafficGenerator generator = new TrafficGenerator(options, target, (ConnectionStress) target, clock, System.out,
         new FinalLogWriter(options.log(), System.err), metrics::record);
     Thread hook = new Thread(() -> {
       generator.stop("signal");
@@ -220,8 +273,11 @@ public final class TrafficGenCommand implements Callable<Integer> {
       }
     }, "traffic-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    System.err.printf("traffic-gen: %s load at %d ops/s on %s with %d thread(s)%s%n",
-        options.mode().name().toLowerCase(java.util.Locale.ROOT), options.rate(), options.hosts(), options.threads(),
+    System.err.printf("traffic-gen: %s %s load %s on %s with %d thread(s)%s%n", options.target().kind().jsonName(),
+        options.mode().name().toLowerCase(java.util.Locale.ROOT),
+        options.closedLoop() ? "closed loop" : "at " + options.rate() + " ops/s",
+        !options.hosts().isEmpty() ? options.hosts() : !options.target().urls().isEmpty() ? options.target().urls()
+            : "sentinels " + options.target().sentinels(), options.threads(),
         options.duration().map(d -> " for " + d.toSeconds() + " s").orElse(" until stopped"));
     String reason;
     try {

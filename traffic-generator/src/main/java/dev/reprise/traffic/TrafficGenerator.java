@@ -71,8 +71,14 @@ public final class TrafficGenerator {
   private final AtomicLong stormFailures = new AtomicLong();
   private final AtomicLong leakFailures = new AtomicLong();
   private final AtomicLong cpuBursts = new AtomicLong();
+  private final AtomicLong cpuBurnedNanos = new AtomicLong();
+  private final AckLog acks;
   private volatile boolean running;
   private Thread reporter;
+  private long launchNanos;
+  private Instant launchWall;
+  private boolean ready;
+  private Map<String, Object> verification;
   private long startNanos;
   private Instant startWall;
   private long firstBoundaryNanos;
@@ -96,31 +102,48 @@ public final class TrafficGenerator {
     this.out = out;
     this.sink = sink;
     this.permits = new Semaphore(options.maxInFlight());
+    this.acks = options.verifyWrites() && target.verifiesWrites() ? new AckLog() : null;
   }
 
   /**
-   * Starts connecting, then sending, reporting and the requested stress. Call once. Waits up to
-   * twice {@code --cluster-timeout} for the first connection before the schedule starts, so a run
-   * against a live cluster does not begin with errors that only measure the driver's start-up; a
-   * cluster still unreachable after that gets the load anyway, counted as {@code no_host}.
+   * Starts connecting, waits until the target is ready, then starts sending, reporting and the
+   * requested stress. Call once.
+   *
+   * <p>Setup is not load: the pacing clock (operation 0's intended time), the duration and the
+   * first per-second line start when the target reports itself {@link LoadTarget#connected()
+   * ready}, so a healthy server shows no failed operation however long its client took to
+   * connect. The time to ready and the failed connection attempts are in the final log's
+   * {@code setup}. A target that is not ready within the duration (counted from launch; without a
+   * duration: until {@link #stop}) ends the run with stop reason {@code not_ready}, no load sent,
+   * and its final log says why.
    */
   public synchronized void start() throws InterruptedException {
     running = true;
+    launchNanos = clock.nanoTime();
+    launchWall = clock.now();
     target.start();
-    long connectDeadline = clock.nanoTime() + 2 * options.clusterTimeout().toNanos();
-    while (!target.connected() && clock.nanoTime() < connectDeadline && stopReason.get() == null) {
-      clock.sleepUntilNanos(Math.min(connectDeadline, clock.nanoTime() + 20_000_000L));
+    long readyDeadline = options.duration().map(d -> launchNanos + d.toNanos()).orElse(Long.MAX_VALUE);
+    while (!target.connected() && clock.nanoTime() < readyDeadline && stopReason.get() == null) {
+      clock.sleepUntilNanos(Math.min(readyDeadline, clock.nanoTime() + 20_000_000L));
     }
+    ready = target.connected();
     startNanos = clock.nanoTime();
     startWall = clock.now();
+    lastReportNanos = startNanos;
+    if (!ready) {
+      stop("not_ready");
+      LOG.warn("target not ready after {} s; no load sent", (startNanos - launchNanos) / SECOND);
+      return;
+    }
+    metrics.startWriteClock(startNanos);
     Instant nextSecond = startWall.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
     firstBoundaryWall = nextSecond;
     firstBoundaryNanos = startNanos + Duration.between(startWall, nextSecond).toNanos();
-    lastReportNanos = startNanos;
     Pacer pacer = new Pacer(startNanos, options.rate());
     Workload workload = new Workload(options.mode(), options.readRatio(), options.keyCount(), options.seed());
     for (int t = 0; t < options.threads(); t++) {
-      LoadLoop loop = new LoadLoop(t, options.threads(), pacer, workload, target, permits, metrics, clock);
+      LoadLoop loop = new LoadLoop(t, options.threads(), pacer, workload, target, permits, metrics, clock,
+          options.closedLoop(), acks);
       loops.add(loop);
       spawn("traffic-sender-" + t, loop);
     }
@@ -161,6 +184,7 @@ public final class TrafficGenerator {
    */
   public String awaitEnd() throws InterruptedException {
     long end = options.duration().map(d -> startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
+    // start() returns after the target is ready (or gave up, then stopReason is set).
     while (stopReason.get() == null) {
       long now = clock.nanoTime();
       if (now >= end) {
@@ -196,7 +220,10 @@ public final class TrafficGenerator {
       long stopNanos = clock.nanoTime();
       Instant stopWall = startWall.plusNanos(stopNanos - startNanos);
       drainInFlight();
-      emitInterval(stopNanos, stopWall);
+      if (ready) {
+        emitInterval(stopNanos, stopWall);
+      }
+      verifyWrites();
       sink.write(finalLog(stopNanos, stopWall, true), true);
     } catch (RuntimeException e) {
       LOG.error("could not write the final log", e);
@@ -218,6 +245,35 @@ public final class TrafficGenerator {
   /** Counters of the run so far (for tests and the final log). */
   public Metrics metrics() {
     return metrics;
+  }
+
+  /** Reads the acknowledged writes back ({@code --verify-writes}); the outcome goes into the final log. */
+  private void verifyWrites() {
+    if (!options.verifyWrites()) {
+      return;
+    }
+    Map<String, Object> v = new LinkedHashMap<>();
+    if (acks == null) {
+      v.put("error", options.target().kind().jsonName() + " cannot read its writes back");
+    } else if (!ready) {
+      v.put("error", "the target never became ready");
+    } else {
+      long[] acknowledged = acks.toArray();
+      v.put("acknowledged", acknowledged.length);
+      // After a signal the shutdown hook waits 9 s for the log: keep within it.
+      Duration timeout = "signal".equals(stopReason.get()) ? Duration.ofSeconds(5) : Duration.ofSeconds(60);
+      long t0 = clock.nanoTime();
+      try {
+        LoadTarget.WriteCheck check = target.verifyWrites(acknowledged, timeout);
+        v.put("checked", check.checked());
+        v.put("writes_lost", check.lost());
+        v.put("first_lost_indices", check.firstLost());
+      } catch (RuntimeException e) {
+        v.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+      v.put("took_ms", (clock.nanoTime() - t0) / 1_000_000L);
+    }
+    verification = v;
   }
 
   private void drainInFlight() {
@@ -266,7 +322,8 @@ public final class TrafficGenerator {
     IntervalReport r = new IntervalReport(endWall, Math.round(lengthNanos / 1e6), iv.ok(), iv.errors(),
         any ? ms(h.getValueAtPercentile(50)) : null, any ? ms(h.getValueAtPercentile(95)) : null,
         any ? ms(h.getValueAtPercentile(99)) : null, any ? ms(h.getMaxValue()) : null,
-        options.maxInFlight() - permits.availablePermits(), openConnections(), behindMillis(endNanos));
+        options.maxInFlight() - permits.availablePermits(), openConnections(), behindMillis(endNanos),
+        extras(endNanos));
     out.println(r.toJsonLine());
     out.flush();
     try {
@@ -274,6 +331,25 @@ public final class TrafficGenerator {
     } catch (RuntimeException e) {
       LOG.warn("interval listener failed", e);
     }
+  }
+
+  private Map<String, Object> extras(long endNanos) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (options.mode() != Mode.READ) {
+      m.put("write_outage_ms", writeOutageMillis(endNanos));
+    }
+    try {
+      m.putAll(target.takeIntervalFields());
+    } catch (RuntimeException e) {
+      LOG.debug("target interval fields failed", e);
+    }
+    return m;
+  }
+
+  /** Time since the last successful write when that is at least a second (an outage so far), else 0. */
+  private long writeOutageMillis(long nowNanos) {
+    long since = nowNanos - metrics.lastWriteNanos();
+    return since >= SECOND ? since / 1_000_000L : 0;
   }
 
   private static double ms(long micros) {
@@ -333,8 +409,10 @@ public final class TrafficGenerator {
   /** Bursts of 2 s busy computing, then 3 s idle, on every core. */
   private void cpuSpikeLoop() {
     long sink = 0;
+    java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
     try {
       while (running) {
+        long cpuBefore = cpu.getCurrentThreadCpuTime();
         long burstEnd = clock.nanoTime() + 2 * SECOND;
         while (running && clock.nanoTime() < burstEnd) {
           for (int i = 0; i < 10_000; i++) {
@@ -342,6 +420,7 @@ public final class TrafficGenerator {
           }
         }
         cpuBursts.incrementAndGet();
+        cpuBurnedNanos.addAndGet(Math.max(0, cpu.getCurrentThreadCpuTime() - cpuBefore));
         clock.sleepUntilNanos(clock.nanoTime() + 3 * SECOND);
       }
     } catch (InterruptedException e) {
@@ -375,7 +454,7 @@ public final class TrafficGenerator {
     ops.put("ok", okSum);
     ops.put("failed", failedSum);
     ops.put("issued", metrics.issued());
-    ops.put("scheduled", new Pacer(startNanos, options.rate()).dueCount(endNanos));
+    ops.put("scheduled", !ready || options.closedLoop() ? null : new Pacer(startNanos, options.rate()).dueCount(endNanos));
     log.put("operations", ops);
     Map<String, Long> errors = new LinkedHashMap<>();
     Map<ErrorKind, Long> byKind = new EnumMap<>(metrics.errorsTotal());
@@ -399,8 +478,44 @@ public final class TrafficGenerator {
     stressLog.put("leaked_connections", stress.leakedConnections());
     stressLog.put("leak_failures", leakFailures.get());
     stressLog.put("cpu_bursts", cpuBursts.get());
+    // CPU time the burner threads used in finished bursts (their own thread CPU clocks).
+    stressLog.put("cpu_burned_ms", cpuBurnedNanos.get() / 1_000_000L);
+    double seconds = Math.max(1e-9, (endNanos - startNanos) / 1e9);
+    stressLog.put("storm_cycles_per_s", ready ? Math.round(stormCycles.get() / seconds * 10) / 10.0 : 0.0);
     log.put("stress", stressLog);
     log.put("connection", target.connectionHistory());
+    Map<String, Object> setup = new LinkedHashMap<>();
+    setup.put("ready", ready);
+    setup.put("launched_at", launchWall.toString());
+    setup.put("ready_at", ready ? startWall.toString() : null);
+    setup.put("time_to_ready_ms", ready ? (startNanos - launchNanos) / 1_000_000L : null);
+    Map<String, Object> history = target.connectionHistory();
+    setup.put("attempts", history.get("attempts"));
+    setup.put("failed_attempts", history.get("failed_attempts"));
+    setup.put("last_error", ready ? null : history.get("last_error"));
+    log.put("setup", setup);
+    log.put("loop", options.closedLoop() ? "closed" : "open");
+    if (options.mode() != Mode.READ && ready) {
+      long[] gap = metrics.longestWriteGap();
+      long lastWrite = metrics.lastWriteNanos();
+      // An outage still going at the end counts too.
+      if (endNanos - lastWrite > gap[0]) {
+        gap = new long[] {endNanos - lastWrite, lastWrite, endNanos};
+      }
+      Map<String, Object> outage = new LinkedHashMap<>();
+      outage.put("longest_ms", gap[0] / 1_000_000L);
+      outage.put("from", gap[0] == 0 ? null : startWall.plusNanos(gap[1] - startNanos).toString());
+      outage.put("to", gap[0] == 0 ? null : startWall.plusNanos(gap[2] - startNanos).toString());
+      outage.put("ongoing_at_end", endNanos - lastWrite == gap[0] && gap[0] >= SECOND);
+      log.put("write_outage", outage);
+    }
+    if (options.verifyWrites()) {
+      Map<String, Object> v = complete && verification != null ? verification : Map.of("error", "not checked yet");
+      log.put("verification", v);
+      Object lost = v.get("writes_lost");
+      log.put("writes_lost", lost);
+      log.put("data_loss_detected", lost == null ? null : ((Number) lost).longValue() > 0);
+    }
     log.put("driver", target.counters());
     return log;
   }

@@ -37,6 +37,12 @@ import java.util.Set;
  * @param maxInFlight cap on requests in flight ({@code --max-in-flight})
  * @param metrics where to serve the per-second figures for Prometheus ({@code --metrics-port},
  *     {@code --metrics-bind}); empty: not served
+ * @param target which system is loaded and how it is addressed ({@code --target}, {@code --urls},
+ *     {@code --path}, {@code --sentinels}, {@code --master-name})
+ * @param closedLoop each sender sends its next operation when the last returns, {@code rate} is
+ *     ignored ({@code --closed-loop})
+ * @param verifyWrites every write gets a key of its own; acknowledged ones are read back at the end
+ *     ({@code --verify-writes})
  */
 public record TrafficOptions(
     List<HostAndPort> hosts,
@@ -60,7 +66,40 @@ public record TrafficOptions(
     String datacenter,
     long seed,
     int maxInFlight,
-    Optional<MetricsEndpoint> metrics) {
+    Optional<MetricsEndpoint> metrics,
+    TargetSpec target,
+    boolean closedLoop,
+    boolean verifyWrites) {
+
+  /**
+   * Which system the load goes to and how it is addressed.
+   *
+   * @param kind cassandra, http or redis
+   * @param urls HTTP only: the URLs to send to, round robin ({@code --urls}); empty: built from
+   *     {@code hosts} and {@code path}, every address of every host name
+   * @param path HTTP only: the path requested on each of {@code hosts} ({@code --path}, default {@code /})
+   * @param sentinels Redis only: ask these sentinels for the master ({@code --sentinels}); empty:
+   *     {@code hosts} are Redis servers
+   * @param masterName Redis only: the master's name at the sentinels ({@code --master-name})
+   */
+  public record TargetSpec(TargetKind kind, List<java.net.URI> urls, String path, List<HostAndPort> sentinels,
+      String masterName) {
+    /** Cassandra, addressed by {@code --hosts} alone. */
+    public static final TargetSpec CASSANDRA = new TargetSpec(TargetKind.CASSANDRA, List.of(), "/", List.of(), "mymaster");
+
+    public TargetSpec {
+      urls = List.copyOf(urls);
+      sentinels = List.copyOf(sentinels);
+      require(path.startsWith("/"), "--path must start with '/', got '" + path + "'");
+      require(!masterName.isBlank(), "--master-name must not be empty");
+      require(kind == TargetKind.HTTP || urls.isEmpty(), "--urls is for --target http");
+      require(kind == TargetKind.REDIS || sentinels.isEmpty(), "--sentinels is for --target redis");
+      for (java.net.URI u : urls) {
+        require(("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null,
+            "--urls: '" + u + "' is not an http:// or https:// URL with a host");
+      }
+    }
+  }
 
   /**
    * The Prometheus endpoint: {@code http://bind:port/metrics}.
@@ -93,6 +132,23 @@ public record TrafficOptions(
         Optional.empty());
   }
 
+  /** Cassandra, open loop, writes not verified (the options before --target existed). */
+  public TrafficOptions(List<HostAndPort> hosts, Mode mode, int threads, long rate, Optional<Duration> duration,
+      boolean storm, boolean cpuSpike, Duration clusterTimeout, Optional<Path> log, boolean leak, int leakRate,
+      boolean amplification, double readRatio, String keyspace, Replication replication, String consistency,
+      int valueSize, long keyCount, String datacenter, long seed, int maxInFlight, Optional<MetricsEndpoint> metrics) {
+    this(hosts, mode, threads, rate, duration, storm, cpuSpike, clusterTimeout, log, leak, leakRate, amplification,
+        readRatio, keyspace, replication, consistency, valueSize, keyCount, datacenter, seed, maxInFlight,
+        metrics, TargetSpec.CASSANDRA, false, false);
+  }
+
+  /** A copy of these options for another target, loop discipline and write verification. */
+  public TrafficOptions with(TargetSpec target, boolean closedLoop, boolean verifyWrites) {
+    return new TrafficOptions(hosts, mode, threads, rate, duration, storm, cpuSpike, clusterTimeout, log, leak,
+        leakRate, amplification, readRatio, keyspace, replication, consistency, valueSize, keyCount, datacenter, seed,
+        maxInFlight, metrics, target, closedLoop, verifyWrites);
+  }
+
   /** Consistency levels the driver accepts for plain reads and writes. */
   public static final Set<String> CONSISTENCY_LEVELS = Set.of("ANY", "ONE", "TWO", "THREE", "QUORUM",
       "ALL", "LOCAL_ONE", "LOCAL_QUORUM", "EACH_QUORUM");
@@ -100,10 +156,20 @@ public record TrafficOptions(
   public TrafficOptions {
     hosts = List.copyOf(hosts);
     consistency = consistency.toUpperCase(Locale.ROOT);
-    require(!hosts.isEmpty(), "--hosts: give at least one contact point");
+    require(!hosts.isEmpty() || !target.urls().isEmpty() || !target.sentinels().isEmpty(),
+        target.kind() == TargetKind.HTTP ? "give --hosts or --urls"
+            : target.kind() == TargetKind.REDIS ? "give --hosts or --sentinels" : "Missing required option: '--hosts=HOST[:PORT]' (give at least one contact point)");
+    require(target.kind() != TargetKind.HTTP || hosts.isEmpty() || target.urls().isEmpty(),
+        "give --hosts or --urls, not both");
+    require(target.kind() != TargetKind.REDIS || hosts.isEmpty() || target.sentinels().isEmpty(),
+        "give --hosts (Redis servers) or --sentinels, not both");
+    require(!amplification || target.kind() == TargetKind.CASSANDRA, "--amplification is for --target cassandra");
+    require(!(amplification && verifyWrites), "--verify-writes and --amplification do not go together");
+    require(!verifyWrites || target.kind() != TargetKind.HTTP, "--verify-writes is for --target redis or cassandra"
+        + " (HTTP has no generic read-back)");
     require(threads >= 1 && threads <= 256, "--threads must be in 1..256, got " + threads);
     require(rate >= 1, "--rate must be at least 1 operation per second, got " + rate);
-    require(rate >= threads, "--rate (" + rate + ") must be at least --threads (" + threads
+    require(closedLoop || rate >= threads, "--rate (" + rate + ") must be at least --threads (" + threads
         + "): each thread paces its share of the rate");
     duration.ifPresent(d -> require(!d.isNegative() && !d.isZero(),
         "--duration-minutes must be positive, got " + d));
@@ -153,6 +219,13 @@ public record TrafficOptions(
     m.put("seed", seed);
     m.put("max_in_flight", maxInFlight);
     m.put("metrics", metrics.map(MetricsEndpoint::toString).orElse(null));
+    m.put("target", target.kind().jsonName());
+    m.put("urls", target.urls().stream().map(java.net.URI::toString).toList());
+    m.put("path", target.path());
+    m.put("sentinels", target.sentinels().stream().map(HostAndPort::toString).toList());
+    m.put("master_name", target.masterName());
+    m.put("closed_loop", closedLoop);
+    m.put("verify_writes", verifyWrites);
     return m;
   }
 }

@@ -75,6 +75,16 @@ class TrafficGenCommandTest {
       "unknown option     | --hosts h --mode read --threads 1 --rate 10 --turbo        | Unknown option: '--turbo'",
       "metrics port       | --hosts h --mode read --threads 1 --rate 10 --metrics-port 70000 | --metrics-port must be in 0..65535, got 70000",
       "bind without port  | --hosts h --mode read --threads 1 --rate 10 --metrics-bind 127.0.0.1 | --metrics-bind needs --metrics-port",
+      "unknown target     | --target mongo --hosts h --mode read --threads 1 --rate 10 | --target",
+      "http without hosts | --target http --mode read --threads 1 --rate 10           | give --hosts or --urls",
+      "http hosts and urls | --target http --hosts h --urls http://h/ --mode read --threads 1 --rate 10 | not both",
+      "bad url            | --target http --urls ftp://h/ --mode read --threads 1 --rate 10 | is not an http:// or https:// URL",
+      "urls for redis     | --target redis --hosts h --urls http://h/ --mode read --threads 1 --rate 10 | --urls is for --target http",
+      "redis both         | --target redis --hosts h --sentinels s --mode read --threads 1 --rate 10 | not both",
+      "no rate, open loop | --hosts h --mode read --threads 1                          | or give --closed-loop",
+      "verify http        | --target http --hosts h --mode write --threads 1 --rate 10 --verify-writes | --verify-writes is for --target redis or cassandra",
+      "verify amplified   | --hosts h --mode write --threads 1 --rate 10 --verify-writes --amplification | do not go together",
+      "amplification http | --target http --hosts h --mode read --threads 1 --rate 10 --amplification | --amplification is for --target cassandra",
   })
   void badArgumentsExitWithTwoAndSayWhy(String name, String args, String message) {
     int code = run(args.trim().split("\\s+"));
@@ -82,6 +92,26 @@ class TrafficGenCommandTest {
     assertThat(runs).as("the generator must not start").isEmpty();
     assertThat(err()).startsWith("traffic-gen: ").contains(message.trim()).contains("--help");
     assertThat(out.toString(StandardCharsets.UTF_8)).as("stdout carries only JSON lines").isEmpty();
+  }
+
+  @Test
+  void targetsTakeTheirOwnDefaultPortsAndClosedLoopNeedsNoRate() {
+    assertThat(run("--target", "redis", "--hosts", "r1,r2:7000", "--mode", "write", "--threads", "4", "--closed-loop",
+        "--verify-writes")).isZero();
+    TrafficOptions o = runs.get(0);
+    assertThat(o.target().kind()).isEqualTo(TargetKind.REDIS);
+    assertThat(o.hosts()).extracting(HostAndPort::toString).containsExactly("r1:6379", "r2:7000");
+    assertThat(o.closedLoop()).isTrue();
+    assertThat(o.verifyWrites()).isTrue();
+    assertThat(run("--target", "redis", "--sentinels", "s1,s2:5000", "--master-name", "m", "--mode", "mixed",
+        "--threads", "1", "--rate", "10")).isZero();
+    assertThat(runs.get(1).target().sentinels()).extracting(HostAndPort::toString).containsExactly("s1:26379", "s2:5000");
+    assertThat(run("--target", "http", "--hosts", "tasks.web", "--path", "/x", "--mode", "read", "--threads", "1",
+        "--rate", "10")).isZero();
+    assertThat(runs.get(2).hosts()).extracting(HostAndPort::toString).containsExactly("tasks.web:80");
+    assertThat(run("--hosts", "c", "--port", "9000", "--mode", "read", "--threads", "1", "--rate", "10")).isZero();
+    assertThat(runs.get(3).hosts()).extracting(HostAndPort::toString).containsExactly("c:9000");
+    assertThat(runs.get(3).target().kind()).isEqualTo(TargetKind.CASSANDRA);
   }
 
   @Test

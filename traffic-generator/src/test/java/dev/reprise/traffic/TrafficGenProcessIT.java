@@ -71,6 +71,41 @@ class TrafficGenProcessIT {
     }
   }
 
+  private static void awaitStderr(Child c, String text, int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      synchronized (c.err()) {
+        if (c.err().indexOf(text) >= 0) {
+          return;
+        }
+      }
+      if (System.nanoTime() > deadline || !c.process().isAlive()) {
+        c.process().destroyForcibly();
+        throw new AssertionError("expected '" + text + "' on stderr within " + seconds + " s; stderr:\n" + c.err());
+      }
+      SystemTime.INSTANCE.sleepUntilNanos(System.nanoTime() + 100_000_000L);
+    }
+  }
+
+  @Test
+  void aClusterNeverReadyWithinTheDurationEndsNotReadyWithTheLogWritten() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    Path log = dir.resolve("not-ready.json");
+    Child c = launch(List.of("--target", "redis", "--hosts", "127.0.0.1:" + closedPort, "--mode", "write",
+        "--threads", "1", "--rate", "20", "--duration-minutes", "0.05", "--log", log.toString(),
+        "--cluster-timeout", "300"));
+    assertThat(c.process().waitFor(60, TimeUnit.SECONDS)).as("ends after its duration").isTrue();
+    assertThat(c.process().exitValue()).isZero();
+    JsonNode finalLog = new ObjectMapper().readTree(Files.readString(log));
+    assertThat(finalLog.get("stop_reason").asText()).isEqualTo("not_ready");
+    assertThat(finalLog.get("setup").get("ready").asBoolean()).isFalse();
+    assertThat(finalLog.get("setup").get("failed_attempts").asLong()).isPositive();
+    assertThat(finalLog.get("operations").get("failed").asLong()).isZero();
+  }
+
   private static JsonNode sigterm(Child c, Path log) throws Exception {
     c.process().destroy(); // SIGTERM on Unix
     assertThat(c.process().waitFor(20, TimeUnit.SECONDS)).as("exits within 20 s of SIGTERM").isTrue();
@@ -105,12 +140,17 @@ class TrafficGenProcessIT {
     Path log = dir.resolve("never.json");
     Child c = launch(List.of("--hosts", "127.0.0.1:" + closedPort, "--mode", "read", "--threads", "1", "--rate", "20",
         "--log", log.toString(), "--cluster-timeout", "300"));
-    awaitLines(c, 2, l -> l.get("errors").get("no_host").asLong() > 0, 30);
+    // Setup is not load: no line and no failed operation while the cluster is not ready.
+    awaitStderr(c, "cannot connect", 30);
     JsonNode finalLog = sigterm(c, log);
     assertThat(finalLog.get("complete").asBoolean()).isTrue();
+    assertThat(finalLog.get("stop_reason").asText()).isEqualTo("signal");
     assertThat(finalLog.get("operations").get("ok").asLong()).isZero();
-    assertThat(finalLog.get("errors").get("no_host").asLong()).isPositive();
+    assertThat(finalLog.get("operations").get("failed").asLong()).isZero();
+    assertThat(finalLog.get("setup").get("ready").asBoolean()).isFalse();
+    assertThat(finalLog.get("setup").get("last_error").asText()).isNotEmpty();
     assertThat(finalLog.get("connection").get("connected").asBoolean()).isFalse();
+    assertThat(c.out().lines()).isEmpty();
     // SIGTERM may arrive while the first attempt (a fresh driver session, ~2 s here) is still running.
     assertThat(finalLog.get("connection").get("attempts").asLong()).isPositive();
   }

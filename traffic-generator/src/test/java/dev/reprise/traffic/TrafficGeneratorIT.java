@@ -79,7 +79,7 @@ class TrafficGeneratorIT {
   void aModestRateExecutesNearlyEveryScheduledOperationWithoutErrors() throws Exception {
     SharedCassandra c = SharedCassandra.get();
     Run run = start("--hosts", c.hosts(), "--mode", "mixed", "--threads", "2", "--rate", "100",
-        "--duration-minutes", "0.15", "--keyspace", "tg_it_modest", "--cluster-timeout", "10000");
+        "--duration-minutes", "0.15", "--keyspace", "tg_it_modest", "--cluster-timeout", "10000", "--verify-writes");
     run.generator().finish(run.generator().awaitEnd());
 
     Map<String, Object> log = run.finalLog();
@@ -100,6 +100,10 @@ class TrafficGeneratorIT {
     assertThat(lines.get(2).get("open_connections").asInt()).isPositive();
     assertThat(lines.get(2).get("latency_ms").get("p50").asDouble()).isPositive();
     assertThat(((Map<?, ?>) log.get("driver"))).isNotEmpty();
+    // Setup is not load; every acknowledged write is read back.
+    assertThat(((Map<?, ?>) log.get("setup")).get("ready")).isEqualTo(true);
+    assertThat(get(log, "verification", "checked")).isEqualTo(get(log, "operations", "write", "ok"));
+    assertThat(log.get("data_loss_detected")).isEqualTo(false);
   }
 
   @Test
