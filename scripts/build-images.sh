@@ -4,7 +4,7 @@
 # already present and its inputs are unchanged; pass --force to rebuild everything.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-order=(debian-base hello cassandra traffic-gen nginx redis)
+order=(debian-base hello cassandra traffic-gen nginx redis ycsb)
 only=()
 force=""
 for arg in "$@"; do

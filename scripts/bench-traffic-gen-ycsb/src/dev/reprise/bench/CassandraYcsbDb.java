@@ -7,7 +7,15 @@ import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.ColumnDefinition;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,9 +33,15 @@ import site.ycsb.StringByteIterator;
  * A minimal YCSB 0.17 binding for Cassandra on the Apache Cassandra Java driver 4.x (YCSB's own
  * binding is not on Maven Central), shaped like YCSB's cassandra-cql binding: table
  * {@code ycsb.usertable (y_id text PRIMARY KEY, field0..field9 text)} created when missing, one
- * session shared by all client threads, prepared statements per field set, consistency ONE.
- * Properties: {@code hosts} (default 127.0.0.1), {@code port} (9042), {@code cassandra.keyspace}
- * (ycsb), {@code fieldcount} (10). Scans are not implemented (workload A has none).
+ * session shared by all client threads, prepared statements per field set.
+ * Properties: {@code hosts} (default 127.0.0.1; comma-separated, each name contributes every
+ * address it resolves to, so {@code tasks.cassandra} reaches every node of a dnsrr service),
+ * {@code port} (9042), {@code cassandra.keyspace} (ycsb), {@code fieldcount} (10),
+ * {@code cassandra.replication} (replication factor of a keyspace created here, default 1),
+ * {@code cassandra.readconsistencylevel} / {@code cassandra.writeconsistencylevel} (ONE, as YCSB's
+ * own binding), {@code cassandra.connect_timeout_s} (how long to keep retrying the first
+ * connection while the cluster starts, default 0: one attempt). Scans are not implemented
+ * (workload A has none).
  */
 public final class CassandraYcsbDb extends DB {
 
@@ -36,6 +50,30 @@ public final class CassandraYcsbDb extends DB {
   private static int clients;
   private static final Map<String, PreparedStatement> STATEMENTS = new ConcurrentHashMap<>();
   private static String table;
+  private static ConsistencyLevel readConsistency;
+  private static ConsistencyLevel writeConsistency;
+
+  private static CqlSession connect(String hosts, int port) {
+    List<InetSocketAddress> points = new ArrayList<>();
+    for (String h : hosts.split(",")) {
+      try {
+        for (InetAddress a : InetAddress.getAllByName(h.strip())) {
+          points.add(new InetSocketAddress(a, port));
+        }
+      } catch (UnknownHostException e) {
+        throw new IllegalStateException("cannot resolve " + h.strip(), e);
+      }
+    }
+    return CqlSession.builder().addContactPoints(points)
+        .withLocalDatacenter("datacenter1")
+        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
+            .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, Duration.ofSeconds(5))
+            .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, Duration.ofSeconds(5))
+            .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
+            .build())
+        .build();
+  }
 
   @Override
   public void init() throws DBException {
@@ -44,29 +82,45 @@ public final class CassandraYcsbDb extends DB {
       if (session != null) {
         return;
       }
-      String host = getProperties().getProperty("hosts", "127.0.0.1");
+      String hosts = getProperties().getProperty("hosts", "127.0.0.1");
       int port = Integer.parseInt(getProperties().getProperty("port", "9042"));
       String ks = getProperties().getProperty("cassandra.keyspace", "ycsb");
       int fields = Integer.parseInt(getProperties().getProperty("fieldcount", "10"));
-      try {
-        session = CqlSession.builder().addContactPoint(new InetSocketAddress(host, port))
-            .withLocalDatacenter("datacenter1")
-            .withConfigLoader(DriverConfigLoader.programmaticBuilder()
-                .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "ONE")
-                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(5))
-                .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, true)
-                .build())
-            .build();
-        session.execute("CREATE KEYSPACE IF NOT EXISTS " + ks
-            + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
-        StringBuilder cols = new StringBuilder();
-        for (int i = 0; i < fields; i++) {
-          cols.append(", field").append(i).append(" text");
+      int replication = Integer.parseInt(getProperties().getProperty("cassandra.replication", "1"));
+      readConsistency = DefaultConsistencyLevel.valueOf(
+          getProperties().getProperty("cassandra.readconsistencylevel", "ONE").toUpperCase(Locale.ROOT));
+      writeConsistency = DefaultConsistencyLevel.valueOf(
+          getProperties().getProperty("cassandra.writeconsistencylevel", "ONE").toUpperCase(Locale.ROOT));
+      long deadline = System.nanoTime()
+          + TimeUnit.SECONDS.toNanos(Long.parseLong(getProperties().getProperty("cassandra.connect_timeout_s", "0")));
+      while (true) {
+        try {
+          session = connect(hosts, port);
+          session.execute("CREATE KEYSPACE IF NOT EXISTS " + ks
+              + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': " + replication + "}");
+          StringBuilder cols = new StringBuilder();
+          for (int i = 0; i < fields; i++) {
+            cols.append(", field").append(i).append(" text");
+          }
+          session.execute("CREATE TABLE IF NOT EXISTS " + ks + ".usertable (y_id text PRIMARY KEY" + cols + ")");
+          table = ks + ".usertable";
+          return;
+        } catch (RuntimeException e) {
+          if (session != null) {
+            session.close();
+            session = null;
+          }
+          if (System.nanoTime() - deadline >= 0) {
+            throw new DBException("cannot connect to Cassandra at " + hosts + ":" + port + ": " + e, e);
+          }
+          System.err.println("ycsb-cassandra: not connected yet (" + e.getMessage() + "); retrying");
+          try {
+            Thread.sleep(2000);
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new DBException("interrupted while connecting", ie);
+          }
         }
-        session.execute("CREATE TABLE IF NOT EXISTS " + ks + ".usertable (y_id text PRIMARY KEY" + cols + ")");
-        table = ks + ".usertable";
-      } catch (RuntimeException e) {
-        throw new DBException("cannot connect to Cassandra at " + host + ":" + port + ": " + e, e);
       }
     }
   }
@@ -91,7 +145,7 @@ public final class CassandraYcsbDb extends DB {
     try {
       String cols = fields == null ? "*" : String.join(", ", new TreeSet<>(fields));
       PreparedStatement ps = prepared("read", fields, "SELECT " + cols + " FROM " + table + " WHERE y_id = ?");
-      Row row = session.execute(ps.bind(key)).one();
+      Row row = session.execute(ps.bind(key).setConsistencyLevel(readConsistency)).one();
       if (row == null) {
         return Status.NOT_FOUND;
       }
@@ -128,7 +182,7 @@ public final class CassandraYcsbDb extends DB {
         b.setString(i++, values.get(n).toString());
       }
       b.setString(i, key);
-      session.execute(b.build());
+      session.execute(b.setConsistencyLevel(writeConsistency).build());
       return Status.OK;
     } catch (RuntimeException e) {
       return Status.ERROR;
@@ -149,7 +203,7 @@ public final class CassandraYcsbDb extends DB {
         b.setString(i++, values.get(n).toString());
       }
       b.setString(i, key);
-      session.execute(b.build());
+      session.execute(b.setConsistencyLevel(writeConsistency).build());
       return Status.OK;
     } catch (RuntimeException e) {
       return Status.ERROR;
@@ -159,7 +213,7 @@ public final class CassandraYcsbDb extends DB {
   @Override
   public Status delete(String t, String key) {
     try {
-      session.execute(prepared("delete", null, "DELETE FROM " + table + " WHERE y_id = ?").bind(key));
+      session.execute(prepared("delete", null, "DELETE FROM " + table + " WHERE y_id = ?").bind(key).setConsistencyLevel(writeConsistency));
       return Status.OK;
     } catch (RuntimeException e) {
       return Status.ERROR;
