@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
         ClusterCommand.class,
         CollectCommand.class,
         RunsCommand.class,
+        InjectCommand.class,
+        ExperimentsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class MasterCli {
