@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
         CollectCommand.class,
         RunsCommand.class,
         ServeCommand.class,
+        InjectCommand.class,
+        ExperimentsCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class MasterCli {
