@@ -137,9 +137,10 @@ class PersistentRunQueueTest {
       var b = q.submit(submission("b"));
       assertEquals(QueueState.QUEUED, b.state());
       waitFor(() -> launcher.calls.contains("launch a seed 7"), "a to start");
+      // the launcher hears of the run before the queue has recorded its folder: wait for that too
+      waitFor(() -> "a-folder".equals(q.get(a.id()).orElseThrow().runId()), "a's run folder to be recorded");
       assertEquals(QueueState.RUNNING, state(q, a.id()));
       assertEquals(QueueState.QUEUED, state(q, b.id()));
-      assertEquals("a-folder", q.get(a.id()).orElseThrow().runId());
       launcher.end("a", "ok");
       waitFor(() -> launcher.calls.contains("launch b seed 7"), "b to start");
       launcher.end("b", "failed");
