@@ -61,6 +61,9 @@ class UnixSocketForwardTest {
       assertThat(roundTrip(a, "again")).isEqualTo("AGAIN");
       assertThat(opened).hasValue(2);
     }
+    // each relay's remote end is closed by its own thread once the forward is closed: wait for both
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (closed.get() < 2 && System.nanoTime() < deadline) Thread.sleep(10);
     assertThat(closed).hasValue(2);
   }
 
