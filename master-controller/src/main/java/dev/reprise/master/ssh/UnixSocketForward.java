@@ -13,6 +13,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -92,8 +94,7 @@ public final class UnixSocketForward implements Closeable {
         var in = new ChannelIn(client);
         var out = new ChannelOut(client);
         var channel = remote.open(in, out);
-        open.add(client);
-        open.add(channel);
+        if (!register(client, channel)) return;
       } catch (IOException | RuntimeException e) {
         System.err.println("warning: " + name + ": cannot open the remote end of a forwarded connection: " + e.getMessage());
         closeQuietly(client);
@@ -101,12 +102,33 @@ public final class UnixSocketForward implements Closeable {
     }
   }
 
+  /**
+   * Records a relayed connection so {@link #close()} closes it; when the forward was closed while
+   * the remote end was opening, closes both at once instead and answers false.
+   */
+  private boolean register(SocketChannel client, Closeable channel) {
+    synchronized (open) {
+      if (!closed) {
+        open.add(client);
+        open.add(channel);
+        return true;
+      }
+    }
+    closeQuietly(channel);
+    closeQuietly(client);
+    return false;
+  }
+
   @Override
   public void close() {
-    closed = true;
+    List<Closeable> relayed;
+    synchronized (open) {
+      closed = true;
+      relayed = new ArrayList<>(open);
+      open.clear();
+    }
     closeQuietly(server);
-    open.forEach(UnixSocketForward::closeQuietly);
-    open.clear();
+    relayed.forEach(UnixSocketForward::closeQuietly);
     try {
       Files.deleteIfExists(socket);
       Files.deleteIfExists(dir);
