@@ -589,7 +589,7 @@ public final class Agent {
   }
 
   /** A triggered moment's actions, by moment, until {@code fire_moment}; only the coordinator thread touches it. */
-  private final Map<Integer, List<PlannedAction>> gated = new java.util.HashMap<>();
+  private final java.util.Map<Integer, List<PlannedAction>> gated = new java.util.HashMap<>();
   /** {@code moment/container} already reported for a log trigger (a container's first matching line is enough). */
   private final Set<String> observedLines = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Observations made before {@code armed} was sent: sent right after it. Guarded by this. */
