@@ -35,7 +35,7 @@ public final class ScenarioParser {
   static final List<String> ENVIRONMENT_KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("seed", "ntp_server", "ntp_resync",
       "compose", "safety", "grafana", "faults", "restart"), ExpectParser.ENVIRONMENT_KEYS.stream()).toList();
   static final List<String> EVENT_KINDS = List.of("beginning", "end", "moment");
-  static final List<String> MOMENT_KEYS = List.of("time", "mark", "services");
+  static final List<String> MOMENT_KEYS = List.of("time", "when", "mark", "services");
   static final List<String> SERVICE_EVENT_KINDS = List.of("start", "stop", "fault");
   static final List<String> TARGET_KEYS = List.of("amount", "percentage", "specific");
 
@@ -122,11 +122,13 @@ public final class ScenarioParser {
     private final YamlReader yaml;
     private final ParseContext context;
     private final SafetyParser safety;
+    private final dev.reprise.fdsl.parse.TriggerParser triggers;
 
     Run(YamlReader yaml, ParseContext context) {
       this.yaml = yaml;
       this.context = context;
       this.safety = new SafetyParser(yaml);
+      this.triggers = new dev.reprise.fdsl.parse.TriggerParser(yaml);
     }
 
     Optional<Scenario> scenario(Node root) {
@@ -216,6 +218,13 @@ public final class ScenarioParser {
                 + seconds(end) + " (line " + endPos.line() + ")");
             complete = false;
           }
+          if (moment.triggered() && moment.timeMillis() + moment.trigger().timeoutMillis() > end) {
+            yaml.problem(moment.trigger().pos(), "events: this moment may wait until " + seconds(moment.timeMillis()
+                + moment.trigger().timeoutMillis()) + " (" + (moment.timeMillis() == 0 ? "" : seconds(moment.timeMillis()) + " + ")
+                + "timeout " + seconds(moment.trigger().timeoutMillis()) + "), after the end at " + seconds(end)
+                + " (line " + endPos.line() + "); shorten the timeout or move the end");
+            complete = false;
+          }
         }
       }
       if (context.composeServices() != null && beginning != null) {
@@ -224,6 +233,9 @@ public final class ScenarioParser {
         }
       }
       for (var ref : safety.services()) {
+        complete &= checkScenarioService(ref, beginning, moments);
+      }
+      for (var ref : triggers.services()) {
         complete &= checkScenarioService(ref, beginning, moments);
       }
       if (!complete || env == null) return Optional.empty();
@@ -345,10 +357,17 @@ public final class ScenarioParser {
       yaml.rejectUnknownKeys(e, path, MOMENT_KEYS);
       boolean ok = true;
       Long time = null;
-      if (!e.containsKey("time")) {
-        yaml.problem(keyPos, path + ": missing 'time' (the second, after the start, at which the moment happens)");
+      dev.reprise.fdsl.model.Trigger trigger = null;
+      if (e.containsKey("when")) {
+        trigger = triggers.trigger(e.get("when"), path).orElse(null);
+        ok &= trigger != null;
+        if (!e.containsKey("time")) time = 0L;
+      }
+      if (!e.containsKey("time") && !e.containsKey("when")) {
+        yaml.problem(keyPos, path + ": missing 'time' (the second, after the start, at which the moment happens)"
+            + " or 'when' (the state that fires it)");
         ok = false;
-      } else {
+      } else if (e.containsKey("time")) {
         time = yaml.millis(e.get("time").value(), path + ".time").orElse(null);
         ok &= time != null;
       }
@@ -377,7 +396,7 @@ public final class ScenarioParser {
         ok = false;
       }
       if (!ok) return Optional.empty();
-      return Optional.of(new Moment(fileIndex, time, mark, services, keyPos));
+      return Optional.of(new Moment(fileIndex, time, mark, services, keyPos, trigger));
     }
 
     private Optional<ServiceEvents> serviceEvents(YamlReader.Entry service, String path) {

@@ -182,7 +182,8 @@ class ScenarioParserTest {
 
     @Test void momentNeedsATime() {
       assertThat(problems("events:\n  - beginning: {web: 1}\n  - moment: {mark: x}\n  - end: 40\n"))
-          .containsExactly("3:5: events[1].moment: missing 'time' (the second, after the start, at which the moment happens)");
+          .containsExactly("3:5: events[1].moment: missing 'time' (the second, after the start, at which the moment happens)"
+              + " or 'when' (the state that fires it)");
     }
 
     @Test void momentNeedsAMarkOrServices() {

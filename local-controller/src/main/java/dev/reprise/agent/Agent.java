@@ -27,6 +27,8 @@ import dev.reprise.fdsl.plan.FaultAction;
 import dev.reprise.fdsl.plan.MarkAction;
 import dev.reprise.fdsl.plan.Plan;
 import dev.reprise.fdsl.plan.PlannedAction;
+import dev.reprise.fdsl.plan.PlannedTrigger;
+import java.util.Set;
 import dev.reprise.fdsl.record.ClockRecord;
 import dev.reprise.fdsl.record.RunManifest;
 import dev.reprise.fdsl.record.TimelineRecord;
@@ -279,6 +281,7 @@ public final class Agent {
     else if (m instanceof MasterMessage.Preflight p) onPreflight(p);
     else if (m instanceof MasterMessage.Arm a) onArm(a);
     else if (m instanceof MasterMessage.Peers p) p.peers().forEach(peer -> remotePeers.put(peer.service() + "/" + peer.id(), peer));
+    else if (m instanceof MasterMessage.FireMoment f) onFireMoment(f);
     else if (m instanceof MasterMessage.Abort a) stop(RunManifest.ABORTED, a.reason() == null ? "aborted by the master" : a.reason());
     // heartbeats only refresh lastHeartbeatNanos
   }
@@ -508,6 +511,7 @@ public final class Agent {
         a.services().values(), Duration.ofMillis(statsIntervalMs()), deps.hostProbe(),
         msg -> send(new AgentMessage.Log("warn", msg)), follower);
     collectors.onRunning(entry -> {
+      observeContainer(entry, "running");
       var c = entry.container();
       if (!reportedAddresses.add(c.id())) return;
       follower.execute(() -> {
@@ -520,6 +524,7 @@ public final class Agent {
       });
     });
     collectors.onWorkloadSample(this::sendDuringRun);
+    if (!p.triggers().isEmpty()) watchTriggers(p);
     try {
       collectors.start();
     } catch (RuntimeException e) {
@@ -539,6 +544,11 @@ public final class Agent {
     records.flushEvery(RECORDS_FLUSH, clock, scheduler, flusher);
     resolver.execute(() -> deps.runtime().warmUp());
     for (var action : p.actions()) {
+      if (p.triggerOf(action.moment()).isPresent()) {
+        // fires when the master says its condition held (fire_moment), not at its offset
+        gated.computeIfAbsent(action.moment(), k -> new ArrayList<>()).add(action);
+        continue;
+      }
       var planned = a.t0().plusMillis(action.offsetMillis());
       if (action instanceof MarkAction) {
         timers.add(scheduler.at(planned, () -> post(() -> fire(action, planned))));
@@ -571,7 +581,67 @@ public final class Agent {
           + "due meanwhile fire late; give the run a longer arm lead"));
     }
     send(new AgentMessage.Armed(clock.correctionMillis(), offset.uncertaintyMillis(), directory.aliveCounts()));
-    armedSent = true;
+    synchronized (this) {
+      armedSent = true;
+      pendingObservations.forEach(this::send); // seen while arming (a log's history): the master judges them now
+      pendingObservations.clear();
+    }
+  }
+
+  /** A triggered moment's actions, by moment, until {@code fire_moment}; only the coordinator thread touches it. */
+  private final java.util.Map<Integer, List<PlannedAction>> gated = new java.util.HashMap<>();
+  /** {@code moment/container} already reported for a log trigger (a container's first matching line is enough). */
+  private final Set<String> observedLines = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Observations made before {@code armed} was sent: sent right after it. Guarded by this. */
+  private final List<AgentMessage> pendingObservations = new ArrayList<>();
+
+  /** Observes what the plan's triggers are judged from: log lines matching a log trigger's pattern; running/ended containers. */
+  private void watchTriggers(Plan p) {
+    var logTriggers = p.triggers().stream().filter(t -> PlannedTrigger.LOG.equals(t.condition()))
+        .map(t -> java.util.Map.entry(t, java.util.regex.Pattern.compile(t.pattern()))).toList();
+    if (!logTriggers.isEmpty()) {
+      collectors.onLogLine((entry, line) -> {
+        for (var t : logTriggers) {
+          if (!t.getKey().service().equals(entry.fdslService()) || !t.getValue().matcher(line.text()).find()) continue;
+          if (!observedLines.add(t.getKey().moment() + "/" + entry.container().id())) continue;
+          observe(new AgentMessage.TriggerObservation(t.getKey().moment(), PlannedTrigger.LOG, entry.fdslService(), entry.id(),
+              entry.container().id(), line.time() == null ? clock.now() : line.time().plusNanos(Math.round(clock.correctionMillis() * 1e6)), line.text()));
+        }
+      });
+    }
+    collectors.onEnded(entry -> observeContainer(entry, "ended"));
+  }
+
+  /** A container state, for each running trigger on its service. */
+  private void observeContainer(ContainerDirectory.Entry entry, String kind) {
+    var p = plan;
+    if (p == null) return;
+    for (var t : p.triggers()) {
+      if (!PlannedTrigger.RUNNING.equals(t.condition()) || !t.service().equals(entry.fdslService())) continue;
+      observe(new AgentMessage.TriggerObservation(t.moment(), kind, entry.fdslService(), entry.id(), entry.container().id(),
+          clock.now(), null));
+    }
+  }
+
+  private synchronized void observe(AgentMessage m) {
+    if (state == State.ENDED) return;
+    if (armedSent) send(m); else pendingObservations.add(m);
+  }
+
+  /**
+   * The master judged a triggered moment's condition held (coordinator thread): its actions fire at
+   * once on this agent's containers, {@code f.instant()} their planned instant. Once per moment.
+   */
+  private void onFireMoment(MasterMessage.FireMoment f) {
+    var actions = gated.remove(f.moment());
+    if (actions == null || (state != State.ARMED && state != State.RUNNING)) return;
+    for (var action : actions) {
+      if (action instanceof MarkAction) {
+        fire(action, f.instant());
+      } else {
+        fireAt(action, f.instant(), new CompletableFuture<>());
+      }
+    }
   }
 
   private Duration resyncInterval() {

@@ -82,6 +82,11 @@ public final class PlanJson {
         g.writeEndObject();
       }
       g.writeEndArray();
+      if (!plan.triggers().isEmpty()) {
+        g.writeFieldName("triggers");
+        MAPPER.writerFor(new com.fasterxml.jackson.core.type.TypeReference<List<PlannedTrigger>>() {})
+            .without(SerializationFeature.FLUSH_AFTER_WRITE_VALUE).writeValue(g, plan.triggers());
+      }
       g.writeEndObject();
       g.flush();
     } catch (IOException e) {

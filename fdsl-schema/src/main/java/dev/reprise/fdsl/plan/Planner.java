@@ -94,11 +94,14 @@ public final class Planner {
         .sorted(Comparator.comparingLong(Moment::timeMillis).thenComparingInt(Moment::fileIndex))
         .toList();
     var ordinalAtTime = new HashMap<Long, Integer>();
+    var triggers = new ArrayList<PlannedTrigger>();
+    if (ordered.stream().anyMatch(Moment::triggered)) Triggers.checkOrder(ordered, problems);
     for (int k = 0; k < ordered.size(); k++) {
       Moment m = ordered.get(k);
       int ordinal = ordinalAtTime.merge(m.timeMillis(), 1, Integer::sum) - 1;
       long t = m.timeMillis();
       if (blast.enabled()) blast.advanceTo(t);
+      if (m.triggered()) Triggers.plan(m, k, alive, problems).ifPresent(triggers::add);
       if (m.mark() != null) actions.add(new MarkAction(actions.size(), k, t, m.mark()));
       for (ServiceEvents se : m.services()) {
         String service = se.service();
@@ -174,7 +177,8 @@ public final class Planner {
       snapshots.add(snapshot(k, t, alive, frozen, changed));
     }
     if (!problems.isEmpty()) return new Result(Optional.empty(), problems.list());
-    return new Result(Optional.of(new Plan(seed, scenario.endMillis(), new TreeMap<>(scenario.beginning()), actions, snapshots)),
+    return new Result(Optional.of(new Plan(seed, scenario.endMillis(), new TreeMap<>(scenario.beginning()), actions, snapshots,
+        triggers)),
         List.of());
   }
 

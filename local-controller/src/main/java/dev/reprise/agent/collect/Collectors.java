@@ -110,12 +110,31 @@ public final class Collectors implements AutoCloseable {
           warn.accept("cannot inspect container " + e.containerId() + " after its " + e.action() + " event: " + ex.getMessage());
         }
       }
-      case "die" -> directory.ended(e.containerId(), e.exitCode());
+      case "die" -> {
+        directory.ended(e.containerId(), e.exitCode());
+        directory.byContainer(e.containerId()).ifPresent(entry -> onEnded.accept(entry));
+      }
       default -> { }
     }
   }
 
   private volatile Consumer<ContainerDirectory.Entry> onRunning = e -> { };
+  private volatile Consumer<ContainerDirectory.Entry> onEnded = e -> { };
+  private volatile java.util.function.BiConsumer<ContainerDirectory.Entry, LogLine> onLogLine = (e, l) -> { };
+
+  /** Told (on an engine thread) each time a container of the run dies. */
+  public void onEnded(Consumer<ContainerDirectory.Entry> listener) {
+    this.onEnded = listener;
+  }
+
+  /**
+   * Told (on the runtime's log threads) of every followed log line of a run container, its history
+   * before {@link #start()} included (a triggered moment's log condition counts it); a listener that
+   * throws is told of the next line all the same.
+   */
+  public void onLogLine(java.util.function.BiConsumer<ContainerDirectory.Entry, LogLine> listener) {
+    this.onLogLine = listener;
+  }
 
   /** Told (on an engine or follower thread) each time a container of the run is seen running. */
   public void onRunning(Consumer<ContainerDirectory.Entry> listener) {
@@ -188,6 +207,11 @@ public final class Collectors implements AutoCloseable {
     synchronized (this) {
       if (closed) return;
       keep(entry, line);
+    }
+    try {
+      onLogLine.accept(entry, line);
+    } catch (RuntimeException e) {
+      // the observation is lost; the log record is written
     }
     var listener = onWorkload;
     if (listener == null || !"stdout".equals(line.stream())) return;

@@ -28,6 +28,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = AgentMessage.Error.class, name = "error"),
     @JsonSubTypes.Type(value = AgentMessage.Addresses.class, name = "addresses"),
     @JsonSubTypes.Type(value = AgentMessage.WorkloadSample.class, name = "workload_sample"),
+    @JsonSubTypes.Type(value = AgentMessage.TriggerObservation.class, name = "trigger_observation"),
 })
 public sealed interface AgentMessage {
   /** The protocol version both ends speak (the {@code protocol} of both {@code hello}s). */
@@ -103,6 +104,19 @@ public sealed interface AgentMessage {
    */
   record WorkloadSample(String service, Integer id, Instant time, Long intervalMillis, Long ok, Long failed,
       Double p99Ms) implements AgentMessage {}
+
+  /**
+   * What a triggered moment's condition is judged from, seen on this agent's containers: for a log
+   * trigger the first line of a container matching its pattern ({@code kind} {@code log}, once per
+   * container and moment), for a running trigger a container seen running or ended ({@code running},
+   * {@code ended}). The master judges (counts span hosts) and answers {@code fire_moment}.
+   *
+   * @param moment the plan's moment index ({@code PlannedTrigger.moment})
+   * @param time the line's engine timestamp, or when the container was seen (run clock)
+   * @param text the line; null for container states
+   */
+  record TriggerObservation(Integer moment, String kind, String service, Integer id, String container, Instant time,
+      String text) implements AgentMessage {}
 
   /** Something a user should see; {@code level} is {@code info}, {@code warn} or {@code error}. */
   record Log(String level, String message) implements AgentMessage {}

@@ -20,6 +20,7 @@ import java.util.Map;
     @JsonSubTypes.Type(value = MasterMessage.Heartbeat.class, name = "heartbeat"),
     @JsonSubTypes.Type(value = MasterMessage.Abort.class, name = "abort"),
     @JsonSubTypes.Type(value = MasterMessage.Peers.class, name = "peers"),
+    @JsonSubTypes.Type(value = MasterMessage.FireMoment.class, name = "fire_moment"),
 })
 public sealed interface MasterMessage {
 
@@ -81,4 +82,11 @@ public sealed interface MasterMessage {
 
   /** Heal everything, flush, answer {@code ended} with outcome {@code aborted}. */
   record Abort(String reason) implements MasterMessage {}
+
+  /**
+   * A triggered moment's condition held at {@code instant} (the master's judgement, on the run's
+   * clock): fire the moment's actions on this agent's containers at once, with {@code instant} as
+   * their planned instant. Sent once per moment to every live agent; a skipped moment gets none.
+   */
+  record FireMoment(int moment, Instant instant) implements MasterMessage {}
 }

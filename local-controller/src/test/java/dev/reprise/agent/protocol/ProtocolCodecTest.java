@@ -63,7 +63,16 @@ class ProtocolCodecTest {
   @Test
   void theAgentRefusesAnUnknownMasterTypeNamingTheKnownOnes() {
     assertThatThrownBy(() -> ProtocolCodec.decodeMaster("{\"type\":\"launch\"}")).isInstanceOf(ProtocolException.class)
-        .hasMessage("unknown message type launch (expected one of hello, preflight, arm, heartbeat, abort, peers)");
+        .hasMessage("unknown message type launch (expected one of hello, preflight, arm, heartbeat, abort, peers, fire_moment)");
+  }
+
+  @Test
+  void fireMomentAndTriggerObservationsRoundTrip() throws Exception {
+    var fire = new MasterMessage.FireMoment(4, java.time.Instant.parse("2026-01-01T00:01:31.250Z"));
+    assertThat(ProtocolCodec.decodeMaster(ProtocolCodec.encode(fire))).isEqualTo(fire);
+    var seen = new AgentMessage.TriggerObservation(4, "log", "cassandra", 2, "abc", java.time.Instant.parse("2026-01-01T00:01:30Z"),
+        "INFO Startup complete");
+    assertThat(ProtocolCodec.decodeAgent(ProtocolCodec.encode(seen))).isEqualTo(seen);
   }
 
   // --- agent → master ---

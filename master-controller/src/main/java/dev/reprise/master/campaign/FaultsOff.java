@@ -33,7 +33,7 @@ public final class FaultsOff {
       else if (a instanceof StartAction s) kept.add(new StartAction(seq, s.moment(), s.offsetMillis(), s.service(), s.ids()));
       else if (a instanceof StopAction s) kept.add(new StopAction(seq, s.moment(), s.offsetMillis(), s.service(), s.ids()));
     }
-    return new Plan(plan.seed(), plan.endMillis(), plan.beginning(), kept, alive(plan, kept));
+    return new Plan(plan.seed(), plan.endMillis(), plan.beginning(), kept, alive(plan, kept), plan.triggers());
   }
 
   private static List<AliveSnapshot> alive(Plan plan, List<PlannedAction> kept) {

@@ -34,15 +34,30 @@ final class PlanText {
     for (AliveSnapshot s : snapshots) byMoment.putIfAbsent(s.moment(), s); // the first per moment, as a search finds
     out.print(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", time(0), "", "begin", alive(snapshots.get(0))));
     int moment = -1;
+    var triggers = new java.util.HashMap<Integer, dev.reprise.fdsl.plan.PlannedTrigger>();
+    for (var t : plan.triggers()) triggers.put(t.moment(), t);
     for (PlannedAction a : plan.actions()) {
       if (a.moment() != moment) {
         if (moment >= 0) appendAlive(out, byMoment, moment);
         moment = a.moment();
+        var t = triggers.get(moment);
+        if (t != null) out.print(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", "", "", "when", trigger(t)));
       }
-      out.print(String.format(Locale.ROOT, "%10s  %-4d %-7s %s%n", time(a.offsetMillis()), a.seq(), a.action(), describe(a)));
+      String at = triggers.containsKey(a.moment()) ? "when" : time(a.offsetMillis());
+      out.print(String.format(Locale.ROOT, "%10s  %-4d %-7s %s%n", at, a.seq(), a.action(), describe(a)));
     }
     if (moment >= 0) appendAlive(out, byMoment, moment);
     out.print(String.format(Locale.ROOT, "%10s  %-4s %-7s %s%n", time(plan.endMillis()), "", "end", alive(snapshots.get(snapshots.size() - 1))));
+  }
+
+  /**
+   * A triggered moment's condition and its window: {@code log of db matches "up" in 3 containers
+   * (from 0s, timeout 2m: then fail)}. Its actions' time column says {@code when}: their instant is
+   * unknown until the condition holds.
+   */
+  static String trigger(dev.reprise.fdsl.plan.PlannedTrigger t) {
+    return t.description() + " (" + (t.earliestMillis() == 0 ? "" : "from " + time(t.earliestMillis()) + ", ")
+        + "timeout " + time(t.timeoutMillis()) + ": then " + t.onTimeout() + ")";
   }
 
   private static void appendAlive(java.io.PrintWriter out, java.util.Map<Integer, AliveSnapshot> byMoment, int moment) {

@@ -270,6 +270,11 @@ public final class AgentSession implements AutoCloseable {
     for (String h : live()) if (!h.equals(from)) send(h, peers);
   }
 
+  /** Tells every live agent that triggered moment {@code moment} fires at {@code instant}. */
+  public void fireMoment(int moment, java.time.Instant instant) {
+    for (String h : live()) send(h, new MasterMessage.FireMoment(moment, instant));
+  }
+
   /** Asks every live agent to abort: heal, flush, {@code ended aborted}. */
   public void abort(String reason) {
     for (String h : live()) send(h, new MasterMessage.Abort(reason));

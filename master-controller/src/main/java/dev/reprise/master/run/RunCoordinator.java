@@ -571,9 +571,20 @@ public final class RunCoordinator {
       boolean userAbort = false;
       String failure = null;
       long nextTick = time.nanoTime();
+      var triggers = new RunTriggers(req.plan(), t0, time, runDir);
       {
         while (true) {
           long now = time.nanoTime();
+          if (triggers.any() && abortDeadline == null) {
+            for (var v : triggers.tick()) {
+              String f = onVerdict(v);
+              if (f != null && failure == null) {
+                failure = f;
+                session.abort(f);
+                abortDeadline = now + settings.abortWait().toNanos();
+              }
+            }
+          }
           if (abortDeadline == null && abort.aborted()) {
             userAbort = true;
             say("run " + runId + ": aborting (" + abort.reason() + "): " + session.whoAll(session.live()) + " heal"
@@ -622,6 +633,9 @@ public final class RunCoordinator {
               session.relayAddresses(h, a);
             } else if (m instanceof AgentMessage.WorkloadSample w) {
               listeners.workloadSample(h, w);
+              if (triggers.any()) triggers.workload(w).forEach(this::onVerdict);
+            } else if (m instanceof AgentMessage.TriggerObservation o) {
+              triggers.observed(o).forEach(this::onVerdict);
             } else if (m instanceof AgentMessage.Ended e) {
               listeners.agentEnded(h, e, elapsedMillis());
               say(String.format(java.util.Locale.ROOT, "run %s: %s ended the run (%s) at %.1f s%s%s", runId,
@@ -639,6 +653,32 @@ public final class RunCoordinator {
               other(s);
             }
           }
+        }
+      }
+    }
+
+    /**
+     * A triggered moment decided: fired (every agent fires its actions now) or timed out. Returns
+     * the run's failure for {@code on_timeout: fail}, else null.
+     */
+    private String onVerdict(dev.reprise.agent.trigger.TriggerJudge.Verdict v) {
+      double at = Duration.between(t0, v.instant()).toMillis() / 1000.0;
+      switch (v.kind()) {
+        case FIRED -> {
+          session.fireMoment(v.moment(), v.instant());
+          say(String.format(java.util.Locale.ROOT, "run %s: moment %d fired at %.1f s: %s", runId, v.moment(), at, v.condition()));
+          return null;
+        }
+        case SKIPPED -> {
+          say(String.format(java.util.Locale.ROOT, "run %s: moment %d skipped at %.1f s: %s did not hold in time", runId, v.moment(), at,
+              v.condition()));
+          return null;
+        }
+        default -> {
+          String f = String.format(java.util.Locale.ROOT, "moment %d timed out at %.1f s: %s did not hold in time (on_timeout: fail)",
+              v.moment(), at, v.condition());
+          say("error: " + f + "; aborting");
+          return f;
         }
       }
     }
