@@ -11,28 +11,9 @@ if [[ -x "$bin/initdb" && -x "$bin/pg_ctl" ]]; then
   echo "setup-postgres: $("$bin/postgres" --version)"
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "setup-postgres: $bin/initdb is missing and apt-get is unavailable; install Debian's postgresql package by hand" >&2
-  exit 3
-fi
-
-SUDO=""
-if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
-
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt-install.sh"
 echo "setup-postgres: installing Debian's postgresql (the system cluster is not started)"
-export DEBIAN_FRONTEND=noninteractive
-# keep the package's maintainer scripts from starting the system cluster: the tests start their own
-policy=/usr/sbin/policy-rc.d
-restore=""
-if [[ ! -e "$policy" ]]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
-  $SUDO chmod 755 "$policy"
-  restore=1
-fi
-cleanup() { [[ -n "$restore" ]] && $SUDO rm -f "$policy"; return 0; }
-trap cleanup EXIT
-$SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null 2>&1 \
-  || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends postgresql >/dev/null; }
+apt_install_quietly setup-postgres postgresql
 if [[ ! -x "$bin/initdb" ]]; then
   echo "setup-postgres: installed, but there is no $bin/initdb (another major version?); set REPRISE_PG_BIN to its bin folder" >&2
   exit 3

@@ -8,26 +8,7 @@ if command -v prometheus >/dev/null 2>&1; then
   echo "setup-prometheus: $(prometheus --version 2>&1 | head -1)"
   exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "setup-prometheus: prometheus is missing and apt-get is unavailable; install Debian's prometheus package by hand" >&2
-  exit 3
-fi
-
-SUDO=""
-if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
-
+source "$(dirname "${BASH_SOURCE[0]}")/lib/apt-install.sh"
 echo "setup-prometheus: installing Debian's prometheus (the service is not started)"
-export DEBIAN_FRONTEND=noninteractive
-# keep the package's maintainer scripts from starting the daemon: the tests start their own
-policy=/usr/sbin/policy-rc.d
-restore=""
-if [[ ! -e "$policy" ]]; then
-  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
-  $SUDO chmod 755 "$policy"
-  restore=1
-fi
-cleanup() { [[ -n "$restore" ]] && $SUDO rm -f "$policy"; return 0; }
-trap cleanup EXIT
-$SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null 2>&1 \
-  || { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+apt_install_quietly setup-prometheus prometheus
 echo "setup-prometheus: installed $(prometheus --version 2>&1 | head -1)"
