@@ -30,8 +30,16 @@ fi
 logdir=/var/log/reprise
 mkdir -p "$logdir"
 log "starting dockerd (log: $logdir/dockerd.log)"
-# setsid so the daemon outlives this script and the CI step that ran it.
-setsid nohup dockerd >"$logdir/dockerd.log" 2>&1 < /dev/null &
+# setsid so the daemon outlives this script and the CI step that ran it; every descriptor above
+# stderr closed first, so the daemon holds none of its caller's (a `flock` lock file the tests
+# serialise on would otherwise stay locked for as long as dockerd lives).
+(
+  for fd in /proc/self/fd/*; do
+    fd=${fd##*/}
+    if (( fd > 2 )); then eval "exec ${fd}>&-" 2>/dev/null || true; fi
+  done
+  exec setsid nohup dockerd >"$logdir/dockerd.log" 2>&1 < /dev/null
+) &
 for _ in $(seq 1 60); do
   if docker info >/dev/null 2>&1; then
     log "docker engine is up ($(docker version --format '{{.Server.Version}}'))"
