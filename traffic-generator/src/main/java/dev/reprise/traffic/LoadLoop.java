@@ -32,6 +32,7 @@ public final class LoadLoop implements Runnable {
   private final int stride;
   private final boolean closedLoop;
   private final AckLog acks;
+  private final long endNanos;
   private volatile long next;
   private volatile boolean running = true;
 
@@ -46,6 +47,18 @@ public final class LoadLoop implements Runnable {
    */
   LoadLoop(int first, int stride, Pacer pacer, Workload workload, LoadTarget target,
       Semaphore inFlightPermits, Metrics metrics, Time clock, boolean closedLoop, AckLog acks) {
+    this(first, stride, pacer, workload, target, inFlightPermits, metrics, clock, closedLoop, acks, Long.MAX_VALUE);
+  }
+
+  /**
+   * @param endNanos the end of the run's duration ({@link Time#nanoTime()} scale; {@code Long.MAX_VALUE}:
+   *     none): no operation intended at or after it is sent (open loop), none is started once it has
+   *     passed (closed loop), so a run of D seconds at R ops/s sends at most D × R however late the
+   *     owner's own stop comes on a loaded machine
+   */
+  LoadLoop(int first, int stride, Pacer pacer, Workload workload, LoadTarget target,
+      Semaphore inFlightPermits, Metrics metrics, Time clock, boolean closedLoop, AckLog acks, long endNanos) {
+    this.endNanos = endNanos;
     this.closedLoop = closedLoop;
     this.acks = acks;
     this.next = first;
@@ -78,7 +91,8 @@ public final class LoadLoop implements Runnable {
   public void step() throws InterruptedException {
     if (closedLoop) {
       inFlightPermits.acquire();
-      if (!running) {
+      if (!running || clock.nanoTime() >= endNanos) {
+        running = false;
         inFlightPermits.release();
         return;
       }
@@ -92,6 +106,10 @@ public final class LoadLoop implements Runnable {
       return;
     }
     long due = pacer.intendedNanos(next);
+    if (due >= endNanos) {
+      running = false;
+      return;
+    }
     clock.sleepUntilNanos(due);
     inFlightPermits.acquire();
     if (!running) {

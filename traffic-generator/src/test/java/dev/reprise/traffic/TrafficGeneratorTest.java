@@ -57,7 +57,8 @@ class TrafficGeneratorTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> ops = (Map<String, Object>) log.get("operations");
     assertThat(ops.get("ok")).isEqualTo(ok);
-    assertThat(ok).isBetween(400L, 510L);
+    // 2.5 s at 200 ops/s: never more than the schedule's 500, however late the stop comes
+    assertThat(ok).isBetween(400L, 500L);
     assertThat(log.get("stop_reason")).isEqualTo("duration");
     assertThat(target.calls).first().isEqualTo("start");
     assertThat(target.calls).last().isEqualTo("close");
