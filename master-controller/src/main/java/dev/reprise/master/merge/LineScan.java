@@ -78,6 +78,15 @@ final class LineScan {
    * ({@link #valueStart}, {@link #hostStart}, ...) are indexes into {@code b}.
    */
   boolean scan(byte[] b, int off, int end) {
+    return scanObject(b, off, end) == end;
+  }
+
+  /**
+   * Scans the JSON object at {@code b[off]}, going no further than {@code end}: the index after
+   * its closing brace, or -1 when there is none there that Jackson would read (what follows it is
+   * not looked at). The positions it reports are indexes into {@code b}.
+   */
+  int scanObject(byte[] b, int off, int end) {
     bytes = b;
     n = end;
     for (int i = 0; i < ORDER_KEYS; i++) {
@@ -92,8 +101,8 @@ final class LineScan {
     nonCanonical = false;
     floats = 0;
     keys = 0;
-    if (end - off < 2 || b[off] != '{') return false;
-    return object(off, 0) == end;
+    if (end - off < 2 || b[off] != '{') return FAIL;
+    return object(off, 0);
   }
 
   /** Whether Jackson would write the scanned line's tree as the same bytes (before adding a host). */

@@ -214,7 +214,7 @@ public final class RecordMerge {
     private final int batchBytes;
     private final BlockingQueue<Batch> full;
     private final BlockingQueue<Batch> empty;
-    private final byte[] read = new byte[READ_BUFFER];
+    private byte[] read = new byte[READ_BUFFER];
     private int readPos;
     private int readEnd;
     private boolean skipLf;
@@ -244,11 +244,10 @@ public final class RecordMerge {
     private long late;
     private long lastSec = Instant.MIN.getEpochSecond();
     private int lastNano = Instant.MIN.getNano();
-    // the current line: lineBytes[lineOff, lineEnd), either in the read buffer or copied to spill when it spans reads
-    private byte[] lineBytes;
+    // the current line: read[lineOff, lineEnd); scanned when the scan found it (and holds its result)
     private int lineOff;
     private int lineEnd;
-    private byte[] spill = new byte[1024];
+    private boolean scanned;
     // date cache: the last yyyy-MM-dd seen and its epoch day
     private final byte[] lastDate = new byte[10];
     private long lastEpochDay = Long.MIN_VALUE;
@@ -364,84 +363,102 @@ public final class RecordMerge {
       free[freeCount++] = slot;
     }
 
-    /** Finds the next line (without its terminator) as {@link #lineBytes}[{@link #lineOff}, {@link #lineEnd}); false at the end of the file. */
+    /**
+     * Finds the next line (without its terminator) as {@code read[lineOff, lineEnd)}; false at the
+     * end of the file. A line that is one JSON object is found by scanning it where it lies
+     * ({@link #scanned}: {@link #scan} holds its result), any other by its terminator. A line that
+     * runs past the bytes read is moved to the buffer's start and the rest read after it (the buffer
+     * grows for a line longer than itself).
+     */
     private boolean nextLine() throws IOException {
-      int spilled = 0;
-      boolean any = false;
       while (true) {
-        if (readPos == readEnd) {
-          if (eof) return finishSpilled(any, spilled);
-          int n = in.read(read, 0, read.length);
-          if (n < 0) {
-            eof = true;
-            return finishSpilled(any, spilled);
-          }
-          readPos = 0;
-          readEnd = n;
+        if (readPos < readEnd) {
+          byte[] r = read;
           if (skipLf) {
             skipLf = false;
-            if (read[0] == '\n') readPos = 1;
-            continue;
-          }
-        }
-        any = true;
-        int start = readPos;
-        int i = start;
-        int end = readEnd;
-        byte[] r = read;
-        while (i + 8 <= end) {
-          long x = (long) LineScan.LONGS.get(r, i);
-          long m = LineScan.hasByte(x, '\n') | LineScan.hasByte(x, '\r');
-          if (m != 0) {
-            i += Long.numberOfTrailingZeros(m) >>> 3;
-            break;
-          }
-          i += 8;
-        }
-        while (i < end) {
-          byte c = r[i];
-          if (c == '\n' || c == '\r') break;
-          i++;
-        }
-        if (i < end) {
-          if (r[i] == '\r') {
-            if (i + 1 < end) {
-              readPos = r[i + 1] == '\n' ? i + 2 : i + 1;
-            } else {
-              readPos = end;
-              skipLf = true;
+            if (r[readPos] == '\n') {
+              readPos++;
+              continue;
             }
-          } else {
-            readPos = i + 1;
           }
-          if (spilled == 0) {
-            lineBytes = r; // the whole line is in the read buffer: scanned where it is
+          int start = readPos;
+          int end = readEnd;
+          if (r[start] == '{') {
+            // a JSON object holds no raw line end, so the object is the whole line when one follows it
+            int e = scan.scanObject(r, start, end);
+            if (e >= 0 && e < end && (r[e] == '\n' || r[e] == '\r')) {
+              lineOff = start;
+              lineEnd = e;
+              scanned = true;
+              terminate(e);
+              return true;
+            }
+          }
+          int i = lineEnd(r, start, end);
+          if (i < end) {
             lineOff = start;
             lineEnd = i;
-          } else {
-            spilled = spill(spilled, r, start, i - start);
-            lineBytes = spill;
-            lineOff = 0;
-            lineEnd = spilled;
+            scanned = false;
+            terminate(i);
+            return true;
           }
-          return true;
+          if (eof) { // the last line, without a terminator
+            lineOff = start;
+            lineEnd = end;
+            scanned = false;
+            readPos = end;
+            return true;
+          }
+        } else if (eof) {
+          return false;
         }
-        spilled = spill(spilled, r, start, end - start);
-        readPos = end;
+        refill();
       }
     }
 
-    private boolean finishSpilled(boolean any, int spilled) {
-      lineBytes = spill;
-      lineOff = 0;
-      lineEnd = spilled;
-      return any;
+    /** The index of the first {@code \n} or {@code \r} in {@code r[i, end)}, or {@code end}. */
+    private static int lineEnd(byte[] r, int i, int end) {
+      while (i + 8 <= end) {
+        long x = (long) LineScan.LONGS.get(r, i);
+        long m = LineScan.hasByte(x, '\n') | LineScan.hasByte(x, '\r');
+        if (m != 0) return i + (Long.numberOfTrailingZeros(m) >>> 3);
+        i += 8;
+      }
+      while (i < end && r[i] != '\n' && r[i] != '\r') i++;
+      return i;
     }
 
-    private int spill(int at, byte[] src, int off, int n) {
-      if (at + n > spill.length) spill = Arrays.copyOf(spill, Math.max(spill.length * 2, at + n));
-      System.arraycopy(src, off, spill, at, n);
-      return at + n;
+    /** Moves past the line end at {@code i} ({@code \n}, {@code \r} or {@code \r\n}). */
+    private void terminate(int i) {
+      if (read[i] == '\r') {
+        if (i + 1 < readEnd) {
+          readPos = read[i + 1] == '\n' ? i + 2 : i + 1;
+        } else {
+          readPos = readEnd;
+          skipLf = true; // a \n first in the next read belongs to this line end
+        }
+      } else {
+        readPos = i + 1;
+      }
+    }
+
+    /** Keeps the unfinished line {@code read[readPos, readEnd)} at the buffer's start and reads after it; sets {@link #eof} at the end. */
+    private void refill() throws IOException {
+      int rest = readEnd - readPos;
+      if (rest == read.length) {
+        read = Arrays.copyOf(read, read.length * 2);
+      } else if (read.length > READ_BUFFER && rest < READ_BUFFER / 2) {
+        byte[] smaller = new byte[READ_BUFFER]; // let one huge line's buffer go
+        System.arraycopy(read, readPos, smaller, 0, rest);
+        read = smaller;
+      } else if (rest > 0) {
+        System.arraycopy(read, readPos, read, 0, rest);
+      }
+      readPos = 0;
+      readEnd = rest;
+      int n = in.read(read, rest, read.length - rest);
+      if (n < 0) eof = true;
+      else readEnd += n;
     }
 
     private void fill() throws IOException {
@@ -458,12 +475,15 @@ public final class RecordMerge {
 
     /** Scans the current line into {@code slot}; false when it is blank or garbled (counted). */
     private boolean accept(int slot) throws IOException {
-      byte[] b = lineBytes;
+      byte[] b = read;
       int off = lineOff;
       int end = lineEnd;
-      if (blankAscii(b, off, end)) return false;
       LineScan s = scan;
-      if (s.scan(b, off, end) && fastKey(s, slot)) {
+      if (!scanned) {
+        if (blankAscii(b, off, end)) return false;
+        if (!s.scan(b, off, end)) return jacksonPath(slot, b, off, end);
+      }
+      if (fastKey(s, slot)) {
         boolean hasHost = s.hostStart >= 0 && !s.hostNull;
         if (hasHost) {
           store(slot, b, off, end, -1, 0, null);

@@ -111,6 +111,33 @@ class RecordMergeThreadsTest {
   }
 
   @Test
+  void linesAcrossAndLongerThanTheReadBufferAsBefore() throws Exception {
+    // the reader scans lines where they lie in its 128 KiB buffer, moving an unfinished one to the front
+    var r = new Random(5);
+    var sb = new StringBuilder();
+    String head = "{\"time\":\"2026-11-23T10:00:00.000000Z\",\"s\":\"";
+    sb.append(head).append("x".repeat((1 << 17) - 1 - head.length() - 2)).append("\"}").append("\r\n"); // \r is the buffer's last byte
+    for (int i = 0; i < 400; i++) {
+      int len = r.nextInt(20) == 0 ? 100_000 + r.nextInt(300_000) : r.nextInt(3000);
+      String t = dev.reprise.fdsl.record.RecordJson.INSTANT_FORMAT.format(T0.plusMillis(i));
+      sb.append("{\"time\":\"").append(t).append("\",\"s\":\"").append("é".repeat(len / 2)).append("\"}");
+      if (r.nextInt(30) == 0) sb.append(" trailing");
+      sb.append(switch (r.nextInt(3)) { case 0 -> "\r"; case 1 -> "\r\n"; default -> "\n"; });
+    }
+    sb.append("{\"time\":\"2026-11-23T11:00:00.000000Z\"}"); // no final line end
+    Path p = dir.resolve("long.jsonl");
+    Files.writeString(p, sb, StandardCharsets.UTF_8);
+    var sources = List.of(new RecordMerge.Source("n1", p), new RecordMerge.Source("n2", file("short.jsonl", 3000, 9)));
+    Path expected = dir.resolve("expected.jsonl");
+    var want = OriginalRecordMerge.mergeTo(sources, expected);
+    for (int batch : new int[] {1, 1024}) {
+      var out = new ByteArrayOutputStream();
+      assertThat(RecordMerge.merge(sources, out, batch)).isEqualTo(want);
+      assertThat(out.toByteArray()).isEqualTo(Files.readAllBytes(expected));
+    }
+  }
+
+  @Test
   void aBadFirstWindowIsReportedBeforeALaterMissingFileAsBefore() throws Exception {
     Path bad = dir.resolve("bad.jsonl");
     Files.write(bad, new byte[] {'{', '"', 's', '"', ':', '"', (byte) 0xFF, '"', '}', '\n'});
