@@ -51,8 +51,9 @@ import java.util.concurrent.BlockingQueue;
  * Jackson would rewrite, odd instants, ...) take the Jackson path, one line at a time.
  */
 public final class RecordMerge {
-  /** Look-ahead lines per source. */
+  /** Look-ahead lines per source (a power of two: the window is a ring). */
   public static final int WINDOW = 256;
+  private static final int RING = WINDOW - 1;
   private static final List<String> KEYS = List.of("time", "actual", "planned", "created");
   /** Jackson, loaded only when a line needs it (most merges never do). */
   private static final class Jackson {
@@ -200,7 +201,7 @@ public final class RecordMerge {
 
   /**
    * Reads one source on its own thread: splits it into lines, scans each, keeps a window of
-   * {@link #WINDOW} look-ahead lines in a heap ordered by (key, seq), and gives up the window's
+   * {@link #WINDOW} look-ahead lines ordered by (key, file order), and gives up the window's
    * least line each time it reads one more, as batches through a bounded queue (so the memory is
    * {@link #BATCHES} batches and the window, whatever the file's length). The merging thread only
    * compares keys and copies bytes. Everything but the two queues is touched by the reader thread
@@ -233,13 +234,12 @@ public final class RecordMerge {
     private final String[] text = new String[WINDOW];
     private final long[] sec = new long[WINDOW];
     private final int[] nano = new int[WINDOW];
-    private final long[] seqOf = new long[WINDOW];
-    private final int[] heap = new int[WINDOW];
+    private final int[] order = new int[WINDOW]; // the window's slots by (key, file order), a ring from head
+    private int head;
     private int size;
     private final int[] free = new int[WINDOW];
     private int freeCount;
 
-    private long seq;
     private long garbled;
     private long late;
     private long lastSec = Instant.MIN.getEpochSecond();
@@ -468,7 +468,6 @@ public final class RecordMerge {
           free[freeCount++] = slot;
           continue;
         }
-        seqOf[slot] = seq++;
         push(slot);
       }
     }
@@ -624,39 +623,30 @@ public final class RecordMerge {
       return d1 * 10 + d2;
     }
 
-    /** (key, seq) order of two slots. */
-    private boolean less(int x, int y) {
-      if (sec[x] != sec[y]) return sec[x] < sec[y];
-      if (nano[x] != nano[y]) return nano[x] < nano[y];
-      return seqOf[x] < seqOf[y];
-    }
-
+    /**
+     * Adds the slot (the newest line) to the window, kept as a ring sorted by (key, file order): it
+     * goes after every line whose key is not greater, so in a sorted file it is appended at once and
+     * only disorder costs a shift.
+     */
     private void push(int slot) {
+      long s = sec[slot];
+      int ns = nano[slot];
+      int[] o = order;
       int i = size++;
       while (i > 0) {
-        int parent = (i - 1) >>> 1;
-        if (!less(slot, heap[parent])) break;
-        heap[i] = heap[parent];
-        i = parent;
+        int prev = o[(head + i - 1) & RING];
+        if (sec[prev] < s || (sec[prev] == s && nano[prev] <= ns)) break;
+        o[(head + i) & RING] = prev;
+        i--;
       }
-      heap[i] = slot;
+      o[(head + i) & RING] = slot;
     }
 
-    /** Removes the window's least slot. */
+    /** Removes the window's least slot by (key, file order). */
     private int pop() {
-      int top = heap[0];
-      int last = heap[--size];
-      int i = 0;
-      int half = size >>> 1;
-      while (i < half) {
-        int child = 2 * i + 1;
-        int right = child + 1;
-        if (right < size && less(heap[right], heap[child])) child = right;
-        if (!less(heap[child], last)) break;
-        heap[i] = heap[child];
-        i = child;
-      }
-      if (size > 0) heap[i] = last;
+      int top = order[head];
+      head = (head + 1) & RING;
+      size--;
       return top;
     }
   }
