@@ -13,7 +13,8 @@
 # of dockerd, from /proc/PID/stat deltas over the same window, in % of one core; peak RSS (VmHWM).
 # Removes everything it created at the end, also on Ctrl-C. Env: AGENT_JAR=path (another build of
 # the agent, e.g. the one before a change), JFR=file.jfr (record a flight recording of A),
-# JAVA_OPTS (extra agent JVM options, after the master's own: -XX:+UseSerialGC -XX:TieredStopAtLevel=1;
+# JAVA_OPTS (extra agent JVM options, after the master's own: -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m;
+# -Xms377m restores the old initial heap;
 # -XX:TieredStopAtLevel=4 restores C2 for a before/after pair), ONLY=A|B (one side only).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -75,7 +76,7 @@ run_agent() {
   local out="$work/agent.out" err="$work/agent.err" jfr=() t0 start_ns a0 d0 a1 d1 end_ns el
   [[ -n "${JFR:-}" ]] && jfr=("-XX:StartFlightRecording=filename=$JFR,settings=profile")
   # the agent's JVM options as the master starts it (ChildProcessAgent, SshAgent), then JAVA_OPTS
-  java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 ${JAVA_OPTS:-} "${jfr[@]}" -Dlogback.configurationFile=reprise-agent-logback.xml \
+  java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m ${JAVA_OPTS:-} "${jfr[@]}" -Dlogback.configurationFile=reprise-agent-logback.xml \
     -cp "local-controller/target/test-classes:fdsl-schema/target/classes:${AGENT_JAR:-$jar}" \
     dev.reprise.agent.bench.CollectBench "$n" "$seconds" "$service" "$work/records" >"$out" 2>"$err" &
   bench_pid=$!

@@ -36,6 +36,10 @@ public final class ChildProcessAgent {
     // C1 only: the agent is I/O-bound (engine streams, record files), and C2's compilations were
     // half its CPU in a run's first minutes (docs/notes/perf-collect.md).
     cmd.add("-XX:TieredStopAtLevel=1");
+    // a small initial heap: Serial GC's default (1/64 of RAM) sized the young generation at ~125 MB
+    // here, all touched, for ~21 MB live; the heap still grows to the default maximum when a large
+    // plan needs it (docs/performance.md, "Collecting stats and logs")
+    cmd.add("-Xms16m");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(MAIN_CLASS);

@@ -70,8 +70,25 @@ final class LineScan {
 
   /** Scans {@code b[0, len)}; true when it is one JSON object Jackson reads, with at most one of each special top-level key. */
   boolean scan(byte[] b, int len) {
+    return scan(b, 0, len);
+  }
+
+  /**
+   * Scans {@code b[off, end)} as {@link #scan(byte[], int)} does; the positions it reports
+   * ({@link #valueStart}, {@link #hostStart}, ...) are indexes into {@code b}.
+   */
+  boolean scan(byte[] b, int off, int end) {
+    return scanObject(b, off, end) == end;
+  }
+
+  /**
+   * Scans the JSON object at {@code b[off]}, going no further than {@code end}: the index after
+   * its closing brace, or -1 when there is none there that Jackson would read (what follows it is
+   * not looked at). The positions it reports are indexes into {@code b}.
+   */
+  int scanObject(byte[] b, int off, int end) {
     bytes = b;
-    n = len;
+    n = end;
     for (int i = 0; i < ORDER_KEYS; i++) {
       valueStart[i] = -1;
       valueEnd[i] = -1;
@@ -84,9 +101,8 @@ final class LineScan {
     nonCanonical = false;
     floats = 0;
     keys = 0;
-    if (len < 2 || b[0] != '{') return false;
-    int end = object(0, 0);
-    return end == len;
+    if (end - off < 2 || b[off] != '{') return FAIL;
+    return object(off, 0);
   }
 
   /** Whether Jackson would write the scanned line's tree as the same bytes (before adding a host). */
@@ -309,8 +325,17 @@ final class LineScan {
     boolean escaped = false;
     p++;
     byte[] b = bytes;
+    int n = this.n;
     while (p < n) {
-      while (p + 8 <= n && special8((long) LONGS.get(b, p)) == 0) p += 8;
+      // plain content eight bytes at a time, landing on the first byte that is not (the lowest flagged byte is exact)
+      while (p + 8 <= n) {
+        long special = special8((long) LONGS.get(b, p));
+        if (special != 0) {
+          p += Long.numberOfTrailingZeros(special) >>> 3;
+          break;
+        }
+        p += 8;
+      }
       if (p >= n) break;
       int c = b[p];
       if (c == '"') {

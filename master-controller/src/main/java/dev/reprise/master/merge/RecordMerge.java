@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.ByteBuffer;
@@ -23,6 +24,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * Streaming k-way merge of per-host JSON-lines record files into one chronological file, every
@@ -48,15 +51,20 @@ import java.util.List;
  * Jackson would rewrite, odd instants, ...) take the Jackson path, one line at a time.
  */
 public final class RecordMerge {
-  /** Look-ahead lines per source. */
+  /** Look-ahead lines per source (a power of two: the window is a ring). */
   public static final int WINDOW = 256;
+  private static final int RING = WINDOW - 1;
   private static final List<String> KEYS = List.of("time", "actual", "planned", "created");
   /** Jackson, loaded only when a line needs it (most merges never do). */
   private static final class Jackson {
     static final ObjectMapper JSON = new ObjectMapper();
   }
-  private static final int READ_BUFFER = 1 << 18;
+  private static final int READ_BUFFER = 1 << 17;
   private static final int WRITE_BUFFER = 1 << 18;
+  /** Batches per source: one being filled, one being written, one queued between. */
+  private static final int BATCHES = 3;
+  private static final int BATCH_LINES = 1024;
+  private static final int BATCH_BYTES = 1 << 17;
 
   /** One host's file of one kind. */
   public record Source(String host, Path file) {}
@@ -74,8 +82,8 @@ public final class RecordMerge {
 
   /** Where merged lines go: bytes (the file) or text (a {@link Writer}). */
   private interface Sink {
-    /** Writes {@code b[0, len)} with {@code tag} replacing {@code b[at, at + skip)} (none when at < 0), then {@code \n}. */
-    void line(byte[] b, int len, int at, int skip, byte[] tag) throws IOException;
+    /** Writes {@code b[off, off + len)}: one line and its {@code \n}. */
+    void line(byte[] b, int off, int len) throws IOException;
 
     /** Writes {@code text} then {@code \n} (a line the Jackson path produced). */
     void line(String text) throws IOException;
@@ -92,7 +100,8 @@ public final class RecordMerge {
       this.out = out;
     }
 
-    private void put(byte[] b, int off, int len) throws IOException {
+    @Override
+    public void line(byte[] b, int off, int len) throws IOException {
       if (len > buf.length - n) {
         flushBuffer();
         if (len > buf.length) {
@@ -105,26 +114,13 @@ public final class RecordMerge {
     }
 
     @Override
-    public void line(byte[] b, int len, int at, int skip, byte[] tag) throws IOException {
-      if (at < 0) {
-        put(b, 0, len);
-      } else {
-        put(b, 0, at);
-        put(tag, 0, tag.length);
-        put(b, at + skip, len - at - skip);
-      }
-      if (n == buf.length) flushBuffer();
-      buf[n++] = '\n';
-    }
-
-    @Override
     public void line(String text) throws IOException {
       // as the original's UTF-8 writer: a string it cannot encode (a lone surrogate) fails the merge
       ByteBuffer bb = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(text));
+          .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(text + "\n"));
       byte[] b = new byte[bb.remaining()];
       bb.get(b);
-      line(b, b.length, -1, 0, null);
+      line(b, 0, b.length);
     }
 
     private void flushBuffer() throws IOException {
@@ -147,15 +143,8 @@ public final class RecordMerge {
     }
 
     @Override
-    public void line(byte[] b, int len, int at, int skip, byte[] tag) throws IOException {
-      if (at < 0) {
-        out.write(new String(b, 0, len, StandardCharsets.UTF_8));
-      } else {
-        out.write(new String(b, 0, at, StandardCharsets.UTF_8));
-        out.write(new String(tag, StandardCharsets.UTF_8));
-        out.write(new String(b, at + skip, len - at - skip, StandardCharsets.UTF_8));
-      }
-      out.write('\n');
+    public void line(byte[] b, int off, int len) throws IOException {
+      out.write(new String(b, off, len, StandardCharsets.UTF_8)); // valid UTF-8: the scan checked it
     }
 
     @Override
@@ -169,52 +158,107 @@ public final class RecordMerge {
   }
 
   /**
-   * Reads one source lazily, keeping a window of look-ahead lines in a heap ordered by (key, seq).
-   * Each window slot owns a byte array that is reused (grown as needed) line after line.
+   * A run of one source's records in the order the source gives them up, handed from its reader
+   * thread to the merging thread (and back, empty, to be refilled). Record {@code i} is either the
+   * bytes {@code [start(i), end[i])} (the output line with its host tag and {@code \n}) or, when
+   * {@code text[i]} is set, that text (a line the Jackson path rewrote).
    */
-  private static final class Cursor implements AutoCloseable {
+  static final class Batch {
+    byte[] bytes;
+    final int[] end;
+    final long[] sec;
+    final int[] nano;
+    final String[] text;
+    int count;
+    int used;
+    /** The source has no records after these. */
+    boolean last;
+    /** The source failed after these records (thrown where the merge would have read the next one). */
+    Throwable failure;
+    /** At {@link #last}: the source's garbled lines and its records older than one it gave up before. */
+    long garbled;
+    long late;
+
+    Batch(int lines, int bytes) {
+      this.bytes = new byte[bytes];
+      this.end = new int[lines];
+      this.sec = new long[lines];
+      this.nano = new int[lines];
+      this.text = new String[lines];
+    }
+
+    int start(int i) {
+      return i == 0 ? 0 : end[i - 1];
+    }
+
+    void clear(int defaultBytes) {
+      Arrays.fill(text, 0, count, null);
+      count = 0;
+      used = 0;
+      if (bytes.length > 1 << 20) bytes = new byte[defaultBytes]; // let one huge line's buffer go
+    }
+  }
+
+  /**
+   * Reads one source on its own thread: splits it into lines, scans each, keeps a window of
+   * {@link #WINDOW} look-ahead lines ordered by (key, file order), and gives up the window's
+   * least line each time it reads one more, as batches through a bounded queue (so the memory is
+   * {@link #BATCHES} batches and the window, whatever the file's length). The merging thread only
+   * compares keys and copies bytes. Everything but the two queues is touched by the reader thread
+   * only.
+   */
+  private static final class SourceReader implements Runnable {
     final int index;
     final String host;
-    final InputStream in;
-    final byte[] read = new byte[READ_BUFFER];
-    int readPos;
-    int readEnd;
-    boolean skipLf;
-    boolean eof;
-    final byte[] appendTag;      // ,"host":"<host>"
-    final byte[] appendTagEmpty; // "host":"<host>"
-    final byte[] hostValue;      // "<host>"
-    final LineScan scan = new LineScan();
+    private final InputStream in;
+    private final int batchLines;
+    private final int batchBytes;
+    private final BlockingQueue<Batch> full;
+    private final BlockingQueue<Batch> empty;
+    private byte[] read = new byte[READ_BUFFER];
+    private int readPos;
+    private int readEnd;
+    private boolean skipLf;
+    private boolean eof;
+    private final byte[] appendTag;      // ,"host":"<host>"
+    private final byte[] appendTagEmpty; // "host":"<host>"
+    private final byte[] hostValue;      // "<host>"
+    private final LineScan scan = new LineScan();
 
     // window slots
-    final byte[][] data = new byte[WINDOW][];
-    final int[] len = new int[WINDOW];
-    final int[] at = new int[WINDOW];
-    final int[] skip = new int[WINDOW];
-    final byte[][] tag = new byte[WINDOW][];
-    final String[] text = new String[WINDOW];
-    final long[] sec = new long[WINDOW];
-    final int[] nano = new int[WINDOW];
-    final long[] seqOf = new long[WINDOW];
-    final int[] heap = new int[WINDOW];
-    int size;
-    final int[] free = new int[WINDOW];
-    int freeCount;
+    private final byte[][] data = new byte[WINDOW][];
+    private final int[] len = new int[WINDOW];
+    private final int[] at = new int[WINDOW];
+    private final int[] skip = new int[WINDOW];
+    private final byte[][] tag = new byte[WINDOW][];
+    private final String[] text = new String[WINDOW];
+    private final long[] sec = new long[WINDOW];
+    private final int[] nano = new int[WINDOW];
+    private final int[] order = new int[WINDOW]; // the window's slots by (key, file order), a ring from head
+    private int head;
+    private int size;
+    private final int[] free = new int[WINDOW];
+    private int freeCount;
 
-    long seq;
-    long garbled;
-    long lastSec = Instant.MIN.getEpochSecond();
-    int lastNano = Instant.MIN.getNano();
-    // the current line while it is read
-    byte[] line = new byte[1024];
-    int lineLen;
+    private long garbled;
+    private long late;
+    private long lastSec = Instant.MIN.getEpochSecond();
+    private int lastNano = Instant.MIN.getNano();
+    // the current line: read[lineOff, lineEnd); scanned when the scan found it (and holds its result)
+    private int lineOff;
+    private int lineEnd;
+    private boolean scanned;
     // date cache: the last yyyy-MM-dd seen and its epoch day
-    final byte[] lastDate = new byte[10];
-    long lastEpochDay = Long.MIN_VALUE;
+    private final byte[] lastDate = new byte[10];
+    private long lastEpochDay = Long.MIN_VALUE;
+    private Batch out;
 
-    Cursor(int index, Source s) throws IOException {
+    SourceReader(int index, Source s, InputStream in, int batchLines, int batchBytes) throws IOException {
       this.index = index;
       this.host = s.host();
+      this.in = in;
+      this.batchLines = batchLines;
+      this.batchBytes = batchBytes;
       String quoted = quote(host);
       this.hostValue = encode(quoted);
       this.appendTag = encode(",\"host\":" + quoted);
@@ -224,104 +268,238 @@ public final class RecordMerge {
         data[i] = new byte[256];
       }
       freeCount = WINDOW;
-      this.in = Files.newInputStream(s.file());
-      fill();
+      full = new ArrayBlockingQueue<>(BATCHES);
+      empty = new ArrayBlockingQueue<>(BATCHES);
+      for (int i = 0; i < BATCHES; i++) empty.add(new Batch(batchLines, batchBytes));
     }
 
-    /** Reads the next line (without its terminator) into {@link #line}; false at the end of the file. */
-    boolean nextLine() throws IOException {
-      lineLen = 0;
-      boolean any = false;
-      while (true) {
-        if (readPos == readEnd) {
-          if (eof) return any;
-          int n = in.read(read, 0, read.length);
-          if (n < 0) {
-            eof = true;
-            return any;
+    /** The reader thread: the source's records, in the order the single-threaded merge took them, then the end or the failure. */
+    @Override
+    public void run() {
+      try (in) {
+        out = empty.take();
+        try {
+          fill();
+          while (size > 0) {
+            give(pop());
+            fill();
           }
-          readPos = 0;
-          readEnd = n;
-          if (skipLf) {
-            skipLf = false;
-            if (read[0] == '\n') readPos = 1;
-            continue;
-          }
+          out.last = true;
+          out.garbled = garbled;
+          out.late = late;
+        } catch (IOException | RuntimeException | Error e) {
+          out.failure = e;
         }
-        any = true;
-        int start = readPos;
-        int i = start;
-        int end = readEnd;
-        byte[] r = read;
-        while (i + 8 <= end) {
-          long x = (long) LineScan.LONGS.get(r, i);
-          if ((LineScan.hasByte(x, '\n') | LineScan.hasByte(x, '\r')) != 0) break;
-          i += 8;
-        }
-        while (i < end) {
-          byte c = r[i];
-          if (c == '\n' || c == '\r') break;
-          i++;
-        }
-        appendToLine(r, start, i - start);
-        if (i < end) {
-          if (r[i] == '\r') {
-            if (i + 1 < end) {
-              readPos = r[i + 1] == '\n' ? i + 2 : i + 1;
-            } else {
-              readPos = end;
-              skipLf = true;
-            }
-          } else {
-            readPos = i + 1;
-          }
-          return true;
-        }
-        readPos = end;
+        full.put(out);
+      } catch (InterruptedException | IOException e) {
+        // the merge is over (closed early): nobody reads on
       }
     }
 
-    private void appendToLine(byte[] src, int off, int n) {
-      if (lineLen + n > line.length) line = Arrays.copyOf(line, Math.max(line.length * 2, lineLen + n));
-      System.arraycopy(src, off, line, lineLen, n);
-      lineLen += n;
+    /** Next batch for the merging thread (blocks until the reader has one). */
+    Batch take() throws InterruptedIOException {
+      try {
+        return full.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("merge interrupted");
+      }
     }
 
-    void fill() throws IOException {
+    /** Returns a batch the merging thread has written. */
+    void recycle(Batch b) {
+      b.clear(batchBytes);
+      empty.add(b); // never full: there are BATCHES batches in all
+    }
+
+    /** Appends the window slot's line to the outgoing batch (handing the batch over when it is full), and frees the slot. */
+    private void give(int slot) throws InterruptedException {
+      long s = sec[slot];
+      int ns = nano[slot];
+      if (s < lastSec || (s == lastSec && ns < lastNano)) {
+        late++;
+      } else {
+        lastSec = s;
+        lastNano = ns;
+      }
+      Batch b = out;
+      int n = text[slot] != null ? 0 : len[slot] + (at[slot] < 0 ? 0 : tag[slot].length - skip[slot]) + 1;
+      if (b.count == batchLines || b.used + n > b.bytes.length) {
+        if (b.count > 0) {
+          full.put(b);
+          b = out = empty.take();
+        }
+        if (n > b.bytes.length) b.bytes = new byte[n];
+      }
+      int i = b.count++;
+      b.sec[i] = s;
+      b.nano[i] = ns;
+      if (text[slot] != null) {
+        b.text[i] = text[slot];
+      } else {
+        byte[] d = data[slot];
+        byte[] o = b.bytes;
+        int u = b.used;
+        int a = at[slot];
+        int l = len[slot];
+        if (a < 0) {
+          System.arraycopy(d, 0, o, u, l);
+          u += l;
+        } else {
+          byte[] t = tag[slot];
+          System.arraycopy(d, 0, o, u, a);
+          u += a;
+          System.arraycopy(t, 0, o, u, t.length);
+          u += t.length;
+          int rest = l - a - skip[slot];
+          System.arraycopy(d, a + skip[slot], o, u, rest);
+          u += rest;
+        }
+        o[u++] = '\n';
+        b.used = u;
+      }
+      b.end[i] = b.used;
+      text[slot] = null;
+      free[freeCount++] = slot;
+    }
+
+    /**
+     * Finds the next line (without its terminator) as {@code read[lineOff, lineEnd)}; false at the
+     * end of the file. A line that is one JSON object is found by scanning it where it lies
+     * ({@link #scanned}: {@link #scan} holds its result), any other by its terminator. A line that
+     * runs past the bytes read is moved to the buffer's start and the rest read after it (the buffer
+     * grows for a line longer than itself).
+     */
+    private boolean nextLine() throws IOException {
+      while (true) {
+        if (readPos < readEnd) {
+          byte[] r = read;
+          if (skipLf) {
+            skipLf = false;
+            if (r[readPos] == '\n') {
+              readPos++;
+              continue;
+            }
+          }
+          int start = readPos;
+          int end = readEnd;
+          if (r[start] == '{') {
+            // a JSON object holds no raw line end, so the object is the whole line when one follows it
+            int e = scan.scanObject(r, start, end);
+            if (e >= 0 && e < end && (r[e] == '\n' || r[e] == '\r')) {
+              lineOff = start;
+              lineEnd = e;
+              scanned = true;
+              terminate(e);
+              return true;
+            }
+          }
+          int i = lineEnd(r, start, end);
+          if (i < end) {
+            lineOff = start;
+            lineEnd = i;
+            scanned = false;
+            terminate(i);
+            return true;
+          }
+          if (eof) { // the last line, without a terminator
+            lineOff = start;
+            lineEnd = end;
+            scanned = false;
+            readPos = end;
+            return true;
+          }
+        } else if (eof) {
+          return false;
+        }
+        refill();
+      }
+    }
+
+    /** The index of the first {@code \n} or {@code \r} in {@code r[i, end)}, or {@code end}. */
+    private static int lineEnd(byte[] r, int i, int end) {
+      while (i + 8 <= end) {
+        long x = (long) LineScan.LONGS.get(r, i);
+        long m = LineScan.hasByte(x, '\n') | LineScan.hasByte(x, '\r');
+        if (m != 0) return i + (Long.numberOfTrailingZeros(m) >>> 3);
+        i += 8;
+      }
+      while (i < end && r[i] != '\n' && r[i] != '\r') i++;
+      return i;
+    }
+
+    /** Moves past the line end at {@code i} ({@code \n}, {@code \r} or {@code \r\n}). */
+    private void terminate(int i) {
+      if (read[i] == '\r') {
+        if (i + 1 < readEnd) {
+          readPos = read[i + 1] == '\n' ? i + 2 : i + 1;
+        } else {
+          readPos = readEnd;
+          skipLf = true; // a \n first in the next read belongs to this line end
+        }
+      } else {
+        readPos = i + 1;
+      }
+    }
+
+    /** Keeps the unfinished line {@code read[readPos, readEnd)} at the buffer's start and reads after it; sets {@link #eof} at the end. */
+    private void refill() throws IOException {
+      int rest = readEnd - readPos;
+      if (rest == read.length) {
+        read = Arrays.copyOf(read, read.length * 2);
+      } else if (read.length > READ_BUFFER && rest < READ_BUFFER / 2) {
+        byte[] smaller = new byte[READ_BUFFER]; // let one huge line's buffer go
+        System.arraycopy(read, readPos, smaller, 0, rest);
+        read = smaller;
+      } else if (rest > 0) {
+        System.arraycopy(read, readPos, read, 0, rest);
+      }
+      readPos = 0;
+      readEnd = rest;
+      int n = in.read(read, rest, read.length - rest);
+      if (n < 0) eof = true;
+      else readEnd += n;
+    }
+
+    private void fill() throws IOException {
       while (size < WINDOW && nextLine()) {
         int slot = free[--freeCount];
         if (!accept(slot)) {
           free[freeCount++] = slot;
           continue;
         }
-        seqOf[slot] = seq++;
         push(slot);
       }
     }
 
     /** Scans the current line into {@code slot}; false when it is blank or garbled (counted). */
     private boolean accept(int slot) throws IOException {
-      byte[] b = line;
-      int n = lineLen;
-      if (blankAscii(b, n)) return false;
+      byte[] b = read;
+      int off = lineOff;
+      int end = lineEnd;
       LineScan s = scan;
-      if (s.scan(b, n) && fastKey(s, slot)) {
+      if (!scanned) {
+        if (blankAscii(b, off, end)) return false;
+        if (!s.scan(b, off, end)) return jacksonPath(slot, b, off, end);
+      }
+      if (fastKey(s, slot)) {
         boolean hasHost = s.hostStart >= 0 && !s.hostNull;
         if (hasHost) {
-          store(slot, b, n, -1, 0, null);
+          store(slot, b, off, end, -1, 0, null);
           return true;
         }
         if (s.canonical()) {
-          if (s.hostNull) store(slot, b, n, s.hostStart, 4, hostValue);
-          else if (s.keyCount == 0) store(slot, b, n, n - 1, 0, appendTagEmpty);
-          else store(slot, b, n, n - 1, 0, appendTag);
+          if (s.hostNull) store(slot, b, off, end, s.hostStart - off, 4, hostValue);
+          else if (s.keyCount == 0) store(slot, b, off, end, end - 1 - off, 0, appendTagEmpty);
+          else store(slot, b, off, end, end - 1 - off, 0, appendTag);
           return true;
         }
       }
-      return jacksonPath(slot, b, n);
+      return jacksonPath(slot, b, off, end);
     }
 
-    private void store(int slot, byte[] b, int n, int spliceAt, int spliceSkip, byte[] spliceTag) {
+    private void store(int slot, byte[] b, int off, int end, int spliceAt, int spliceSkip, byte[] spliceTag) {
+      int n = end - off;
       byte[] d = data[slot];
       if (d.length < n) {
         d = new byte[Math.max(n, d.length * 2)];
@@ -330,7 +508,7 @@ public final class RecordMerge {
         d = new byte[Math.max(n, 256)]; // let one huge line's buffer go
         data[slot] = d;
       }
-      System.arraycopy(b, 0, d, 0, n);
+      System.arraycopy(b, off, d, 0, n);
       len[slot] = n;
       at[slot] = spliceAt;
       skip[slot] = spliceSkip;
@@ -339,9 +517,9 @@ public final class RecordMerge {
     }
 
     /** The original merge's handling of one line, for the lines the scan does not vouch for. */
-    private boolean jacksonPath(int slot, byte[] b, int n) throws IOException {
+    private boolean jacksonPath(int slot, byte[] b, int off, int end) throws IOException {
       String raw = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, 0, n)).toString();
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, off, end - off)).toString();
       if (raw.isBlank()) return false;
       JsonNode node;
       try {
@@ -354,17 +532,17 @@ public final class RecordMerge {
         garbled++;
         return false;
       }
-      String out = raw;
+      String line = raw;
       JsonNode h = obj.get("host");
       if (h == null || h.isNull()) {
         obj.put("host", host);
-        out = Jackson.JSON.writeValueAsString(obj);
+        line = Jackson.JSON.writeValueAsString(obj);
       }
       Instant k = key(obj);
       sec[slot] = k.getEpochSecond();
       nano[slot] = k.getNano();
       len[slot] = 0;
-      text[slot] = out;
+      text[slot] = line;
       return true;
     }
 
@@ -445,55 +623,217 @@ public final class RecordMerge {
       return d1 * 10 + d2;
     }
 
-    /** (key, seq) order of two slots. */
-    private boolean less(int x, int y) {
-      if (sec[x] != sec[y]) return sec[x] < sec[y];
-      if (nano[x] != nano[y]) return nano[x] < nano[y];
-      return seqOf[x] < seqOf[y];
-    }
-
+    /**
+     * Adds the slot (the newest line) to the window, kept as a ring sorted by (key, file order): it
+     * goes after every line whose key is not greater, so in a sorted file it is appended at once and
+     * only disorder costs a shift.
+     */
     private void push(int slot) {
+      long s = sec[slot];
+      int ns = nano[slot];
+      int[] o = order;
       int i = size++;
       while (i > 0) {
-        int parent = (i - 1) >>> 1;
-        if (!less(slot, heap[parent])) break;
-        heap[i] = heap[parent];
-        i = parent;
+        int prev = o[(head + i - 1) & RING];
+        if (sec[prev] < s || (sec[prev] == s && nano[prev] <= ns)) break;
+        o[(head + i) & RING] = prev;
+        i--;
       }
-      heap[i] = slot;
+      o[(head + i) & RING] = slot;
     }
 
-    int peek() {
-      return heap[0];
-    }
-
-    /** Removes the head slot (the caller returns it with {@link #release} once written). */
-    int pop() {
-      int top = heap[0];
-      int last = heap[--size];
-      int i = 0;
-      int half = size >>> 1;
-      while (i < half) {
-        int child = 2 * i + 1;
-        int right = child + 1;
-        if (right < size && less(heap[right], heap[child])) child = right;
-        if (!less(heap[child], last)) break;
-        heap[i] = heap[child];
-        i = child;
-      }
-      if (size > 0) heap[i] = last;
+    /** Removes the window's least slot by (key, file order). */
+    private int pop() {
+      int top = order[head];
+      head = (head + 1) & RING;
+      size--;
       return top;
     }
+  }
 
-    void release(int slot) {
-      text[slot] = null;
-      free[freeCount++] = slot;
+  /** The merging thread's view of one source: its current record, batch by batch. */
+  private static final class Head {
+    final SourceReader reader;
+    final int index;
+    private Batch batch = new Batch(0, 0);
+    private int i = -1;
+
+    Head(SourceReader reader) {
+      this.reader = reader;
+      this.index = reader.index;
     }
 
-    @Override
-    public void close() throws IOException {
-      in.close();
+    /** Moves to the source's next record; false when there is none. Throws the source's failure where it occurred. */
+    boolean advance() throws IOException {
+      i++;
+      while (i >= batch.count) {
+        if (batch.failure != null) throw rethrow(batch.failure);
+        if (batch.last) return false;
+        if (batch.end.length > 0) reader.recycle(batch);
+        batch = reader.take();
+        i = 0;
+      }
+      return true;
     }
+
+    long sec() {
+      return batch.sec[i];
+    }
+
+    int nano() {
+      return batch.nano[i];
+    }
+
+    void write(Sink out) throws IOException {
+      String t = batch.text[i];
+      if (t != null) out.line(t);
+      else out.line(batch.bytes, batch.start(i), batch.end[i] - batch.start(i));
+    }
+
+    /** Valid after {@link #advance} answered false. */
+    long garbled() {
+      return batch.garbled;
+    }
+
+    long late() {
+      return batch.late;
+    }
+  }
+
+  private static IOException rethrow(Throwable t) {
+    if (t instanceof IOException e) return e;
+    if (t instanceof RuntimeException e) throw e;
+    if (t instanceof Error e) throw e;
+    throw new IllegalStateException(t);
+  }
+
+  /** Head order across sources: (key, source); one record per source is in the heap at a time. */
+  private static boolean before(Head a, Head b) {
+    long as = a.sec();
+    long bs = b.sec();
+    if (as != bs) return as < bs;
+    int an = a.nano();
+    int bn = b.nano();
+    if (an != bn) return an < bn;
+    return a.index < b.index;
+  }
+
+  /** Merges {@code sources} into {@code out} (one line each, {@code \n}); does not close {@code out}. */
+  public static Result merge(List<Source> sources, Writer out) throws IOException {
+    return merge(sources, new WriterSink(out), BATCH_LINES, BATCH_BYTES);
+  }
+
+  /** Merges {@code sources} into {@code out} as UTF-8 (one line each, {@code \n}); flushes, does not close {@code out}. */
+  public static Result merge(List<Source> sources, OutputStream out) throws IOException {
+    return merge(sources, new ByteSink(out), BATCH_LINES, BATCH_BYTES);
+  }
+
+  /** As {@link #merge(List, OutputStream)} with batches of at most {@code batchLines} lines (tests: many hand-overs). */
+  static Result merge(List<Source> sources, OutputStream out, int batchLines) throws IOException {
+    return merge(sources, new ByteSink(out), batchLines, BATCH_BYTES);
+  }
+
+  private static Result merge(List<Source> sources, Sink out, int batchLines, int batchBytes) throws IOException {
+    var threads = new ArrayList<Thread>();
+    var heads = new Head[sources.size()];
+    try {
+      for (int i = 0; i < sources.size(); i++) {
+        Source s = sources.get(i);
+        InputStream in;
+        try {
+          in = Files.newInputStream(s.file());
+        } catch (IOException | RuntimeException e) {
+          // the single-threaded merge read each source's first window before opening the next file
+          for (int j = 0; j < i; j++) heads[j].advance(); // throws the failure of a first window
+          throw e;
+        }
+        SourceReader r;
+        try {
+          r = new SourceReader(i, s, in, batchLines, batchBytes);
+        } catch (IOException | RuntimeException e) {
+          in.close();
+          throw e;
+        }
+        heads[i] = new Head(r);
+        Thread t = new Thread(r, "record-merge-" + i + "-" + s.host());
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
+      Head[] heap = new Head[heads.length];
+      int count = 0;
+      for (Head h : heads) if (h.advance()) count = pushHead(heap, count, h);
+      long written = 0;
+      while (count > 0) {
+        Head h = heap[0];
+        h.write(out);
+        written++;
+        if (h.advance()) count = replaceTop(heap, count, h);
+        else count = popHead(heap, count);
+      }
+      out.flush();
+      long garbled = 0;
+      long late = 0;
+      for (Head h : heads) {
+        garbled += h.garbled();
+        late += h.late();
+      }
+      return new Result(written, garbled, late);
+    } finally {
+      stop(threads);
+    }
+  }
+
+  /** Stops the reader threads (done, or the merge ended early) and waits for them, so no file stays open. */
+  private static void stop(List<Thread> threads) {
+    for (Thread t : threads) t.interrupt();
+    boolean interrupted = false;
+    for (Thread t : threads) {
+      while (true) {
+        try {
+          t.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  private static int pushHead(Head[] heap, int size, Head h) {
+    int i = size;
+    while (i > 0) {
+      int parent = (i - 1) >>> 1;
+      if (!before(h, heap[parent])) break;
+      heap[i] = heap[parent];
+      i = parent;
+    }
+    heap[i] = h;
+    return size + 1;
+  }
+
+  /** The top has moved to its next record: sifts it down. */
+  private static int replaceTop(Head[] heap, int size, Head top) {
+    int i = 0;
+    int half = size >>> 1;
+    while (i < half) {
+      int child = 2 * i + 1;
+      int right = child + 1;
+      if (right < size && before(heap[right], heap[child])) child = right;
+      if (!before(heap[child], top)) break;
+      heap[i] = heap[child];
+      i = child;
+    }
+    heap[i] = top;
+    return size;
+  }
+
+  private static int popHead(Head[] heap, int size) {
+    Head last = heap[--size];
+    heap[size] = null;
+    if (size == 0) return 0;
+    return replaceTop(heap, size, last);
   }
 
   /** {@code s} as a JSON string, as Jackson writes it (plain names by hand; anything else by Jackson). */
@@ -514,8 +854,8 @@ public final class RecordMerge {
   }
 
   /** True for an empty line or one of ASCII whitespace only ({@link String#isBlank} on it). */
-  private static boolean blankAscii(byte[] b, int n) {
-    for (int i = 0; i < n; i++) {
+  private static boolean blankAscii(byte[] b, int off, int end) {
+    for (int i = off; i < end; i++) {
       byte c = b[i];
       if (c != ' ' && c != '\t' && !(c >= 0x0B && c <= 0x0D) && !(c >= 0x1C && c <= 0x1F)) return false;
     }
@@ -534,93 +874,6 @@ public final class RecordMerge {
       }
     }
     return Instant.MIN;
-  }
-
-  /** Head order across cursors: (key, source, seq). */
-  private static boolean before(Cursor a, Cursor b) {
-    int x = a.peek();
-    int y = b.peek();
-    if (a.sec[x] != b.sec[y]) return a.sec[x] < b.sec[y];
-    if (a.nano[x] != b.nano[y]) return a.nano[x] < b.nano[y];
-    if (a.index != b.index) return a.index < b.index;
-    return a.seqOf[x] < b.seqOf[y];
-  }
-
-  /** Merges {@code sources} into {@code out} (one line each, {@code \n}); does not close {@code out}. */
-  public static Result merge(List<Source> sources, Writer out) throws IOException {
-    return merge(sources, new WriterSink(out));
-  }
-
-  /** Merges {@code sources} into {@code out} as UTF-8 (one line each, {@code \n}); flushes, does not close {@code out}. */
-  public static Result merge(List<Source> sources, OutputStream out) throws IOException {
-    return merge(sources, new ByteSink(out));
-  }
-
-  private static Result merge(List<Source> sources, Sink out) throws IOException {
-    var cursors = new ArrayList<Cursor>();
-    try {
-      for (int i = 0; i < sources.size(); i++) cursors.add(new Cursor(i, sources.get(i)));
-      Cursor[] heads = new Cursor[cursors.size()];
-      int count = 0;
-      for (var c : cursors) if (c.size > 0) count = pushHead(heads, count, c);
-      long written = 0;
-      long late = 0;
-      while (count > 0) {
-        Cursor c = heads[0];
-        count = popHead(heads, count);
-        int slot = c.pop();
-        long s = c.sec[slot];
-        int ns = c.nano[slot];
-        if (s < c.lastSec || (s == c.lastSec && ns < c.lastNano)) {
-          late++;
-        } else {
-          c.lastSec = s;
-          c.lastNano = ns;
-        }
-        if (c.text[slot] != null) out.line(c.text[slot]);
-        else out.line(c.data[slot], c.len[slot], c.at[slot], c.skip[slot], c.tag[slot]);
-        written++;
-        c.release(slot);
-        c.fill();
-        if (c.size > 0) count = pushHead(heads, count, c);
-      }
-      out.flush();
-      long garbled = 0;
-      for (var c : cursors) garbled += c.garbled;
-      return new Result(written, garbled, late);
-    } finally {
-      for (var c : cursors) c.close();
-    }
-  }
-
-  private static int pushHead(Cursor[] heap, int size, Cursor c) {
-    int i = size;
-    while (i > 0) {
-      int parent = (i - 1) >>> 1;
-      if (!before(c, heap[parent])) break;
-      heap[i] = heap[parent];
-      i = parent;
-    }
-    heap[i] = c;
-    return size + 1;
-  }
-
-  private static int popHead(Cursor[] heap, int size) {
-    Cursor last = heap[--size];
-    heap[size] = null;
-    if (size == 0) return 0;
-    int i = 0;
-    int half = size >>> 1;
-    while (i < half) {
-      int child = 2 * i + 1;
-      int right = child + 1;
-      if (right < size && before(heap[right], heap[child])) child = right;
-      if (!before(heap[child], last)) break;
-      heap[i] = heap[child];
-      i = child;
-    }
-    heap[i] = last;
-    return size;
   }
 
   /** Merges into {@code target} (parents created, replaced atomically when done). */

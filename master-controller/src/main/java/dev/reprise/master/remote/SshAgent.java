@@ -27,7 +27,7 @@ public final class SshAgent {
 
   /** The shell command that runs the agent; stderr stays on the channel's stderr (kept for diagnosis). */
   public static String command(HostSpec spec) {
-    return "cd " + Shell.quote(spec.workDir()) + " && exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "
+    return "cd " + Shell.quote(spec.workDir()) + " && exec java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xms16m -jar "
         + Shell.quote(spec.workDir() + "/" + ClusterManager.AGENT_JAR);
   }
 

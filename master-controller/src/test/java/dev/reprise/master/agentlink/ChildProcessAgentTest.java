@@ -9,7 +9,7 @@ class ChildProcessAgentTest {
   @Test
   void theAgentRunsOnThisJvmsJavaAndClasspath() {
     assertThat(ChildProcessAgent.command()).containsExactly(ProcessHandle.current().info().command().orElseThrow(),
-        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "dev.reprise.agent.AgentMain");
+        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xms16m", "-cp", System.getProperty("java.class.path"), "dev.reprise.agent.AgentMain");
   }
 
   @Test

@@ -6,11 +6,13 @@ import dev.reprise.fdsl.record.RecordJson;
 import dev.reprise.fdsl.record.StatsRecord;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -23,6 +25,8 @@ import java.util.Random;
  *       {@link RecordJson} form, {@code time} first (so {@code sort -t'"' -k4,4} finds it).
  *   <li>{@code merge [--original] OUT HOST=FILE...}: merges the files into OUT with {@link RecordMerge}
  *       (or, with {@code --original}, the pre-issue-18 {@link OriginalRecordMerge}) and prints the result.
+ *   <li>{@code warm ROUNDS HOST=FILE...}: merges ROUNDS times in one JVM into a discarding stream,
+ *       printing the CPU and wall time of each round (the steady cost, without JVM start and JIT).
  * </ul>
  *
  * Deterministic: the same arguments write the same bytes.
@@ -47,10 +51,41 @@ public final class MergeBench {
       RecordMerge.Result r = original ? OriginalRecordMerge.mergeTo(sources, out) : RecordMerge.mergeTo(sources, out);
       long ms = (System.nanoTime() - t0) / 1_000_000;
       System.err.println((original ? "OriginalRecordMerge" : "RecordMerge") + ": " + r + " in " + ms + " ms");
+    } else if (args.length >= 3 && args[0].equals("warm")) {
+      warm(Integer.parseInt(args[1]), java.util.Arrays.asList(args).subList(2, args.length));
     } else {
-      System.err.println("usage: MergeBench generate DIR TOTAL_MB [HOSTS] | merge [--original] OUT HOST=FILE...");
+      System.err.println("usage: MergeBench generate DIR TOTAL_MB [HOSTS] | merge [--original] OUT HOST=FILE... | warm ROUNDS HOST=FILE...");
       System.exit(2);
     }
+  }
+
+  /**
+   * Merges the files ROUNDS times in this JVM into a discarding stream and prints each round's
+   * process CPU and wall time, then the least after the first (the merge's steady cost, without JVM
+   * start, compilation or the output file's writing).
+   */
+  private static void warm(int rounds, List<String> specs) throws IOException {
+    var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    var sources = new ArrayList<RecordMerge.Source>();
+    for (String a : specs) {
+      int eq = a.indexOf('=');
+      sources.add(new RecordMerge.Source(a.substring(0, eq), Path.of(a.substring(eq + 1))));
+    }
+    long bestCpu = Long.MAX_VALUE;
+    long bestWall = Long.MAX_VALUE;
+    for (int r = 0; r < rounds; r++) {
+      long c0 = os.getProcessCpuTime();
+      long w0 = System.nanoTime();
+      RecordMerge.Result res = RecordMerge.merge(sources, OutputStream.nullOutputStream());
+      long cpu = os.getProcessCpuTime() - c0;
+      long wall = System.nanoTime() - w0;
+      if (r > 0) {
+        bestCpu = Math.min(bestCpu, cpu);
+        bestWall = Math.min(bestWall, wall);
+      }
+      System.err.printf("round %d: cpu %.2f s, wall %.2f s, %s%n", r, cpu / 1e9, wall / 1e9, res);
+    }
+    if (rounds > 1) System.err.printf("least after the first round: cpu %.2f s, wall %.2f s%n", bestCpu / 1e9, bestWall / 1e9);
   }
 
   private static final String[] SERVICES = {"web", "db", "cache", "queue", "worker"};
