@@ -30,8 +30,16 @@ fi
 logdir=/var/log/reprise
 mkdir -p "$logdir"
 log "starting dockerd (log: $logdir/dockerd.log)"
-# setsid so the daemon outlives this script and the CI step that ran it.
-setsid nohup dockerd >"$logdir/dockerd.log" 2>&1 < /dev/null &
+# setsid so the daemon outlives this script and the CI step that ran it. Every descriptor above 2 is
+# closed first: a daemon that inherits one holds whatever it refers to for its whole life — run under
+# `flock /tmp/reprise-it.lock ...`, dockerd kept the shared IT lock and every later IT waited forever.
+(
+  for fd in /proc/self/fd/*; do
+    fd="${fd##*/}"
+    if [[ "$fd" -gt 2 ]]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+  exec setsid nohup dockerd >"$logdir/dockerd.log" 2>&1 < /dev/null
+) &
 for _ in $(seq 1 60); do
   if docker info >/dev/null 2>&1; then
     log "docker engine is up ($(docker version --format '{{.Server.Version}}'))"
