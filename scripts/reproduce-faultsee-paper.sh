@@ -60,9 +60,15 @@ for x in "${experiments[@]}"; do
 done
 
 echo
+status=0
 for entry in "${runs[@]}"; do
   x="${entry%%=*}"; run_dir="${entry#*=}"
-  python3 "$figures" "$x" "$run_dir"
+  # one run without figures (it failed before its clients ran) does not hide the other's
+  if ! python3 "$figures" "$x" "$run_dir"; then
+    echo "reproduce-faultsee-paper: $x: no figures from $run_dir (see $out/${NAME_PREFIX:-}faultsee-paper-$x.log)" >&2
+    status=1
+    continue
+  fi
   python3 "$figures" "$x" "$run_dir" --json > "$run_dir/faultsee-paper-figures.json"
   if [[ -f "$run_dir/export/plots/throughput.png" ]]; then
     cp "$run_dir/export/plots/throughput.png" "$out/faultsee-paper-$x-throughput.png"
@@ -70,3 +76,4 @@ for entry in "${runs[@]}"; do
   fi
   echo
 done
+exit "$status"

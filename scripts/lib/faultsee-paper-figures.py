@@ -46,7 +46,10 @@ def num(v):
 def client_series(export, service="client"):
     """Second -> summed ok ops/s of the service's clients; and second -> number of clients reporting."""
     ops, clients = {}, {}
-    for r in read_csv(os.path.join(export, "csv", "workload-clients.csv")):
+    path = os.path.join(export, "csv", "workload-clients.csv")
+    if not os.path.exists(path):
+        return ops, clients
+    for r in read_csv(path):
         if r["client"].rsplit(".", 1)[0] != service:
             continue
         end, interval, rate = num(r["seconds"]), num(r["interval_s"]) or 1.0, num(r["ops_ok_per_s"])
