@@ -34,7 +34,7 @@ class ExamplesTest {
 
   @Test void thereAreExamples() throws IOException {
     assertThat(scenarios()).extracting(p -> p.getParent().getFileName().toString())
-        .contains("hello", "cassandra-node-kill", "cassandra-cpu", "nginx-churn");
+        .contains("hello", "cassandra-node-kill", "cassandra-cpu", "nginx-churn", "faultsee-paper-kill", "faultsee-paper-cpu");
   }
 
   @TestFactory Stream<DynamicTest> everyExampleIsValidAndPlansTheSameTwice() throws IOException {

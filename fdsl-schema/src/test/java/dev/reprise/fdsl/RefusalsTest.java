@@ -214,6 +214,34 @@ class RefusalsTest {
             + " column 1); close the quote");
   }
 
+  // 6b. SnakeYAML's own limits (thrown without a position): at the node that crosses them
+
+  @Test void aCollectionNestedTooDeepIsReportedAtIt() {
+    // SnakeYAML refuses the node it enters with 51 collections open above it: here the 48th list (the
+    // document, events, the moment item and its mapping are four), at column 20 + 47 = 67 of line 3
+    String deep = "[".repeat(51) + "]".repeat(51);
+    assertThat(problems("events:\n  - beginning: {web: 1}\n  - moment: {mark: " + deep + "}\n  - end: 5\n"))
+        .containsExactly("3:67: YAML nesting too deep: this collection is nested more than 50 levels deep, the most a file"
+            + " may nest (Nesting Depth exceeded max 50)");
+  }
+
+  @Test void tooManyAliasesOfCollectionsAreReportedAtTheAliasThatCrossesTheLimit() {
+    var sb = new StringBuilder("x: &a [1]\nevents:\n  - beginning: {web: 1}\n  - moment:\n      mark:\n");
+    for (int i = 0; i < 51; i++) sb.append("        - *a\n");
+    sb.append("  - end: 5\n");
+    // the 51st alias, on line 5 + 51 = 56, column 11
+    assertThat(problems(sb.toString())).containsExactly("56:11: YAML alias: more than 50 aliases of lists or mappings in one"
+        + " file, the most a file may hold (Number of aliases for non-scalar nodes exceeds the specified max=50); write the"
+        + " values out or repeat less");
+  }
+
+  @Test void theComposeFilesNestingLimitIsReportedAtItsPosition() {
+    String deep = "[".repeat(51) + "]".repeat(51);
+    var result = ComposeFile.parse(Path.of("c.yml"), "services:\n  web:\n    command: " + deep + "\n");
+    // three mappings open above the lists: the 49th list, at column 14 + 48 = 62
+    assertThat(result.problems()).extracting(p -> p.pos().line() + ":" + p.pos().column()).containsExactly("3:62");
+  }
+
   // 7. file names
 
   @Test void controlCharactersInFileNamesAreEscaped() {

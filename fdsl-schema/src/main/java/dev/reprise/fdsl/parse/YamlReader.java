@@ -117,9 +117,34 @@ public final class YamlReader {
           "YAML syntax error: " + what + contextText);
       return Optional.empty();
     } catch (YAMLException e) {
+      String limit = limitProblem(e.getMessage(), options);
+      if (limit != null) {
+        // SnakeYAML throws these without a mark, from the node it was composing: the last event it took or peeked
+        Mark m = parser.lastMark;
+        problems.add(m == null ? SourcePos.NONE : new SourcePos(m.getLine() + 1, m.getColumn() + 1), limit);
+        return Optional.empty();
+      }
       problems.add(SourcePos.NONE, "YAML syntax error: " + e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /**
+   * Our message for SnakeYAML's nesting-depth and alias-count limits (thrown without a position),
+   * or null when {@code message} is neither.
+   */
+  static String limitProblem(String message, LoaderOptions options) {
+    if (message == null) return null;
+    if (message.startsWith("Nesting Depth exceeded")) {
+      return "YAML nesting too deep: this collection is nested more than " + options.getNestingDepthLimit()
+          + " levels deep, the most a file may nest (" + message + ")";
+    }
+    if (message.startsWith("Number of aliases for non-scalar nodes exceeds")) {
+      return "YAML alias: more than " + options.getMaxAliasesForCollections()
+          + " aliases of lists or mappings in one file, the most a file may hold (" + message
+          + "); write the values out or repeat less";
+    }
+    return null;
   }
 
   /** The characters SnakeYAML's reader takes from the text at a time, widened from its 1,024 ({@link #widened}). */
@@ -166,6 +191,8 @@ public final class YamlReader {
     /** Per open collection: its anchor (null: none) and {@link #expanded} where it started. */
     private final java.util.ArrayDeque<Object[]> anchored = new java.util.ArrayDeque<>();
     private boolean expansionReported;
+    /** The start of the last event handed out or peeked at: where SnakeYAML's composer was when it gave up. */
+    Mark lastMark;
 
     TagRefusingParser(Parser parser, Problems problems) {
       this.parser = parser;
@@ -179,12 +206,15 @@ public final class YamlReader {
 
     @Override
     public Event peekEvent() {
-      return untagged(parser.peekEvent(), false);
+      Event event = parser.peekEvent();
+      if (event != null) lastMark = event.getStartMark();
+      return untagged(event, false);
     }
 
     @Override
     public Event getEvent() {
       Event event = parser.getEvent();
+      if (event != null) lastMark = event.getStartMark();
       track(event);
       return untagged(event, true);
     }

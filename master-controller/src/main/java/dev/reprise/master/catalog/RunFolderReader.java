@@ -86,7 +86,7 @@ public final class RunFolderReader {
     RunFigures figures = RunFigures.of(folder);
     String planHash = m.plan() == null || m.plan().isNull() ? null : PlanJson.hash(m.plan());
     CampaignRef ref = campaign != null ? campaign : campaignOf(dir, runId);
-    return new CatalogRun(runId, m.name() != null ? m.name() : runId, targetCluster(dir, m), runId, dir.toString(), m.seed(),
+    return new CatalogRun(runId, m.name() != null ? m.name() : runId, targetCluster(dir, m), dev.reprise.master.run.RunFolders.stackName(runId), dir.toString(), m.seed(),
         planHash, m.outcome() != null ? m.outcome() : RunManifest.RUNNING, m.reason(), start, m.end(),
         figures.baselineP99Millis(), figures.peakP99Millis(), figures.recoverySeconds(),
         dev.reprise.export.DataLoss.of(folder).detected(), ref, faults);

@@ -163,20 +163,21 @@ public final class CommandRunLauncher implements RunLauncher, QueueLauncher {
   }
 
   /**
-   * On the local engine: removes the stack {@code runId} (as the end of a run does, up to 60 s). With
+   * On the local engine: removes the stack of run {@code runId} ({@link RunFolders#stackName}; as the end of a run does, up to 60 s). With
    * {@code --hosts}: not done (it would need the hosts' setup); the warning says which stack to remove.
    */
   @Override
   public List<String> removeLeftovers(String runId) {
+    String stack = RunFolders.stackName(runId);
     if (hostsFile != null) {
-      return List.of("a run cut off on the hosts may have left stack " + runId + " on the manager; `docker stack rm " + runId + "` there");
+      return List.of("a run cut off on the hosts may have left stack " + stack + " on the manager; `docker stack rm " + stack + "` there");
     }
     try (var cluster = DockerSwarmCluster.connect()) {
-      if (cluster.stackServices(runId).isEmpty() && cluster.stackNetworks(runId).isEmpty()) return List.of();
-      stderr.println("campaign: removing stack " + runId + ", left by the run that was cut off");
-      return new StackDeployer(cluster, SystemTime.INSTANCE).remove(runId, Duration.ofSeconds(60)).problems();
+      if (cluster.stackServices(stack).isEmpty() && cluster.stackNetworks(stack).isEmpty()) return List.of();
+      stderr.println("campaign: removing stack " + stack + ", left by the run that was cut off");
+      return new StackDeployer(cluster, SystemTime.INSTANCE).remove(stack, Duration.ofSeconds(60)).problems();
     } catch (IOException | RuntimeException e) {
-      return List.of("cannot remove stack " + runId + ": " + e.getMessage());
+      return List.of("cannot remove stack " + stack + ": " + e.getMessage());
     }
   }
 

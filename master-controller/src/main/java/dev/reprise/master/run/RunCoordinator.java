@@ -246,7 +246,8 @@ public final class RunCoordinator {
       return new Result(Outcome.ENVIRONMENT, e.getMessage(), null);
     }
     String runId = runDir.getFileName().toString();
-    Orchestrator.Stack stack = translation.stack().named(runId);
+    // the folder keeps the user's dots; swarm's names may not have them
+    Orchestrator.Stack stack = translation.stack().named(RunFolders.stackName(runId));
     orchestrator.warnings(stack).forEach(this::say);
 
     var manifest = new Manifest(req, runId, start);
@@ -293,7 +294,7 @@ public final class RunCoordinator {
     }
 
     listeners.deploying(runId, runDir);
-    say("run " + runId + ": deploying stack " + runId + " (" + stack.serviceNames().size() + " service(s)) on "
+    say("run " + runId + ": deploying stack " + stack.name() + " (" + stack.serviceNames().size() + " service(s)) on "
         + engine.hostname());
     try {
       enter(State.DEPLOYING);
@@ -362,12 +363,12 @@ public final class RunCoordinator {
     }
 
     enter(State.REMOVING_STACK);
-    var removal = orchestrator.remove(runId, settings.removeTimeout());
+    var removal = orchestrator.remove(stack.name(), settings.removeTimeout());
     if (removal.problems().isEmpty()) {
-      say("run " + runId + ": removed stack " + runId + " (" + removal.services().size() + " service(s), "
+      say("run " + runId + ": removed stack " + stack.name() + " (" + removal.services().size() + " service(s), "
           + removal.networks().size() + " network(s))");
     } else {
-      say("warning: stack " + runId + " was not removed completely:");
+      say("warning: stack " + stack.name() + " was not removed completely:");
       removal.problems().forEach(p -> listeners.message(RunListener.Level.WARNING, "  " + p));
     }
 

@@ -10,11 +10,13 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Names and creates run folders: {@code <out>/<name>-<yyyyMMdd-HHmmss>/} (UTC), with {@code -2},
- * {@code -3}... appended when that folder exists. The folder's name is also the run's ID and its
- * stack's name, and swarm requires its networks' and services' names ({@code <stack>_<name>}) to be
- * DNS name components ({@code [A-Za-z0-9]} runs joined by {@code -} or {@code _}, at most 63
- * characters), so names are reduced to those characters: a user's folder {@code My Scenario.v1}
- * names runs {@code My-Scenario-v1-<stamp>}.
+ * {@code -3}... appended when that folder exists. The folder's name is also the run's ID; it keeps
+ * the user's name as far as a file name and a run ID in a URL or a remote path allow
+ * ({@code [A-Za-z0-9._-]}: dots and capitals stay, a user's folder {@code My Scenario.v1} names runs
+ * {@code My-Scenario.v1-<stamp>}). The run's stack is named {@link #stackName} of the ID: swarm
+ * requires its networks' and services' names ({@code <stack>_<name>}) to be DNS name components
+ * ({@code [A-Za-z0-9]} runs joined by {@code -} or {@code _}, at most 63 characters), so there the
+ * dots become dashes ({@code My-Scenario-v1-<stamp>}).
  */
 public final class RunFolders {
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -49,6 +51,28 @@ public final class RunFolders {
     return shorten(s, name, MAX_ID - "-yyyyMMdd-HHmmss-99".length());
   }
 
+  /**
+   * {@code name} as a run folder's name part: reduced to {@code [A-Za-z0-9._-]} (every other run of
+   * characters becomes one {@code -}, a run of dots one dot), starting with a letter or digit (no
+   * hidden folder, no {@code ..}), never empty, shortened with a hash as {@link #sanitize} is.
+   */
+  public static String folderName(String name) {
+    String s = name.replaceAll("[^A-Za-z0-9._-]+", "-").replaceAll("\\.{2,}", ".").replaceAll("^[^A-Za-z0-9]+", "");
+    if (s.isEmpty()) s = "run";
+    return shorten(s, name, MAX_ID - "-yyyyMMdd-HHmmss-99".length());
+  }
+
+  /**
+   * The stack name of run {@code runId} (a name {@link #create} made): every character a DNS name
+   * component refuses (the dots) becomes {@code -}, one for one, so it is exactly as long as the ID
+   * and the ID's length limits hold for it. IDs differing only in dots for dashes share a stack
+   * name; {@link #create} makes IDs within the same second only, so that takes two such names
+   * started in one second.
+   */
+  public static String stackName(String runId) {
+    return runId.replaceAll("[^A-Za-z0-9_-]", "-");
+  }
+
   /** The shortest kept part before a hash suffix is worth it: below, names are only cut. */
   private static final int MIN_HASHED = 6;
 
@@ -61,7 +85,7 @@ public final class RunFolders {
     if (s.length() <= keep) return s;
     if (keep < MIN_HASHED) return s.substring(0, keep);
     String hash = String.format("%04x", name.hashCode() & 0xffff);
-    String start = s.substring(0, keep - 1 - hash.length()).replaceAll("[-_]+$", "");
+    String start = s.substring(0, keep - 1 - hash.length()).replaceAll("[-_.]+$", "");
     return start + "-" + hash;
   }
 
@@ -75,13 +99,13 @@ public final class RunFolders {
 
   /**
    * Creates and returns a new, empty run folder under {@code out} (created too when missing) whose
-   * name is at most {@code maxId} characters (and {@link #MAX_ID}; never below {@link #MIN_ID}): the
+   * name ({@link #folderName} of {@code name}, the stamp, a suffix when taken) is at most {@code maxId} characters (and {@link #MAX_ID}; never below {@link #MIN_ID}): the
    * name part is shortened to fit, with a short hash of the whole name when cut ({@link #shorten}).
    */
   public static Path create(Path out, String name, Instant now, int maxId) throws IOException {
     Files.createDirectories(out);
     int keep = Math.max(MIN_ID, Math.min(maxId, MAX_ID)) - "-yyyyMMdd-HHmmss-99".length();
-    String named = shorten(sanitize(name), name, keep);
+    String named = shorten(folderName(name), name, keep);
     String base = named + "-" + STAMP.format(now);
     for (int i = 1; ; i++) {
       Path dir = out.resolve(i == 1 ? base : base + "-" + i);

@@ -89,7 +89,8 @@ class RunCommandIT {
 
   @Test
   void fullRunWritesACompleteRunFolderAndRemovesTheStack() throws Exception {
-    // a user's folder, with capitals, a space and a dot: the run (and stack) is named after it
+    // a user's folder, with capitals, a space and a dot: the run folder keeps the dot and the capitals,
+    // the stack (swarm wants DNS name components) has a dash for the dot
     Path scenario = Files.createDirectories(tmp.resolve("My Scenario.v1"));
     for (String f : List.of("scenario.yaml", "docker-compose.yml")) {
       Files.copy(fixture("ok").resolveSibling(f), scenario.resolve(f));
@@ -99,7 +100,9 @@ class RunCommandIT {
     assertThat(r.exit()).as(r.stderr()).isZero();
     Path dir = r.runDir();
     assertThat(dir.getParent()).isEqualTo(tmp.toAbsolutePath());
-    assertThat(dir.getFileName().toString()).startsWith("My-Scenario-v1-");
+    assertThat(dir.getFileName().toString()).startsWith("My-Scenario.v1-");
+    String stack = dev.reprise.master.run.RunFolders.stackName(dir.getFileName().toString());
+    assertThat(stack).startsWith("My-Scenario-v1-");
     var m = manifest(dir);
     assertThat(m.outcome()).isEqualTo("ok");
     assertThat(m.t0()).isNotNull();
@@ -124,8 +127,8 @@ class RunCommandIT {
       assertThat(logs.map(p -> p.getFileName().toString())).contains("hello.0.jsonl", "hello.1.jsonl", "hello.2.jsonl");
     }
     assertThat(Files.readString(dir.resolve("logs/hello.0.jsonl"))).contains("got SIGUSR1");
-    assertThat(r.stderr()).contains("armed, T0 =").contains("removed stack");
-    assertStackGone(dir.getFileName().toString());
+    assertThat(r.stderr()).contains("armed, T0 =").contains("deploying stack " + stack).contains("removed stack " + stack);
+    assertStackGone(stack);
   }
 
   @Test
@@ -223,7 +226,7 @@ class RunCommandIT {
 
   /** Removes the stack of a run named {@code name} if a failed test left it behind (only that stack). */
   private void removeLeftovers(String name) throws IOException {
-    for (String stack : MasterJvm.runFolders(tmp, name)) LocalEngine.removeStack(docker, stack);
+    for (String runId : MasterJvm.runFolders(tmp, name)) LocalEngine.removeStack(docker, dev.reprise.master.run.RunFolders.stackName(runId));
   }
 
   private static String readAll(InputStream in) {

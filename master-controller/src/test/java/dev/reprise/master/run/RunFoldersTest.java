@@ -50,19 +50,37 @@ class RunFoldersTest {
     assertThat(RunFolders.create(tmp, "hello", NOW, 1000).getFileName()).hasToString("hello-20261123-090507");
   }
 
-  /** Every run ID is a valid stack name: [A-Za-z0-9_-] runs, at most MAX_ID characters, unique when cut. */
+  /**
+   * A run folder keeps the user's name as far as a file name allows (dots and capitals stay); its
+   * stack name is what Swarm accepts: [A-Za-z0-9] runs joined by - or _, at most MAX_ID characters,
+   * unique when cut.
+   */
   @Test
-  void dottedUpperCaseUnicodeAndVeryLongNamesMakeValidStackNames(@TempDir Path tmp) throws Exception {
+  void dottedUpperCaseUnicodeAndVeryLongNamesMakeValidFolderAndStackNames(@TempDir Path tmp) throws Exception {
     var valid = java.util.regex.Pattern.compile("[A-Za-z0-9]+(?:[-_]+[A-Za-z0-9]+)*");
-    for (String name : java.util.List.of("My Scenario.v1", "paper.2019.fig-3", "CASSANDRA", "ünïcødé-täst", "实验",
-        "a".repeat(200), "x.".repeat(100))) {
+    var folder = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    for (String name : java.util.List.of("My Scenario.v1", "My.Exp", "tmp.Ab3x", "paper.2019.fig-3", "CASSANDRA", "ünïcødé-täst", "实验",
+        "a".repeat(200), "x.".repeat(100), "...", ".hidden", "a/../b")) {
       String id = RunFolders.create(tmp, name, NOW).getFileName().toString();
-      assertThat(id).as(name).matches(valid).hasSizeLessThanOrEqualTo(RunFolders.MAX_ID);
+      assertThat(id).as(name).matches(folder).hasSizeLessThanOrEqualTo(RunFolders.MAX_ID).doesNotContain("..");
+      assertThat(RunFolders.stackName(id)).as(name).matches(valid).hasSameSizeAs(id);
     }
-    assertThat(RunFolders.create(tmp.resolve("fresh"), "My Scenario.v1", NOW).getFileName()).hasToString("My-Scenario-v1-20261123-090507");
+    Path my = RunFolders.create(tmp.resolve("fresh"), "My.Exp", NOW);
+    assertThat(my.getFileName()).hasToString("My.Exp-20261123-090507");
+    assertThat(RunFolders.stackName(my.getFileName().toString())).isEqualTo("My-Exp-20261123-090507");
+    assertThat(RunFolders.create(tmp.resolve("fresh"), "My Scenario.v1", NOW).getFileName()).hasToString("My-Scenario.v1-20261123-090507");
     String a = RunFolders.create(tmp, "b".repeat(200) + "1", NOW).getFileName().toString();
     String b = RunFolders.create(tmp, "b".repeat(200) + "2", NOW).getFileName().toString();
     assertThat(a).isNotEqualTo(b).startsWith("b".repeat(16) + "-").endsWith("-20261123-090507");
     assertThat(RunFolders.sanitize("c".repeat(200))).hasSize(RunFolders.MAX_ID - 19).matches("c+-[0-9a-f]{4}");
+  }
+
+  @Test
+  void aRunFolderNameKeepsDotsAndCapitalsAndDropsWhatAFileNameShouldNotHold() {
+    assertThat(RunFolders.folderName("My.Exp")).isEqualTo("My.Exp");
+    assertThat(RunFolders.folderName("my run/ünï")).isEqualTo("my-run-n-");
+    assertThat(RunFolders.folderName("..x")).isEqualTo("x");
+    assertThat(RunFolders.folderName("...")).isEqualTo("run");
+    assertThat(RunFolders.stackName("My.Exp-20261123-090507")).isEqualTo("My-Exp-20261123-090507");
   }
 }
