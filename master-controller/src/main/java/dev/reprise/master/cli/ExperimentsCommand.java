@@ -22,8 +22,9 @@ import picocli.CommandLine.Parameters;
  * {@code master experiments list|status ID|rollback ID}: against the server when one is configured
  * ({@code --server}, {@code REPRISE_SERVER}); otherwise from the local state folder
  * ({@code OUT/experiments}, as {@code master inject} without a server keeps it), a rollback by sending
- * SIGINT to the foreground {@code master inject} that owns the experiment (as Ctrl-C would) and
- * waiting until the state file says it is final. Output either way: {@code list} one line per
+ * SIGTERM to the foreground {@code master inject} that owns the experiment (its shutdown hook heals,
+ * as on Ctrl-C; SIGTERM rather than SIGINT because a shell starts background jobs with SIGINT
+ * ignored) and waiting until the state file says it is final. Output either way: {@code list} one line per
  * experiment, newest first; {@code status} and {@code rollback} the status as JSON. Exit codes: 0;
  * 1 a rollback that did not end in time; 2 bad arguments, an unknown ID or a refused request; 3 the
  * server unreachable or unavailable.
@@ -118,7 +119,7 @@ public final class ExperimentsCommand implements Callable<Integer> {
     if (verb.equals("rollback") && !found.get().status().isFinal()) {
       long pid = owner(store).orElse(-1L);
       if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-        new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
         long deadline = time.nanoTime() + LOCAL_ROLLBACK_WAIT.toNanos();
         while (time.nanoTime() - deadline < 0 && !view.status(id).map(s -> s.status().isFinal()).orElse(true)) {
           time.sleep(Duration.ofMillis(500));
