@@ -198,6 +198,34 @@ class ExperimentsCommandTest {
   }
 
   @Test
+  void rollingBackLocallyTerminatesTheOwningInjectAndWaitsForTheHeal() throws Exception {
+    // the owner: a process that, when terminated, is "healed" by this test as the inject's hook would
+    Process owner = new ProcessBuilder("sleep", "600").start();
+    try {
+      stored("mine", ExperimentState.RUNNING, owner.pid());
+      owner.onExit().thenRun(() -> {
+        try {
+          stored("mine", ExperimentState.ROLLED_BACK, owner.pid());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      var out = new ByteArrayOutputStream();
+      var err = new ByteArrayOutputStream();
+      var c = new ExperimentsCommand(ExperimentCliFixtures.stream(out), ExperimentCliFixtures.stream(err));
+      c.env = env::get;
+      c.time = dev.reprise.time.SystemTime.INSTANCE; // the owner ends on its own thread: a real wait
+      var r = ExperimentCliFixtures.run(c, out, err, "rollback", "mine", "--out", dir.resolve("runs").toString());
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.out()).contains("\"status\" : \"ROLLED_BACK\"");
+      assertThat(owner.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(owner.exitValue()).as("ended by SIGTERM").isEqualTo(128 + 15);
+    } finally {
+      owner.destroyForcibly();
+    }
+  }
+
+  @Test
   void anUnknownExperimentLocallyIsExitTwo() {
     var r = experiments("status", "nope", "--out", dir.resolve("runs").toString());
     assertThat(r.exit()).isEqualTo(2);
