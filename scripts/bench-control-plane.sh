@@ -29,6 +29,8 @@ JAR="${MASTER_JAR:-$root/master-controller/target/master-all.jar}"
 work="$(mktemp -d /tmp/cpbench.XXXXXX)"
 server_pid=""
 cleanup() {
+  local rc=$?
+  if [ "$rc" != 0 ] && [ -s "$work/server.err" ]; then echo "--- the server's stderr (last 30 lines):"; tail -30 "$work/server.err"; fi
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid"; for _ in $(seq 1 120); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
     kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid"
@@ -97,6 +99,7 @@ def pct(xs, p):
     xs = sorted(xs); k = max(0, min(len(xs) - 1, int(round(p / 100 * len(xs) + 0.5)) - 1)); return xs[k]
 
 def summary(name, xs):
+    if not xs: return
     print(f"{name}: n={len(xs)} p50={pct(xs,50)*1000:.0f} ms p99={pct(xs,99)*1000:.0f} ms max={max(xs)*1000:.0f} ms")
 
 def rss_kb(pid):
@@ -136,6 +139,7 @@ def burners(run_id):
 wait(lambda: running() >= replicas, 300, "replicas running")
 phase("deploy")
 idle_server = rss_kb(server_pid)
+print(f"server RSS idle at start: {idle_server/1024:.0f} MiB", flush=True)
 
 # docker events for die instants
 die = {}
@@ -191,8 +195,18 @@ for i in range(concurrent):
     if code != 202: raise SystemExit(f"PAUSE {i}: {code} {st}")
 def paused_running():
     return sum(1 for s in call("GET", "/api/v1/chaos/experiments")[1] if s["experimentId"].startswith("bp-") and s["status"] == "RUNNING")
-wait(lambda: paused_running() == concurrent, 300, f"{concurrent} PAUSE experiments running")
+def paused_states():
+    states = {}
+    for s in call("GET", "/api/v1/chaos/experiments")[1]:
+        if s["experimentId"].startswith("bp-"): states[s["status"]] = states.get(s["status"], 0) + 1
+    return states
+# every one armed (RUNNING) or given up (FAILED/ABORTED: say so), none still INJECTED
+wait(lambda: paused_states().get("INJECTED", 0) == 0, 420, f"{concurrent} PAUSE experiments out of INJECTED")
+states = paused_states()
 busy = rss_kb(server_pid)
+print(f"{concurrent} concurrent PAUSE experiments: {states}", flush=True)
+for s in call("GET", "/api/v1/chaos/experiments")[1]:
+    if s["experimentId"].startswith("bp-") and s["status"] != "RUNNING": print(f"  {s['experimentId']} {s['status']}: {s.get('message')}")
 agents = [(p, rss_kb(p)) for p in java_descendants(server_pid)]
 print(f"server RSS: idle at start {idle_server/1024:.0f} MiB, idle after {n_kill + n_cpu} experiments {idle_after/1024:.0f} MiB, "
       f"with {concurrent} concurrent experiments {busy/1024:.0f} MiB")
