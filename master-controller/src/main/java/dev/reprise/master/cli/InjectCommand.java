@@ -8,16 +8,20 @@ import dev.reprise.master.experiments.ExperimentStatus;
 import dev.reprise.master.experiments.LocalExperiments;
 import dev.reprise.master.experiments.SafetyThreshold;
 import dev.reprise.time.SystemTime;
+import dev.reprise.time.Time;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,8 +54,24 @@ public final class InjectCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs", description = "Locally: parent of the run folder (default: ${DEFAULT-VALUE}).") Path out;
   @Option(names = "--state-dir", paramLabel = "DIR", description = "Locally: the experiments' state folder (default: OUT/experiments).") Path stateDir;
 
+  /**
+   * Opens the experiments of the local engine ({@code master inject} without a server); tests pass
+   * one over fakes.
+   */
+  interface LocalEngine {
+    LocalExperiments open(Path stateDir, Path outDir, Optional<Path> hostsFile);
+  }
+
+  /** The real one: {@link LocalExperiments#create} with no blast-radius cap and the default longest duration. */
+  static final LocalEngine REAL_ENGINE = (state, outDir, hosts) -> LocalExperiments.create(state, outDir, hosts, null, null);
+
   private final PrintStream stdout;
   private final PrintStream stderr;
+  /** Environment variables ({@code REPRISE_SERVER}, {@code REPRISE_TOKEN_FILE}). */
+  Function<String, String> env = System::getenv;
+  LocalEngine localEngine = REAL_ENGINE;
+  /** Paces the foreground wait for the experiment's end. */
+  Time time = SystemTime.INSTANCE;
 
   public InjectCommand() {
     this(System.out, System.err);
@@ -64,45 +84,82 @@ public final class InjectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ExperimentRequest request;
-    try {
-      request = request();
-    } catch (IllegalArgumentException e) {
-      stderr.println("error: " + e.getMessage());
+    var problems = new ArrayList<String>();
+    ExperimentRequest request = request(problems);
+    if (!problems.isEmpty()) {
+      problems.forEach(p -> stderr.println("error: " + p));
       return ExitCodes.INVALID_INPUT;
     }
-    String url = ExperimentClient.server(server);
+    String url = ExperimentClient.server(server, env);
     if (url != null) return remote(url, request);
     return local(request);
   }
 
-  ExperimentRequest request() {
-    ChaosAction a;
+  /** The request the arguments mean, or null with every problem added to {@code problems} (one line each). */
+  ExperimentRequest request(List<String> problems) {
+    ChaosAction a = null;
     try {
-      a = ChaosAction.valueOf(action.toUpperCase(Locale.ROOT).replace('-', '_'));
+      a = ChaosAction.valueOf(action.strip().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown ACTION '" + action + "'; one of " + List.of(ChaosAction.values()));
+      problems.add("ACTION '" + action + "': unknown; one of " + String.join(" ", Arrays.stream(ChaosAction.values()).map(Enum::name).toList()));
     }
     var p = new LinkedHashMap<String, Object>();
     if (params != null) {
       for (String kv : params) {
         int i = kv.indexOf('=');
-        if (i <= 0) throw new IllegalArgumentException("--param " + kv + ": expected KEY=VALUE");
-        p.put(kv.substring(0, i).strip(), kv.substring(i + 1).strip());
+        if (i <= 0 || kv.substring(0, i).isBlank()) {
+          problems.add("--param " + kv + ": expected KEY=VALUE (e.g. latencyMs=100)");
+          continue;
+        }
+        String key = kv.substring(0, i).strip();
+        String value = kv.substring(i + 1).strip();
+        if (p.containsKey(key)) problems.add("--param " + key + ": given twice");
+        if (key.equals("targetCount") || key.equals("targetPercent")) {
+          problems.add("--param " + key + ": use --" + (key.equals("targetCount") ? "count" : "percent") + " " + value);
+          continue;
+        }
+        p.put(key, value);
       }
     }
-    if (count != null && percent != null) throw new IllegalArgumentException("give --count or --percent, not both");
-    if (count != null) p.put("targetCount", count);
+    if (count != null && percent != null) problems.add("--count and --percent: give one of them, not both");
+    if (count != null && count < 1) problems.add("--count " + count + ": at least 1");
+    if (percent != null && !(percent > 0 && percent <= 100)) problems.add("--percent " + percent + ": in (0, 100]");
+    if (count != null) p.put("targetCount", (long) count);
     if (percent != null) p.put("targetPercent", percent);
-    long seconds = seconds(duration, "--duration");
-    Double err = maxErrorRate == null ? null : number(maxErrorRate.replace("%", ""), "--max-error-rate");
-    Double p99 = maxP99 == null ? null : number(maxP99.toLowerCase(Locale.ROOT).replace("ms", ""), "--max-p99");
+    Long seconds = null;
+    try {
+      seconds = seconds(duration, "--duration");
+      if (seconds < 1) {
+        problems.add("--duration " + duration + ": at least 1 s");
+        seconds = null;
+      }
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    Double err = null;
+    Double p99 = null;
+    try {
+      err = maxErrorRate == null ? null : number(maxErrorRate.replace("%", ""), "--max-error-rate", maxErrorRate);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    try {
+      p99 = maxP99 == null ? null : number(maxP99.toLowerCase(Locale.ROOT).replace("ms", ""), "--max-p99", maxP99);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+    }
+    if (!problems.isEmpty()) return null;
     String experimentId = id != null ? id
-        : (a.name().toLowerCase(Locale.ROOT) + "-" + service.replace('/', '_') + "-" + System.currentTimeMillis() / 1000)
+        : (a.name().toLowerCase(Locale.ROOT) + "-" + service.replace('/', '_') + "-" + time.now().getEpochSecond())
             .replaceAll("[^A-Za-z0-9._-]", "-");
     return new ExperimentRequest(experimentId, service, a, Map.copyOf(p), seconds, new SafetyThreshold(err, p99, null));
   }
 
+  /**
+   * {@code text} ({@code 60s}, {@code 5m}, {@code 1h}, {@code 90}) in seconds.
+   *
+   * @throws IllegalArgumentException naming {@code option} when it is not such a duration
+   */
   static long seconds(String text, String option) {
     String t = text.strip().toLowerCase(Locale.ROOT);
     long unit = 1;
@@ -117,20 +174,33 @@ public final class InjectCommand implements Callable<Integer> {
     }
   }
 
-  private static double number(String text, String option) {
+  private static double number(String text, String option, String given) {
     try {
-      return Double.parseDouble(text.strip());
+      double d = Double.parseDouble(text.strip());
+      if (Double.isNaN(d) || Double.isInfinite(d)) throw new NumberFormatException();
+      return d;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " " + text + ": not a number");
+      throw new IllegalArgumentException(option + " " + given + ": not a number");
     }
   }
 
   private int remote(String url, ExperimentRequest request) {
     try {
-      var client = new ExperimentClient(url, ExperimentClient.tokenFile(tokenFile));
-      return ExperimentClient.print(client.send("POST", "api/v1/chaos/experiments", request), stdout, stderr);
+      var client = ExperimentClient.connect(url, ExperimentClient.tokenFile(tokenFile, env));
+      var answer = client.send("POST", "api/v1/chaos/experiments", request);
+      if (answer.code() / 100 != 2) return ExperimentClient.printError(answer, stderr);
+      stdout.println(answer.body());
+      try {
+        stderr.println(line(ExperimentClient.status(answer)));
+      } catch (IOException e) {
+        // the body was printed as the server gave it
+      }
+      return ExitCodes.OK;
+    } catch (ExperimentClient.BadOptions e) {
+      stderr.println("error: " + e.getMessage());
+      return ExitCodes.INVALID_INPUT;
     } catch (IOException e) {
-      stderr.println("error: cannot reach " + url + ": " + e.getMessage());
+      stderr.println("error: cannot reach " + url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
       return ExitCodes.ENVIRONMENT;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -140,12 +210,18 @@ public final class InjectCommand implements Callable<Integer> {
 
   private int local(ExperimentRequest request) {
     Path state = stateDir != null ? stateDir : out.resolve("experiments");
-    var experiments = LocalExperiments.create(state, out, Optional.ofNullable(hostsFile), null, null);
+    LocalExperiments experiments;
+    try {
+      experiments = localEngine.open(state, out, Optional.ofNullable(hostsFile));
+    } catch (IllegalArgumentException e) {
+      stderr.println("error: " + e.getMessage());
+      return ExitCodes.INVALID_INPUT;
+    }
     ExperimentStatus s;
     try {
       s = experiments.inject(request);
     } catch (ExperimentException.Invalid e) {
-      e.errors().forEach(f -> stderr.println("error: " + f.field() + ": " + f.message()));
+      e.errors().forEach(f -> stderr.println("error: " + ExperimentClient.optionOf(f.field()) + ": " + f.message()));
       return ExitCodes.INVALID_INPUT;
     } catch (ExperimentException.Unavailable e) {
       stderr.println("error: " + e.getMessage());
@@ -172,7 +248,7 @@ public final class InjectCommand implements Callable<Integer> {
     ExperimentState last = s.status();
     try {
       while (!s.status().isFinal()) {
-        SystemTime.INSTANCE.sleep(Duration.ofSeconds(1));
+        time.sleep(Duration.ofSeconds(1));
         s = experiments.status(eid).orElse(s);
         if (s.status() != last) {
           stderr.println(line(s));
@@ -187,6 +263,7 @@ public final class InjectCommand implements Callable<Integer> {
     } catch (IllegalStateException e) {
       return ExitCodes.RUN_FAILED; // shutting down: the hook answers
     }
+    experiments.close(); // nothing left to roll back unless interrupted, when it heals and waits
     if (s.message() != null) stderr.println("inject: " + eid + ": " + s.message());
     experiments.runDir(eid).ifPresent(stdout::println);
     return s.status() == ExperimentState.ROLLED_BACK ? ExitCodes.OK : ExitCodes.RUN_FAILED;

@@ -108,6 +108,19 @@ public final class LocalExperiments implements Experiments {
         maxDuration == null ? DEFAULT_MAX_DURATION : maxDuration, ProcessHandle.current().pid(), System.err::println);
   }
 
+  /**
+   * The experiments recorded in {@code stateDir}, for reading ({@code master experiments} without a
+   * server): {@link #list} and {@link #status} as the owning processes see them, with a non-final
+   * experiment whose process is gone recorded {@code ABORTED} first (as a restarted server does).
+   * It starts nothing: {@link #inject} finds no running service.
+   */
+  public static LocalExperiments viewOf(Path stateDir, Clock clock, Consumer<String> warn) {
+    ExperimentRunner none = (launch, listener) -> {
+      throw new ExperimentException.Unavailable("a view of " + stateDir + " starts no experiment");
+    };
+    return new LocalExperiments(List::of, none, clock, stateDir, BlastCap.NONE, DEFAULT_MAX_DURATION, ProcessHandle.current().pid(), warn);
+  }
+
   // ---------------------------------------------------------------- the port
 
   @Override

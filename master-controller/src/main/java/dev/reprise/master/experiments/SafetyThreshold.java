@@ -1,5 +1,7 @@
 package dev.reprise.master.experiments;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * An experiment's own guard ({@code safetyThreshold}): when the workload of the target's stack (its
  * per-second traffic lines, as {@code environment.safety} reads them) crosses a value, the
@@ -16,6 +18,8 @@ public record SafetyThreshold(Double maxErrorRatePct, Double maxP99LatencyMs, In
     return new SafetyThreshold(null, null, null);
   }
 
+  /** Whether no field is checked (not part of the JSON form: {@code master inject --server} sent it as {@code "none"}, which the server refuses). */
+  @JsonIgnore
   public boolean isNone() {
     return maxErrorRatePct == null && maxP99LatencyMs == null;
   }
